@@ -1,0 +1,21 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { applications } from './applications.js';
+
+/** An inquiry (استعلام) to a registry: who asked, why, and what came back, when. */
+export const inquiries = pgTable('inquiries', {
+  /** Also the idempotency key sent to the registry. */
+  id: text('id').primaryKey(),
+  applicationId: text('application_id').notNull().references(() => applications.id),
+  stepId: text('step_id').notNull(),
+  registry: text('registry').notNull(),
+  subjectNationalCode: text('subject_national_code').notNull(),
+  purpose: jsonb('purpose'),
+  requestedBy: text('requested_by').notNull(),
+  status: text('status', { enum: ['sent', 'accepted', 'answered', 'timed-out', 'late-answered'] }).notNull(),
+  deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().default(sql`now()`),
+  answeredAt: timestamp('answered_at', { withTimezone: true }),
+  answer: jsonb('answer'),
+  late: boolean('late').notNull().default(false),
+}, (t) => [index('inquiries_application_idx').on(t.applicationId)]);

@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { applications } from './applications.js';
+
+/** An issued licence: principle agreement, activity licence, manager licence… */
+export const licences = pgTable('licences', {
+  number: text('number').primaryKey(),
+  kind: text('kind').notNull(),
+  title: jsonb('title').notNull(),
+  licenceType: text('licence_type').notNull(),
+  applicationId: text('application_id').notNull().references(() => applications.id),
+  holderNationalCode: text('holder_national_code').notNull(),
+  county: text('county').notNull(),
+  province: text('province').notNull(),
+  status: text('status', { enum: ['active', 'expired', 'suspended', 'revoked', 'closed'] }).notNull().default('active'),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  validUntil: timestamp('valid_until', { withTimezone: true }).notNull(),
+  definitionHash: text('definition_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+}, (t) => [
+  uniqueIndex('licences_application_kind_idx').on(t.applicationId, t.kind),
+  index('licences_holder_idx').on(t.holderNationalCode),
+]);

@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { applications } from './applications.js';
+
+/** A human decision an office owes an application: its inbox row. */
+export const tasks = pgTable('tasks', {
+  id: text('id').primaryKey(),
+  applicationId: text('application_id').notNull().references(() => applications.id),
+  stepId: text('step_id').notNull(),
+  title: jsonb('title').notNull(),
+  role: text('role').notNull(),
+  /** The office in scope: a county id for county offices, a province id for province offices. */
+  county: text('county'),
+  province: text('province'),
+  /** Allowed outcomes: `[{ name, title: {fa,en}, requiresReason }]`. */
+  outcomes: jsonb('outcomes').notNull(),
+  status: text('status', { enum: ['open', 'decided', 'expired', 'cancelled'] }).notNull().default('open'),
+  dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+  outcome: text('outcome'),
+  reason: text('reason'),
+  decidedBy: text('decided_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+}, (t) => [index('tasks_inbox_idx').on(t.status, t.role, t.county, t.province)]);

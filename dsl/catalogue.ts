@@ -1,0 +1,50 @@
+/**
+ * The licence types Parvaneh offers: every version of every definition, and which version a
+ * new application takes on a given day (the highest version already in effect).
+ */
+import { parseJalali, type HolidayCalendar } from './calendar.js';
+import type { LoadedDefinition } from './load.js';
+
+export class DefinitionCatalogue {
+  private readonly byId = new Map<string, LoadedDefinition[]>();
+  private readonly byHash = new Map<string, LoadedDefinition>();
+
+  constructor(definitions: LoadedDefinition[], private readonly calendar: HolidayCalendar) {
+    for (const loaded of definitions) {
+      const { id, version } = loaded.definition;
+      const versions = this.byId.get(id) ?? [];
+      const twin = versions.find((v) => v.definition.version === version);
+      if (twin && twin.hash !== loaded.hash) {
+        throw new Error(`${loaded.file}: ${id} version ${version} is also defined, differently, in ${twin.file}; give the new content a new version`);
+      }
+      if (!twin) versions.push(loaded);
+      versions.sort((a, b) => b.definition.version - a.definition.version);
+      this.byId.set(id, versions);
+      this.byHash.set(loaded.hash, loaded);
+    }
+  }
+
+  /** Ids of every licence type. */
+  ids(): string[] {
+    return [...this.byId.keys()].sort();
+  }
+
+  /** Every version of a licence type, newest first. */
+  versions(id: string): LoadedDefinition[] {
+    return this.byId.get(id) ?? [];
+  }
+
+  /** The version a new application started at `atMs` runs: the newest already effective. */
+  current(id: string, atMs: number): LoadedDefinition | undefined {
+    return this.versions(id).find((v) => this.effectiveFromMs(v) <= atMs);
+  }
+
+  /** A definition by the content hash an application is pinned to. */
+  pinned(hash: string): LoadedDefinition | undefined {
+    return this.byHash.get(hash);
+  }
+
+  effectiveFromMs(loaded: LoadedDefinition): number {
+    return parseJalali(loaded.definition.effectiveFrom, this.calendar);
+  }
+}

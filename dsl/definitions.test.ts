@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadHolidayCalendar } from './calendar-load.js';
+import { DefinitionCatalogue } from './catalogue.js';
+import { toMermaid } from './diagram.js';
+import { jsonSchemaText } from './json-schema.js';
+import { checkSource, loadDefinitions } from './load.js';
+
+const brokenDir = 'test/fixtures/broken';
+
+describe('the definition language', () => {
+  it('accepts every shipped licence process', () => {
+    const loaded = loadDefinitions('processes');
+    expect(loaded.map((l) => l.definition.id).sort()).toEqual(['centre-manager', 'welfare-services-centre']);
+  });
+
+  const brokenFiles = readdirSync(brokenDir).filter((f) => f.endsWith('.yaml'));
+  it('has a corpus of broken definitions to check', () => expect(brokenFiles.length).toBeGreaterThanOrEqual(20));
+
+  for (const name of brokenFiles) {
+    it(`reports the specific error, with its line, in ${name}`, () => {
+      const file = join(brokenDir, name);
+      const source = readFileSync(file, 'utf8');
+      const [, code, line, column] = /^# expect: (\S+) at (\d+):(\d+)/.exec(source) ?? [];
+      expect(code, 'fixture header').toBeDefined();
+      const { loaded, diagnostics } = checkSource(source, file, new Set(['welfare-services-centre']));
+      expect(loaded).toBeUndefined();
+      expect(diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`)).toContain(`${code}@${line}:${column}`);
+      for (const d of diagnostics) expect(d.file).toBe(file);
+    });
+  }
+
+  it('gives the same hash to the same content however it is formatted', () => {
+    const source = readFileSync('processes/centre-manager/v1.yaml', 'utf8');
+    const reformatted = `# a comment changes nothing\n${source.replace(/\n\n/g, '\n')}`;
+    const a = checkSource(source, 'a.yaml').loaded!;
+    const b = checkSource(reformatted, 'b.yaml').loaded!;
+    const c = checkSource(source.replace('due: { months: 3 }', 'due: { months: 4 }'), 'c.yaml').loaded!;
+    expect(a.hash).toBe(b.hash);
+    expect(c.hash).not.toBe(a.hash);
+  });
+
+  it('chooses for a new application the newest version already in effect', () => {
+    const source = readFileSync('processes/centre-manager/v1.yaml', 'utf8');
+    const v1 = checkSource(source, 'v1.yaml').loaded!;
+    const v2 = checkSource(source.replace('version: 1', 'version: 2').replace('effectiveFrom: 1398/09/04', 'effectiveFrom: 1406/01/01'), 'v2.yaml').loaded!;
+    const catalogue = new DefinitionCatalogue([v1, v2], loadHolidayCalendar());
+    expect(catalogue.current('centre-manager', Date.UTC(2026, 10, 23))?.definition.version).toBe(1);
+    expect(catalogue.current('centre-manager', Date.UTC(2027, 2, 22))?.definition.version).toBe(2);
+    expect(catalogue.pinned(v1.hash)?.definition.version).toBe(1);
+  });
+
+  it('refuses two different contents under one id and version', () => {
+    const source = readFileSync('processes/centre-manager/v1.yaml', 'utf8');
+    const v1 = checkSource(source, 'v1.yaml').loaded!;
+    const edited = checkSource(source.replace('due: { months: 3 }', 'due: { months: 4 }'), 'edited.yaml').loaded!;
+    expect(() => new DefinitionCatalogue([v1, edited], loadHolidayCalendar())).toThrow(/give the new content a new version/);
+  });
+
+  it('draws a Mermaid flowchart labelled in Persian and English', () => {
+    const { loaded } = checkSource(readFileSync('processes/welfare-services-centre/v1.yaml', 'utf8'), 'w.yaml');
+    const mermaid = toMermaid(loaded!.definition);
+    expect(mermaid.startsWith('flowchart TD\n')).toBe(true);
+    expect(mermaid).toContain('s_initial_interview["مصاحبه اولیه و نیازسنجی شهرستان<br/>county initial interview');
+    expect(mermaid).toContain('s_vetting_join --> s_vetting_result');
+    expect(mermaid).toMatch(/s_initial_interview -->\|"رد در مصاحبه<br\/>reject at the interview"\| s_rejected_at_interview/);
+  });
+
+  it('keeps the committed JSON Schema in step with the zod source', () => {
+    expect(readFileSync('dsl/process.schema.json', 'utf8')).toBe(jsonSchemaText());
+  });
+});

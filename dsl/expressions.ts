@@ -1,0 +1,75 @@
+/**
+ * Eligibility rules and routing conditions are CEL expressions (Common Expression Language):
+ * side-effect free, non Turing complete, evaluated by a library, never by `eval`. This module is
+ * pure and deterministic, so the workflow interpreter evaluates rules without an activity.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+
+/** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
+export type Facts = Record<string, unknown>;
+
+const BASE_VARIABLES = ['applicant', 'application', 'licence'] as const;
+
+function environment(variables: readonly string[]): Environment {
+  const env = new Environment({ homogeneousAggregateLiterals: false });
+  for (const name of new Set([...BASE_VARIABLES, ...variables])) env.registerVariable(name, 'dyn');
+  return env;
+}
+
+const evaluators = new Map<string, Environment>();
+
+function envFor(facts: Facts): Environment {
+  const names = Object.keys(facts).sort();
+  const key = names.join(',');
+  let env = evaluators.get(key);
+  if (!env) {
+    env = environment(names);
+    evaluators.set(key, env);
+  }
+  return env;
+}
+
+/**
+ * Checks an expression's syntax and that it names only known facts.
+ * @returns an error message, or null when the expression is usable.
+ * @example checkExpression('applicant.age >= 25', ['security']) // null
+ */
+export function checkExpression(expr: string, knownFacts: readonly string[]): string | null {
+  try {
+    const result = environment(knownFacts).check(expr);
+    if (result && typeof result === 'object' && 'valid' in result && !result.valid) {
+      return firstLine(String((result as { error?: Error }).error?.message ?? 'invalid expression'));
+    }
+    return null;
+  } catch (error) {
+    return firstLine(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Evaluates an expression to a plain JSON value (CEL integers become numbers). */
+export function evaluate(expr: string, facts: Facts): unknown {
+  return toPlain(envFor(facts).evaluate(expr, facts));
+}
+
+/** Evaluates a rule; anything but `true` (including a missing fact) fails it. */
+export function holds(expr: string, facts: Facts): boolean {
+  try {
+    return evaluate(expr, facts) === true;
+  } catch {
+    return false;
+  }
+}
+
+function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
+  }
+  return value;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

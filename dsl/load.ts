@@ -1,0 +1,76 @@
+/**
+ * Loads definition files from disk: parse, schema, validation, and the content hash an
+ * application is pinned to. Node-side only (the workflow receives the loaded definition).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DefinitionError, type Diagnostic } from './diagnostics.js';
+import { parseDefinition } from './parse.js';
+import type { ProcessDefinition } from './schema.js';
+import { validateDefinition } from './validate.js';
+
+/** A definition as an application runs it: the parsed content and its identity. */
+export interface LoadedDefinition {
+  definition: ProcessDefinition;
+  /** sha256 of the canonical JSON of the parsed definition. */
+  hash: string;
+  file: string;
+  source: string;
+}
+
+/** JSON with sorted keys, so the hash depends on content, not on formatting or key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The content hash an application is pinned to. */
+export function definitionHash(definition: ProcessDefinition): string {
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+}
+
+/** Parses and validates text; returns the definition and every diagnostic found. */
+export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
+  const parsed = parseDefinition(source, file);
+  if (!parsed.definition) return { diagnostics: parsed.diagnostics };
+  const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses });
+  if (diagnostics.length > 0) return { diagnostics };
+  const definition = parsed.definition;
+  return { loaded: { definition, hash: definitionHash(definition), file, source }, diagnostics };
+}
+
+/** Every `*.yaml` definition file under a folder (the holiday calendar excluded). */
+export function definitionFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'calendar') files.push(...definitionFiles(path));
+    } else if (/\.ya?ml$/.test(name)) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * Loads every definition in a folder, checking cross-references between them.
+ * @throws DefinitionError listing every problem in every file.
+ */
+export function loadDefinitions(dir: string): LoadedDefinition[] {
+  const files = definitionFiles(dir);
+  const sources = files.map((file) => ({ file: relative(process.cwd(), file), source: readFileSync(file, 'utf8') }));
+  const ids = new Set(sources.flatMap(({ source, file }) => parseDefinition(source, file).definition?.id ?? []));
+  const loaded: LoadedDefinition[] = [];
+  const problems: Diagnostic[] = [];
+  for (const { file, source } of sources) {
+    const result = checkSource(source, file, ids);
+    if (result.loaded) loaded.push(result.loaded);
+    problems.push(...result.diagnostics);
+  }
+  if (problems.length > 0) throw new DefinitionError(problems);
+  return loaded;
+}

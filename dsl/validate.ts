@@ -1,0 +1,124 @@
+/**
+ * Static checks a schema cannot make: references to steps, registries, roles, licences and
+ * processes; unreachable steps; cycles that never wait; waits and tasks without a deadline;
+ * decisions with unhandled outcomes; expressions that do not parse or name unknown facts.
+ */
+import { validateDeadlineSpec } from './calendar.js';
+import { parseJalaliParts } from './jalali.js';
+import type { Diagnostic } from './diagnostics.js';
+import { checkExpression } from './expressions.js';
+import { cycles, edgesOfDefinition, reachable } from './graph.js';
+import type { Locator, Path } from './parse.js';
+import { Registries, Roles, type ProcessDefinition } from './schema.js';
+
+export interface ValidationContext {
+  file: string;
+  locate: Locator;
+  /** Ids of the other processes a `subprocess` may start; unchecked when absent. */
+  knownProcesses?: ReadonlySet<string>;
+}
+
+/** Runs every semantic check; an empty list means the definition is usable. */
+export function validateDefinition(definition: ProcessDefinition, ctx: ValidationContext): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const report = (path: Path, code: string, message: string, key = false) =>
+    problems.push({ file: ctx.file, ...ctx.locate(path, { key }), path, code, message });
+
+  const steps = definition.steps;
+  if (!(definition.start in steps)) report(['start'], 'unknown-step', `start names unknown step "${definition.start}"`);
+
+  for (const edge of edgesOfDefinition(definition)) {
+    if (!(edge.to in steps)) report(edge.path, 'unknown-step', `step "${edge.from}" leads to unknown step "${edge.to}"`);
+  }
+
+  const facts = Object.values(steps).flatMap((s) => ('saveAs' in s && s.saveAs ? [s.saveAs] : []));
+  const branchSteps = reachable(definition, Object.values(steps).flatMap((s) => (s.type === 'parallel' ? s.branches : [])));
+
+  for (const [id, step] of Object.entries(steps)) {
+    const at = (...rest: Path): Path => ['steps', id, ...rest];
+    const expression = (expr: string, path: Path) => {
+      const error = checkExpression(expr, facts);
+      if (error) report(path, 'invalid-expression', `step "${id}": expression "${expr}": ${error}`);
+    };
+    const needsNext = 'next' in step || ['check', 'inquire', 'wait', 'issue', 'notify', 'subprocess', 'parallel'].includes(step.type);
+    if (needsNext && !('next' in step && step.next) && !branchSteps.has(id)) {
+      report(at(), 'missing-next', `step "${id}" has no next step and is not the end of a parallel branch`, true);
+    }
+    switch (step.type) {
+      case 'check':
+        step.rules.forEach((rule, i) => expression(rule.expr, at('rules', i, 'expr')));
+        break;
+      case 'inquire':
+        if (!(Registries as readonly string[]).includes(step.registry)) {
+          report(at('registry'), 'unknown-registry', `step "${id}" asks unknown registry "${step.registry}"; known: ${Registries.join(', ')}`);
+        }
+        expression(step.subject, at('subject'));
+        if (!step.timeout) report(at(), 'missing-deadline', `inquiry "${id}" has no timeout`, true);
+        else if (!step.onTimeout) report(at('timeout'), 'unhandled-timeout', `inquiry "${id}" has a timeout but no onTimeout step`);
+        break;
+      case 'task': {
+        for (const [path, role] of [[at('role'), step.role], [at('escalation', 'role'), step.escalation?.role]] as const) {
+          if (role !== undefined && !(Roles as readonly string[]).includes(role)) {
+            report(path, 'unknown-role', `task "${id}" names unknown role "${role}"; known: ${Roles.join(', ')}`);
+          }
+        }
+        if (!step.due) report(at(), 'missing-deadline', `task "${id}" has no due date`, true);
+        else if (!step.onOverdue) report(at('due'), 'unhandled-overdue', `task "${id}" has a due date but no onOverdue step`);
+        const outcomes = Object.entries(step.outcomes);
+        if (outcomes.length === 0) report(at('outcomes'), 'no-outcomes', `task "${id}" has no outcomes to decide`);
+        for (const [name, outcome] of outcomes) {
+          if (!outcome.next) report(at('outcomes', name), 'unhandled-outcome', `outcome "${name}" of task "${id}" leads nowhere`, true);
+        }
+        break;
+      }
+      case 'switch':
+        step.cases.forEach((c, i) => expression(c.when, at('cases', i, 'when')));
+        if (!step.default) report(at(), 'unhandled-outcome', `switch "${id}" has no default: an application matching no case would stop`, true);
+        break;
+      case 'wait':
+        if (!step.delay) report(at(), 'missing-deadline', `wait "${id}" has no delay`, true);
+        break;
+      case 'issue':
+        if (!(step.licence in definition.licences)) {
+          report(at('licence'), 'unknown-licence', `step "${id}" issues licence kind "${step.licence}" not declared under licences`);
+        }
+        break;
+      case 'subprocess':
+        if (ctx.knownProcesses && !ctx.knownProcesses.has(step.process)) {
+          report(at('process'), 'unknown-process', `step "${id}" starts unknown process "${step.process}"`);
+        }
+        for (const [name, expr] of Object.entries(step.input)) expression(expr, at('input', name));
+        break;
+      default:
+        break;
+    }
+  }
+
+  if (!parseJalaliParts(definition.effectiveFrom)) {
+    report(['effectiveFrom'], 'invalid-date', `effectiveFrom "${definition.effectiveFrom}" is not a Jalali date`);
+  }
+  for (const [id, step] of Object.entries(steps)) {
+    const deadlines: [string[], unknown][] = [
+      [['timeout'], 'timeout' in step ? step.timeout : undefined],
+      [['due'], 'due' in step ? step.due : undefined],
+      [['escalation', 'due'], step.type === 'task' ? step.escalation?.due : undefined],
+      [['delay'], 'delay' in step ? step.delay : undefined],
+    ];
+    for (const [path, spec] of deadlines) {
+      const error = spec === undefined ? null : validateDeadlineSpec(spec);
+      if (error) report(['steps', id, ...path], 'invalid-date', `step "${id}": ${error}`);
+    }
+  }
+
+  const live = reachable(definition, [definition.start]);
+  for (const id of Object.keys(steps)) {
+    if (!live.has(id)) report(['steps', id], 'unreachable-step', `step "${id}" cannot be reached from start`, true);
+  }
+
+  for (const cycle of cycles(definition)) {
+    if (!cycle.some((id) => ['task', 'wait'].includes(steps[id]!.type))) {
+      report(['steps', cycle[0]!], 'cycle-without-wait', `steps ${[...cycle, cycle[0]].join(' → ')} loop without a wait or a task`, true);
+    }
+  }
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,41 @@
+// Lint: TypeScript's recommended rules everywhere, and determinism rules for workflows/:
+// no Node built-ins, no I/O, no Date, no Math.random, activities imported as types only.
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'openapi/generated/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
+          ...['postgres', 'drizzle-orm', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'hono', 'jose']
+            .map((name) => ({ name, message: 'Workflows do no I/O: call an activity.' })),
+        ],
+        patterns: [
+          { group: ['**/activities/**', '../activities/*', '../activities'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
+          { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'Date', message: 'Workflow time comes from workflows/clock.ts.' },
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'fetch', message: 'Workflows do no I/O: call an activity.' },
+        { name: 'process', message: 'Workflows do no I/O.' },
+      ],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Randomness breaks replay: use uuid4() from @temporalio/workflow.' }],
+    },
+  },
+);

@@ -1,0 +1,93 @@
+/**
+ * Delivers async registry answers to the gateway:
+ * `POST {callbackBaseUrl}/v1/callbacks/registries/{registry}`, signed with a
+ * detached JWS in `x-registry-signature`, retried until a 2xx.
+ */
+import type { InquiryRecord } from './inquiries.js';
+import type { RegistrySigner } from './signing.js';
+
+/** Header carrying the detached JWS over the callback body. */
+export const SIGNATURE_HEADER = 'x-registry-signature';
+
+export interface CallbackDeliveryOptions {
+  callbackBaseUrl: string;
+  signer: RegistrySigner;
+  /** False once the record was dropped (e.g. by a reset): stop delivering it. */
+  isCurrent(record: InquiryRecord): boolean;
+  retryIntervalMs?: number;
+  maxTries?: number;
+  log?: (line: string) => void;
+}
+
+/** 4xx answers that still deserve a retry. */
+const RETRYABLE_CLIENT_ERRORS = new Set([408, 429]);
+
+/** Sends callbacks and keeps retrying them on a real-time schedule. */
+export class CallbackDelivery {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly opts: CallbackDeliveryOptions) {}
+
+  /** The exact callback body for a released answer. */
+  static body(r: InquiryRecord): string {
+    return JSON.stringify({
+      inquiryId: r.inquiryId,
+      registry: r.registry,
+      nationalCode: r.nationalCode,
+      answer: r.answer,
+      answeredAt: new Date(r.answeredAt ?? r.dueAt).toISOString(),
+    });
+  }
+
+  /** Starts delivering `record`'s answer; returns immediately. */
+  deliver(record: InquiryRecord): void {
+    const body = CallbackDelivery.body(record);
+    const url = `${this.opts.callbackBaseUrl.replace(/\/+$/, '')}/v1/callbacks/registries/${record.registry}`;
+    this.opts.signer
+      .signDetached(new TextEncoder().encode(body))
+      .then((signature) => this.attempt(record, url, body, signature))
+      .catch((err: unknown) => this.opts.log?.(`callback signing failed for ${record.inquiryId}: ${String(err)}`));
+  }
+
+  private async attempt(record: InquiryRecord, url: string, body: string, signature: string): Promise<void> {
+    if (this.abort.signal.aborted || !this.opts.isCurrent(record)) return;
+    record.deliveries += 1;
+    let retry = true;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        body,
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(5_000)]),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) {
+        record.delivered = true;
+        delete record.lastDeliveryError;
+        return;
+      }
+      record.lastDeliveryError = `HTTP ${res.status}`;
+      retry = res.status >= 500 || RETRYABLE_CLIENT_ERRORS.has(res.status);
+    } catch (err) {
+      record.lastDeliveryError = err instanceof Error ? err.message : String(err);
+    }
+    const maxTries = this.opts.maxTries ?? 120;
+    if (!retry || record.deliveries >= maxTries || this.abort.signal.aborted) {
+      this.opts.log?.(`callback for ${record.registry}/${record.inquiryId} given up: ${record.lastDeliveryError}`);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.attempt(record, url, body, signature);
+    }, this.opts.retryIntervalMs ?? 500);
+    this.timers.add(timer);
+  }
+
+  /** Cancels all pending retries and in-flight callbacks. */
+  stop(): void {
+    this.abort.abort();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The fixed cast of test applicants. Ages are relative to the sandbox clock;
+ * see persons.ts for how birth dates and degrees are computed from them.
+ */
+
+/** Counties (شهرستان) the sandbox places applicants in. */
+export type County = 'ahvaz' | 'dezful' | 'arak';
+export type Sex = 'male' | 'female';
+export type MilitaryStatus = 'served' | 'exempt' | 'liable' | 'not-applicable';
+export type DegreeLevel = 'bachelor' | 'master' | 'phd';
+
+/** Field-of-study ids (kebab-case English) used by the higher-education registry. */
+export const STUDY_FIELDS = [
+  'social-work',
+  'psychology',
+  'rehabilitation',
+  'counselling',
+  'nursing',
+  'computer-engineering',
+  'sociology',
+  'law',
+] as const;
+export type StudyField = (typeof STUDY_FIELDS)[number];
+
+/** Everything the registries know about a person, with age instead of birth date. */
+export interface PersonProfile {
+  nationalCode: string;
+  description: string;
+  firstName: string;
+  lastName: string;
+  sex: Sex;
+  age: number;
+  alive: boolean;
+  county: County;
+  military: MilitaryStatus;
+  highestDegree: { level: DegreeLevel; field: StudyField };
+  criminalRecord: boolean;
+  securityClearance: 'clear' | 'denied';
+  /** Sandbox time the security registry takes to answer, when not the default. */
+  securityClearanceDelayMs?: number;
+  addiction: 'negative' | 'positive';
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const clean = {
+  alive: true,
+  criminalRecord: false,
+  securityClearance: 'clear',
+  addiction: 'negative',
+} as const;
+
+/** The ten fixture applicants, in the order documented for testers. */
+export const FIXTURE_PROFILES: readonly PersonProfile[] = [
+  { ...clean, nationalCode: '0012345679', description: 'man, 40, military service done, master\'s in social work, clear everywhere',
+    firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, county: 'ahvaz', military: 'served',
+    highestDegree: { level: 'master', field: 'social-work' } },
+  { ...clean, nationalCode: '0023456787', description: 'man, 24, served, bachelor\'s in psychology, clear everywhere',
+    firstName: 'محمد', lastName: 'کریمی', sex: 'male', age: 24, county: 'dezful', military: 'served',
+    highestDegree: { level: 'bachelor', field: 'psychology' } },
+  { ...clean, nationalCode: '0034567895', description: 'man, 38, served, master\'s in psychology, has a criminal record',
+    firstName: 'حسین', lastName: 'موسوی', sex: 'male', age: 38, county: 'arak', military: 'served',
+    highestDegree: { level: 'master', field: 'psychology' }, criminalRecord: true },
+  { ...clean, nationalCode: '0045678911', description: 'man, 45, served, master\'s in counselling, security clearance answers "clear" after 10 days',
+    firstName: 'رضا', lastName: 'احمدی', sex: 'male', age: 45, county: 'ahvaz', military: 'served',
+    highestDegree: { level: 'master', field: 'counselling' }, securityClearanceDelayMs: 10 * DAY_MS },
+  { ...clean, nationalCode: '0056789122', description: 'woman, 33, master\'s in nursing, security clearance denied',
+    firstName: 'زهرا', lastName: 'حسینی', sex: 'female', age: 33, county: 'dezful', military: 'not-applicable',
+    highestDegree: { level: 'master', field: 'nursing' }, securityClearance: 'denied' },
+  { ...clean, nationalCode: '0067891233', description: 'man, 41, served, master\'s in social work, addiction test positive',
+    firstName: 'مهدی', lastName: 'جعفری', sex: 'male', age: 41, county: 'arak', military: 'served',
+    highestDegree: { level: 'master', field: 'social-work' }, addiction: 'positive' },
+  { ...clean, nationalCode: '0078912342', description: 'man, 27, master\'s in psychology, liable for military service (not served)',
+    firstName: 'امیر', lastName: 'صادقی', sex: 'male', age: 27, county: 'ahvaz', military: 'liable',
+    highestDegree: { level: 'master', field: 'psychology' } },
+  { ...clean, nationalCode: '0089123451', description: 'man, 60, served, master\'s in social work, deceased',
+    firstName: 'عباس', lastName: 'نوری', sex: 'male', age: 60, county: 'dezful', military: 'served',
+    highestDegree: { level: 'master', field: 'social-work' }, alive: false },
+  { ...clean, nationalCode: '0091234565', description: 'woman, 31, bachelor\'s in psychology only, clear everywhere',
+    firstName: 'مریم', lastName: 'کاظمی', sex: 'female', age: 31, county: 'arak', military: 'not-applicable',
+    highestDegree: { level: 'bachelor', field: 'psychology' } },
+  { ...clean, nationalCode: '0013579134', description: 'woman, 35, PhD in rehabilitation, clear everywhere',
+    firstName: 'فاطمه', lastName: 'محمدی', sex: 'female', age: 35, county: 'ahvaz', military: 'not-applicable',
+    highestDegree: { level: 'phd', field: 'rehabilitation' } },
+];

@@ -1,0 +1,47 @@
+/**
+ * Generated persons: any valid national code that is not a fixture gets
+ * deterministic facts derived from its digits, so load tests can invent
+ * applicants. They are eligible everywhere (clear, served if male).
+ */
+import { STUDY_FIELDS, type County, type PersonProfile } from './fixtures.js';
+
+const MALE_NAMES = ['علی', 'محمد', 'حسن', 'حسین', 'رضا', 'مهدی', 'امیر', 'سعید', 'مجید', 'کاوه'];
+const FEMALE_NAMES = ['فاطمه', 'زهرا', 'مریم', 'سارا', 'نرگس', 'لیلا', 'مینا', 'الهام', 'شیرین', 'پریسا'];
+const LAST_NAMES = ['رضایی', 'کریمی', 'موسوی', 'احمدی', 'حسینی', 'جعفری', 'صادقی', 'نوری', 'کاظمی', 'محمدی', 'عباسی', 'طاهری'];
+const COUNTIES: readonly County[] = ['ahvaz', 'dezful', 'arak'];
+
+/** FNV-1a over the code's characters: a stable per-person hash. */
+function hashCode(code: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < code.length; i++) {
+    h ^= code.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function pick<T>(items: readonly T[], n: number): T {
+  return items[n % items.length] as T;
+}
+
+/** Profile of a generated (non-fixture) person with a valid national code. */
+export function generatedProfile(nationalCode: string): PersonProfile {
+  const h = hashCode(nationalCode);
+  const sex = (h & 1) === 0 ? 'male' : 'female';
+  const age = 26 + ((h >>> 1) % 35); // 26..60
+  return {
+    nationalCode,
+    description: 'generated person: eligible everywhere',
+    firstName: pick(sex === 'male' ? MALE_NAMES : FEMALE_NAMES, h >>> 7),
+    lastName: pick(LAST_NAMES, h >>> 12),
+    sex,
+    age,
+    alive: true,
+    county: pick(COUNTIES, h >>> 17),
+    military: sex === 'male' ? 'served' : 'not-applicable',
+    highestDegree: { level: 'master', field: pick(STUDY_FIELDS, h >>> 20) },
+    criminalRecord: false,
+    securityClearance: 'clear',
+    addiction: 'negative',
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything a running sandbox holds: its clock, inquiries, faults, signing
+ * key and the ticker that releases async answers when they fall due.
+ */
+import type { JWK } from 'jose';
+import { CallbackDelivery } from './callback-delivery.js';
+import { SandboxClock } from './clock.js';
+import { FaultStore } from './faults.js';
+import { InquiryStore } from './inquiries.js';
+import { createRegistrySigner, type RegistrySigner } from './signing.js';
+
+/** Options for creating a sandbox. */
+export interface SandboxOptions {
+  /** Gateway base URL receiving async answers, e.g. http://127.0.0.1:8080. Unset: answers stay pending. */
+  callbackBaseUrl?: string;
+  /** Default answer delay of async registries, in sandbox time (default 3000 ms). */
+  asyncDelayMs?: number;
+  /** Initial offset of the sandbox clock from real time. */
+  clockOffsetMs?: number;
+  /** ES256 private key to sign callbacks with; generated at start when omitted. */
+  signingKey?: { privateJwk: JWK };
+  /** Seed of the fault-injection PRNG (default 1). */
+  faultSeed?: number;
+  /** Operational log lines (never contain sms message text). */
+  log?: (line: string) => void;
+}
+
+/** Real-time period of the due-answer ticker. */
+const TICK_MS = 100;
+
+/** Live state of one sandbox instance. */
+export class SandboxState {
+  readonly clock: SandboxClock;
+  readonly inquiries = new InquiryStore();
+  readonly faults: FaultStore;
+  readonly signer: RegistrySigner;
+  readonly asyncDelayMs: number;
+  readonly callbackBaseUrl: string | undefined;
+  readonly log: (line: string) => void;
+  private readonly delivery: CallbackDelivery | undefined;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(opts: SandboxOptions = {}) {
+    this.clock = new SandboxClock(opts.clockOffsetMs ?? 0);
+    this.faults = new FaultStore(opts.faultSeed ?? 1);
+    this.signer = createRegistrySigner(opts.signingKey?.privateJwk);
+    this.asyncDelayMs = opts.asyncDelayMs ?? 3000;
+    this.callbackBaseUrl = opts.callbackBaseUrl;
+    this.log = opts.log ?? (() => undefined);
+    this.delivery = opts.callbackBaseUrl
+      ? new CallbackDelivery({
+          callbackBaseUrl: opts.callbackBaseUrl,
+          signer: this.signer,
+          isCurrent: (r) => this.inquiries.isCurrent(r),
+          log: this.log,
+        })
+      : undefined;
+    this.ticker = setInterval(() => this.releaseDueAnswers(), TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** Releases every async answer due at the current sandbox time and starts its callback. */
+  releaseDueAnswers(): void {
+    for (const record of this.inquiries.takeDue(this.clock.now())) {
+      record.answeredAt = record.dueAt;
+      this.log(`answer due: ${record.registry}/${record.inquiryId}`);
+      this.delivery?.deliver(record);
+    }
+  }
+
+  /** Forgets all inquiries and faults (keys and clock stay). */
+  reset(): void {
+    this.inquiries.clear();
+    this.faults.clear();
+  }
+
+  /** Stops the ticker and all callback retries. */
+  close(): void {
+    clearInterval(this.ticker);
+    this.delivery?.stop();
+  }
+}
