@@ -8,7 +8,7 @@ import { Environment } from '@marcbachmann/cel-js';
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
 
-const BASE_VARIABLES = ['applicant', 'application', 'licence'] as const;
+const BASE_VARIABLES = ['applicant', 'application', 'licences'] as const;
 
 function environment(variables: readonly string[]): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });

@@ -1,3 +1,4 @@
+CREATE SEQUENCE "public"."licence_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "applications" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tracking_code" text NOT NULL,

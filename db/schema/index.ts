@@ -5,3 +5,4 @@ export * from './inquiries.js';
 export * from './licences.js';
 export * from './definitions.js';
 export * from './outbox.js';
+export * from './licence-numbers.js';

@@ -1,0 +1,166 @@
+/**
+ * Database activities: every transition of a licence process is written here, so PostgreSQL
+ * always says where each application stands. Each write is idempotent (keyed by the workflow's
+ * sequence numbers and ids), because Temporal may run an activity more than once.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { applicationEvents, applications, inquiries, licences, outbox, tasks } from '../db/schema/index.js';
+import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
+import type { Text } from '../dsl/schema.js';
+
+export interface TimelineEvent {
+  applicationId: string;
+  seq: number;
+  kind: string;
+  stepId?: string;
+  detail?: Record<string, unknown>;
+  occurredAt: string;
+  /** When set, the application's current step becomes this (null: between steps). */
+  currentStep?: string | null;
+}
+
+export interface TaskToOpen {
+  taskId: string;
+  applicationId: string;
+  stepId: string;
+  title: Text;
+  role: string;
+  county: string | null;
+  province: string | null;
+  outcomes: { name: string; title: Text; requiresReason: boolean }[];
+  dueAt: string;
+}
+
+export interface LicenceToIssue {
+  applicationId: string;
+  kind: string;
+  title: Text;
+  licenceType: string;
+  numberPrefix: string;
+  holderNationalCode: string;
+  county: string;
+  province: string;
+  issuedAt: string;
+  validUntil: string;
+  definitionHash: string;
+}
+
+export interface Notification {
+  dedupeKey: string;
+  subject: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/** Builds the database activities around a connection (tests pass their own). */
+export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
+  const appendEvent = async (e: TimelineEvent) => {
+    await db.insert(applicationEvents).values({
+      applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
+      detail: e.detail ?? {}, occurredAt: new Date(e.occurredAt),
+    }).onConflictDoNothing();
+    if (e.currentStep !== undefined) {
+      await db.update(applications)
+        .set({ currentStep: e.currentStep, updatedAt: sql`now()` })
+        .where(and(eq(applications.id, e.applicationId), eq(applications.status, 'running')));
+    }
+  };
+
+  return {
+    /** Appends one event to the application's timeline. */
+    async recordEvent(event: TimelineEvent): Promise<void> {
+      await appendEvent(event);
+    },
+
+    /** Puts a task in the office's inbox. */
+    async openTask(task: TaskToOpen, event: TimelineEvent): Promise<void> {
+      await db.insert(tasks).values({
+        id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
+        role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
+        dueAt: new Date(task.dueAt),
+      }).onConflictDoNothing();
+      await appendEvent(event);
+    },
+
+    /** Moves an overdue task up to another office, with a new deadline. */
+    async escalateTask(change: { taskId: string; role: string; county: string | null; province: string | null; dueAt: string }, event: TimelineEvent): Promise<void> {
+      await db.update(tasks).set({
+        role: change.role, county: change.county, province: change.province,
+        dueAt: new Date(change.dueAt), escalatedAt: new Date(event.occurredAt),
+      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
+      await appendEvent(event);
+    },
+
+    /** Closes a task: decided, expired, or cancelled because the application ended. */
+    async closeTask(change: { taskId: string; status: 'decided' | 'expired' | 'cancelled'; outcome?: string; reason?: string; decidedBy?: string }, event: TimelineEvent): Promise<void> {
+      await db.update(tasks).set({
+        status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
+        decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
+      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
+      await appendEvent(event);
+    },
+
+    /** Notes that an inquiry's deadline passed without an answer. */
+    async markInquiryTimedOut(inquiryId: string, event: TimelineEvent): Promise<void> {
+      await db.update(inquiries).set({ status: 'timed-out' })
+        .where(and(eq(inquiries.id, inquiryId), inArray(inquiries.status, ['sent', 'accepted'])));
+      await appendEvent(event);
+    },
+
+    /** Issues a licence once per application and kind; a retry returns the same number. */
+    async issueLicence(licence: LicenceToIssue, event: TimelineEvent): Promise<{ number: string }> {
+      const [existing] = await db.select({ number: licences.number }).from(licences)
+        .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
+      if (existing) return existing;
+      const [{ serial }] = (await db.execute(sql`select nextval('licence_number_seq') as serial`)) as unknown as [{ serial: string }];
+      const year = formatJalali(Date.parse(licence.issuedAt), calendar).slice(0, 4);
+      const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
+      const [inserted] = await db.insert(licences).values({
+        number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
+        applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode,
+        county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
+        validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash,
+      }).onConflictDoNothing().returning({ number: licences.number });
+      await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
+      if (inserted) return inserted;
+      const [raced] = await db.select({ number: licences.number }).from(licences)
+        .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
+      return raced!;
+    },
+
+    /** Queues a notification for the national permits portal (delivered by the outbox workflow). */
+    async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
+      await db.insert(outbox).values(notification).onConflictDoNothing();
+      await appendEvent(event);
+    },
+
+    /** Registers the application a `subprocess` step starts, linked to its parent. */
+    async registerChildApplication(child: { parentId: string; childId: string; licenceType: string; definitionVersion: number; definitionHash: string; facts: Record<string, unknown> }, event: TimelineEvent): Promise<void> {
+      const [parent] = await db.select().from(applications).where(eq(applications.id, child.parentId));
+      if (!parent) throw new Error(`parent application ${child.parentId} is not recorded`);
+      await db.insert(applications).values({
+        id: child.childId, trackingCode: child.childId, workflowId: `application-${child.childId}`,
+        licenceType: child.licenceType, definitionVersion: child.definitionVersion, definitionHash: child.definitionHash,
+        applicantNationalCode: parent.applicantNationalCode, county: parent.county, province: parent.province,
+        facts: child.facts, submittedBy: `subprocess of ${child.parentId}`, parentApplicationId: child.parentId,
+      }).onConflictDoNothing();
+      await appendEvent(event);
+    },
+
+    /** Records how the application ended, and tells the portal. */
+    async finishApplication(end: { applicationId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
+      await db.update(applications).set({
+        status: end.outcome, outcomeReason: end.reason, currentStep: end.stepId,
+        endedAt: new Date(event.occurredAt), updatedAt: sql`now()`,
+      }).where(and(eq(applications.id, end.applicationId), eq(applications.status, 'running')));
+      await db.insert(outbox).values({
+        dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
+        event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
+      }).onConflictDoNothing();
+      await appendEvent(event);
+    },
+  };
+}
+
+export type DatabaseActivities = ReturnType<typeof createDatabaseActivities>;

@@ -1,0 +1,37 @@
+/**
+ * RFC 9457 problem details: every error the outside world sees has a stable `type`, a Persian and
+ * an English title, the offending field, and the request id.
+ */
+import type { Context } from 'hono';
+import { DomainError, type ProblemKind } from '../services/errors.js';
+
+const STATUS: Record<ProblemKind, number> = {
+  'invalid-input': 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, unavailable: 503,
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  title_fa: string;
+  status: number;
+  detail?: string;
+  field?: string;
+  requestId?: string;
+}
+
+export const problemType = (code: string) => `https://parvaneh.example/problems/${code}`;
+
+/** Builds the problem+json response for an error; unknown errors become a 500 without details. */
+export function problemResponse(c: Context, error: unknown): Response {
+  const requestId = c.get('requestId' as never) as string | undefined;
+  let problem: Problem;
+  if (error instanceof DomainError) {
+    problem = {
+      type: problemType(error.code), title: error.title.en, title_fa: error.title.fa, status: STATUS[error.kind],
+      detail: error.detail, field: error.field, requestId,
+    };
+  } else {
+    problem = { type: problemType('internal'), title: 'internal error', title_fa: 'خطای داخلی', status: 500, requestId };
+  }
+  return c.body(JSON.stringify(problem), problem.status as 400, { 'content-type': 'application/problem+json' });
+}

@@ -1,0 +1,121 @@
+/**
+ * Application verbs: submit, read, list, withdraw. Each checks the caller's scope, writes what
+ * it changes, and talks to the application's workflow.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
+import { TASK_QUEUE, withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { inScope, type ServiceContext } from './context.js';
+import { conflict, forbidden, invalid, notFound, DomainError } from './errors.js';
+import { provinceOf } from './geography.js';
+import { ApplicationInput } from './application-input.js';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A tracking code (کد پیگیری) a person can read over the phone: `PRV-XXXX-XXXX`. */
+export function newTrackingCode(): string {
+  const chars = [...randomBytes(8)].map((b) => CROCKFORD[b % 32]).join('');
+  return `PRV-${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+export interface SubmittedApplication {
+  applicationId: string;
+  trackingCode: string;
+  licenceType: string;
+  definitionVersion: number;
+  definitionHash: string;
+}
+
+/** Validates an application, records it and starts its licence process on the current definition. */
+export async function submitApplication({ ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<SubmittedApplication> {
+  const { deps, actor } = ctx;
+  if (actor.role !== 'portal' && actor.role !== 'county-office') throw forbidden('only the national portal and county offices submit applications');
+  const parsed = ApplicationInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.');
+    if (field === 'applicant.nationalCode') {
+      throw invalid('national-code', field, { fa: 'کد ملی نامعتبر است', en: 'invalid national code' }, `applicant.nationalCode: ${issue.message}`);
+    }
+    throw invalid('invalid-field', field, { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${field || '(body)'}: ${issue.message}`);
+  }
+  const application = parsed.data;
+  if (actor.role === 'county-office' && actor.county !== application.county) throw forbidden('a county office submits applications of its own county');
+  const nowMs = (deps.now ?? Date.now)();
+  const loaded = deps.catalogue.current(application.licenceType, nowMs);
+  if (!loaded) {
+    throw invalid('unknown-licence-type', 'licenceType', { fa: 'نوع پروانه ناشناخته است', en: 'unknown licence type' }, `no licence type ${application.licenceType} is in effect`);
+  }
+  const applicationId = randomUUID();
+  const trackingCode = newTrackingCode();
+  const province = provinceOf(application.county)!;
+  const facts = {
+    applicant: application.applicant,
+    application: { id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType, submittedAt: new Date(nowMs).toISOString() },
+  };
+  await deps.db.insert(definitions).values({
+    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version,
+    effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
+  }).onConflictDoNothing();
+  await deps.db.insert(applications).values({
+    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
+    definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
+    applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
+    facts, submittedBy: actor.subject,
+  });
+  const workflowInput: LicenceProcessInput = {
+    applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
+  };
+  try {
+    await deps.temporal.workflow.start('licenceProcess', {
+      taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId: workflowIdFor(applicationId), args: [workflowInput],
+    });
+  } catch (error) {
+    // Nothing half-written: an application whose process could not start is not kept.
+    await deps.db.delete(applications).where(eq(applications.id, applicationId));
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict('already-started', { fa: 'درخواست تکراری', en: 'duplicate application' });
+    throw new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, (error as Error).message);
+  }
+  return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
+}
+
+async function loadInScope(ctx: ServiceContext, applicationId: string) {
+  const [row] = await ctx.deps.db.select().from(applications).where(eq(applications.id, applicationId));
+  if (!row) throw notFound({ fa: 'درخواست یافت نشد', en: 'application not found' });
+  if (!inScope(ctx.actor, row)) throw forbidden(`application ${applicationId} is outside your scope`);
+  return row;
+}
+
+/** The application as its office sees it: status, current step, timeline, tasks, inquiries, licences. */
+export async function getApplication({ ctx, applicationId }: { ctx: ServiceContext; applicationId: string }) {
+  const row = await loadInScope(ctx, applicationId);
+  const { db } = ctx.deps;
+  const [timeline, openTasks, sentInquiries, issued] = await Promise.all([
+    db.select().from(applicationEvents).where(eq(applicationEvents.applicationId, applicationId)).orderBy(asc(applicationEvents.seq)),
+    db.select().from(tasks).where(eq(tasks.applicationId, applicationId)).orderBy(asc(tasks.createdAt)),
+    db.select().from(inquiries).where(eq(inquiries.applicationId, applicationId)).orderBy(asc(inquiries.sentAt)),
+    db.select().from(licences).where(eq(licences.applicationId, applicationId)).orderBy(asc(licences.issuedAt)),
+  ]);
+  return { application: row, timeline, tasks: openTasks, inquiries: sentInquiries, licences: issued };
+}
+
+/** Applications in the caller's scope, newest first. */
+export async function listApplications({ ctx, status, limit = 50 }: { ctx: ServiceContext; status?: string; limit?: number }) {
+  const filters: SQL[] = [];
+  if (ctx.actor.role === 'county-office') filters.push(eq(applications.county, ctx.actor.county ?? ''));
+  else if (ctx.actor.role === 'province-office') filters.push(eq(applications.province, ctx.actor.province ?? ''));
+  else if (ctx.actor.role !== 'portal') throw forbidden('listing applications is for the portal and offices');
+  if (status) filters.push(eq(applications.status, status as 'running'));
+  return ctx.deps.db.select().from(applications).where(and(...filters)).orderBy(desc(applications.createdAt)).limit(Math.min(limit, 200));
+}
+
+/** Withdraws a running application at the applicant's request (through the portal). */
+export async function withdrawApplication({ ctx, applicationId, reason }: { ctx: ServiceContext; applicationId: string; reason: string }) {
+  if (ctx.actor.role !== 'portal') throw forbidden('applications are withdrawn through the national portal');
+  const row = await loadInScope(ctx, applicationId);
+  if (row.status !== 'running') throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' }, `status is ${row.status}`);
+  await ctx.deps.temporal.workflow.getHandle(row.workflowId).signal(withdrawSignal, { reason, requestedBy: ctx.actor.subject });
+  return { applicationId, status: 'withdrawal-requested' as const };
+}

@@ -1,0 +1,44 @@
+/** What every service verb receives: its dependencies and who is asking. */
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/client.js';
+import type { HolidayCalendar } from '../dsl/calendar.js';
+import type { DefinitionCatalogue } from '../dsl/catalogue.js';
+
+export type Role = 'portal' | 'county-office' | 'province-office' | 'integrator' | 'registry' | 'public';
+
+/** The authenticated caller, with the office they belong to. */
+export interface Actor {
+  subject: string;
+  role: Role;
+  county?: string;
+  province?: string;
+}
+
+export interface ServiceDeps {
+  db: Database;
+  temporal: Client;
+  catalogue: DefinitionCatalogue;
+  calendar: HolidayCalendar;
+  taskQueue?: string;
+  now?: () => number;
+}
+
+export interface ServiceContext {
+  deps: ServiceDeps;
+  actor: Actor;
+}
+
+/** True when the actor may see or act on something in this county and province. */
+export function inScope(actor: Actor, where: { county: string | null; province: string | null }): boolean {
+  switch (actor.role) {
+    case 'portal':
+    case 'integrator':
+      return true;
+    case 'county-office':
+      return where.county !== null && where.county === actor.county;
+    case 'province-office':
+      return where.province !== null && where.province === actor.province;
+    default:
+      return false;
+  }
+}

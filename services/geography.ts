@@ -1,0 +1,16 @@
+/** The provinces and counties applications name (the sandbox's geography). */
+export const PROVINCES: Record<string, { title: { fa: string; en: string }; counties: Record<string, { fa: string; en: string }> }> = {
+  khuzestan: {
+    title: { fa: 'خوزستان', en: 'Khuzestan' },
+    counties: { ahvaz: { fa: 'اهواز', en: 'Ahvaz' }, dezful: { fa: 'دزفول', en: 'Dezful' } },
+  },
+  markazi: {
+    title: { fa: 'مرکزی', en: 'Markazi' },
+    counties: { arak: { fa: 'اراک', en: 'Arak' } },
+  },
+};
+
+/** The province a county belongs to, or undefined for an unknown county. */
+export function provinceOf(county: string): string | undefined {
+  return Object.entries(PROVINCES).find(([, p]) => county in p.counties)?.[0];
+}

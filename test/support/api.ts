@@ -1,0 +1,89 @@
+/** Small helpers to drive the gateway over real HTTP, as the portal and the offices do. */
+import type { Harness } from './harness.js';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export async function api<T = Record<string, unknown>>(h: Harness, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(`${h.gatewayUrl}${path}`, {
+    method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: body as T, text };
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface FixturePerson {
+  nationalCode: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  county: string;
+}
+
+/** The sandbox's fixture person, as the portal would describe them in an application. */
+export async function fixturePerson(h: Harness, nationalCode: string): Promise<FixturePerson> {
+  const persons = (await (await fetch(`${h.sandboxUrl}/fixtures/persons`)).json()) as FixturePerson[];
+  const person = persons.find((p) => p.nationalCode === nationalCode);
+  if (!person) throw new Error(`no sandbox fixture ${nationalCode}`);
+  return person;
+}
+
+export async function applicationFor(h: Harness, nationalCode: string, licenceType = 'welfare-services-centre', county = 'ahvaz') {
+  const p = await fixturePerson(h, nationalCode);
+  return {
+    licenceType, county,
+    applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
+  };
+}
+
+/** Inquiries the sandbox registries received for a person. */
+export async function sandboxInquiries(h: Harness, nationalCode: string): Promise<{ inquiryId: string; registry: string; attempts: number }[]> {
+  return (await fetch(`${h.sandboxUrl}/control/inquiries?nationalCode=${nationalCode}`)).json() as Promise<{ inquiryId: string; registry: string; attempts: number }[]>;
+}
+
+export interface TaskRow {
+  id: string;
+  applicationId: string;
+  stepId: string;
+  status: string;
+  outcomes: { name: string }[];
+}
+
+/** Waits for an open task of `stepId` for the application in the office's inbox. */
+export function taskInInbox(h: Harness, token: string, applicationId: string, stepId: string, timeoutMs?: number): Promise<TaskRow> {
+  return eventually(async () => {
+    const res = await api<{ items: TaskRow[] }>(h, 'GET', '/v1/tasks', { token });
+    if (res.status !== 200) throw new Error(`inbox answered ${res.status}: ${res.text}`);
+    return res.body.items.find((t) => t.applicationId === applicationId && t.stepId === stepId);
+  }, `task ${stepId} of ${applicationId}`, timeoutMs);
+}
+
+export async function decide(h: Harness, token: string, taskId: string, outcome: string, reason?: string) {
+  const res = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, reason } });
+  if (res.status !== 202) throw new Error(`decision answered ${res.status}: ${res.text}`);
+}

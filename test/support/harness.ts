@@ -1,0 +1,99 @@
+/**
+ * Starts the real parts for an end-to-end test: a Temporal server, a fresh PostgreSQL database,
+ * the sandbox registries and the gateway over HTTP on loopback, and a worker.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { AddressInfo } from 'node:net';
+import { loadHolidayCalendar } from '../../dsl/calendar-load.js';
+import { DefinitionCatalogue } from '../../dsl/catalogue.js';
+import { loadDefinitions } from '../../dsl/load.js';
+import { createGateway } from '../../gateway/app.js';
+import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
+import { startSandbox } from '../../sandbox/server.js';
+import type { ServiceDeps } from '../../services/context.js';
+import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';
+import { freshDatabase } from './database.js';
+import { devServerTemporal, timeSkippingTemporal } from './temporal.js';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  /**
+   * A plain client: awaiting a result through it does not let the time-skipping server jump
+   * ahead (the environment's own client would skip to the next timer, even years away).
+   * Time moves only by `env.sleep()`.
+   */
+  client: Client;
+  db: Awaited<ReturnType<typeof freshDatabase>>;
+  deps: ServiceDeps;
+  issuer: DevIssuer;
+  gatewayUrl: string;
+  sandboxUrl: string;
+  taskQueue: string;
+  catalogue: DefinitionCatalogue;
+  startWorker(): Promise<Worker>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean } = {}): Promise<Harness> {
+  bundle ??= bundleWorkflows();
+  const env = opts.temporal === 'dev-server' ? await devServerTemporal() : await timeSkippingTemporal();
+  const db = await freshDatabase();
+  const calendar = loadHolidayCalendar();
+  const catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
+  const issuer = await ephemeralDevIssuer();
+  const taskQueue = `licence-processes-${Math.random().toString(36).slice(2, 8)}`;
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue };
+
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };
+  const registryKeys = Object.fromEntries(['security-clearance', 'criminal-record'].map((r) => [r, { keys: [registryJwk] }]));
+
+  const gateway = createGateway({
+    deps, registryKeys, checkReady: db.ping,
+    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sandbox = await startSandbox({
+    port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: opts.sandboxDelayMs ?? 500,
+    signingKey: { privateJwk: { ...(await exportJWK(privateKey)), kid: 'sandbox-registries', alg: 'ES256' } },
+  });
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const harness: Harness = {
+    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue,
+    async startWorker() {
+      worker = await createLicenceWorker({
+        connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue,
+        registryBaseUrl: sandbox.url, workflowBundle: await bundle,
+      });
+      running = worker.run();
+      return worker;
+    },
+    async stopWorker() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      worker = undefined;
+    },
+    async close() {
+      await harness.stopWorker();
+      await sandbox.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await env.teardown();
+      await db.close();
+    },
+  };
+  if (opts.startWorker !== false) await harness.startWorker();
+  return harness;
+}

@@ -1,0 +1,139 @@
+/**
+ * The Welfare Services Centre licence end to end: real Temporal (time-skipping), real
+ * PostgreSQL, the sandbox registries and the gateway over HTTP on loopback.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
+import { workflowIdFor, type ProcessResult } from '../workflows/contract.js';
+import { api, applicationFor, decide, eventually, sandboxInquiries, taskInInbox } from './support/api.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await startHarness();
+  tokens.portal = await h.issuer.mint({ role: 'portal' });
+  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+  tokens.dezful = await h.issuer.mint({ role: 'county-office', county: 'dezful' });
+  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+});
+afterAll(async () => h?.close());
+
+async function submit(nationalCode: string) {
+  const res = await api<{ applicationId: string; trackingCode: string; definitionVersion: number }>(h, 'POST', '/v1/applications', {
+    token: tokens.portal, body: await applicationFor(h, nationalCode),
+  });
+  expect(res.status, res.text).toBe(202);
+  return res.body;
+}
+
+/**
+ * The process result, once the database says the application ended. Awaiting `result()` at once
+ * would let the time-skipping server jump ahead while a registry is still answering in real time.
+ */
+async function result(applicationId: string): Promise<ProcessResult> {
+  await eventually(async () => {
+    const [row] = await h.db.db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
+    return row?.status !== 'running' ? true : undefined;
+  }, `application ${applicationId} to end`);
+  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
+}
+
+async function passInterview(applicationId: string) {
+  const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
+  await decide(h, tokens.ahvaz!, interview.id, 'accept');
+}
+
+describe('Welfare Services Centre licence', () => {
+  it('gives an eligible applicant a principle agreement, then an activity licence', async () => {
+    const { applicationId, trackingCode } = await submit('0012345679');
+    await passInterview(applicationId);
+    const decision = await taskInInbox(h, tokens.khuzestan!, applicationId, 'province-decision');
+    await decide(h, tokens.khuzestan!, decision.id, 'approve');
+    const visit = await taskInInbox(h, tokens.ahvaz!, applicationId, 'site-visit');
+    await decide(h, tokens.ahvaz!, visit.id, 'compliant');
+
+    const ending = await result(applicationId);
+    expect(ending).toMatchObject({ outcome: 'approved', reason: 'ACTIVITY_LICENCE_ISSUED' });
+    expect(Object.keys(ending.licences)).toEqual(['principle-agreement', 'activity-licence']);
+    expect(ending.licences['activity-licence']!.number).toMatch(/^WSC-AL-14\d\d-\d{6}$/);
+
+    const issued = await h.db.db.select().from(licences).where(eq(licences.applicationId, applicationId));
+    expect(issued.map((l) => l.kind).sort()).toEqual(['activity-licence', 'principle-agreement']);
+    const timeline = await h.db.db.select().from(applicationEvents).where(eq(applicationEvents.applicationId, applicationId)).orderBy(applicationEvents.seq);
+    const issuedKinds = timeline.filter((e) => e.kind === 'licence-issued').map((e) => (e.detail as { kind: string }).kind);
+    expect(issuedKinds).toEqual(['principle-agreement', 'activity-licence']);
+    expect(timeline.at(-1)!.kind).toBe('application-approved');
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+
+    const tracked = await api(h, 'GET', `/v1/tracking/${trackingCode}`);
+    expect(tracked.body).toMatchObject({ status: 'approved', licenceType: 'welfare-services-centre' });
+    expect(tracked.text).not.toContain('0012345679');
+  });
+
+  it('rejects an applicant aged 24 with the age reason before any inquiry is sent', async () => {
+    const { applicationId } = await submit('0023456787');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'AGE_BELOW_MINIMUM', stepId: 'eligibility' });
+    expect(await sandboxInquiries(h, '0023456787')).toEqual([]);
+    const view = await api<{ application: { status: string; outcomeReason: string }; inquiries: unknown[] }>(h, 'GET', `/v1/applications/${applicationId}`, { token: tokens.ahvaz });
+    expect(view.body.application).toMatchObject({ status: 'rejected', outcomeReason: 'AGE_BELOW_MINIMUM' });
+    expect(view.body.inquiries).toEqual([]);
+  });
+
+  it('rejects an applicant with a criminal record', async () => {
+    const { applicationId } = await submit('0034567895');
+    await passInterview(applicationId);
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CRIMINAL_RECORD', stepId: 'vetting-result' });
+  });
+
+  it('rejects a deceased applicant on the civil registry answer', async () => {
+    const { applicationId } = await submit('0089123451');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'APPLICANT_DECEASED' });
+  });
+
+  it('ends the application when the county officer rejects it at the interview', async () => {
+    const { applicationId } = await submit('0013579134');
+    const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
+    const withoutReason = await api(h, 'POST', `/v1/tasks/${interview.id}/decision`, { token: tokens.ahvaz, body: { outcome: 'reject' } });
+    expect(withoutReason.status).toBe(400);
+    expect(withoutReason.body).toMatchObject({ field: 'reason' });
+    await decide(h, tokens.ahvaz!, interview.id, 'reject', 'needs assessment: the county already has enough centres');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'REJECTED_AT_INTERVIEW', stepId: 'rejected-at-interview' });
+    const [task] = await h.db.db.select().from(tasks).where(eq(tasks.id, interview.id));
+    expect(task).toMatchObject({ status: 'decided', outcome: 'reject', decidedBy: 'county-office:ahvaz' });
+  });
+
+  it('completes when the security clearance answers only after 10 days', async () => {
+    const { applicationId } = await submit('0045678911');
+    await passInterview(applicationId);
+    const pending = await eventually(async () => {
+      const mine = await sandboxInquiries(h, '0045678911');
+      return mine.find((i) => i.registry === 'security-clearance');
+    }, 'the security-clearance inquiry');
+    await h.env.sleep('10 days');
+    await fetch(`${h.sandboxUrl}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 10 * 24 * 3600 * 1000 }) });
+    const decision = await taskInInbox(h, tokens.khuzestan!, applicationId, 'province-decision');
+    await decide(h, tokens.khuzestan!, decision.id, 'approve');
+    const visit = await taskInInbox(h, tokens.ahvaz!, applicationId, 'site-visit');
+    await decide(h, tokens.ahvaz!, visit.id, 'compliant');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'approved' });
+    expect((await sandboxInquiries(h, '0045678911')).filter((i) => i.inquiryId === pending.inquiryId)).toHaveLength(1);
+  });
+
+  it('keeps a county office out of another county\'s tasks', async () => {
+    const { applicationId } = await submit('0091234565');
+    const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
+    const inbox = await api<{ items: { id: string }[] }>(h, 'GET', '/v1/tasks', { token: tokens.dezful });
+    expect(inbox.body.items.map((t) => t.id)).not.toContain(interview.id);
+    const refused = await api(h, 'POST', `/v1/tasks/${interview.id}/decision`, { token: tokens.dezful, body: { outcome: 'accept' } });
+    expect(refused.status).toBe(403);
+    expect((await api(h, 'GET', `/v1/applications/${applicationId}`, { token: tokens.dezful })).status).toBe(403);
+    const withdrawn = await api(h, 'POST', `/v1/applications/${applicationId}/withdrawal`, { token: tokens.portal, body: { reason: 'the applicant moved' } });
+    expect(withdrawn.status).toBe(202);
+    expect(await result(applicationId)).toMatchObject({ outcome: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT' });
+    const [task] = await h.db.db.select().from(tasks).where(eq(tasks.id, interview.id));
+    expect(task!.status).toBe('cancelled');
+  });
+});

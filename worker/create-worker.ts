@@ -1,0 +1,55 @@
+/**
+ * Builds the Temporal worker for licence processes: the generic interpreter workflow and the
+ * activities around their dependencies (database, registries, definitions).
+ */
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createDatabaseActivities } from '../activities/database.js';
+import { createDefinitionActivities } from '../activities/definitions.js';
+import { createRegistryActivities } from '../activities/registries.js';
+import type { Database } from '../db/client.js';
+import type { HolidayCalendar } from '../dsl/calendar.js';
+import type { DefinitionCatalogue } from '../dsl/catalogue.js';
+import { TASK_QUEUE } from '../workflows/contract.js';
+
+export interface WorkerDependencies {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  db: Database;
+  calendar: HolidayCalendar;
+  catalogue: DefinitionCatalogue;
+  registryBaseUrl: string;
+  /** A pre-built bundle (tests and benchmarks build it once). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  maxConcurrentWorkflowTaskExecutions?: number;
+}
+
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Bundles the workflow code once; pass the result to several workers. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => {}, trace: () => {}, debug: () => {}, info: () => {},
+  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
+};
+
+/** Creates (does not run) the worker. */
+export async function createLicenceWorker(deps: WorkerDependencies): Promise<Worker> {
+  const activities = {
+    ...createDatabaseActivities(deps.db, deps.calendar),
+    ...createRegistryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
+    ...createDefinitionActivities(deps.catalogue),
+  };
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace ?? 'default',
+    taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    activities,
+    maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
+  });
+}

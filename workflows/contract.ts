@@ -1,0 +1,113 @@
+/**
+ * What the outside world may say to, and ask of, a running licence process: its input, its
+ * signals and queries. Shared by the workflow, the gateway and the tests.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { HolidayCalendar } from '../dsl/calendar.js';
+import type { Facts } from '../dsl/expressions.js';
+import type { ProcessDefinition, Text } from '../dsl/schema.js';
+
+export const TASK_QUEUE = 'licence-processes';
+
+/** The workflow id of an application, derived so that a retried submission cannot start two. */
+export const workflowIdFor = (applicationId: string): string => `application-${applicationId}`;
+
+export interface LicenceProcessInput {
+  applicationId: string;
+  definition: ProcessDefinition;
+  definitionHash: string;
+  calendar: HolidayCalendar;
+  /** `applicant` and `application` as submitted. */
+  facts: Facts;
+  /** Continue-as-new after this many history events (tests lower it). */
+  historyLimit?: number;
+  /** Set only by continue-as-new: where the previous run stopped. */
+  resume?: ResumeState;
+}
+
+export interface ResumeState {
+  at: string;
+  facts: Facts;
+  seq: number;
+  entries: Record<string, number>;
+  decisions: TaskDecision[];
+  answers: RegistryAnswer[];
+  lateInquiries: LateInquiry[];
+  runs: number;
+}
+
+export interface LateInquiry {
+  inquiryId: string;
+  stepId: string;
+  saveAs: string;
+  policy: 'record' | 'apply';
+}
+
+/** An office's decision on a task, already checked by the gateway against the task's outcomes. */
+export interface TaskDecision {
+  taskId: string;
+  outcome: string;
+  reason?: string;
+  decidedBy: string;
+}
+
+/** A registry's answer to an asynchronous inquiry, delivered through the gateway's callback. */
+export interface RegistryAnswer {
+  inquiryId: string;
+  registry: string;
+  answer: Record<string, unknown>;
+  answeredAt: string;
+}
+
+export interface Withdrawal {
+  reason: string;
+  requestedBy: string;
+}
+
+export type ProcessOutcome = 'approved' | 'rejected' | 'withdrawn';
+
+export interface ProcessResult {
+  outcome: ProcessOutcome;
+  reason: string;
+  stepId: string;
+  licences: Record<string, IssuedLicence>;
+}
+
+export interface IssuedLicence {
+  number: string;
+  kind: string;
+  issuedAt: string;
+  validUntil: string;
+}
+
+export interface OpenTaskView {
+  taskId: string;
+  stepId: string;
+  role: string;
+  dueAt: string;
+  outcomes: string[];
+}
+
+export interface PendingInquiryView {
+  inquiryId: string;
+  stepId: string;
+  registry: string;
+  deadlineAt: string;
+}
+
+/** Live state, answered by the `state` query. */
+export interface ProcessState {
+  applicationId: string;
+  definition: { id: string; version: number; hash: string; title: Text };
+  status: 'running' | ProcessOutcome;
+  currentSteps: string[];
+  openTasks: OpenTaskView[];
+  pendingInquiries: PendingInquiryView[];
+  reason?: string;
+  runs: number;
+}
+
+export const decisionSignal = defineSignal<[TaskDecision]>('decision');
+export const registryAnswerSignal = defineSignal<[RegistryAnswer]>('registryAnswer');
+export const withdrawSignal = defineSignal<[Withdrawal]>('withdraw');
+export const stateQuery = defineQuery<ProcessState>('state');

@@ -1,0 +1,120 @@
+/**
+ * The one generic workflow: interprets the licence-process definition it was started with
+ * (pinned by content hash), answers the `state` query, takes decisions, registry answers and
+ * withdrawals as signals, and continues as new when its history grows long.
+ */
+import {
+  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyLocalActivities,
+  setHandler, workflowInfo,
+} from '@temporalio/workflow';
+import type { DatabaseActivities } from '../activities/database.js';
+import type { Facts } from '../dsl/expressions.js';
+import type { ProcessDefinition } from '../dsl/schema.js';
+import { isoAt, now } from './clock.js';
+import {
+  decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
+  type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
+} from './contract.js';
+import { Interpreter, Mailbox, type Ending } from './interpreter.js';
+
+const db = proxyLocalActivities<DatabaseActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+const DEFAULT_HISTORY_LIMIT = 8_000;
+
+export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
+  const { applicationId, definition, definitionHash, calendar } = input;
+  const resume = input.resume;
+  const mailbox = new Mailbox();
+  for (const d of resume?.decisions ?? []) mailbox.decisions.set(d.taskId, d);
+  for (const a of resume?.answers ?? []) mailbox.answers.set(a.inquiryId, a);
+  for (const l of resume?.lateInquiries ?? []) mailbox.late.set(l.inquiryId, l);
+  const state = { facts: resume?.facts ?? (JSON.parse(JSON.stringify(input.facts)) as Facts), seq: resume?.seq ?? 0, entries: resume?.entries ?? {} };
+  const runs = (resume?.runs ?? 0) + 1;
+  let withdrawal: Withdrawal | undefined;
+  let ending: Ending | undefined;
+  const main = new CancellationScope();
+
+  setHandler(decisionSignal, (decision) => { mailbox.decisions.set(decision.taskId, decision); });
+  setHandler(registryAnswerSignal, (answer) => { mailbox.receiveAnswer(answer); });
+  setHandler(withdrawSignal, (w) => {
+    if (!withdrawal && !ending) {
+      withdrawal = w;
+      main.cancel();
+    }
+  });
+  setHandler(stateQuery, (): ProcessState => ({
+    applicationId,
+    definition: { id: definition.id, version: definition.version, hash: definitionHash, title: definition.title },
+    status: ending?.outcome ?? 'running',
+    currentSteps: [...mailbox.currentSteps],
+    openTasks: [...mailbox.openTasks.values()],
+    pendingInquiries: [...mailbox.pendingInquiries.values()],
+    reason: ending?.reason,
+    runs,
+  }));
+
+  const interpreter: Interpreter = new Interpreter(applicationId, definition, definitionHash, calendar, state, mailbox, {
+    async beforeTopLevelStep(stepId) {
+      const info = workflowInfo();
+      if (info.historyLength < (input.historyLimit ?? DEFAULT_HISTORY_LIMIT) && !info.continueAsNewSuggested) return;
+      await condition(() => mailbox.lateQueue.length === 0);
+      await continueAsNew<typeof licenceProcess>({
+        ...input,
+        resume: {
+          at: stepId, facts: state.facts, seq: state.seq, entries: state.entries, runs,
+          decisions: [...mailbox.decisions.values()], answers: [...mailbox.answers.values()], lateInquiries: [...mailbox.late.values()],
+        },
+      });
+    },
+    startChild: (stepId, childDefinition, hash, childInput) => startChild(interpreter, stepId, childDefinition, hash, childInput),
+  });
+
+  if (!resume) {
+    await db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
+  }
+  // Late registry answers are handled beside the main flow, whatever step it is at.
+  void (async () => {
+    for (;;) {
+      await condition(() => mailbox.lateQueue.length > 0);
+      await interpreter.handleLateAnswer(mailbox.lateQueue.shift()!);
+    }
+  })();
+
+  try {
+    ending = await main.run(() => interpreter.runFrom(resume?.at ?? definition.start, true));
+    if (!ending) ending = { outcome: 'rejected', reason: 'PROCESS_STOPPED_WITHOUT_END', stepId: 'unknown' };
+  } catch (error) {
+    if (!(withdrawal && isCancellation(error))) throw error;
+    ending = { outcome: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT', stepId: [...mailbox.currentSteps][0] ?? 'unknown' };
+  }
+  const final = ending;
+  await CancellationScope.nonCancellable(() => db.finishApplication(
+    { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },
+    interpreter.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
+  ));
+  return { ...final, licences: (state.facts.licences ?? {}) as Record<string, IssuedLicence> };
+}
+
+/** Runs a `subprocess` step: a child application with its own definition, linked to this one. */
+async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts) {
+  const childId = `${interpreter.applicationId}.${stepId}.${interpreter.state.entries[stepId]}`;
+  const parentFacts = interpreter.state.facts;
+  const facts: Facts = {
+    applicant: parentFacts.applicant,
+    application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
+    ...input,
+  };
+  await db.registerChildApplication(
+    { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
+    interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()) }),
+  );
+  const result = await executeChild(licenceProcess, {
+    workflowId: workflowIdFor(childId),
+    args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts }],
+  });
+  await db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
+  return result;
+}
