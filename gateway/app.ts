@@ -11,6 +11,8 @@ import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
 import type { GatewayEnv } from './env.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
+import { jwksRoute, signResponses } from './sign-responses.js';
+import type { SigningKeyStore } from './signing-keys.js';
 import { applicationRoutes, trackingRoutes } from './routes/applications.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { licenceTypeRoutes } from './routes/licence-types.js';
@@ -20,6 +22,8 @@ export interface GatewayOptions {
   deps: ServiceDeps;
   auth: AuthOptions;
   registryKeys: RegistryKeys;
+  /** Keys that sign every response (detached JWS); their public half is the JWKS. */
+  signingKeys: SigningKeyStore;
   /** Readiness: throws when a dependency (database, Temporal) does not answer. */
   checkReady: () => Promise<void>;
   maxBodyBytes?: number;
@@ -30,6 +34,7 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   const verifyToken = createTokenVerifier(options.auth);
 
   app.use('*', requestId({ headerName: 'x-request-id' }));
+  app.use('*', signResponses({ keys: options.signingKeys }));
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', options.deps);
     await next();
@@ -40,6 +45,7 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   });
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
+  app.route('/', jwksRoute(options.signingKeys));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     try {

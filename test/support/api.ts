@@ -1,5 +1,27 @@
 /** Small helpers to drive the gateway over real HTTP, as the portal and the offices do. */
+import type { JSONWebKeySet } from 'jose';
+import { verifyDetached } from '../../gateway/jws.js';
 import type { Harness } from './harness.js';
+
+const jwksOf = new WeakMap<Harness, JSONWebKeySet>();
+
+/**
+ * Verifies a response's detached JWS with jose against the gateway's published JWKS, as an
+ * integrator would; every call through `api()` does this, so every route is checked.
+ */
+export async function verifyResponse(h: Harness, method: string, path: string, res: { headers: Headers; bytes: Uint8Array }) {
+  let jwks = jwksOf.get(h);
+  if (!jwks) {
+    jwks = (await (await fetch(`${h.gatewayUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    jwksOf.set(h, jwks);
+  }
+  const signature = res.headers.get('x-jws-signature');
+  if (!signature) throw new Error(`${method} ${path}: response is not signed`);
+  const header = await verifyDetached(signature, res.bytes, jwks);
+  if (header.htm !== method || header.htu !== path || header.rid !== res.headers.get('x-request-id')) {
+    throw new Error(`${method} ${path}: signature bound to ${String(header.htm)} ${String(header.htu)} ${String(header.rid)}`);
+  }
+}
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -15,7 +37,9 @@ export async function api<T = Record<string, unknown>>(h: Harness, method: strin
   const res = await fetch(`${h.gatewayUrl}${path}`, {
     method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
   });
-  const text = await res.text();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  await verifyResponse(h, method, path, { headers: res.headers, bytes });
+  const text = new TextDecoder().decode(bytes);
   let body: unknown = text;
   try {
     body = JSON.parse(text);

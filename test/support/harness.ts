@@ -13,6 +13,7 @@ import { DefinitionCatalogue } from '../../dsl/catalogue.js';
 import { loadDefinitions } from '../../dsl/load.js';
 import { createGateway } from '../../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../../gateway/signing-keys.js';
 import { startSandbox } from '../../sandbox/server.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';
@@ -34,6 +35,7 @@ export interface Harness {
   sandboxUrl: string;
   taskQueue: string;
   catalogue: DefinitionCatalogue;
+  signingKeys: SigningKeyStore;
   startWorker(): Promise<Worker>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -56,8 +58,9 @@ export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-ser
   const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };
   const registryKeys = Object.fromEntries(['security-clearance', 'criminal-record'].map((r) => [r, { keys: [registryJwk] }]));
 
+  const signingKeys = await createSigningKeyStore();
   const gateway = createGateway({
-    deps, registryKeys, checkReady: db.ping,
+    deps, registryKeys, signingKeys, checkReady: db.ping,
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
   });
   const server: ServerType = await new Promise((resolve) => {
@@ -72,7 +75,7 @@ export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-ser
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
-    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue,
+    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys,
     async startWorker() {
       worker = await createLicenceWorker({
         connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue,

@@ -1,0 +1,48 @@
+/**
+ * Signed responses: every response carries `x-jws-signature`, a detached-payload ES256 JWS over
+ * its exact body bytes that binds the request's method (`htm`), path with query (`htu`) and
+ * request id (`rid`). Integrators verify it against `GET /.well-known/jwks.json`.
+ *
+ * The body is buffered to be signed, so this suits whole responses, not endless streams. Mount it
+ * inside any compression middleware so the signature covers the bytes before content coding.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { signDetached } from './jws.js';
+import type { SigningKeyStore } from './signing-keys.js';
+
+export const SIGNATURE_HEADER = 'x-jws-signature';
+
+export interface SignResponsesOptions {
+  keys: Pick<SigningKeyStore, 'active'>;
+  /** The context variable holding the request id (hono's `requestId` middleware sets `requestId`). */
+  requestIdVar?: string;
+}
+
+/** Statuses whose responses cannot carry a body (Fetch "null body status"). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** Signs the final response of every request passing through it; the empty body signs as the empty byte string. */
+export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponsesOptions): MiddlewareHandler {
+  return async function signResponse(c, next) {
+    await next();
+    const res = c.res;
+    // The response is replaced below, so it is read directly rather than cloned (no tee, one copy).
+    const body = new Uint8Array(await res.arrayBuffer());
+    const url = new URL(c.req.url);
+    const requestId = c.get(requestIdVar as never) as string | undefined;
+    const claims: Record<string, unknown> = { htm: c.req.method, htu: `${url.pathname}${url.search}` };
+    if (requestId !== undefined) claims.rid = requestId;
+    const headers = new Headers(res.headers);
+    headers.set(SIGNATURE_HEADER, signDetached(keys.active(), body, claims));
+    c.res = new Response(NULL_BODY.has(res.status) || body.byteLength === 0 ? null : body, {
+      status: res.status, statusText: res.statusText, headers,
+    });
+  };
+}
+
+/** `GET /.well-known/jwks.json`: the active and retired public keys, cacheable for five minutes. */
+export function jwksRoute(keys: Pick<SigningKeyStore, 'jwks'>): Hono {
+  const app = new Hono();
+  app.get('/.well-known/jwks.json', (c) => c.json(keys.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
+  return app;
+}
