@@ -111,3 +111,13 @@ export async function decide(h: Harness, token: string, taskId: string, outcome:
   const res = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, reason } });
   if (res.status !== 202) throw new Error(`decision answered ${res.status}: ${res.text}`);
 }
+
+/** An application for a generated (valid, eligible) sandbox person: a new applicant per seed. */
+export async function generatedApplication(seed: number, licenceType = 'welfare-services-centre', county = 'ahvaz') {
+  const { generateNationalCode, personFor } = await import('../../sandbox/persons.js');
+  const p = personFor(generateNationalCode(seed), Date.now())!;
+  return {
+    licenceType, county,
+    applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
+  };
+}

@@ -36,6 +36,8 @@ export interface Harness {
   taskQueue: string;
   catalogue: DefinitionCatalogue;
   signingKeys: SigningKeyStore;
+  /** Re-reads the definition files, as a running gateway does when they change. */
+  reloadDefinitions(): void;
   startWorker(): Promise<Worker>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -76,9 +78,13 @@ export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-ser
   let running: Promise<void> | undefined;
   const harness: Harness = {
     env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys,
+    reloadDefinitions() {
+      deps.catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
+      harness.catalogue = deps.catalogue;
+    },
     async startWorker() {
       worker = await createLicenceWorker({
-        connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue,
+        connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
         registryBaseUrl: sandbox.url, workflowBundle: await bundle,
       });
       running = worker.run();

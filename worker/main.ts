@@ -1,0 +1,32 @@
+/**
+ * A standalone worker process (for deployments with workers apart from the gateway, and for the
+ * crash tests): `TEMPORAL_ADDRESS`, `DATABASE_URL`, `REGISTRY_BASE_URL`, optional `TASK_QUEUE`.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { openDatabase } from '../db/client.js';
+import { loadHolidayCalendar } from '../dsl/calendar-load.js';
+import { DefinitionCatalogue } from '../dsl/catalogue.js';
+import { loadDefinitions } from '../dsl/load.js';
+import { createLicenceWorker } from './create-worker.js';
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+
+const calendar = loadHolidayCalendar();
+const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
+const database = await openDatabase({ url: required('DATABASE_URL') });
+const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
+const worker = await createLicenceWorker({
+  connection, db: database.db, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
+});
+const stop = () => worker.shutdown();
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+console.log('[worker] running');
+await worker.run();
+await connection.close();
+await database.close();
+console.log('[worker] stopped');
