@@ -67,6 +67,12 @@ describe('the definition language', () => {
     expect(mermaid).toMatch(/s_initial_interview -->\|"رد در مصاحبه<br\/>reject at the interview"\| s_rejected_at_interview/);
   });
 
+  it('keeps every committed process diagram in step with its definition', () => {
+    for (const { definition } of loadDefinitions('processes')) {
+      expect(readFileSync(`docs/processes/${definition.id}-v${definition.version}.mmd`, 'utf8'), definition.id).toBe(toMermaid(definition));
+    }
+  });
+
   it('keeps the committed JSON Schema in step with the zod source', () => {
     expect(readFileSync('dsl/process.schema.json', 'utf8')).toBe(jsonSchemaText());
   });

@@ -170,6 +170,8 @@ export const ProcessDefinition = z.object({
   description: Text.optional(),
   catalogue: CatalogueEntry.optional(),
   licences: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), LicenceKind).default({}),
+  /** Facts a parent process hands in when it starts this one as a `subprocess`. */
+  inputs: z.array(FactName).default([]),
   start: StepId,
   steps: z.record(StepId, Step),
 }).strict();

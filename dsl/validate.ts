@@ -31,7 +31,7 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     if (!(edge.to in steps)) report(edge.path, 'unknown-step', `step "${edge.from}" leads to unknown step "${edge.to}"`);
   }
 
-  const facts = Object.values(steps).flatMap((s) => ('saveAs' in s && s.saveAs ? [s.saveAs] : []));
+  const facts = [...definition.inputs, ...Object.values(steps).flatMap((s) => ('saveAs' in s && s.saveAs ? [s.saveAs] : []))];
   const branchSteps = reachable(definition, Object.values(steps).flatMap((s) => (s.type === 'parallel' ? s.branches : [])));
 
   for (const [id, step] of Object.entries(steps)) {

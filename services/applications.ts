@@ -67,6 +67,7 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
   });
   const workflowInput: LicenceProcessInput = {
     applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
+    historyLimit: deps.historyLimit,
   };
   try {
     await deps.temporal.workflow.start('licenceProcess', {

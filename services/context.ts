@@ -21,6 +21,8 @@ export interface ServiceDeps {
   calendar: HolidayCalendar;
   taskQueue?: string;
   now?: () => number;
+  /** History events before a process continues as new (tests lower it to exercise that path). */
+  historyLimit?: number;
 }
 
 export interface ServiceContext {

@@ -45,7 +45,7 @@ export interface Harness {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   const env = opts.temporal === 'dev-server' ? await devServerTemporal() : await timeSkippingTemporal();
   const db = await freshDatabase();
@@ -54,7 +54,7 @@ export async function startHarness(opts: { temporal?: 'time-skipping' | 'dev-ser
   const issuer = await ephemeralDevIssuer();
   const taskQueue = `licence-processes-${Math.random().toString(36).slice(2, 8)}`;
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue };
+  const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue, historyLimit: opts.historyLimit };
 
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };

@@ -1,0 +1,73 @@
+/** The centre manager licence: the master's rule, the bachelor's exception, interview, certificate. */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications } from '../db/schema/index.js';
+import { workflowIdFor, type ProcessResult } from '../workflows/contract.js';
+import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await startHarness();
+  tokens.portal = await h.issuer.mint({ role: 'portal' });
+  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+});
+afterAll(async () => h?.close());
+
+async function submit(nationalCode: string): Promise<string> {
+  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode, 'centre-manager') });
+  expect(res.status, res.text).toBe(202);
+  return res.body.applicationId;
+}
+
+async function ended(applicationId: string): Promise<ProcessResult> {
+  await eventually(async () => {
+    const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
+    return row && row.status !== 'running' ? true : undefined;
+  }, 'the application to end');
+  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
+}
+
+async function interviewAndCertificate(applicationId: string) {
+  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'specialist-interview')).id, 'pass');
+  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, applicationId, 'training-certificate')).id, 'verified');
+}
+
+describe('centre manager licence', () => {
+  it('licenses a PhD holder in a listed field after the interview and the training certificate', async () => {
+    const applicationId = await submit('0013579134');
+    await interviewAndCertificate(applicationId);
+    const result = await ended(applicationId);
+    expect(result).toMatchObject({ outcome: 'approved', reason: 'MANAGER_LICENCE_ISSUED' });
+    expect(result.licences['manager-licence']!.number).toMatch(/^WSC-MG-/);
+  });
+
+  it('lets the province accept a bachelor\'s holder where no master\'s holder exists, with a reason', async () => {
+    const applicationId = await submit('0091234565');
+    const exception = await taskInInbox(h, tokens.khuzestan!, applicationId, 'bachelor-exception');
+    expect(exception.outcomes.map((o) => o.name)).toEqual(['allow', 'refuse']);
+    await decide(h, tokens.khuzestan!, exception.id, 'allow', 'no master\'s holder applied in Ahvaz');
+    await interviewAndCertificate(applicationId);
+    expect(await ended(applicationId)).toMatchObject({ outcome: 'approved' });
+  });
+
+  it('refuses a bachelor\'s holder when the province requires a master\'s', async () => {
+    const applicationId = await submit('0091234565');
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'bachelor-exception')).id, 'refuse');
+    expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'DEGREE_NOT_ELIGIBLE' });
+  });
+
+  it('rejects a candidate whose addiction test is positive', async () => {
+    const applicationId = await submit('0067891233');
+    expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ADDICTION_TEST_POSITIVE' });
+  });
+
+  it('rejects a failed specialist interview', async () => {
+    const applicationId = await submit('0012345679');
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'specialist-interview')).id, 'fail', 'not enough experience with the centre\'s services');
+    expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'FAILED_SPECIALIST_INTERVIEW' });
+  });
+});
