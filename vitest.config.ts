@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', '.tools/**', '.data/**'],
     // Temporal's native core and the workers are happier in forked processes than in threads.
     pool: 'forks',
+    // Two cores: more files at once only makes the end-to-end tests (servers, bundling) slower.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -148,6 +148,25 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       await appendEvent(event);
     },
 
+    /**
+     * Applies a lifecycle change to a licence (renew keeps the number and extends validity) and
+     * queues the portal's notification, in order per licence.
+     */
+    async amendLicence(change: { number: string; action: 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'; validUntil?: string; applicationId: string; grounds?: string }, event: TimelineEvent): Promise<{ status: string; validUntil: string }> {
+      const status = ({ renew: 'active', reinstate: 'active', suspend: 'suspended', revoke: 'revoked', close: 'closed' } as const)[change.action];
+      const [updated] = await db.update(licences).set({
+        status, ...(change.validUntil ? { validUntil: new Date(change.validUntil) } : {}),
+      }).where(eq(licences.number, change.number)).returning({ validUntil: licences.validUntil });
+      if (!updated) throw new Error(`licence ${change.number} does not exist`);
+      const eventName = ({ renew: 'licence-renewed', reinstate: 'licence-reinstated', suspend: 'licence-suspended', revoke: 'licence-revoked', close: 'licence-closed' } as const)[change.action];
+      await db.insert(outbox).values({
+        dedupeKey: `${change.applicationId}:${event.seq}`, subject: change.number, event: eventName,
+        payload: { licenceNumber: change.number, status, validUntil: updated.validUntil.toISOString(), applicationId: change.applicationId, grounds: change.grounds ?? null },
+      }).onConflictDoNothing();
+      await appendEvent(event);
+      return { status, validUntil: updated.validUntil.toISOString() };
+    },
+
     /** Records how the application ended, and tells the portal. */
     async finishApplication(end: { applicationId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
       await db.update(applications).set({

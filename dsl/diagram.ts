@@ -16,6 +16,7 @@ const TYPE_LABEL: Record<Step['type'], Text> = {
   issue: { fa: 'صدور', en: 'issue' },
   notify: { fa: 'اطلاع‌رسانی', en: 'notify' },
   subprocess: { fa: 'فرایند فرعی', en: 'subprocess' },
+  amend: { fa: 'تغییر پروانه', en: 'licence change' },
   end: { fa: 'پایان', en: 'end' },
 };
 
@@ -51,6 +52,7 @@ function shape(id: string, step: Step): string {
     case 'wait':
       return `${node(id)}([${text}])`;
     case 'issue':
+    case 'amend':
     case 'subprocess':
       return `${node(id)}[[${text}]]`;
     case 'end':

@@ -8,10 +8,22 @@ import { Environment } from '@marcbachmann/cel-js';
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
 
-const BASE_VARIABLES = ['applicant', 'application', 'licences'] as const;
+const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change'] as const;
+
+/**
+ * Whole calendar months from one `YYYY-MM-DD` date to another (negative when backwards): the
+ * notice periods of the regulations ("at least 3 months' written notice") are counted this way.
+ */
+export function monthsBetween(from: string, to: string): number {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  const months = (ty - fy) * 12 + (tm - fm);
+  return to >= from ? months - (td < fd ? 1 : 0) : months + (td > fd ? 1 : 0);
+}
 
 function environment(variables: readonly string[]): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });
+  env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
   for (const name of new Set([...BASE_VARIABLES, ...variables])) env.registerVariable(name, 'dyn');
   return env;
 }

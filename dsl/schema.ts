@@ -105,6 +105,8 @@ export const SwitchStep = z.object({
 export const WaitStep = z.object({
   type: z.literal('wait'), ...base,
   delay: Deadline.optional(),
+  /** Or: a CEL expression giving the ISO date (or date-time) to wait until, e.g. `change.effectiveDate`. */
+  until: Expression.optional(),
   next: StepId.optional(),
 }).strict();
 
@@ -134,6 +136,15 @@ export const SubprocessStep = z.object({
   onFail: StepId.optional(),
 }).strict();
 
+/** Changes the licence a lifecycle process is about (`licence.number` in its facts). */
+export const AmendStep = z.object({
+  type: z.literal('amend'), ...base,
+  action: z.enum(['renew', 'suspend', 'reinstate', 'revoke', 'close']),
+  /** For `renew`: the new validity, counted from the current expiry (or from now if already expired). */
+  validity: Duration.optional(),
+  next: StepId.optional(),
+}).strict();
+
 export const EndStep = z.object({
   type: z.literal('end'), ...base,
   outcome: z.enum(['approved', 'rejected', 'withdrawn']),
@@ -142,7 +153,7 @@ export const EndStep = z.object({
 
 export const Step = z.discriminatedUnion('type', [
   CheckStep, InquireStep, TaskStep, ParallelStep, SwitchStep, WaitStep,
-  IssueStep, NotifyStep, SubprocessStep, EndStep,
+  IssueStep, NotifyStep, SubprocessStep, AmendStep, EndStep,
 ]);
 
 export const LicenceKind = z.object({
@@ -150,6 +161,13 @@ export const LicenceKind = z.object({
   validity: Duration,
   /** Prefix of licence numbers, e.g. `WSC-PA`. */
   numberPrefix: z.string().regex(/^[A-Z]{2,6}(-[A-Z]{1,4})?$/),
+  /** The processes that run each change to an issued licence of this kind. */
+  changes: z.object({
+    renewal: z.string().optional(),
+    suspension: z.string().optional(),
+    revocation: z.string().optional(),
+    'closure-notice': z.string().optional(),
+  }).strict().default({}),
 }).strict();
 
 /** The licence type's entry in the national permits portal's catalogue. */
@@ -165,6 +183,8 @@ export const CatalogueEntry = z.object({
 export const ProcessDefinition = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   version: z.number().int().positive(),
+  /** `application`: citizens apply for it; `lifecycle`: runs a change to an issued licence. */
+  kind: z.enum(['application', 'lifecycle']).default('application'),
   effectiveFrom: JalaliDate,
   title: Text,
   description: Text.optional(),

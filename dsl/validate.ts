@@ -40,7 +40,7 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
       const error = checkExpression(expr, facts);
       if (error) report(path, 'invalid-expression', `step "${id}": expression "${expr}": ${error}`);
     };
-    const needsNext = 'next' in step || ['check', 'inquire', 'wait', 'issue', 'notify', 'subprocess', 'parallel'].includes(step.type);
+    const needsNext = 'next' in step || ['check', 'inquire', 'wait', 'issue', 'notify', 'subprocess', 'parallel', 'amend'].includes(step.type);
     if (needsNext && !('next' in step && step.next) && !branchSteps.has(id)) {
       report(at(), 'missing-next', `step "${id}" has no next step and is not the end of a parallel branch`, true);
     }
@@ -76,12 +76,17 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
         if (!step.default) report(at(), 'unhandled-outcome', `switch "${id}" has no default: an application matching no case would stop`, true);
         break;
       case 'wait':
-        if (!step.delay) report(at(), 'missing-deadline', `wait "${id}" has no delay`, true);
+        if (!step.delay && !step.until) report(at(), 'missing-deadline', `wait "${id}" has no delay`, true);
+        if (step.delay && step.until) report(at('until'), 'schema', `wait "${id}" has both a delay and an until`);
+        if (step.until) expression(step.until, at('until'));
         break;
       case 'issue':
         if (!(step.licence in definition.licences)) {
           report(at('licence'), 'unknown-licence', `step "${id}" issues licence kind "${step.licence}" not declared under licences`);
         }
+        break;
+      case 'amend':
+        if (step.action === 'renew' && !step.validity) report(at(), 'missing-validity', `amend "${id}" renews without a validity`, true);
         break;
       case 'subprocess':
         if (ctx.knownProcesses && !ctx.knownProcesses.has(step.process)) {
@@ -107,6 +112,14 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     for (const [path, spec] of deadlines) {
       const error = spec === undefined ? null : validateDeadlineSpec(spec);
       if (error) report(['steps', id, ...path], 'invalid-date', `step "${id}": ${error}`);
+    }
+  }
+
+  for (const [kind, licence] of Object.entries(definition.licences)) {
+    for (const [change, processId] of Object.entries(licence.changes)) {
+      if (processId && ctx.knownProcesses && !ctx.knownProcesses.has(processId)) {
+        report(['licences', kind, 'changes', change], 'unknown-process', `licence "${kind}": ${change} names unknown process "${processId}"`);
+      }
     }
   }
 

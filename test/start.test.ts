@@ -23,7 +23,7 @@ function start(): Promise<{ child: ChildProcess; output: () => string }> {
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "ready" within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no "ready" within 180 s:\n${output}`)), 180_000);
     child.stdout!.on('data', () => {
       if (output.includes('ready (Ctrl-C stops)')) {
         clearTimeout(timer);
@@ -96,5 +96,5 @@ describe('npm start', () => {
     const view = await call(`/v1/applications/${applicationId}`, portal);
     expect(view.body.application).toMatchObject({ status: 'running', currentStep: 'province-decision' });
     expect(await stop(second.child)).toBe(0);
-  }, 300_000);
+  }, 600_000);
 });

@@ -13,7 +13,7 @@ import { resolveDeadline, type HolidayCalendar } from '../dsl/calendar.js';
 import { evaluate, holds, type Facts } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
-import { isoAt, now } from './clock.js';
+import { isoAt, now, parseIso } from './clock.js';
 import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from './contract.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
@@ -118,6 +118,7 @@ export class Interpreter {
       case 'issue': return this.issue(id, step);
       case 'notify': return this.notify(id, step);
       case 'subprocess': return this.subprocess(id, step);
+      case 'amend': return this.amend(id, step);
       case 'end': return Promise.resolve({ end: { outcome: step.outcome, reason: step.reason, stepId: id } });
     }
   }
@@ -278,8 +279,17 @@ export class Interpreter {
     return { next: chosen?.next ?? step.default };
   }
 
-  private async wait(_id: string, step: Extract<Step, { type: 'wait' }>): Promise<Transition> {
-    await sleep(Math.max(0, resolveDeadline(step.delay!, now(), this.calendar) - now()));
+  private async wait(id: string, step: Extract<Step, { type: 'wait' }>): Promise<Transition> {
+    let until: number;
+    if (step.until) {
+      const value = String(evaluate(step.until, factsAt(this.state.facts, now())));
+      until = parseIso(value);
+      if (Number.isNaN(until)) throw new Error(`wait ${id}: "${value}" is not a date`);
+    } else {
+      until = resolveDeadline(step.delay!, now(), this.calendar);
+    }
+    await db.recordEvent(this.event('waiting', id, { until: isoAt(Math.max(until, now())) }));
+    await sleep(Math.max(0, until - now()));
     return { next: step.next };
   }
 
@@ -304,9 +314,11 @@ export class Interpreter {
     const key = this.entryKey(id);
     const licences = Object.values((this.state.facts.licences ?? {}) as Record<string, IssuedLicence>);
     const latest = licences[licences.length - 1];
+    // A lifecycle process is about one licence; an application, about the licence it issued last.
+    const about = (this.state.facts.licence as { number?: string } | undefined)?.number ?? latest?.number;
     if (step.channel === 'portal') {
       await db.enqueueNotification({
-        dedupeKey: key, subject: latest?.number ?? this.applicationId, event: step.event,
+        dedupeKey: key, subject: about ?? this.applicationId, event: step.event,
         payload: { applicationId: this.applicationId, licenceType: this.definition.id, event: step.event, licence: latest ?? null, occurredAt: isoAt(now()) },
       }, this.event('portal-notified', id, { event: step.event }));
       return { next: step.next };
@@ -321,6 +333,23 @@ export class Interpreter {
       // SMS is fire and forget: a failed message is recorded, the application goes on.
       await db.recordEvent(this.event('sms-failed', id, { event: step.event, error: error.cause?.message ?? error.message }));
     }
+    return { next: step.next };
+  }
+
+  private async amend(id: string, step: Extract<Step, { type: 'amend' }>): Promise<Transition> {
+    const licence = (this.state.facts.licence ?? {}) as { number?: string; validUntil?: string };
+    if (!licence.number) throw new Error(`step ${id} amends a licence, but the application names none`);
+    let validUntil: string | undefined;
+    if (step.action === 'renew') {
+      const current = licence.validUntil ? parseIso(licence.validUntil) : now();
+      validUntil = isoAt(resolveDeadline(step.validity!, Math.max(current, now()), this.calendar));
+    }
+    const change = (this.state.facts.change ?? {}) as Record<string, unknown>;
+    const result = await db.amendLicence(
+      { number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined },
+      this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
+    );
+    this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil };
     return { next: step.next };
   }
 

@@ -6,3 +6,6 @@ export * from './licences.js';
 export * from './definitions.js';
 export * from './outbox.js';
 export * from './licence-numbers.js';
+export * from './idempotency-keys.js';
+export * from './audit-log.js';
+export * from './documents.js';
