@@ -12,7 +12,10 @@ const brokenDir = 'test/fixtures/broken';
 describe('the definition language', () => {
   it('accepts every shipped licence process', () => {
     const loaded = loadDefinitions('processes');
-    expect(loaded.map((l) => l.definition.id).sort()).toEqual(['centre-manager', 'welfare-services-centre']);
+    expect(loaded.map((l) => l.definition.id).sort()).toEqual([
+      'centre-manager', 'licence-closure', 'licence-revocation', 'licence-suspension',
+      'welfare-activity-licence-renewal', 'welfare-services-centre',
+    ]);
   });
 
   const brokenFiles = readdirSync(brokenDir).filter((f) => f.endsWith('.yaml'));
