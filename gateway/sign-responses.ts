@@ -18,6 +18,19 @@ export interface SignResponsesOptions {
   requestIdVar?: string;
 }
 
+/** A response as signed: what the idempotency middleware stores to replay byte for byte. */
+export interface SignedResponse { status: number; headers: Headers; body: Uint8Array }
+
+/**
+ * Context variables this middleware reads, set by inner middleware (`middleware/idempotency.ts`):
+ * `idempotentReplay` marks a stored response that was signed when first sent (left untouched);
+ * `onSigned` is called with the response once signed.
+ */
+export type SigningVariables = {
+  idempotentReplay?: boolean;
+  onSigned?: (response: SignedResponse) => Promise<void>;
+};
+
 /** Statuses whose responses cannot carry a body (Fetch "null body status"). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -25,6 +38,7 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponsesOptions): MiddlewareHandler {
   return async function signResponse(c, next) {
     await next();
+    if (c.get('idempotentReplay' as never)) return;
     const res = c.res;
     // The response is replaced below, so it is read directly rather than cloned (no tee, one copy).
     const body = new Uint8Array(await res.arrayBuffer());
@@ -37,6 +51,8 @@ export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponse
     c.res = new Response(NULL_BODY.has(res.status) || body.byteLength === 0 ? null : body, {
       status: res.status, statusText: res.statusText, headers,
     });
+    const onSigned = c.get('onSigned' as never) as SigningVariables['onSigned'];
+    if (onSigned) await onSigned({ status: c.res.status, headers: c.res.headers, body });
   };
 }
 

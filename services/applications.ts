@@ -11,6 +11,7 @@ import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound, DomainError } from './errors.js';
 import { provinceOf } from './geography.js';
 import { ApplicationInput } from './application-input.js';
+import { appendAudit } from './audit.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -45,7 +46,7 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
   if (actor.role === 'county-office' && actor.county !== application.county) throw forbidden('a county office submits applications of its own county');
   const nowMs = (deps.now ?? Date.now)();
   const loaded = deps.catalogue.current(application.licenceType, nowMs);
-  if (!loaded) {
+  if (!loaded || loaded.definition.kind !== 'application') {
     throw invalid('unknown-licence-type', 'licenceType', { fa: 'نوع پروانه ناشناخته است', en: 'unknown licence type' }, `no licence type ${application.licenceType} is in effect`);
   }
   const applicationId = randomUUID();
@@ -79,6 +80,10 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict('already-started', { fa: 'درخواست تکراری', en: 'duplicate application' });
     throw new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, (error as Error).message);
   }
+  await appendAudit(deps.db, {
+    actor: actor.subject, action: 'application.submitted', subjectType: 'application', subjectId: applicationId,
+    detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
+  });
   return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
 }
 
@@ -118,5 +123,7 @@ export async function withdrawApplication({ ctx, applicationId, reason }: { ctx:
   const row = await loadInScope(ctx, applicationId);
   if (row.status !== 'running') throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' }, `status is ${row.status}`);
   await ctx.deps.temporal.workflow.getHandle(row.workflowId).signal(withdrawSignal, { reason, requestedBy: ctx.actor.subject });
+  // The reason is free text from the applicant: it stays with the application's events, not in the trail.
+  await appendAudit(ctx.deps.db, { actor: ctx.actor.subject, action: 'application.withdrawal-requested', subjectType: 'application', subjectId: applicationId });
   return { applicationId, status: 'withdrawal-requested' as const };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { checkAnswer } from '../activities/registry-answers.js';
 import { applications, inquiries } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../workflows/contract.js';
+import { appendAudit } from './audit.js';
 import type { ServiceDeps } from './context.js';
 import { invalid, notFound } from './errors.js';
 
@@ -40,6 +41,11 @@ export async function receiveRegistryAnswer({ deps, registry, body }: { deps: Se
     status: late ? 'late-answered' : 'answered', late, answer: checked.answer, answeredAt: new Date(),
   }).where(and(eq(inquiries.id, inquiry.id), eq(inquiries.status, inquiry.status))).returning({ id: inquiries.id });
   if (updated.length === 0) return { inquiryId: inquiry.id, status: 'duplicate' };
+  // The answer itself is about a person: the trail names the inquiry, not what the registry said.
+  await appendAudit(deps.db, {
+    actor: `registry:${registry}`, action: late ? 'inquiry.answered-late' : 'inquiry.answered', subjectType: 'inquiry', subjectId: inquiry.id,
+    detail: { registry, applicationId: inquiry.applicationId },
+  });
   const [app] = await deps.db.select({ workflowId: applications.workflowId, status: applications.status }).from(applications).where(eq(applications.id, inquiry.applicationId));
   if (app && app.status === 'running') {
     try {

@@ -3,6 +3,7 @@ import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { applications, tasks } from '../db/schema/index.js';
 import { decisionSignal } from '../workflows/contract.js';
 import { inScope, type ServiceContext } from './context.js';
+import { appendAudit } from './audit.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
 
@@ -37,6 +38,10 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
   const [app] = await deps.db.select({ workflowId: applications.workflowId }).from(applications).where(eq(applications.id, task.applicationId));
   await deps.temporal.workflow.getHandle(app!.workflowId).signal(decisionSignal, {
     taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject,
+  });
+  await appendAudit(deps.db, {
+    actor: actor.subject, action: 'task.decided', subjectType: 'task', subjectId: taskId,
+    detail: { applicationId: task.applicationId, stepId: task.stepId, outcome: chosen.name, reasonGiven: why !== undefined && why !== '' },
   });
   return { taskId, outcome: chosen.name, status: 'decision-delivered' as const };
 }

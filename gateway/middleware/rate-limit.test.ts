@@ -1,0 +1,78 @@
+/** Rate limits over real HTTP, behind the real signing middleware. */
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor, Role } from '../../services/context.js';
+import { serveApp, type Served } from '../../test/support/serve.js';
+import { verifyDetached } from '../jws.js';
+import { problemResponse } from '../problem.js';
+import { signResponses } from '../sign-responses.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../signing-keys.js';
+import { rateLimit } from './rate-limit.js';
+
+let served: Served;
+let keys: SigningKeyStore;
+let clock = 1_700_000_000_000;
+
+beforeAll(async () => {
+  keys = await createSigningKeyStore();
+  const app = new Hono<{ Variables: { actor: Actor; requestId: string } }>();
+  app.use('*', requestId({ headerName: 'x-request-id' }));
+  app.use('*', signResponses({ keys }));
+  app.onError((error, c) => problemResponse(c, error));
+  app.use('*', async function testActor(c, next) {
+    const subject = c.req.header('x-test-subject');
+    c.set('actor', subject ? { subject, role: (c.req.header('x-test-role') ?? 'county-office') as Role } : { subject: 'public', role: 'public' });
+    await next();
+  });
+  app.use('*', rateLimit({ limits: { default: 3, portal: 5 }, windowSeconds: 60, now: () => clock }));
+  app.get('/v1/licence-types', (c) => c.json({ items: [] }));
+  served = await serveApp(app);
+});
+afterAll(async () => { await served?.close(); });
+
+const get = (headers: Record<string, string> = {}) => fetch(`${served.base}/v1/licence-types`, { headers });
+
+describe('rate limits', () => {
+  it('announces the policy and what remains on every response', async () => {
+    const first = await get({ 'x-test-subject': 'county-ahvaz' });
+    expect(first.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
+    expect(first.headers.get('ratelimit')).toBe('"default";r=2;t=60');
+    clock += 15_000;
+    expect((await get({ 'x-test-subject': 'county-ahvaz' })).headers.get('ratelimit')).toBe('"default";r=1;t=45');
+  });
+
+  it('refuses the request over the limit with a signed 429 problem and Retry-After', async () => {
+    expect((await get({ 'x-test-subject': 'county-ahvaz' })).status).toBe(200);
+    const refused = await get({ 'x-test-subject': 'county-ahvaz' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('45');
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=45');
+    const bytes = new Uint8Array(await refused.arrayBuffer());
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({
+      type: 'https://parvaneh.example/problems/rate-limited', status: 429, title_fa: expect.any(String), requestId: refused.headers.get('x-request-id'),
+    });
+    await verifyDetached(refused.headers.get('x-jws-signature')!, bytes, keys.jwks());
+  });
+
+  it('counts each client separately, and gives the portal a higher limit', async () => {
+    expect((await get({ 'x-test-subject': 'county-shiraz' })).status).toBe(200);
+    const portal = [];
+    for (let i = 0; i < 6; i++) portal.push((await get({ 'x-test-subject': 'portal', 'x-test-role': 'portal' })).status);
+    expect(portal).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('counts the public by remote address', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get()).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('starts a new window once the old one has passed', async () => {
+    clock += 60_000;
+    const res = await get({ 'x-test-subject': 'county-ahvaz' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ratelimit')).toBe('"default";r=2;t=60');
+  });
+});

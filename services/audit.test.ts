@@ -1,0 +1,66 @@
+/** The audit trail's hash chain, on a real PostgreSQL database. */
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../db/schema/index.js';
+import { freshDatabase } from '../test/support/database.js';
+import { appendAudit, canonicalJson, GENESIS_HASH, verifyAuditChain } from './audit.js';
+
+let handle: Awaited<ReturnType<typeof freshDatabase>>;
+
+beforeAll(async () => { handle = await freshDatabase(); });
+afterAll(async () => { await handle?.close(); });
+
+describe('audit trail', () => {
+  it('starts from 64 zeros and links each entry to the one before', async () => {
+    expect(await verifyAuditChain(handle.db)).toEqual({ ok: true, entries: 0, head: GENESIS_HASH });
+    const first = await appendAudit(handle.db, {
+      actor: 'portal-1', action: 'application.submitted', subjectType: 'application', subjectId: 'a-1', detail: { licenceType: 'welfare-services-centre', definitionVersion: 2 },
+    });
+    const second = await appendAudit(handle.db, { actor: 'county-ahvaz', action: 'task.decided', subjectType: 'task', subjectId: 't-1', detail: { outcome: 'approve' } });
+    expect(first.prevHash).toBe(GENESIS_HASH);
+    expect(second.prevHash).toBe(first.hash);
+    expect(await verifyAuditChain(handle.db)).toEqual({ ok: true, entries: 2, head: second.hash });
+  });
+
+  it('keeps one valid chain when 50 appends run concurrently', async () => {
+    const before = await verifyAuditChain(handle.db);
+    expect(before.ok).toBe(true);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => appendAudit(handle.db, {
+      actor: `office-${i % 5}`, action: 'application.withdrawal-requested', subjectType: 'application', subjectId: `a-${i}`, detail: { n: i, reason: 'درخواست متقاضی' },
+    })));
+    const result = await verifyAuditChain(handle.db);
+    expect(result).toMatchObject({ ok: true, entries: (before as { entries: number }).entries + 50 });
+    // One chain: no two entries share a predecessor.
+    const [{ forks }] = await handle.db.execute(sql`select count(*) - count(distinct prev_hash) as forks from audit_log`) as unknown as [{ forks: string }];
+    expect(Number(forks)).toBe(0);
+  });
+
+  it('reports the entry whose detail was edited in the database', async () => {
+    const rows = await handle.db.select({ id: auditLog.id }).from(auditLog).orderBy(auditLog.id);
+    const victim = rows[10]!.id;
+    await handle.db.execute(sql`update audit_log set detail = jsonb_set(detail, '{reason}', '"edited"') where id = ${victim}`);
+    expect(await verifyAuditChain(handle.db, { pageSize: 7 })).toEqual({ ok: false, brokenAt: victim });
+  });
+
+  it('reports the entry after a deleted one', async () => {
+    const db = (await freshDatabase());
+    try {
+      const entries = [];
+      for (let i = 0; i < 5; i++) entries.push(await appendAudit(db.db, { actor: 'p', action: 'x.done', subjectType: 'x', subjectId: `x-${i}` }));
+      await db.db.delete(auditLog).where(eq(auditLog.id, entries[2]!.id));
+      expect(await verifyAuditChain(db.db)).toEqual({ ok: false, brokenAt: entries[3]!.id });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses national codes in the trail', async () => {
+    await expect(appendAudit(handle.db, { actor: 'p', action: 'x', subjectType: 'person', subjectId: '0012345679' })).rejects.toThrow(/national code/);
+    await expect(appendAudit(handle.db, { actor: 'p', action: 'x', subjectType: 'application', subjectId: 'a', detail: { applicant: { nationalCode: 'x' } } })).rejects.toThrow(/national code/);
+    await expect(appendAudit(handle.db, { actor: 'p', action: 'x', subjectType: 'application', subjectId: 'a', detail: { who: '۰۰۱۲۳۴۵۶۷۹' } })).rejects.toThrow(/national code/);
+  });
+
+  it('hashes the same content the same whatever its key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'ی' } })).toBe('{"a":{"c":"ی","d":[1,{"x":1,"y":2}]},"b":1}');
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Documents attached to an application (Art. 6 of the welfare centre instruction: birth
+ * certificate, national ID card, photo, degree…): type and size checked, the content's kind
+ * checked against its declared media type, hashed (sha256) and kept.
+ */
+import { asc, eq } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database } from '../db/client.js';
+import { applications, documents } from '../db/schema/index.js';
+import { appendAudit } from './audit.js';
+import { inScope, type ServiceContext } from './context.js';
+import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { normaliseText } from './identifiers.js';
+
+/** The document types the portal may attach; the definitions' catalogue lists them as free text. */
+export const DOCUMENT_TYPES = [
+  'birth-certificate', 'national-id-card', 'photo', 'degree', 'military-service-card',
+  'no-criminal-record', 'no-addiction', 'icdl', 'non-disclosure-form', 'other',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+export const MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** Largest document, decoded. */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+/** How each media type's content starts (its "magic number"). */
+const SIGNATURES: Record<MediaType, number[]> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
+  'image/jpeg': [0xff, 0xd8, 0xff],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+};
+
+export interface DocumentUpload {
+  type: DocumentType;
+  fileName: string;
+  mediaType: MediaType;
+  contentBase64: string;
+}
+
+export interface DocumentMetadata {
+  id: string;
+  applicationId: string;
+  type: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
+const metadata = {
+  id: documents.id, applicationId: documents.applicationId, type: documents.type, fileName: documents.fileName,
+  mediaType: documents.mediaType, size: documents.size, sha256: documents.sha256, uploadedBy: documents.uploadedBy,
+  uploadedAt: documents.uploadedAt,
+};
+
+/** Attaches a document to a running application, through the national portal. */
+export async function attachDocument({ ctx, applicationId, input }: { ctx: ServiceContext; applicationId: string; input: DocumentUpload }): Promise<DocumentMetadata> {
+  const { actor, deps } = ctx;
+  if (actor.role !== 'portal') throw forbidden('documents are attached through the national portal');
+  const [application] = await deps.db.select().from(applications).where(eq(applications.id, applicationId));
+  if (!application) throw notFound({ fa: 'درخواست یافت نشد', en: 'application not found' });
+  if (!inScope(actor, application)) throw forbidden(`application ${applicationId} is outside your scope`);
+  if (application.status !== 'running') {
+    throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' }, `status is ${application.status}`);
+  }
+  const content = Buffer.from(input.contentBase64, 'base64');
+  if (content.byteLength === 0) throw invalid('empty-document', 'contentBase64', { fa: 'سند خالی است', en: 'the document is empty' });
+  if (content.byteLength > MAX_DOCUMENT_BYTES) {
+    throw invalid('document-too-large', 'contentBase64', { fa: 'حجم سند بیش از ۵ مگابایت است', en: 'the document is larger than 5 MB' },
+      `${content.byteLength} bytes decoded; at most ${MAX_DOCUMENT_BYTES}`);
+  }
+  const signature = SIGNATURES[input.mediaType];
+  if (!signature.every((byte, i) => content[i] === byte)) {
+    throw invalid('content-not-media-type', 'contentBase64', { fa: 'محتوای سند با نوع آن نمی‌خواند', en: 'the content is not of its media type' },
+      `the content does not start like ${input.mediaType}`);
+  }
+  const row = {
+    id: randomUUID(), applicationId, type: input.type, fileName: normaliseText(input.fileName), mediaType: input.mediaType,
+    size: content.byteLength, sha256: createHash('sha256').update(content).digest('hex'), content, uploadedBy: actor.subject,
+  };
+  return deps.db.transaction(async (tx) => {
+    const [stored] = await tx.insert(documents).values(row).returning(metadata);
+    await appendAudit(tx as unknown as Database, {
+      actor: actor.subject, action: 'document.attached', subjectType: 'application', subjectId: applicationId,
+      detail: { documentId: row.id, type: row.type, mediaType: row.mediaType, size: row.size, sha256: row.sha256 },
+    });
+    return stored!;
+  });
+}
+
+/** The documents of an application: metadata only, never the content. The caller has checked its scope. */
+export async function listDocuments({ ctx, applicationId }: { ctx: ServiceContext; applicationId: string }): Promise<DocumentMetadata[]> {
+  return ctx.deps.db.select(metadata).from(documents).where(eq(documents.applicationId, applicationId)).orderBy(asc(documents.uploadedAt));
+}

@@ -1,0 +1,155 @@
+/**
+ * Issued licences: the offices' and the portal's view (in scope), and the public verification
+ * anyone can run by licence number, around the clock, without personal data.
+ */
+import { and, desc, eq, gt, lte, or, type SQL } from 'drizzle-orm';
+import { formatJalali } from '../dsl/calendar.js';
+import type { Text } from '../dsl/schema.js';
+import { applications, licences } from '../db/schema/index.js';
+import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
+import { forbidden, notFound } from './errors.js';
+import { PROVINCES, provinceOf } from './geography.js';
+import { normaliseText } from './identifiers.js';
+
+export type LicenceStatus = 'active' | 'expired' | 'suspended' | 'revoked' | 'closed';
+
+type LicenceRow = typeof licences.$inferSelect;
+
+export interface LicenceView {
+  number: string;
+  kind: string;
+  title: Text;
+  licenceType: string;
+  licenceTypeTitle: Text | null;
+  applicationId: string;
+  holderNationalCode: string;
+  holderName: string | null;
+  county: string;
+  province: string;
+  /** The stored status, with an active licence past its end reported as `expired`. */
+  status: LicenceStatus;
+  /** Genuine and in force now: active and within its validity. */
+  valid: boolean;
+  validFrom: Date;
+  validFromJalali: string;
+  validUntil: Date;
+  validUntilJalali: string;
+}
+
+export interface LicenceVerification {
+  number: string;
+  kind: string;
+  title: Text;
+  licenceType: { id: string; title: Text | null };
+  status: LicenceStatus;
+  valid: boolean;
+  validFrom: Date;
+  validFromJalali: string;
+  validUntil: Date;
+  validUntilJalali: string;
+  /** The holder's name with all but each name's first letter hidden: `ع*** ر***`. */
+  holderName: string | null;
+  county: { id: string; title: Text | null };
+  checkedAt: Date;
+  checkedAtJalali: string;
+}
+
+/** A licence number as people type it: Persian digits, lower case and spaces allowed. */
+export const normaliseLicenceNumber = (number: string) => normaliseText(number).replace(/\s+/g, '').toUpperCase();
+
+const now = (deps: ServiceDeps) => (deps.now ?? Date.now)();
+
+function effectiveStatus(row: LicenceRow, atMs: number): LicenceStatus {
+  return row.status === 'active' && row.validUntil.getTime() <= atMs ? 'expired' : row.status;
+}
+
+function holderNameOf(facts: unknown): string | null {
+  const applicant = (facts as { applicant?: { firstName?: unknown; lastName?: unknown } } | null)?.applicant;
+  const names = [applicant?.firstName, applicant?.lastName].filter((n): n is string => typeof n === 'string' && n.length > 0);
+  return names.length ? names.join(' ') : null;
+}
+
+/** `علی رضایی` → `ع*** ر***`: enough to recognise, not enough to identify. */
+export function maskName(name: string | null): string | null {
+  if (!name) return null;
+  return name.split(/\s+/).filter(Boolean).map((word) => `${[...word][0]}***`).join(' ');
+}
+
+function licenceTypeTitle(deps: ServiceDeps, licenceType: string, definitionHash: string): Text | null {
+  const loaded = deps.catalogue.pinned(definitionHash) ?? deps.catalogue.versions(licenceType)[0];
+  return loaded?.definition.title ?? null;
+}
+
+/** A licence as offices read it; `facts` are its application's (the holder's name). */
+export function licenceView(deps: ServiceDeps, row: LicenceRow, facts: unknown, atMs = now(deps)): LicenceView {
+  const status = effectiveStatus(row, atMs);
+  return {
+    number: row.number, kind: row.kind, title: row.title as Text, licenceType: row.licenceType,
+    licenceTypeTitle: licenceTypeTitle(deps, row.licenceType, row.definitionHash),
+    applicationId: row.applicationId, holderNationalCode: row.holderNationalCode, holderName: holderNameOf(facts),
+    county: row.county, province: row.province, status, valid: status === 'active' && row.issuedAt.getTime() <= atMs,
+    validFrom: row.issuedAt, validFromJalali: formatJalali(row.issuedAt.getTime(), deps.calendar),
+    validUntil: row.validUntil, validUntilJalali: formatJalali(row.validUntil.getTime(), deps.calendar),
+  };
+}
+
+async function loadLicence(deps: ServiceDeps, licenceNumber: string) {
+  const [found] = await deps.db.select({ licence: licences, facts: applications.facts }).from(licences)
+    .innerJoin(applications, eq(applications.id, licences.applicationId))
+    .where(eq(licences.number, normaliseLicenceNumber(licenceNumber)));
+  if (!found) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' }, `no licence ${normaliseLicenceNumber(licenceNumber)}`);
+  return found;
+}
+
+export interface LicenceFilter {
+  status?: LicenceStatus;
+  licenceType?: string;
+  county?: string;
+  holderNationalCode?: string;
+  limit?: number;
+}
+
+/** Licences in the caller's scope, newest first: the portal and integrators see all, offices their own. */
+export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; filter?: LicenceFilter }): Promise<LicenceView[]> {
+  const { actor, deps } = ctx;
+  const where: SQL[] = [];
+  if (actor.role === 'county-office') where.push(eq(licences.county, actor.county ?? ''));
+  else if (actor.role === 'province-office') where.push(eq(licences.province, actor.province ?? ''));
+  else if (actor.role !== 'portal' && actor.role !== 'integrator') throw forbidden('licences are listed for the portal, offices and integrators');
+  const at = new Date(now(deps));
+  // An active licence past its end counts as expired, as `status` reports it.
+  if (filter.status === 'active') where.push(eq(licences.status, 'active'), gt(licences.validUntil, at));
+  else if (filter.status === 'expired') where.push(or(eq(licences.status, 'expired'), and(eq(licences.status, 'active'), lte(licences.validUntil, at)))!);
+  else if (filter.status) where.push(eq(licences.status, filter.status));
+  if (filter.licenceType) where.push(eq(licences.licenceType, filter.licenceType));
+  if (filter.county) where.push(eq(licences.county, filter.county));
+  if (filter.holderNationalCode) where.push(eq(licences.holderNationalCode, normaliseText(filter.holderNationalCode)));
+  const rows = await deps.db.select({ licence: licences, facts: applications.facts }).from(licences)
+    .innerJoin(applications, eq(applications.id, licences.applicationId))
+    .where(and(...where)).orderBy(desc(licences.issuedAt)).limit(Math.min(filter.limit ?? 50, 200));
+  return rows.map((r) => licenceView(deps, r.licence, r.facts, at.getTime()));
+}
+
+/** One licence, if it is in the caller's scope. */
+export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView> {
+  const { licence, facts } = await loadLicence(ctx.deps, licenceNumber);
+  if (!inScope(ctx.actor, licence)) throw forbidden(`licence ${licence.number} is outside your scope`);
+  return licenceView(ctx.deps, licence, facts);
+}
+
+/** Public verification: is this licence genuine and in force now? No national code, the name masked. */
+export async function verifyLicence({ deps, licenceNumber }: { deps: ServiceDeps; licenceNumber: string }): Promise<LicenceVerification> {
+  const { licence, facts } = await loadLicence(deps, licenceNumber);
+  const atMs = now(deps);
+  const seen = licenceView(deps, licence, facts, atMs);
+  const province = provinceOf(licence.county);
+  return {
+    number: seen.number, kind: seen.kind, title: seen.title,
+    licenceType: { id: seen.licenceType, title: seen.licenceTypeTitle },
+    status: seen.status, valid: seen.valid,
+    validFrom: seen.validFrom, validFromJalali: seen.validFromJalali, validUntil: seen.validUntil, validUntilJalali: seen.validUntilJalali,
+    holderName: maskName(seen.holderName),
+    county: { id: licence.county, title: province ? PROVINCES[province]!.counties[licence.county] ?? null : null },
+    checkedAt: new Date(atMs), checkedAtJalali: formatJalali(atMs, deps.calendar, true),
+  };
+}
