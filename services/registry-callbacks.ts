@@ -3,14 +3,14 @@
  * the waiting workflow. A duplicate answer changes nothing; an unknown inquiry is refused.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { checkAnswer } from '../activities/registry-answers.js';
 import { applications, inquiries } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../workflows/contract.js';
 import { appendAudit } from './audit.js';
 import type { ServiceDeps } from './context.js';
-import { invalid, notFound } from './errors.js';
+import { conflict, invalid, notFound } from './errors.js';
 
 const Callback = z.object({
   inquiryId: z.string().min(1),
@@ -32,20 +32,33 @@ export async function receiveRegistryAnswer({ deps, registry, body }: { deps: Se
   if (callback.registry !== registry) throw invalid('registry-mismatch', 'registry', { fa: 'سامانه نادرست', en: 'registry mismatch' });
   const checked = checkAnswer(registry, callback.answer);
   if (!checked.ok) throw invalid('malformed-answer', 'answer', { fa: 'پاسخ با قالب سامانه نمی‌خواند', en: 'malformed answer' }, checked.error);
-  const [inquiry] = await deps.db.select().from(inquiries).where(eq(inquiries.id, callback.inquiryId));
-  if (!inquiry || inquiry.registry !== registry) throw notFound({ fa: 'استعلام یافت نشد', en: 'inquiry not found' });
-  if (inquiry.status === 'answered' || inquiry.status === 'late-answered') return { inquiryId: inquiry.id, status: 'duplicate' };
-  const late = inquiry.status === 'timed-out';
-  // Conditional on the status read above, so of two concurrent deliveries only one wins.
-  const updated = await deps.db.update(inquiries).set({
-    status: late ? 'late-answered' : 'answered', late, answer: checked.answer, answeredAt: new Date(),
-  }).where(and(eq(inquiries.id, inquiry.id), eq(inquiries.status, inquiry.status))).returning({ id: inquiries.id });
-  if (updated.length === 0) return { inquiryId: inquiry.id, status: 'duplicate' };
-  // The answer itself is about a person: the trail names the inquiry, not what the registry said.
-  await appendAudit(deps.db, {
-    actor: `registry:${registry}`, action: late ? 'inquiry.answered-late' : 'inquiry.answered', subjectType: 'inquiry', subjectId: inquiry.id,
-    detail: { registry, applicationId: inquiry.applicationId },
-  });
+  // The inquiry's status can move under us (the sending activity marks it accepted, the
+  // deadline marks it timed out), so the update is conditional and re-read once if it lost.
+  let outcome: CallbackResult['status'] | undefined;
+  let inquiry: typeof inquiries.$inferSelect | undefined;
+  for (let attempt = 0; attempt < 3 && !outcome; attempt += 1) {
+    [inquiry] = await deps.db.select().from(inquiries).where(eq(inquiries.id, callback.inquiryId));
+    if (!inquiry || inquiry.registry !== registry) throw notFound({ fa: 'استعلام یافت نشد', en: 'inquiry not found' });
+    if (inquiry.status === 'answered' || inquiry.status === 'late-answered') {
+      outcome = 'duplicate';
+      break;
+    }
+    const late = inquiry.status === 'timed-out';
+    const updated = await deps.db.update(inquiries).set({
+      status: late ? 'late-answered' : 'answered', late, answer: checked.answer, answeredAt: new Date(),
+    }).where(and(eq(inquiries.id, inquiry.id), inArray(inquiries.status, late ? ['timed-out'] : ['sent', 'accepted'])))
+      .returning({ id: inquiries.id });
+    if (updated.length === 0) continue;
+    outcome = late ? 'late' : 'delivered';
+    // The answer itself is about a person: the trail names the inquiry, not what the registry said.
+    await appendAudit(deps.db, {
+      actor: `registry:${registry}`, action: late ? 'inquiry.answered-late' : 'inquiry.answered', subjectType: 'inquiry', subjectId: inquiry.id,
+      detail: { registry, applicationId: inquiry.applicationId },
+    });
+  }
+  if (!outcome || !inquiry) throw conflict('inquiry-busy', { fa: 'استعلام در حال تغییر است', en: 'the inquiry is changing; retry' });
+  // Delivery to the workflow is repeated for a duplicate too: if an earlier delivery recorded the
+  // answer but failed to signal, the registry's retry completes it; the workflow ignores repeats.
   const [app] = await deps.db.select({ workflowId: applications.workflowId, status: applications.status }).from(applications).where(eq(applications.id, inquiry.applicationId));
   if (app && app.status === 'running') {
     try {
@@ -57,5 +70,5 @@ export async function receiveRegistryAnswer({ deps, registry, body }: { deps: Se
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
   }
-  return { inquiryId: inquiry.id, status: late ? 'late' : 'delivered' };
+  return { inquiryId: inquiry.id, status: outcome };
 }

@@ -42,9 +42,15 @@ export class Mailbox {
   openTasks = new Map<string, OpenTaskView>();
   pendingInquiries = new Map<string, PendingInquiryView>();
 
+  /** Inquiries whose answer was already taken: a repeated delivery changes nothing. */
+  consumed = new Set<string>();
+
   receiveAnswer(answer: RegistryAnswer): void {
-    if (this.late.has(answer.inquiryId)) this.lateQueue.push(answer);
-    else if (!this.answers.has(answer.inquiryId)) this.answers.set(answer.inquiryId, answer);
+    if (this.consumed.has(answer.inquiryId)) return;
+    if (this.late.has(answer.inquiryId)) {
+      this.consumed.add(answer.inquiryId);
+      this.lateQueue.push(answer);
+    } else if (!this.answers.has(answer.inquiryId)) this.answers.set(answer.inquiryId, answer);
   }
 }
 
@@ -155,10 +161,14 @@ export class Interpreter {
           inquiryId, applicationId: this.applicationId, stepId: id, registry: step.registry,
           nationalCode, purpose: step.purpose, deadlineAt: isoAt(deadline),
         });
-        if (outcome.status === 'answered') answer = outcome.answer;
+        if (outcome.status === 'answered') {
+          answer = outcome.answer;
+          this.mailbox.consumed.add(inquiryId);
+        }
         else if (await condition(() => this.mailbox.answers.has(inquiryId), Math.max(0, deadline - now()))) {
           answer = this.mailbox.answers.get(inquiryId)!.answer;
           this.mailbox.answers.delete(inquiryId);
+          this.mailbox.consumed.add(inquiryId);
         }
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
