@@ -1,0 +1,68 @@
+/**
+ * Registry answers arriving by callback, whatever state their inquiry is in: accepted or still
+ * marked sent (the answer overtook the registry's own acknowledgement), timed out, or answered.
+ */
+import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications, inquiries } from '../db/schema/index.js';
+import { receiveRegistryAnswer } from '../services/registry-callbacks.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+let applicationId: string;
+
+beforeAll(async () => {
+  h = await startHarness({ startWorker: false });
+  applicationId = randomUUID();
+  await h.db.db.insert(applications).values({
+    id: applicationId, trackingCode: `T-${applicationId}`, workflowId: `application-${applicationId}`, licenceType: 'welfare-services-centre',
+    definitionVersion: 1, definitionHash: 'x', applicantNationalCode: '0012345679', county: 'ahvaz', province: 'khuzestan',
+    facts: {}, submittedBy: 'test', status: 'rejected',
+  });
+});
+afterAll(async () => h?.close());
+
+async function inquiryIn(status: 'sent' | 'accepted' | 'timed-out' | 'answered') {
+  const id = `${applicationId}.security-clearance.${randomUUID().slice(0, 8)}`;
+  await h.db.db.insert(inquiries).values({
+    id, applicationId, stepId: 'security-clearance', registry: 'security-clearance', subjectNationalCode: '0012345679',
+    requestedBy: 'test', status, ...(status === 'answered' ? { answer: { status: 'clear' } } : {}),
+  });
+  return id;
+}
+
+const deliver = (inquiryId: string, answer: Record<string, unknown> = { status: 'clear' }) =>
+  receiveRegistryAnswer({ deps: h.deps, registry: 'security-clearance', body: { inquiryId, registry: 'security-clearance', answer, answeredAt: new Date().toISOString() } });
+
+describe('registry callbacks', () => {
+  it('records an answer that arrives before or after the registry acknowledged the inquiry', async () => {
+    for (const status of ['sent', 'accepted'] as const) {
+      const id = await inquiryIn(status);
+      expect(await deliver(id)).toEqual({ inquiryId: id, status: 'delivered' });
+      const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
+      expect(row).toMatchObject({ status: 'answered', late: false, answer: { status: 'clear' } });
+    }
+  });
+
+  it('records an answer after the deadline as late', async () => {
+    const id = await inquiryIn('timed-out');
+    expect(await deliver(id)).toEqual({ inquiryId: id, status: 'late' });
+    const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
+    expect(row).toMatchObject({ status: 'late-answered', late: true });
+  });
+
+  it('changes nothing on a duplicate answer, even one that says something else', async () => {
+    const id = await inquiryIn('accepted');
+    await deliver(id);
+    expect(await deliver(id, { status: 'denied' })).toEqual({ inquiryId: id, status: 'duplicate' });
+    const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
+    expect(row!.answer).toEqual({ status: 'clear' });
+  });
+
+  it('refuses an unknown inquiry and a malformed answer', async () => {
+    await expect(deliver('no-such-inquiry')).rejects.toMatchObject({ kind: 'not-found' });
+    const id = await inquiryIn('accepted');
+    await expect(deliver(id, { status: 'maybe' })).rejects.toMatchObject({ kind: 'invalid-input', field: 'answer' });
+  });
+});
