@@ -1,22 +1,27 @@
 /**
- * The gateway: request ids, authentication, problem+json errors, and the routes under /v1.
- * Routes are thin: parse, authorise, call one service verb, return.
+ * The gateway: request ids, signed responses, authentication, problem+json errors, and the
+ * routes. Every route is a described route (`openapi/route.ts`): it is mounted here and appears
+ * in the OpenAPI document served at `/openapi.json`, `/openapi.yaml` and `/docs`.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
 import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
-import type { GatewayEnv } from './env.js';
+import type { GatewayEnv, GatewayServices } from './env.js';
+import { limitBody, mountRoutes } from './openapi/mount.js';
+import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
-import { jwksRoute, signResponses } from './sign-responses.js';
+import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
+import { idempotency } from './middleware/idempotency.js';
+import { createLogger, requestLogging } from './middleware/logging.js';
+import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
+import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { signResponses } from './sign-responses.js';
 import type { SigningKeyStore } from './signing-keys.js';
-import { applicationRoutes, trackingRoutes } from './routes/applications.js';
-import { callbackRoutes } from './routes/callbacks.js';
-import { licenceTypeRoutes } from './routes/licence-types.js';
-import { taskRoutes } from './routes/tasks.js';
 
 export interface GatewayOptions {
   deps: ServiceDeps;
@@ -26,47 +31,51 @@ export interface GatewayOptions {
   signingKeys: SigningKeyStore;
   /** Readiness: throws when a dependency (database, Temporal) does not answer. */
   checkReady: () => Promise<void>;
+  /** The body limit of operations that declare none (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Structured request logs (default: JSON to stdout, national codes and tokens redacted). */
+  logger?: Logger;
+  metrics?: Registry;
+  /** Per-client limits; `false` turns them off (the benchmark does). */
+  rateLimits?: RateLimitOptions | false;
+  /** `false` serves unsigned responses: only for the benchmark's signed/unsigned comparison. */
+  signing?: boolean;
 }
 
 export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  const verifyToken = createTokenVerifier(options.auth);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const logger = options.logger ?? createLogger();
+  const metrics = options.metrics ?? createMetricsRegistry();
+  const services: GatewayServices = {
+    jwks: () => options.signingKeys.jwks(),
+    checkReady: options.checkReady,
+    verifyRegistrySignature: createRegistrySignatureVerifier(options.registryKeys),
+    openapi: gatewayOpenApi(),
+    metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
+  };
 
   app.use('*', requestId({ headerName: 'x-request-id' }));
-  app.use('*', signResponses({ keys: options.signingKeys }));
+  app.use('*', requestLogging({ logger }));
+  app.use('*', httpMetrics({ registry: metrics }));
+  if (options.signing !== false) app.use('*', signResponses({ keys: options.signingKeys }));
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', options.deps);
+    c.set('gateway', services);
     await next();
   });
-  app.onError((error, c) => {
-    if (!(error instanceof DomainError)) console.error(`[gateway] ${c.req.method} ${c.req.path} failed`, error);
-    return problemResponse(c, error);
-  });
+  // Unexpected errors are logged (redacted) by requestLogging; the caller sees a bare 500 problem.
+  app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
-  app.route('/', jwksRoute(options.signingKeys));
-  app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/ready', async (c) => {
-    try {
-      await options.checkReady();
-      return c.json({ status: 'ready' });
-    } catch (error) {
-      return problemResponse(c, new DomainError('unavailable', 'not-ready', { fa: 'آماده نیست', en: 'not ready' }, (error as Error).message));
-    }
-  });
-
-  const v1 = new Hono<GatewayEnv>();
-  v1.use('*', bodyLimit({
-    maxSize: options.maxBodyBytes ?? 1024 * 1024,
-    onError: () => { throw new DomainError('invalid-input', 'body-too-large', { fa: 'بدنه درخواست بیش از حد بزرگ است', en: 'request body too large' }, undefined, '(body)'); },
-  }));
-  v1.route('/callbacks', callbackRoutes(createRegistrySignatureVerifier(options.registryKeys)));
-  v1.use('*', authenticate(verifyToken));
-  v1.route('/licence-types', licenceTypeRoutes());
-  v1.route('/applications', applicationRoutes());
-  v1.route('/tracking', trackingRoutes());
-  v1.route('/tasks', taskRoutes());
-  app.route('/v1', v1);
+  mountRoutes(app, gatewayRoutes, { maxBodyBytes });
+  // No body larger than the largest any operation accepts is read at all; each operation then applies its own limit.
+  const ceiling = Math.max(maxBodyBytes, ...allRoutes.map((r) => r.spec.request?.body?.maxBytes ?? 0));
+  app.use('/v1/*', limitBody(ceiling));
+  mountRoutes(app, registryRoutes, { maxBodyBytes });
+  app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
+  if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
+  app.use('/v1/*', idempotency({ db: options.deps.db }));
+  mountRoutes(app, apiRoutes, { maxBodyBytes });
   return app;
 }

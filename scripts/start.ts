@@ -18,6 +18,7 @@ import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, loadDevIssuer } from '../gateway/dev-issuer.js';
 import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createLogger } from '../gateway/middleware/logging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
     registryKeys: { 'security-clearance': registryJwks, 'criminal-record': registryJwks },
     signingKeys: await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') }),
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     checkReady: async () => {
       await database.ping();
       await connection.workflowService.getSystemInfo({});
@@ -101,7 +103,8 @@ async function main(): Promise<void> {
   const running = worker.run();
 
   log(`API:          ${apiUrl}/v1/licence-types`);
-  log(`API health:   ${apiUrl}/health`);
+  log(`API docs:     ${apiUrl}/docs  (spec: ${apiUrl}/openapi.json)`);
+  log(`API health:   ${apiUrl}/health  (metrics: ${apiUrl}/metrics)`);
   log(`JWKS:         ${apiUrl}/.well-known/jwks.json`);
   log(`Temporal UI:  http://${host}:${ports.temporalUi}`);
   log(`Sandbox:      ${sandbox.url}/fixtures/persons`);

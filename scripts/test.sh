@@ -15,6 +15,8 @@ export PARVANEH_TEMPORAL_BIN="$PWD/.tools/bin"
 echo "== lint and types"
 npx eslint .
 npx tsc --noEmit -p .
+echo "== the OpenAPI document (Redocly)"
+npm run -s lint:openapi
 echo "== licence process definitions"
 npx tsx dsl/cli/validate.ts
 echo "== tests"

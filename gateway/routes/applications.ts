@@ -1,44 +1,86 @@
-/** Applications: submit, read, list, withdraw, and the public tracking view. */
-import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
-import { applications } from '../../db/schema/index.js';
-import { getApplication, listApplications, submitApplication, withdrawApplication } from '../../services/applications.js';
-import { invalid, notFound } from '../../services/errors.js';
-import { normaliseText } from '../../services/identifiers.js';
-import type { GatewayEnv } from '../env.js';
-import { readJson } from '../json-body.js';
+/** Applications: submit, list, read, withdraw, attach documents; and the public tracking view. */
+import { searchApplications, trackApplication, viewApplication } from '../../services/application-views.js';
+import { submitApplication, withdrawApplication } from '../../services/applications.js';
+import { attachDocument } from '../../services/documents.js';
+import { describeRoute } from '../openapi/route.js';
+import {
+  ApplicationId, ApplicationList, ApplicationListQuery, ApplicationSubmission, ApplicationView, SubmittedApplication, Tracking,
+  TrackingCode, Withdrawal, WithdrawalRequested,
+} from '../schemas/applications.js';
+import { DocumentMetadata, DocumentUpload } from '../schemas/documents.js';
+import * as examples from '../schemas/examples.js';
 
-export function applicationRoutes() {
-  const app = new Hono<GatewayEnv>();
-  const ctx = (c: { var: GatewayEnv['Variables'] }) => ({ deps: c.var.deps, actor: c.var.actor });
+/** A base64 document of 5 MB and its JSON envelope fit; the gateway's default limit is smaller. */
+const DOCUMENT_BODY_BYTES = 8 * 1024 * 1024;
 
-  app.post('/', async (c) => {
-    const submitted = await submitApplication({ ctx: ctx(c), input: await readJson(c) });
-    return c.json(submitted, 202, { location: `/v1/applications/${submitted.applicationId}` });
-  });
-  app.get('/', async (c) => c.json({ items: await listApplications({ ctx: ctx(c), status: c.req.query('status') }) }));
-  app.get('/:id', async (c) => c.json(await getApplication({ ctx: ctx(c), applicationId: c.req.param('id') })));
-  app.post('/:id/withdrawal', async (c) => {
-    const body = (await readJson(c)) as { reason?: unknown };
-    if (typeof body?.reason !== 'string' || !body.reason.trim()) {
-      throw invalid('reason-required', 'reason', { fa: 'ذکر دلیل الزامی است', en: 'a reason is required' });
-    }
-    return c.json(await withdrawApplication({ ctx: ctx(c), applicationId: c.req.param('id'), reason: body.reason }), 202);
-  });
-  return app;
-}
+export const applicationRoutes = [
+  describeRoute({
+    method: 'post', path: '/v1/applications', operationId: 'submitApplication', tags: ['applications'],
+    summary: 'Submit an application', summaryFa: 'ثبت درخواست پروانه',
+    description: 'Validates the application, records it and starts its licence process on the definition in effect today. '
+      + 'Eligibility, registry inquiries and office decisions follow asynchronously: follow them with `GET /v1/applications/{applicationId}` or the tracking code.',
+    access: ['portal', 'county-office'],
+    request: {
+      body: {
+        schema: ApplicationSubmission, example: examples.applicationSubmission,
+        problems: { 'applicant.nationalCode': { code: 'national-code', title: { fa: 'کد ملی نامعتبر است', en: 'invalid national code' } } },
+      },
+    },
+    responses: { 202: { description: 'Accepted: the process has started.', schema: SubmittedApplication, example: examples.submittedApplication, headers: ['Location'] } },
+    problems: [409, 503],
+  }, async ({ ctx, body }) => {
+    const submitted = await submitApplication({ ctx, input: body });
+    return { status: 202, body: submitted, headers: { location: `/v1/applications/${submitted.applicationId}` } };
+  }),
 
-/** `GET /v1/tracking/{code}`: the citizen's minimal view, no personal data. */
-export function trackingRoutes() {
-  const app = new Hono<GatewayEnv>();
-  app.get('/:code', async (c) => {
-    const code = normaliseText(c.req.param('code')).toUpperCase();
-    const [row] = await c.var.deps.db.select({
-      trackingCode: applications.trackingCode, licenceType: applications.licenceType, status: applications.status,
-      currentStep: applications.currentStep, updatedAt: applications.updatedAt,
-    }).from(applications).where(eq(applications.trackingCode, code));
-    if (!row) throw notFound({ fa: 'کد پیگیری یافت نشد', en: 'tracking code not found' });
-    return c.json(row);
-  });
-  return app;
-}
+  describeRoute({
+    method: 'get', path: '/v1/applications', operationId: 'listApplications', tags: ['applications'],
+    summary: 'List applications in your scope', summaryFa: 'فهرست درخواست‌ها',
+    description: 'Newest first. A county office sees its county, a province office its province, the portal all.',
+    access: ['portal', 'county-office', 'province-office'],
+    request: { query: ApplicationListQuery },
+    responses: { 200: { description: 'The applications.', schema: ApplicationList, example: { items: [examples.applicationRecord] } } },
+  }, async ({ ctx, query }) => ({ status: 200, body: { items: await searchApplications({ ctx, ...query }) } })),
+
+  describeRoute({
+    method: 'get', path: '/v1/applications/{applicationId}', operationId: 'getApplication', tags: ['applications'],
+    summary: 'An application with its timeline, tasks, inquiries, licences and documents', summaryFa: 'جزئیات درخواست',
+    access: ['portal', 'county-office', 'province-office', 'integrator'],
+    request: { params: ApplicationId },
+    responses: { 200: { description: 'The application.', schema: ApplicationView, example: examples.applicationView } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await viewApplication({ ctx, applicationId: params.applicationId }) })),
+
+  describeRoute({
+    method: 'post', path: '/v1/applications/{applicationId}/withdrawal', operationId: 'withdrawApplication', tags: ['applications'],
+    summary: 'Withdraw a running application at the applicant\'s request', summaryFa: 'انصراف متقاضی',
+    access: ['portal'],
+    request: { params: ApplicationId, body: { schema: Withdrawal, example: { reason: 'the applicant moved to another province' } } },
+    responses: { 202: { description: 'The withdrawal was delivered to the process.', schema: WithdrawalRequested, example: { applicationId: examples.applicationRecord.id, status: 'withdrawal-requested' } } },
+    problems: [409],
+  }, async ({ ctx, params, body }) => ({ status: 202, body: await withdrawApplication({ ctx, applicationId: params.applicationId, reason: body.reason }) })),
+
+  describeRoute({
+    method: 'post', path: '/v1/applications/{applicationId}/documents', operationId: 'attachDocument', tags: ['applications'],
+    summary: 'Attach a document (PDF, JPEG or PNG, at most 5 MB)', summaryFa: 'بارگذاری مدرک',
+    description: 'The content is sent base64 in JSON; its first bytes must match `mediaType`. The answer gives the stored sha256 and size; '
+      + 'the content itself is never returned.',
+    access: ['portal'],
+    request: { params: ApplicationId, body: { schema: DocumentUpload, example: examples.documentUpload, maxBytes: DOCUMENT_BODY_BYTES } },
+    responses: { 201: { description: 'Stored.', schema: DocumentMetadata, example: examples.document, headers: ['Location'] } },
+    problems: [409],
+  }, async ({ ctx, params, body }) => {
+    const stored = await attachDocument({ ctx, applicationId: params.applicationId, input: body });
+    return { status: 201, body: stored, headers: { location: `/v1/applications/${params.applicationId}` } };
+  }),
+];
+
+export const trackingRoutes = [
+  describeRoute({
+    method: 'get', path: '/v1/tracking/{code}', operationId: 'trackApplication', tags: ['tracking'],
+    summary: 'Where an application stands, by its tracking code', summaryFa: 'پیگیری درخواست با کد پیگیری',
+    description: 'Public: what a citizen sees. No personal data.',
+    access: 'public',
+    request: { params: TrackingCode },
+    responses: { 200: { description: 'The application\'s status.', schema: Tracking, example: examples.tracking } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await trackApplication({ deps: ctx.deps, trackingCode: params.code }) })),
+];

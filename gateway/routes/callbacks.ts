@@ -1,22 +1,27 @@
 /** `POST /v1/callbacks/registries/{registry}`: late answers, signature checked before anything else. */
-import { Hono } from 'hono';
 import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';
-import { invalid } from '../../services/errors.js';
-import type { GatewayEnv } from '../env.js';
+import { describeRoute } from '../openapi/route.js';
+import { CallbackReceived, RegistryCallback, RegistryParam } from '../schemas/callbacks.js';
+import * as examples from '../schemas/examples.js';
 
-export function callbackRoutes(verify: (registry: string, signature: string | undefined, body: Uint8Array) => Promise<void>) {
-  const app = new Hono<GatewayEnv>();
-  app.post('/registries/:registry', async (c) => {
-    const registry = c.req.param('registry');
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    await verify(registry, c.req.header('x-registry-signature'), bytes);
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
-      throw invalid('malformed-json', '(body)', { fa: 'JSON نامعتبر است', en: 'malformed JSON' }, (error as Error).message);
-    }
-    return c.json(await receiveRegistryAnswer({ deps: c.var.deps, registry, body }));
-  });
-  return app;
-}
+export const REGISTRY_SIGNATURE_HEADER = 'x-registry-signature';
+
+export const callbackRoutes = [
+  describeRoute({
+    method: 'post', path: '/v1/callbacks/registries/{registry}', operationId: 'receiveRegistryAnswer', tags: ['callbacks'],
+    summary: 'A slow registry delivers its answer', summaryFa: 'پاسخ دیرهنگام استعلام',
+    description: 'Called by the security-clearance and criminal-record registries, not by integrators. The body must carry '
+      + '`x-registry-signature`: a compact JWS with a detached payload over the exact body bytes, verified against the registry\'s '
+      + 'key before anything else. A repeated answer changes nothing (`duplicate`), so the registry may retry freely.',
+    access: 'registry',
+    request: {
+      params: RegistryParam,
+      headers: [{ name: REGISTRY_SIGNATURE_HEADER, required: true, description: 'Compact JWS, detached payload (`<protected>..<signature>`), ES256, over the exact body.', example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6InNhbmRib3gtcmVnaXN0cmllcyJ9..c2lnbmF0dXJl' }],
+      body: {
+        schema: RegistryCallback, example: examples.registryCallback,
+        verify: (c, bytes) => c.var.gateway.verifyRegistrySignature(c.req.param('registry') ?? '', c.req.header(REGISTRY_SIGNATURE_HEADER), bytes),
+      },
+    },
+    responses: { 200: { description: 'Recorded (or already recorded).', schema: CallbackReceived, example: { inquiryId: examples.registryCallback.inquiryId, status: 'delivered' } } },
+  }, async ({ ctx, params, body }) => ({ status: 200, body: await receiveRegistryAnswer({ deps: ctx.deps, registry: params.registry, body }) })),
+];

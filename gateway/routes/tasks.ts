@@ -1,16 +1,28 @@
 /** The offices' inbox and their decisions. */
-import { Hono } from 'hono';
-import { decideTask, listTasks } from '../../services/tasks.js';
-import type { GatewayEnv } from '../env.js';
-import { readJson } from '../json-body.js';
+import { decideTask } from '../../services/tasks.js';
+import { inbox } from '../../services/task-views.js';
+import { describeRoute } from '../openapi/route.js';
+import * as examples from '../schemas/examples.js';
+import { Decision, DecisionDelivered, TaskId, TaskList } from '../schemas/tasks.js';
 
-export function taskRoutes() {
-  const app = new Hono<GatewayEnv>();
-  app.get('/', async (c) => c.json({ items: await listTasks({ ctx: { deps: c.var.deps, actor: c.var.actor } }) }));
-  app.post('/:taskId/decision', async (c) => {
-    const body = (await readJson(c)) as { outcome?: unknown; reason?: unknown };
-    const result = await decideTask({ ctx: { deps: c.var.deps, actor: c.var.actor }, taskId: c.req.param('taskId'), outcome: body?.outcome, reason: body?.reason });
-    return c.json(result, 202);
-  });
-  return app;
-}
+export const taskRoutes = [
+  describeRoute({
+    method: 'get', path: '/v1/tasks', operationId: 'listTasks', tags: ['tasks'],
+    summary: 'Your office\'s open tasks, soonest due first', summaryFa: 'کارتابل',
+    description: 'Each task lists its allowed outcomes and its due date in both calendars.',
+    access: ['portal', 'county-office', 'province-office'],
+    responses: { 200: { description: 'The open tasks.', schema: TaskList, example: { items: [examples.task] } } },
+  }, async ({ ctx }) => ({ status: 200, body: { items: await inbox({ ctx }) } })),
+
+  describeRoute({
+    method: 'post', path: '/v1/tasks/{taskId}/decision', operationId: 'decideTask', tags: ['tasks'],
+    summary: 'Decide a task with one of its outcomes', summaryFa: 'ثبت تصمیم',
+    description: 'The decision is delivered to the waiting process; `reason` is required where the outcome says so.',
+    access: ['county-office', 'province-office'],
+    request: { params: TaskId, body: { schema: Decision, example: { outcome: 'accept' } } },
+    responses: { 202: { description: 'The decision was delivered.', schema: DecisionDelivered, example: { taskId: examples.task.id, outcome: 'accept', status: 'decision-delivered' } } },
+    problems: [409],
+  }, async ({ ctx, params, body }) => ({
+    status: 202, body: await decideTask({ ctx, taskId: params.taskId, outcome: body.outcome, reason: body.reason }),
+  })),
+];

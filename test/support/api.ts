@@ -1,4 +1,5 @@
 /** Small helpers to drive the gateway over real HTTP, as the portal and the offices do. */
+import { randomUUID } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { verifyDetached } from '../../gateway/jws.js';
 import type { Harness } from './harness.js';
@@ -30,8 +31,14 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
+/**
+ * Calls the gateway over HTTP and verifies the response's signature. Every POST carries a fresh
+ * `Idempotency-Key` unless the caller gives one (or sets it to '' to send none).
+ */
 export async function api<T = Record<string, unknown>>(h: Harness, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
+  if (method === 'POST') headers['idempotency-key'] ??= randomUUID();
+  if (headers['idempotency-key'] === '') delete headers['idempotency-key'];
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
   const res = await fetch(`${h.gatewayUrl}${path}`, {

@@ -12,6 +12,7 @@ import { loadHolidayCalendar } from '../../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../../dsl/catalogue.js';
 import { loadDefinitions } from '../../dsl/load.js';
 import { createGateway } from '../../gateway/app.js';
+import { createLogger } from '../../gateway/middleware/logging.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../gateway/signing-keys.js';
 import { startSandbox } from '../../sandbox/server.js';
@@ -62,7 +63,8 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
 
   const signingKeys = await createSigningKeyStore();
   const gateway = createGateway({
-    deps, registryKeys, signingKeys, checkReady: db.ping,
+    deps, registryKeys, signingKeys, checkReady: db.ping, rateLimits: false,
+    logger: createLogger({ level: 'warn' }),
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
   });
   const server: ServerType = await new Promise((resolve) => {

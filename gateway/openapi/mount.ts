@@ -1,0 +1,38 @@
+/**
+ * Mounting described routes on Hono: OpenAPI paths become Hono paths, and each operation with a
+ * body gets its own body limit (documents accept more than the rest).
+ *
+ * @example mountRoutes(app, apiRoutes, { maxBodyBytes: 1024 * 1024 });
+ */
+import type { Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { DomainError } from '../../services/errors.js';
+import type { GatewayEnv } from '../env.js';
+import type { DescribedRoute } from './route.js';
+
+/** `/v1/licences/{licenceNumber}` → `/v1/licences/:licenceNumber`. */
+export const honoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+/** Registers the routes on `app`, each behind its body limit. */
+export function mountRoutes(app: Hono<GatewayEnv>, routes: readonly DescribedRoute[], { maxBodyBytes }: { maxBodyBytes: number }): void {
+  for (const route of routes) {
+    const { method, path, request } = route.spec;
+    const handlers: MiddlewareHandler<GatewayEnv>[] = [];
+    if (request?.body) handlers.push(limitBody(request.body.maxBytes ?? maxBodyBytes));
+    handlers.push((c) => route.run(c));
+    app.on(method.toUpperCase(), honoPath(path), ...(handlers as [MiddlewareHandler<GatewayEnv>]));
+  }
+}
+
+/** Refuses a body over `maxSize` bytes with problem+json naming `(body)`. */
+export function limitBody(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => {
+      // The rest of the body is never read: the connection cannot carry another request.
+      c.header('connection', 'close');
+      throw new DomainError('invalid-input', 'body-too-large', { fa: 'بدنه درخواست بیش از حد بزرگ است', en: 'request body too large' },
+        `the body may be at most ${maxSize} bytes`, '(body)');
+    },
+  });
+}

@@ -1,0 +1,79 @@
+/** Issued licences: read (in scope), verify (public), and start a change to one. */
+import type { z } from 'zod';
+import { startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
+import { getLicence, listLicences, verifyLicence } from '../../services/licences.js';
+import { describeRoute, type Access } from '../openapi/route.js';
+import * as examples from '../schemas/examples.js';
+import {
+  ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeStarted, LicenceList, LicenceListQuery, LicenceNumberParam,
+  LicenceVerification, RenewalRequest,
+} from '../schemas/licences.js';
+
+const readers: Access = ['portal', 'county-office', 'province-office', 'integrator'];
+
+/** One lifecycle operation: the change runs as its own process, started by `startLicenceChange`. */
+function changeRoute<B extends typeof RenewalRequest | typeof DueProcessRequest | typeof ClosureNoticeRequest>(opts: {
+  change: LicenceChange; segment: string; operationId: string; summary: string; summaryFa: string; description: string;
+  access: Access; schema: B; example: () => z.input<B>;
+}) {
+  return describeRoute({
+    method: 'post', path: `/v1/licences/{licenceNumber}/${opts.segment}`, operationId: opts.operationId, tags: ['licences'],
+    summary: opts.summary, summaryFa: opts.summaryFa, description: opts.description, access: opts.access,
+    request: { params: LicenceNumberParam, body: { schema: opts.schema, example: opts.example } },
+    responses: { 202: { description: 'The change\'s process has started; follow it by its application id or tracking code.', schema: LicenceChangeStarted, example: examples.licenceChangeStarted(opts.change) } },
+    problems: [409, 503],
+  }, async ({ ctx, params, body }) => ({
+    status: 202,
+    body: await startLicenceChange({ ctx, licenceNumber: params.licenceNumber, change: opts.change, input: body as Record<string, unknown> }),
+  }));
+}
+
+export const licenceRoutes = [
+  describeRoute({
+    method: 'get', path: '/v1/licences', operationId: 'listLicences', tags: ['licences'],
+    summary: 'List licences in your scope', summaryFa: 'فهرست پروانه‌ها',
+    description: 'Newest first. The portal and integrators see all licences, a county office its county, a province office its province.',
+    access: readers,
+    request: { query: LicenceListQuery },
+    responses: { 200: { description: 'The licences.', schema: LicenceList, example: { items: [examples.licence] } } },
+  }, async ({ ctx, query }) => ({ status: 200, body: { items: await listLicences({ ctx, filter: query }) } })),
+
+  describeRoute({
+    method: 'get', path: '/v1/licences/{licenceNumber}', operationId: 'getLicence', tags: ['licences'],
+    summary: 'One licence', summaryFa: 'جزئیات پروانه',
+    access: readers,
+    request: { params: LicenceNumberParam },
+    responses: { 200: { description: 'The licence.', schema: Licence, example: examples.licence } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await getLicence({ ctx, licenceNumber: params.licenceNumber }) })),
+
+  describeRoute({
+    method: 'get', path: '/v1/licences/{licenceNumber}/verification', operationId: 'verifyLicence', tags: ['licences'],
+    summary: 'Public verification: is this licence genuine and in force now?', summaryFa: 'استعلام اصالت و اعتبار پروانه',
+    description: 'Anyone may ask, around the clock, by the number printed (or in the QR code) on the licence. '
+      + 'A positive answer is legally sufficient. No national code; the holder\'s name is masked.',
+    access: 'public',
+    request: { params: LicenceNumberParam },
+    responses: { 200: { description: 'The licence as the public may see it.', schema: LicenceVerification, example: examples.verification } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await verifyLicence({ deps: ctx.deps, licenceNumber: params.licenceNumber }) })),
+
+  changeRoute({
+    change: 'renewal', segment: 'renewals', operationId: 'renewLicence', summary: 'Request a renewal', summaryFa: 'درخواست تمدید پروانه',
+    description: 'Renewal is requested 3 months before expiry, by the holder through the portal or by the county office.',
+    access: ['county-office', 'portal'], schema: RenewalRequest, example: () => ({ requestedBy: 'holder' }),
+  }),
+  changeRoute({
+    change: 'suspension', segment: 'suspensions', operationId: 'suspendLicence', summary: 'Suspend a licence', summaryFa: 'تعلیق پروانه',
+    description: 'A province office suspends a licence on stated grounds and legal basis (Art. 26 regulation).',
+    access: ['province-office'], schema: DueProcessRequest, example: () => examples.dueProcess,
+  }),
+  changeRoute({
+    change: 'revocation', segment: 'revocations', operationId: 'revokeLicence', summary: 'Revoke a licence', summaryFa: 'لغو پروانه',
+    description: 'A province office revokes a licence on stated grounds and legal basis (Art. 26 regulation).',
+    access: ['province-office'], schema: DueProcessRequest, example: () => examples.dueProcess,
+  }),
+  changeRoute({
+    change: 'closure-notice', segment: 'closure-notices', operationId: 'noticeClosure', summary: 'Give notice of a temporary or permanent closure', summaryFa: 'اعلام تعطیلی موقت یا دائم',
+    description: 'Closure needs at least 3 months\' written notice to the county (Art. 8).',
+    access: ['county-office', 'portal'], schema: ClosureNoticeRequest, example: () => examples.closureNotice,
+  }),
+];

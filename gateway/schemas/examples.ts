@@ -1,0 +1,123 @@
+/**
+ * Examples for the OpenAPI document. Request examples work as they are against the sandbox
+ * (`npm start`): the applicant is fixture person 0012345679 (a man of 40, clear everywhere).
+ * Response examples are checked against their schemas when the document is built.
+ */
+
+const APPLICATION_ID = '3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11';
+const TRACKING_CODE = 'PRV-7K3M-Q9TD';
+const DEFINITION_HASH = 'b5e0c3a5f7d1e2c4b6a8d0f2e4c6b8a0d2f4e6c8b0a2d4f6e8c0b2a4d6f8e0c2';
+const TITLE = { fa: 'مرکز خدمات بهزیستی (مثبت زندگی)', en: 'Welfare Services Centre ("Mosbat-e Zendegi")' };
+const LICENCE_NUMBER = 'WSC-AL-1405-000001';
+
+/** 40 years old at Nowruz 1405 (2026-03-21), by the sandbox's rule: that day − 40 years − 100 days. */
+export const FIXTURE_BIRTH_DATE = '1985-12-11';
+
+export const applicationSubmission = {
+  licenceType: 'welfare-services-centre',
+  county: 'ahvaz',
+  applicant: {
+    nationalCode: '0012345679', firstName: 'علی', lastName: 'رضایی', birthDate: FIXTURE_BIRTH_DATE, sex: 'male' as const, religionRecognised: true,
+  },
+};
+
+export const submittedApplication = {
+  applicationId: APPLICATION_ID, trackingCode: TRACKING_CODE, licenceType: 'welfare-services-centre', definitionVersion: 1, definitionHash: DEFINITION_HASH,
+};
+
+export const applicationRecord = {
+  id: APPLICATION_ID, trackingCode: TRACKING_CODE, licenceType: 'welfare-services-centre', definitionVersion: 1, definitionHash: DEFINITION_HASH,
+  applicantNationalCode: '0012345679', county: 'ahvaz', province: 'khuzestan', status: 'running', currentStep: 'initial-interview',
+  outcomeReason: null, facts: { applicant: applicationSubmission.applicant, application: { id: APPLICATION_ID, county: 'ahvaz', province: 'khuzestan' } },
+  submittedBy: 'portal', parentApplicationId: null,
+  createdAt: '2026-04-05T06:30:00.000Z', updatedAt: '2026-04-05T06:30:02.000Z', endedAt: null,
+};
+
+const interviewOutcomes = [
+  { name: 'accept', title: { fa: 'تایید', en: 'accept' }, requiresReason: false },
+  { name: 'reject', title: { fa: 'رد', en: 'reject' }, requiresReason: true },
+];
+
+export const task = {
+  id: `${APPLICATION_ID}.initial-interview.1`, applicationId: APPLICATION_ID, stepId: 'initial-interview',
+  title: { fa: 'مصاحبه اولیه و نیازسنجی شهرستان', en: 'county initial interview and needs assessment' },
+  role: 'county-office', county: 'ahvaz', province: null, allowedOutcomes: interviewOutcomes, outcomes: interviewOutcomes, status: 'open',
+  dueAt: '2026-04-08T16:00:00.000Z', dueAtJalali: '1405/01/19 19:30', escalatedAt: null, outcome: null, reason: null, decidedBy: null,
+  createdAt: '2026-04-05T06:30:02.000Z', decidedAt: null,
+};
+
+export const licence = {
+  number: LICENCE_NUMBER, kind: 'activity-licence', title: { fa: 'پروانه فعالیت', en: 'activity licence' },
+  licenceType: 'welfare-services-centre', licenceTypeTitle: TITLE, applicationId: APPLICATION_ID,
+  holderNationalCode: '0012345679', holderName: 'علی رضایی', county: 'ahvaz', province: 'khuzestan', status: 'active', valid: true,
+  validFrom: '2026-05-10T07:00:00.000Z', validFromJalali: '1405/02/20', validUntil: '2031-05-10T07:00:00.000Z', validUntilJalali: '1410/02/20',
+};
+
+export const document = {
+  id: '9a7b5c3d-1e2f-4a6b-8c0d-2e4f6a8b0c1d', applicationId: APPLICATION_ID, type: 'degree', fileName: 'degree.pdf', mediaType: 'application/pdf',
+  size: 52, sha256: 'd1c1b9a06d2b0f7c1c7e5d6b8a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f', uploadedBy: 'portal', uploadedAt: '2026-04-05T06:31:00.000Z',
+};
+
+export const applicationView = {
+  application: applicationRecord,
+  timeline: [
+    { seq: 1, kind: 'application-submitted', stepId: null, detail: {}, occurredAt: '2026-04-05T06:30:00.000Z' },
+    { seq: 2, kind: 'task-opened', stepId: 'initial-interview', detail: { role: 'county-office' }, occurredAt: '2026-04-05T06:30:02.000Z' },
+  ],
+  tasks: [task],
+  inquiries: [{
+    id: `${APPLICATION_ID}.civil-registry.1`, stepId: 'civil-registry', registry: 'civil-registry', subjectNationalCode: '0012345679',
+    purpose: { fa: 'احراز هویت متقاضی پروانه', en: 'identity of the licence applicant' }, requestedBy: 'welfare-services-centre',
+    status: 'answered', deadlineAt: '2026-04-19T20:30:00.000Z', sentAt: '2026-04-05T06:30:00.500Z', answeredAt: '2026-04-05T06:30:00.900Z',
+    answer: { found: true, alive: true, citizenship: 'IR' }, late: false,
+  }],
+  licences: [],
+  documents: [document],
+};
+
+export const tracking = {
+  trackingCode: TRACKING_CODE, licenceType: 'welfare-services-centre', licenceTypeTitle: TITLE, status: 'running',
+  currentStep: 'initial-interview', currentStepTitle: task.title,
+  submittedAt: '2026-04-05T06:30:00.000Z', submittedAtJalali: '1405/01/16 10:00', updatedAt: '2026-04-05T06:30:02.000Z', updatedAtJalali: '1405/01/16 10:00',
+};
+
+export const verification = {
+  number: LICENCE_NUMBER, kind: 'activity-licence', title: licence.title, licenceType: { id: 'welfare-services-centre', title: TITLE },
+  status: 'active', valid: true, validFrom: licence.validFrom, validFromJalali: licence.validFromJalali, validUntil: licence.validUntil,
+  validUntilJalali: licence.validUntilJalali, holderName: 'ع*** ر***', county: { id: 'ahvaz', title: { fa: 'اهواز', en: 'Ahvaz' } },
+  checkedAt: '2026-06-01T08:00:00.000Z', checkedAtJalali: '1405/03/11 11:30',
+};
+
+export const licenceChangeStarted = (change: string) => ({
+  applicationId: '5b2e8f1a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', trackingCode: 'PRV-4N8R-W2XZ', licenceNumber: LICENCE_NUMBER, change, definitionVersion: 1,
+});
+
+export const dueProcess = {
+  grounds: 'Staff insurance evidence not filed for two quarters',
+  legalBasis: 'Art. 8 of the instruction of 1398/09/04; Art. 26 regulation',
+  responseDays: 10,
+};
+
+/** Notice given on a day, the closure 3 months and more later (Art. 8): valid whatever today is. */
+export const closureNotice = { kind: 'temporary' as const, noticeDate: '2026-12-01', effectiveDate: '2027-03-21' };
+
+/** A tiny, real PDF. */
+const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
+export const documentUpload = {
+  type: 'degree' as const, fileName: 'degree.pdf', mediaType: 'application/pdf' as const, contentBase64: Buffer.from(PDF).toString('base64'),
+};
+
+export const registryCallback = {
+  inquiryId: `${APPLICATION_ID}.criminal-record.1`, registry: 'criminal-record', nationalCode: '0012345679',
+  answer: { status: 'clear' }, answeredAt: '2026-04-07T09:00:00.000Z',
+};
+
+export const jwks = {
+  keys: [{
+    kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+    kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'ES256', use: 'sig',
+  }],
+};
+
+export const MERMAID = 'flowchart TD\n  eligibility["applicant\'s general conditions"] --> civil-registry\n';

@@ -1,0 +1,46 @@
+/** Tasks on the wire: the inbox and a decision. */
+import { z } from 'zod';
+import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
+import { requestSchema, responseSchema } from '../openapi/registry.js';
+
+export const AllowedOutcome = responseSchema('AllowedOutcome', z.object({
+  name: z.string().describe('What to send as `outcome`.'),
+  title: Title,
+  requiresReason: z.boolean().describe('A decision with this outcome must give a `reason`.'),
+}));
+
+export const Task = responseSchema('Task', z.object({
+  id: z.string(),
+  applicationId: z.uuid(),
+  stepId: z.string(),
+  title: Title,
+  role: z.string().describe('The office that decides: `county-office` or `province-office`.'),
+  county: z.string().nullable(),
+  province: z.string().nullable(),
+  allowedOutcomes: z.array(AllowedOutcome),
+  outcomes: z.array(AllowedOutcome).meta({ deprecated: true, description: 'Same as `allowedOutcomes`; kept for older clients.' }),
+  status: z.enum(['open', 'decided', 'expired', 'cancelled']),
+  dueAt: IsoDateTime,
+  dueAtJalali: JalaliText,
+  escalatedAt: IsoDateTime.nullable(),
+  outcome: z.string().nullable(),
+  reason: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  createdAt: IsoDateTime,
+  decidedAt: IsoDateTime.nullable(),
+}));
+
+export const TaskList = responseSchema('TaskList', z.object({ items: z.array(Task) }));
+
+export const Decision = requestSchema('Decision', z.object({
+  outcome: z.string().min(1).describe('One of the task\'s `allowedOutcomes[].name`.'),
+  reason: z.string().max(2000).optional().describe('Required when the outcome says `requiresReason`.'),
+}).strict());
+
+export const DecisionDelivered = responseSchema('DecisionDelivered', z.object({
+  taskId: z.string(),
+  outcome: z.string(),
+  status: z.literal('decision-delivered'),
+}));
+
+export const TaskId = z.object({ taskId: z.string().min(1).max(300).describe('The task id from the inbox.') });

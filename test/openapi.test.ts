@@ -1,0 +1,139 @@
+/**
+ * The OpenAPI contract: every route the gateway serves is described (and nothing else is), the
+ * document is served signed as JSON, YAML and a self-contained HTML page, it lints clean with
+ * Redocly, and the committed generated client types match it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OperationObject, ParameterObject, ReferenceObject } from 'openapi3-ts/oas31';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadHolidayCalendar } from '../dsl/calendar-load.js';
+import { DefinitionCatalogue } from '../dsl/catalogue.js';
+import { loadDefinitions } from '../dsl/load.js';
+import { createGateway } from '../gateway/app.js';
+import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
+import { verifyDetached } from '../gateway/jws.js';
+import { honoPath } from '../gateway/openapi/mount.js';
+import { gatewayOpenApi } from '../gateway/openapi/spec.js';
+import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import type { ServiceDeps } from '../services/context.js';
+import { serveApp, type Served } from './support/serve.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const bin = (name: string) => resolve('node_modules/.bin', name);
+
+let served: Served;
+let app: ReturnType<typeof createGateway>;
+const { document } = gatewayOpenApi();
+const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+  METHODS.flatMap((method) => (item[method] ? [{ method, path, op: item[method] as OperationObject }] : [])));
+
+beforeAll(async () => {
+  const calendar = loadHolidayCalendar();
+  const issuer = await ephemeralDevIssuer();
+  // No database or Temporal: the API description needs neither.
+  const deps = { calendar, catalogue: new DefinitionCatalogue(loadDefinitions('processes'), calendar) } as unknown as ServiceDeps;
+  app = createGateway({
+    deps, registryKeys: {}, signingKeys: await createSigningKeyStore(), checkReady: async () => { throw new Error('no database here'); },
+    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
+  });
+  served = await serveApp(app);
+});
+afterAll(() => served?.close());
+
+async function get(path: string) {
+  const res = await fetch(`${served.base}${path}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const jwks = await (await fetch(`${served.base}/.well-known/jwks.json`)).json();
+  const header = await verifyDetached(res.headers.get('x-jws-signature') ?? '', bytes, jwks);
+  expect(header).toMatchObject({ htm: 'GET', htu: path, rid: res.headers.get('x-request-id') });
+  return { res, text: new TextDecoder().decode(bytes) };
+}
+
+describe('the OpenAPI document', () => {
+  it('describes exactly the routes the gateway serves', () => {
+    const served = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+    const described = new Set(operations.map((o) => `${o.method.toUpperCase()} ${honoPath(o.path)}`));
+    expect([...served].sort()).toEqual([...described].sort());
+    expect(described.size).toBeGreaterThanOrEqual(24);
+  });
+
+  it('gives every operation its roles, signed responses and problem answers; every POST an Idempotency-Key', () => {
+    for (const { method, path, op } of operations) {
+      const where = `${method} ${path}`;
+      expect(op['x-roles'], where).toEqual(expect.arrayContaining([expect.any(String)]));
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+      const statuses = Object.keys(op.responses ?? {});
+      if (path.startsWith('/v1/')) expect(statuses.some((s) => s.startsWith('4')), where).toBe(true);
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if ('$ref' in (response as ReferenceObject)) expect((response as ReferenceObject).$ref, where).toMatch(/^#\/components\/responses\//);
+        else expect(Object.keys((response as { headers: object }).headers), `${where} ${status}`).toEqual(expect.arrayContaining(['x-jws-signature', 'x-request-id']));
+      }
+      const headers = (op.parameters ?? []).map((p) => ('$ref' in p ? p.$ref : (p as ParameterObject).name));
+      if (method === 'post') expect(headers.some((h) => h.includes('IdempotencyKey')), where).toBe(true);
+      if (Array.isArray(op.security) && op.security.length) expect(op.security).toEqual([{ bearerAuth: [] }]);
+    }
+    const required = document.components!.parameters!.IdempotencyKey as ParameterObject;
+    expect(required).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: true });
+    expect(document.components!.securitySchemes!.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(Object.keys((document.components!.schemas!.Problem as { properties: object }).properties).sort())
+      .toEqual(['detail', 'field', 'requestId', 'status', 'title', 'title_fa', 'type']);
+  });
+
+  it('is served signed as JSON and YAML, the same document', async () => {
+    const json = await get('/openapi.json');
+    expect(json.res.headers.get('content-type')).toContain('application/json');
+    expect(JSON.parse(json.text)).toEqual(JSON.parse(JSON.stringify(document)));
+    const yaml = await get('/openapi.yaml');
+    expect(yaml.res.headers.get('content-type')).toContain('application/yaml');
+    expect(parse(yaml.text)).toEqual(JSON.parse(json.text));
+  });
+
+  it('renders a self-contained reference page with every operation, its roles and its Persian summary', async () => {
+    const { res, text } = await get('/docs');
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(text).not.toMatch(/<script|<link|src=|url\(|https?:\/\/(?!parvaneh\.example)/i);
+    for (const { op } of operations) {
+      expect(text).toContain(`id="${op.operationId}"`);
+      if (op['x-summary-fa']) expect(text).toContain(op['x-summary-fa'] as string);
+    }
+    expect(text).toContain('<span class="role">province-office</span>');
+    expect(text).toContain('id="schema-Problem"');
+    expect(text).toContain('استعلام اصالت و اعتبار پروانه');
+  });
+
+  it('lints clean with Redocly CLI (offline)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parvaneh-openapi-'));
+    try {
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
+      const config = readFileSync('redocly.yaml', 'utf8').replace('root: openapi/openapi.json', `root: ${join(dir, 'openapi.json')}`);
+      writeFileSync(join(dir, 'redocly.yaml'), config);
+      const lint = spawnSync(bin('redocly'), ['lint', '--config', join(dir, 'redocly.yaml')], {
+        encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      });
+      const output = `${lint.stdout}${lint.stderr}`;
+      expect(lint.status, output).toBe(0);
+      expect(output).toContain('Your API description is valid');
+      expect(output).not.toMatch(/\d+ warnings?/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('matches the committed document and generated client types (npm run openapi:generate)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parvaneh-openapi-ts-'));
+    try {
+      writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document, null, 2));
+      // Run outside the project so openapi-typescript does not pick up redocly.yaml; the options are the npm script's.
+      execFileSync(bin('openapi-typescript'), ['openapi.json', '--output', 'schema.d.ts', '--default-non-nullable=false'], { cwd: dir, stdio: 'pipe' });
+      const fresh = readFileSync(join(dir, 'schema.d.ts'), 'utf8');
+      expect(readFileSync('openapi/generated/schema.d.ts', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(fresh);
+      expect(readFileSync('openapi/openapi.json', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(`${JSON.stringify(document, null, 2)}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
