@@ -19,7 +19,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { desc, eq } from 'drizzle-orm';
 import { exportJWK, generateKeyPair } from 'jose';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +40,7 @@ import { ApplicationInput } from '../services/application-input.js';
 import { newTrackingCode, submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { provinceOf } from '../services/geography.js';
-import { freshDatabase } from '../test/support/database.js';
+import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { decisionSignal, stateQuery, workflowIdFor, type LicenceProcessInput, type ProcessResult } from '../workflows/contract.js';
 
@@ -78,13 +77,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const out = execFileSync('bash', [resolve(root, 'scripts/pg.sh'), 'start'], { encoding: 'utf8', cwd: root }).trim().split('\n').at(-1)!;
-  if (!out.startsWith('postgres://')) throw new Error(`scripts/pg.sh start printed no URL: ${out}`);
-  process.env.DATABASE_URL = out;
-  return out;
-}
+const databaseUrl = ensureDatabaseUrl;
 
 type Variant = 'interpreted' | 'hand-written';
 type Sex = 'male' | 'female';

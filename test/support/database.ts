@@ -2,6 +2,7 @@
  * A fresh PostgreSQL database per test file, on the real server `npm test` starts
  * (DATABASE_URL), migrated with the same migrations as production.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
@@ -26,4 +27,13 @@ export async function freshDatabase(): Promise<DatabaseHandle & { url: string }>
       await cleanup.end();
     },
   };
+}
+
+/** DATABASE_URL, starting the local test server (`scripts/pg.sh start`) when it is not set. */
+export function ensureDatabaseUrl(): string {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const out = execFileSync('bash', ['scripts/pg.sh', 'start'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  if (!out.startsWith('postgres://')) throw new Error(`scripts/pg.sh start printed no URL: ${out}`);
+  process.env.DATABASE_URL = out;
+  return out;
 }
