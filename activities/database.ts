@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applicationEvents, applications, inquiries, licences, outbox, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
+import { appendAudit } from '../services/audit.js';
 import type { Text } from '../dsl/schema.js';
 
 export interface TimelineEvent {
@@ -123,13 +124,16 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
         validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash,
       }).onConflictDoNothing().returning({ number: licences.number });
       await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
-      if (inserted) return inserted;
+      if (inserted) {
+        await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind } });
+        return inserted;
+      }
       const [raced] = await db.select({ number: licences.number }).from(licences)
         .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
       return raced!;
     },
 
-    /** Queues a notification for the national permits portal (delivered by the outbox workflow). */
+    /** Queues a notification for the national permits portal (its delivery to the portal is not built yet: issue 4). */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
       await db.insert(outbox).values(notification).onConflictDoNothing();
       await appendEvent(event);
@@ -152,27 +156,45 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * Applies a lifecycle change to a licence (renew keeps the number and extends validity) and
      * queues the portal's notification, in order per licence.
      */
-    async amendLicence(change: { number: string; action: 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'; validUntil?: string; applicationId: string; grounds?: string }, event: TimelineEvent): Promise<{ status: string; validUntil: string }> {
+    async amendLicence(change: { number: string; action: 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'; validUntil?: string; applicationId: string; grounds?: string }, event: TimelineEvent): Promise<{ applied: boolean; status: string; validUntil: string }> {
+      const dedupeKey = `${change.applicationId}:${event.seq}`;
+      const [current] = await db.select().from(licences).where(eq(licences.number, change.number));
+      if (!current) throw new Error(`licence ${change.number} does not exist`);
+      // A retry of a change already made: its notification is the proof, answer as the first time.
+      const [done] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
+      if (done) return { applied: true, status: current.status, validUntil: current.validUntil.toISOString() };
       const status = ({ renew: 'active', reinstate: 'active', suspend: 'suspended', revoke: 'revoked', close: 'closed' } as const)[change.action];
+      // Only from the states the action makes sense in: a revoked licence is not renewed back to life.
+      const from = ({ renew: ['active', 'expired'], reinstate: ['suspended'], suspend: ['active'], revoke: ['active', 'suspended'], close: ['active', 'suspended'] } as const)[change.action];
       const [updated] = await db.update(licences).set({
         status, ...(change.validUntil ? { validUntil: new Date(change.validUntil) } : {}),
-      }).where(eq(licences.number, change.number)).returning({ validUntil: licences.validUntil });
-      if (!updated) throw new Error(`licence ${change.number} does not exist`);
+      }).where(and(eq(licences.number, change.number), inArray(licences.status, [...from]))).returning({ validUntil: licences.validUntil });
+      if (!updated) {
+        await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: current.status } });
+        return { applied: false, status: current.status, validUntil: current.validUntil.toISOString() };
+      }
       const eventName = ({ renew: 'licence-renewed', reinstate: 'licence-reinstated', suspend: 'licence-suspended', revoke: 'licence-revoked', close: 'licence-closed' } as const)[change.action];
       await db.insert(outbox).values({
-        dedupeKey: `${change.applicationId}:${event.seq}`, subject: change.number, event: eventName,
+        dedupeKey, subject: change.number, event: eventName,
         payload: { licenceNumber: change.number, status, validUntil: updated.validUntil.toISOString(), applicationId: change.applicationId, grounds: change.grounds ?? null },
       }).onConflictDoNothing();
+      await appendAudit(db, { actor: 'workflow', action: eventName.replace('licence-', 'licence.'), subjectType: 'licence', subjectId: change.number, detail: { applicationId: change.applicationId, status } });
       await appendEvent(event);
-      return { status, validUntil: updated.validUntil.toISOString() };
+      return { applied: true, status, validUntil: updated.validUntil.toISOString() };
     },
 
     /** Records how the application ended, and tells the portal. */
     async finishApplication(end: { applicationId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
-      await db.update(applications).set({
+      const ended = await db.update(applications).set({
         status: end.outcome, outcomeReason: end.reason, currentStep: end.stepId,
         endedAt: new Date(event.occurredAt), updatedAt: sql`now()`,
-      }).where(and(eq(applications.id, end.applicationId), eq(applications.status, 'running')));
+      }).where(and(eq(applications.id, end.applicationId), eq(applications.status, 'running'))).returning({ id: applications.id });
+      // No task of an ended application stays in an inbox.
+      await db.update(tasks).set({ status: 'cancelled', decidedAt: new Date(event.occurredAt) })
+        .where(and(eq(tasks.applicationId, end.applicationId), eq(tasks.status, 'open')));
+      if (ended.length > 0) {
+        await appendAudit(db, { actor: 'workflow', action: `application.${end.outcome}`, subjectType: 'application', subjectId: end.applicationId, detail: { reason: end.reason } });
+      }
       await db.insert(outbox).values({
         dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
         event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },

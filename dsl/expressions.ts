@@ -8,7 +8,7 @@ import { Environment } from '@marcbachmann/cel-js';
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
 
-const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change'] as const;
+const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change', 'today'] as const;
 
 /**
  * Whole calendar months from one `YYYY-MM-DD` date to another (negative when backwards): the
@@ -24,6 +24,7 @@ export function monthsBetween(from: string, to: string): number {
 function environment(variables: readonly string[]): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });
   env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
+  env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(Math.floor(monthsBetween(a, b) / 12)));
   for (const name of new Set([...BASE_VARIABLES, ...variables])) env.registerVariable(name, 'dyn');
   return env;
 }

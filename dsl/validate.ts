@@ -9,7 +9,10 @@ import type { Diagnostic } from './diagnostics.js';
 import { checkExpression } from './expressions.js';
 import { cycles, edgesOfDefinition, reachable } from './graph.js';
 import type { Locator, Path } from './parse.js';
-import { Registries, Roles, type ProcessDefinition } from './schema.js';
+import { Registries, type ProcessDefinition } from './schema.js';
+
+/** The roles that decide tasks in their inbox. */
+const TaskRoles = ['county-office', 'province-office'] as const;
 
 export interface ValidationContext {
   file: string;
@@ -58,8 +61,8 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
         break;
       case 'task': {
         for (const [path, role] of [[at('role'), step.role], [at('escalation', 'role'), step.escalation?.role]] as const) {
-          if (role !== undefined && !(Roles as readonly string[]).includes(role)) {
-            report(path, 'unknown-role', `task "${id}" names unknown role "${role}"; known: ${Roles.join(', ')}`);
+          if (role !== undefined && !(TaskRoles as readonly string[]).includes(role)) {
+            report(path, 'unknown-role', `task "${id}" names role "${role}", which decides no tasks; offices that do: ${TaskRoles.join(', ')}`);
           }
         }
         if (!step.due) report(at(), 'missing-deadline', `task "${id}" has no due date`, true);

@@ -8,7 +8,8 @@ port="${PARVANEH_PG_PORT:-54329}"
 dir="${PARVANEH_PG_DIR:-/tmp/parvaneh-pg-$port}"
 bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)")"
 as_pg() {
-  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /tmp: the postgres user may not be able to read the repository's directory.
+  if [[ "$(id -u)" == 0 ]]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi
 }
 case "${1:-}" in
   start)

@@ -2,7 +2,7 @@
  * Changes to an issued licence (renewal, suspension, revocation, closure notice), each run as a
  * lifecycle process named by the licence kind's definition, on the same interpreter.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applications, definitions, licences } from '../db/schema/index.js';
@@ -29,7 +29,7 @@ const CHANGES: Record<LicenceChange, { roles: Role[]; input: z.ZodType<Record<st
   revocation: { roles: ['province-office'], input: due },
   'closure-notice': {
     roles: ['county-office', 'portal'],
-    input: z.object({ kind: z.enum(['temporary', 'permanent']), effectiveDate: isoDate, noticeDate: isoDate.optional() }).strict(),
+    input: z.object({ kind: z.enum(['temporary', 'permanent']), effectiveDate: isoDate }).strict(),
   },
 };
 
@@ -53,6 +53,12 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   if (!origin || !processId) {
     throw conflict('change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, `${licence.kind} has no ${change} process`);
   }
+  // One change at a time per licence: a renewal must not race a revocation.
+  const [pending] = await deps.db.select({ id: applications.id, type: applications.licenceType }).from(applications)
+    .where(and(eq(applications.status, 'running'), eq(applications.parentApplicationId, origin.id), sql`${applications.facts}->'licence'->>'number' = ${licence.number}`));
+  if (pending) {
+    throw conflict('change-in-progress', { fa: 'تغییر دیگری روی این پروانه در جریان است', en: 'another change to this licence is in progress' }, `${pending.type} ${pending.id}`);
+  }
   const nowMs = (deps.now ?? Date.now)();
   const loaded = deps.catalogue.current(processId, nowMs);
   if (!loaded) throw new DomainError('unavailable', 'process-missing', { fa: 'فرایند در دسترس نیست', en: 'process not available' }, processId);
@@ -65,7 +71,8 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
     applicant: originFacts.applicant,
     application: { ...originFacts.application, id: applicationId, trackingCode, licenceType: processId, submittedAt: new Date(nowMs).toISOString() },
     licence: { number: licence.number, kind: licence.kind, status: licence.status, validUntil: licence.validUntil.toISOString(), licenceType: licence.licenceType },
-    change: { type: change, ...(change === 'closure-notice' ? { noticeDate: today } : {}), ...parsed.data, requestedBy: actor.subject },
+    // The notice is dated by the server, the day it is received: a caller cannot backdate it.
+    change: { type: change, ...parsed.data, ...(change === 'closure-notice' ? { noticeDate: today } : {}), requestedBy: actor.subject },
   };
   await deps.db.insert(definitions).values({
     hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,

@@ -1,4 +1,5 @@
 /** The offices' inbox and their decisions, delivered to the waiting workflow as a signal. */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { applications, tasks } from '../db/schema/index.js';
 import { decisionSignal } from '../workflows/contract.js';
@@ -36,9 +37,14 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
     throw invalid('reason-required', 'reason', { fa: 'ذکر دلیل الزامی است', en: 'a reason is required' }, `outcome ${chosen.name} requires a reason`);
   }
   const [app] = await deps.db.select({ workflowId: applications.workflowId }).from(applications).where(eq(applications.id, task.applicationId));
-  await deps.temporal.workflow.getHandle(app!.workflowId).signal(decisionSignal, {
-    taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject,
-  });
+  try {
+    await deps.temporal.workflow.getHandle(app!.workflowId).signal(decisionSignal, {
+      taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' });
+    throw error;
+  }
   await appendAudit(deps.db, {
     actor: actor.subject, action: 'task.decided', subjectType: 'task', subjectId: taskId,
     detail: { applicationId: task.applicationId, stepId: task.stepId, outcome: chosen.name, reasonGiven: why !== undefined && why !== '' },

@@ -116,7 +116,7 @@ describe('role matrix', () => {
 
   it('reads one application in scope', async () => {
     await matrix('GET', () => `/v1/applications/${app.ahvaz.applicationId}`, {
-      portal: 200, integrator: 200, ahvaz: 200, khuzestan: 200, dezful: 403, markazi: 403, public: 401,
+      portal: 200, integrator: 403, ahvaz: 200, khuzestan: 200, dezful: 403, markazi: 403, public: 401,
     });
   });
 
@@ -141,7 +141,7 @@ describe('role matrix', () => {
     const licence = app.ahvaz.licence;
     const dueProcess = { grounds: 'staff insurance not filed for two quarters', legalBasis: 'Art. 8 of the instruction', responseDays: 10 };
     await matrix('POST', () => `/v1/licences/${licence}/renewals`, { khuzestan: 403, integrator: 403, public: 401, dezful: 403 }, {});
-    await matrix('POST', () => `/v1/licences/${licence}/closure-notices`, { khuzestan: 403, integrator: 403, dezful: 403 }, { kind: 'temporary', noticeDate: '2026-12-01', effectiveDate: '2027-03-21' });
+    await matrix('POST', () => `/v1/licences/${licence}/closure-notices`, { khuzestan: 403, integrator: 403, dezful: 403 }, { kind: 'temporary', effectiveDate: '2027-03-21' });
     await matrix('POST', () => `/v1/licences/${licence}/suspensions`, { ahvaz: 403, portal: 403, integrator: 403, markazi: 403, public: 401 }, dueProcess);
     await matrix('POST', () => `/v1/licences/${licence}/revocations`, { ahvaz: 403, portal: 403, markazi: 403 }, dueProcess);
     const started = await call('khuzestan', 'POST', `/v1/licences/${licence}/suspensions`, dueProcess);

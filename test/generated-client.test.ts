@@ -3,7 +3,9 @@
  * openapi-fetch) drives a whole application from submission to an issued, publicly verifiable
  * licence. A middleware verifies every response's signature, as integrators are told to.
  */
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { applications } from '../db/schema/index.js';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
@@ -149,7 +151,21 @@ describe('a client generated from the OpenAPI document', () => {
       [clients.khuzestan, '/v1/licences/{licenceNumber}/suspensions'],
       [clients.khuzestan, '/v1/licences/{licenceNumber}/revocations'],
     ] as const;
+    // One change runs at a time on a licence: each example's change is withdrawn before the next.
+    const settle = async () => {
+      const running = await h.db.db.select({ id: applications.id }).from(applications)
+        .where(and(eq(applications.status, 'running'), sql`${applications.facts}->'licence'->>'number' = ${licenceNumber}`));
+      for (const { id } of running) {
+        const stop = await clients.portal.POST('/v1/applications/{applicationId}/withdrawal', { params: { path: { applicationId: id }, ...idempotent() }, body: { reason: 'example run' } });
+        expect(stop.response.status).toBe(202);
+        await eventually(async () => {
+          const [row] = await h.db.db.select({ status: applications.status }).from(applications).where(eq(applications.id, id));
+          return row?.status === 'withdrawn' ? true : undefined;
+        }, `change ${id} withdrawn`);
+      }
+    };
     for (const [office, path] of changes) {
+      await settle();
       const started = await office.POST(path, { params: { path: { licenceNumber }, ...idempotent() }, body: example(path) });
       expect(started.response.status, `${path}: ${JSON.stringify(started.error)}`).toBe(202);
     }

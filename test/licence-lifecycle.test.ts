@@ -104,4 +104,21 @@ describe('licence lifecycle', () => {
     const told = await h.db.db.select().from(outbox).where(eq(outbox.subject, number));
     expect(told.map((n) => n.event)).toEqual(expect.arrayContaining(['licence-suspension-started', 'licence-suspended']));
   });
+
+  it('runs one change at a time on a licence, and never renews a revoked one', async () => {
+    const number = await activityLicence('0012345679');
+    const revocation = await startLicenceChange({ ctx: ctx(khuzestanOffice), licenceNumber: number, change: 'revocation', input: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' } });
+    await expect(startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} }))
+      .rejects.toMatchObject({ kind: 'conflict', code: 'change-in-progress' });
+    await eventually(async () => {
+      const [row] = await h.db.db.select().from(applications).where(eq(applications.id, revocation.applicationId));
+      return row?.currentStep === 'response-period' ? true : undefined;
+    }, 'the response period');
+    await h.env.sleep('10 days');
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, revocation.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
+    expect(await ended(revocation.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
+    const renewal = await startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} });
+    expect(await ended(renewal.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_NOT_ACTIVE' });
+    expect((await licenceRow(number)).status).toBe('revoked');
+  });
 });

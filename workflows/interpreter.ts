@@ -143,13 +143,16 @@ export class Interpreter {
     const inquiryId = this.entryKey(id);
     const deadline = resolveDeadline(step.timeout!, now(), this.calendar);
     const nationalCode = String(evaluate(step.subject, factsAt(this.state.facts, now())));
-    const retry = step.retry ?? { maximumAttempts: 10, initialIntervalSeconds: 5, backoffCoefficient: 2, maximumIntervalSeconds: 3600 };
+    // Without a policy, retry until the inquiry's own deadline (no attempt limit, bounded by scheduleToClose).
+    const retry = step.retry;
     const registries = proxyActivities<RegistryActivities>({
       startToCloseTimeout: '30s',
       scheduleToCloseTimeout: Math.max(1000, deadline - now()),
       retry: {
-        maximumAttempts: retry.maximumAttempts, backoffCoefficient: retry.backoffCoefficient,
-        initialInterval: retry.initialIntervalSeconds * 1000, maximumInterval: retry.maximumIntervalSeconds * 1000,
+        ...(retry ? { maximumAttempts: retry.maximumAttempts } : {}),
+        backoffCoefficient: retry?.backoffCoefficient ?? 2,
+        initialInterval: (retry?.initialIntervalSeconds ?? 5) * 1000,
+        maximumInterval: (retry?.maximumIntervalSeconds ?? 3600) * 1000,
         nonRetryableErrorTypes: ['InquiryRefused'],
       },
     });
@@ -208,14 +211,14 @@ export class Interpreter {
     let role = step.role;
     let dueAt = resolveDeadline(step.due!, now(), this.calendar);
     const outcomes = Object.entries(step.outcomes).map(([name, o]) => ({ name, title: o.title, requiresReason: o.requiresReason }));
-    await db.openTask(
-      { taskId, applicationId: this.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...this.scopeOf(step.scope), outcomes, dueAt: isoAt(dueAt) },
-      this.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt) }),
-    );
     const view = (): OpenTaskView => ({ taskId, stepId: id, role, dueAt: isoAt(dueAt), outcomes: outcomes.map((o) => o.name) });
-    this.mailbox.openTasks.set(taskId, view());
     let closed = false;
     try {
+      await db.openTask(
+        { taskId, applicationId: this.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...this.scopeOf(step.scope), outcomes, dueAt: isoAt(dueAt) },
+        this.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt) }),
+      );
+      this.mailbox.openTasks.set(taskId, view());
       let escalated = false;
       for (;;) {
         const decided = await condition(() => this.validDecision(taskId, step) !== undefined, Math.max(0, dueAt - now()));
@@ -360,6 +363,8 @@ export class Interpreter {
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
     this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil };
+    // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
+    if (!result.applied) return { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
     return { next: step.next };
   }
 

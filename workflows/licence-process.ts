@@ -37,7 +37,8 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   let ending: Ending | undefined;
   const main = new CancellationScope();
 
-  setHandler(decisionSignal, (decision) => { mailbox.decisions.set(decision.taskId, decision); });
+  // The first decision on a task stands; a second officer's concurrent decision is ignored.
+  setHandler(decisionSignal, (decision) => { if (!mailbox.decisions.has(decision.taskId)) mailbox.decisions.set(decision.taskId, decision); });
   setHandler(registryAnswerSignal, (answer) => { mailbox.receiveAnswer(answer); });
   setHandler(withdrawSignal, (w) => {
     if (!withdrawal && !ending) {
@@ -87,8 +88,9 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     ending = await main.run(() => interpreter.runFrom(resume?.at ?? definition.start, true));
     if (!ending) ending = { outcome: 'rejected', reason: 'PROCESS_STOPPED_WITHOUT_END', stepId: 'unknown' };
   } catch (error) {
-    if (!(withdrawal && isCancellation(error))) throw error;
-    ending = { outcome: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT', stepId: [...mailbox.currentSteps][0] ?? 'unknown' };
+    if (!isCancellation(error)) throw error;
+    // Withdrawn by the applicant, or cancelled with its parent (a subprocess of a withdrawn application).
+    ending = { outcome: 'withdrawn', reason: withdrawal ? 'WITHDRAWN_BY_APPLICANT' : 'CANCELLED_WITH_PARENT', stepId: [...mailbox.currentSteps][0] ?? 'unknown' };
   }
   const final = ending;
   await CancellationScope.nonCancellable(() => db.finishApplication(

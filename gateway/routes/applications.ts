@@ -45,7 +45,7 @@ export const applicationRoutes = [
   describeRoute({
     method: 'get', path: '/v1/applications/{applicationId}', operationId: 'getApplication', tags: ['applications'],
     summary: 'An application with its timeline, tasks, inquiries, licences and documents', summaryFa: 'جزئیات درخواست',
-    access: ['portal', 'county-office', 'province-office', 'integrator'],
+    access: ['portal', 'county-office', 'province-office'],
     request: { params: ApplicationId },
     responses: { 200: { description: 'The application.', schema: ApplicationView, example: examples.applicationView } },
   }, async ({ ctx, params }) => ({ status: 200, body: await viewApplication({ ctx, applicationId: params.applicationId }) })),

@@ -99,7 +99,7 @@ export const dueProcess = {
 };
 
 /** Notice given on a day, the closure 3 months and more later (Art. 8): valid whatever today is. */
-export const closureNotice = { kind: 'temporary' as const, noticeDate: '2026-12-01', effectiveDate: '2027-03-21' };
+export const closureNotice = { kind: 'temporary' as const, effectiveDate: '2027-03-21' };
 
 /** A tiny, real PDF. */
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';

@@ -74,7 +74,6 @@ export const DueProcessRequest = requestSchema('DueProcessRequest', z.object({
 export const ClosureNoticeRequest = requestSchema('ClosureNoticeRequest', z.object({
   kind: z.enum(['temporary', 'permanent']),
   effectiveDate: isoDay.meta({ description: 'The day the centre closes (ISO 8601); at least 3 months after the notice.' }),
-  noticeDate: isoDay.optional().meta({ description: 'The day the written notice was given (default today).' }),
 }).strict().describe('The holder\'s written notice of a temporary or permanent closure (≥ 3 months ahead, Art. 8).'));
 
 export const LicenceChangeStarted = responseSchema('LicenceChangeStarted', z.object({

@@ -520,8 +520,6 @@ export interface components {
             kind: "temporary" | "permanent";
             /** @description The day the centre closes (ISO 8601); at least 3 months after the notice. */
             effectiveDate: string;
-            /** @description The day the written notice was given (default today). */
-            noticeDate?: string;
         };
         Decision: {
             /** @description One of the task's `allowedOutcomes[].name`. */
@@ -2334,7 +2332,6 @@ export interface operations {
                 /**
                  * @example {
                  *       "kind": "temporary",
-                 *       "noticeDate": "2026-12-01",
                  *       "effectiveDate": "2027-03-21"
                  *     }
                  */
