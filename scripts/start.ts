@@ -6,7 +6,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { createSigningKeyStore } from '../gateway/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
+import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {
@@ -66,7 +67,7 @@ async function sandboxKey(): Promise<JWK> {
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
-  Runtime.install({ logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) } });
+  installRedactingRuntimeLogger();
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
   log(`licence types: ${catalogue.ids().join(', ')}`);

@@ -8,6 +8,7 @@ import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createLicenceWorker } from './create-worker.js';
+import { installRedactingRuntimeLogger } from './runtime-logging.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -15,6 +16,7 @@ const required = (name: string): string => {
   return value;
 };
 
+installRedactingRuntimeLogger();
 const calendar = loadHolidayCalendar();
 const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
 const database = await openDatabase({ url: required('DATABASE_URL') });
