@@ -2,16 +2,16 @@
  * Application verbs: submit, read, list, withdraw. Each checks the caller's scope, writes what
  * it changes, and talks to the application's workflow.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
-import { TASK_QUEUE, withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
 import { inScope, type ServiceContext } from './context.js';
-import { conflict, forbidden, invalid, notFound, DomainError } from './errors.js';
+import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { ApplicationInput } from './application-input.js';
 import { appendAudit } from './audit.js';
+import { processUnavailable, startProcess } from './start-process.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -70,20 +70,19 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
     applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
     historyLimit: deps.historyLimit,
   };
-  try {
-    await deps.temporal.workflow.start('licenceProcess', {
-      taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId: workflowIdFor(applicationId), args: [workflowInput],
-    });
-  } catch (error) {
-    // Nothing half-written: an application whose process could not start is not kept.
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict('already-started', { fa: 'درخواست تکراری', en: 'duplicate application' });
-    throw new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, (error as Error).message);
-  }
+  // Audited before the start: once the process runs, nothing may fail and turn the answer into
+  // an error the client would retry into a second application.
   await appendAudit(deps.db, {
     actor: actor.subject, action: 'application.submitted', subjectType: 'application', subjectId: applicationId,
     detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
   });
+  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
+  if (!start.started) {
+    // Nothing half-written: an application whose process surely did not start is not kept.
+    await deps.db.delete(applications).where(eq(applications.id, applicationId));
+    await appendAudit(deps.db, { actor: actor.subject, action: 'application.start-failed', subjectType: 'application', subjectId: applicationId, detail: {} });
+    throw processUnavailable(start.error);
+  }
   return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
 }
 

@@ -6,9 +6,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applications, definitions, licences } from '../db/schema/index.js';
-import { TASK_QUEUE, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from './audit.js';
+import { processUnavailable, startProcess } from './start-process.js';
 import { inScope, type Role, type ServiceContext } from './context.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
@@ -83,12 +84,13 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
     county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
   });
   const workflowInput: LicenceProcessInput = { applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts, historyLimit: deps.historyLimit };
-  try {
-    await deps.temporal.workflow.start('licenceProcess', { taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId: workflowIdFor(applicationId), args: [workflowInput] });
-  } catch (error) {
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    throw new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, (error as Error).message);
-  }
+  // Audited before the start, as for applications: nothing may fail after the process runs.
   await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-started`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId, process: processId } });
+  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
+  if (!start.started) {
+    await deps.db.delete(applications).where(eq(applications.id, applicationId));
+    await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId } });
+    throw processUnavailable(start.error);
+  }
   return { applicationId, trackingCode, licenceNumber: licence.number, change, definitionVersion: loaded.definition.version };
 }
