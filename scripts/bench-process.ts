@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { applicationEvents, applications, definitions, inquiries, tasks } from '../db/schema/index.js';
+import { applicationEvents, tasks } from '../db/schema/index.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
@@ -33,16 +33,12 @@ import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
 import { createSigningKeyStore } from '../gateway/signing-keys.js';
 import { generateNationalCode, personFor } from '../sandbox/persons.js';
-import { CallbackDelivery, SIGNATURE_HEADER } from '../sandbox/callback-delivery.js';
-import type { RegistryName } from '../sandbox/registries.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
-import { ApplicationInput } from '../services/application-input.js';
-import { newTrackingCode, submitApplication } from '../services/applications.js';
+import { startSandbox } from '../sandbox/server.js';
+import { submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
-import { provinceOf } from '../services/geography.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
-import { decisionSignal, stateQuery, workflowIdFor, type LicenceProcessInput, type ProcessResult } from '../workflows/contract.js';
+import { decisionSignal, stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +56,6 @@ const WARMUP = args.warmup === undefined ? Math.min(N, C) : Math.max(0, Math.flo
 /** The longest one application may take before the run is declared stuck. */
 const APPLICATION_TIMEOUT_MS = 120_000;
 const DECIDER_POLL_MS = 10;
-const REDELIVERY_POLL_MS = 50;
 const POSITIVE_OUTCOMES = ['accept', 'approve', 'compliant'];
 const LICENCE_TYPE = 'welfare-services-centre';
 const COUNTY = 'ahvaz';
@@ -110,51 +105,10 @@ function applicationBody(nationalCode: string) {
   };
 }
 
-/**
- * Submission for the hand-written workflow: the same validation and rows as `submitApplication`,
- * and the same input, but it starts `welfareCentreHandwritten`.
- */
-async function submitHandwritten(ctx: ServiceContext, body: unknown): Promise<{ applicationId: string }> {
-  const { deps, actor } = ctx;
-  const application = ApplicationInput.parse(body);
-  const nowMs = Date.now();
-  const loaded = deps.catalogue.current(application.licenceType, nowMs)!;
-  const applicationId = randomUUID();
-  const trackingCode = newTrackingCode();
-  const province = provinceOf(application.county)!;
-  const facts = {
-    applicant: application.applicant,
-    application: { id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType, submittedAt: new Date(nowMs).toISOString() },
-  };
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version,
-    effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  await deps.db.insert(applications).values({
-    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
-    definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
-    applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
-    facts, submittedBy: actor.subject,
-  });
-  const input: LicenceProcessInput = { applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts };
-  await deps.temporal.workflow.start('welfareCentreHandwritten', { taskQueue: deps.taskQueue!, workflowId: workflowIdFor(applicationId), args: [input] });
-  return { applicationId };
-}
-
-/**
- * Plays every office: decides each open task with its first positive outcome, at once.
- *
- * Also re-delivers registry answers the gateway lost. With answers released at once, the callback
- * can reach `receiveRegistryAnswer` while the inquiry is still `sent`; the inquiry activity then
- * marks it `accepted`, the callback's conditional update (`status = 'sent'`) matches nothing, and
- * the gateway replies 2xx `duplicate` without signalling the workflow: the answer is lost and the
- * application waits out its 20-day deadline. An inquiry still `accepted` after the sandbox saw its
- * callback succeed is such a loss; it is posted again, signed, through the same gateway route.
- */
-function startStandIns(deps: ServiceDeps, sandbox: RunningSandbox, gatewayUrl: string) {
+/** Plays every office: decides each open task with its first positive outcome, at once. */
+function startDecider(deps: ServiceDeps) {
   let stopped = false;
   const signalled = new Set<string>();
-  const redelivered = new Map<string, string>(); // inquiry id → application id
   let errors = 0;
   const fail = (what: string, error: unknown) => {
     errors += 1;
@@ -176,22 +130,6 @@ function startStandIns(deps: ServiceDeps, sandbox: RunningSandbox, gatewayUrl: s
     }));
   };
 
-  const redeliverLost = async () => {
-    const accepted = await deps.db.select({ id: inquiries.id, registry: inquiries.registry, applicationId: inquiries.applicationId })
-      .from(inquiries).where(eq(inquiries.status, 'accepted'));
-    await Promise.all(accepted.map(async (inquiry) => {
-      const record = sandbox.state.inquiries.get(inquiry.registry as RegistryName, inquiry.id);
-      if (!record?.delivered || redelivered.has(inquiry.id)) return;
-      redelivered.set(inquiry.id, inquiry.applicationId);
-      const body = CallbackDelivery.body(record);
-      const signature = await sandbox.state.signer.signDetached(new TextEncoder().encode(body));
-      const res = await fetch(`${gatewayUrl}/v1/callbacks/registries/${inquiry.registry}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature }, body,
-      });
-      if (!res.ok) fail(`re-delivery of ${inquiry.id}`, new Error(`HTTP ${res.status}: ${await res.text()}`));
-    }));
-  };
-
   const loop = async (what: string, round: () => Promise<void>, pauseMs: number) => {
     while (!stopped) {
       try {
@@ -202,14 +140,9 @@ function startStandIns(deps: ServiceDeps, sandbox: RunningSandbox, gatewayUrl: s
       await sleep(pauseMs);
     }
   };
-  const done = Promise.all([loop('deciding', decide, DECIDER_POLL_MS), loop('re-delivering', redeliverLost, REDELIVERY_POLL_MS)]);
+  const done = loop('deciding', decide, DECIDER_POLL_MS);
   return {
     get errors() { return errors; },
-    /** How many answers were re-delivered to these applications. */
-    redeliveredFor(applicationIds: string[]): number {
-      const ids = new Set(applicationIds);
-      return [...redelivered.values()].filter((id) => ids.has(id)).length;
-    },
     async stop() { stopped = true; await done; },
   };
 }
@@ -234,9 +167,10 @@ async function runVariant(variant: Variant, count: number, sexes: Sex[], offset:
   const one = async (i: number) => {
     const body = applicationBody(people.next(sexes[(offset + i) % sexes.length]!));
     const t0 = performance.now();
-    const { applicationId } = variant === 'interpreted'
-      ? await submitApplication({ ctx, input: body })
-      : await submitHandwritten(ctx, body);
+    // The same submission for both: only the workflow the service starts differs.
+    const { applicationId } = await submitApplication({
+      ctx: variant === 'interpreted' ? ctx : { ...ctx, deps: { ...ctx.deps, workflowType: 'welfareCentreHandwritten' } }, input: body,
+    });
     applicationIds.push(applicationId);
     const handle = ctx.deps.temporal.workflow.getHandle(workflowIdFor(applicationId));
     const ended = handle.result() as Promise<ProcessResult>;
@@ -403,7 +337,7 @@ async function main(): Promise<number> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const decider = startStandIns(deps, sandbox, gatewayUrl);
+    const decider = startDecider(deps);
     cleanups.push(() => decider.stop());
 
     const sexes = Applicants.pattern(N);
@@ -456,12 +390,10 @@ async function main(): Promise<number> {
     const same = shapesA.size === shapesB.size && [...shapesA.keys()].every((k) => shapesB.has(k));
     const eventsPer = [...shapesA.keys()].map((k) => k.split(' ').length).sort((x, y) => x - y);
     console.log(`timelines: ${same ? 'identical' : 'DIFFERENT'} shapes in both variants (${shapesA.size} distinct: ${eventsPer.join(' / ')} events per application)`);
-    const lost = results.map((r) => `${r.variant} ${decider.redeliveredFor(r.applicationIds)}`).join(', ');
-    console.log(`registry answers lost by the gateway (callback/accepted race) and re-delivered: ${lost}`);
     console.log(`history per application (sample of 20): interpreted ${await historySize(deps, interpreted.applicationIds)}; `
       + `hand-written ${await historySize(deps, handwritten.applicationIds)}`);
     if (slowWorkflowTasks) console.log(`workflow tasks over 5 s (TMPRL1104, the worker is saturated): ${slowWorkflowTasks}`);
-    if (decider.errors) console.log(`stand-ins: ${decider.errors} signals or re-deliveries failed`);
+    if (decider.errors) console.log(`stand-ins: ${decider.errors} decision signals failed`);
 
     const failures = results.flatMap((r) => r.failures.map((f) => `${r.variant}: ${f}`));
     for (const f of failures.slice(0, 10)) console.error(`[bench] failed: ${f}`);

@@ -21,6 +21,8 @@ export interface ServiceDeps {
   calendar: HolidayCalendar;
   taskQueue?: string;
   now?: () => number;
+  /** The workflow an application runs (default `licenceProcess`; the process benchmark swaps in its hand-written baseline). */
+  workflowType?: string;
   /** History events before a process continues as new (tests lower it to exercise that path). */
   historyLimit?: number;
 }

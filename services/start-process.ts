@@ -10,7 +10,7 @@ import { DomainError } from './errors.js';
 /** True when the process started; false when it surely did not (the caller undoes its writes). */
 export async function startProcess(deps: ServiceDeps, workflowId: string, input: LicenceProcessInput): Promise<{ started: true } | { started: false; error: Error }> {
   try {
-    await deps.temporal.workflow.start('licenceProcess', { taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId, args: [input] });
+    await deps.temporal.workflow.start(deps.workflowType ?? 'licenceProcess', { taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId, args: [input] });
     return { started: true };
   } catch (error) {
     try {

@@ -1,9 +1,6 @@
 /** The centre manager licence: the master's rule, the bachelor's exception, interview, certificate. */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications } from '../db/schema/index.js';
-import { workflowIdFor, type ProcessResult } from '../workflows/contract.js';
-import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
+import { api, applicationFor, decide, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -23,13 +20,7 @@ async function submit(nationalCode: string): Promise<string> {
   return res.body.applicationId;
 }
 
-async function ended(applicationId: string): Promise<ProcessResult> {
-  await eventually(async () => {
-    const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
-    return row && row.status !== 'running' ? true : undefined;
-  }, 'the application to end');
-  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
-}
+const ended = (applicationId: string) => processEnded(h, applicationId);
 
 async function interviewAndCertificate(applicationId: string) {
   await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'specialist-interview')).id, 'pass');

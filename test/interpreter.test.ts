@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, licences } from '../db/schema/index.js';
-import { stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
-import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
+import { stateQuery, workflowIdFor } from '../workflows/contract.js';
+import { api, applicationFor, decide, eventually, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parvaneh-processes-'));
@@ -35,13 +35,7 @@ async function submit(nationalCode: string): Promise<string> {
   return res.body.applicationId;
 }
 
-async function ended(applicationId: string): Promise<ProcessResult> {
-  await eventually(async () => {
-    const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
-    return row && row.status !== 'running' ? true : undefined;
-  }, 'the application to end');
-  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
-}
+const ended = (applicationId: string) => processEnded(h, applicationId);
 
 describe('the interpreter', () => {
   it('continues as new on a long history without losing a step, a decision or the timeline order', async () => {

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, licences, outbox } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
-import { workflowIdFor, type ProcessResult } from '../workflows/contract.js';
-import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
+import { api, applicationFor, decide, eventually, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -25,13 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function ended(applicationId: string): Promise<ProcessResult> {
-  await eventually(async () => {
-    const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
-    return row && row.status !== 'running' ? true : undefined;
-  }, 'the process to end');
-  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
-}
+const ended = (applicationId: string) => processEnded(h, applicationId);
 
 /** A real activity licence, through the whole application process. */
 async function activityLicence(nationalCode: string): Promise<string> {

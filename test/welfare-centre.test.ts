@@ -4,9 +4,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
-import { workflowIdFor, type ProcessResult } from '../workflows/contract.js';
-import { api, applicationFor, decide, eventually, sandboxInquiries, taskInInbox } from './support/api.js';
+import { applicationEvents, licences, tasks } from '../db/schema/index.js';
+import { api, applicationFor, decide, eventually, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -29,17 +28,7 @@ async function submit(nationalCode: string) {
   return res.body;
 }
 
-/**
- * The process result, once the database says the application ended. Awaiting `result()` at once
- * would let the time-skipping server jump ahead while a registry is still answering in real time.
- */
-async function result(applicationId: string): Promise<ProcessResult> {
-  await eventually(async () => {
-    const [row] = await h.db.db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
-    return row?.status !== 'running' ? true : undefined;
-  }, `application ${applicationId} to end`);
-  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
-}
+const result = (applicationId: string) => processEnded(h, applicationId);
 
 async function passInterview(applicationId: string) {
   const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');

@@ -1,6 +1,9 @@
 /** Small helpers to drive the gateway over real HTTP, as the portal and the offices do. */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { JSONWebKeySet } from 'jose';
+import { applications } from '../../db/schema/index.js';
+import { workflowIdFor, type ProcessResult } from '../../workflows/contract.js';
 import { verifyDetached } from '../../gateway/jws.js';
 import type { Harness } from './harness.js';
 
@@ -127,4 +130,16 @@ export async function generatedApplication(seed: number, licenceType = 'welfare-
     licenceType, county,
     applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
   };
+}
+
+/**
+ * The process result, once the database says the application ended. Awaiting `result()` at once
+ * would let the time-skipping server jump ahead while a registry is still answering in real time.
+ */
+export async function processEnded(h: Harness, applicationId: string): Promise<ProcessResult> {
+  await eventually(async () => {
+    const [row] = await h.db.db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
+    return row && row.status !== 'running' ? true : undefined;
+  }, `application ${applicationId} to end`);
+  return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
 }
