@@ -8,6 +8,7 @@ import type { Database } from '../db/client.js';
 import { applicationEvents, applications, inquiries, licences, outbox, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../services/audit.js';
+import { enqueueNotification, type Notification } from './outbox-queue.js';
 import type { Text } from '../dsl/schema.js';
 
 export interface TimelineEvent {
@@ -47,12 +48,7 @@ export interface LicenceToIssue {
   definitionHash: string;
 }
 
-export interface Notification {
-  dedupeKey: string;
-  subject: string;
-  event: string;
-  payload: Record<string, unknown>;
-}
+export type { Notification } from './outbox-queue.js';
 
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
@@ -133,9 +129,9 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       return raced!;
     },
 
-    /** Queues a notification for the national permits portal (its delivery to the portal is not built yet: issue 4). */
+    /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
-      await db.insert(outbox).values(notification).onConflictDoNothing();
+      await enqueueNotification(db, notification);
       await appendEvent(event);
     },
 
@@ -174,10 +170,10 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
         return { applied: false, status: current.status, validUntil: current.validUntil.toISOString() };
       }
       const eventName = ({ renew: 'licence-renewed', reinstate: 'licence-reinstated', suspend: 'licence-suspended', revoke: 'licence-revoked', close: 'licence-closed' } as const)[change.action];
-      await db.insert(outbox).values({
+      await enqueueNotification(db, {
         dedupeKey, subject: change.number, event: eventName,
         payload: { licenceNumber: change.number, status, validUntil: updated.validUntil.toISOString(), applicationId: change.applicationId, grounds: change.grounds ?? null },
-      }).onConflictDoNothing();
+      });
       await appendAudit(db, { actor: 'workflow', action: eventName.replace('licence-', 'licence.'), subjectType: 'licence', subjectId: change.number, detail: { applicationId: change.applicationId, status } });
       await appendEvent(event);
       return { applied: true, status, validUntil: updated.validUntil.toISOString() };
@@ -195,10 +191,10 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       if (ended.length > 0) {
         await appendAudit(db, { actor: 'workflow', action: `application.${end.outcome}`, subjectType: 'application', subjectId: end.applicationId, detail: { reason: end.reason } });
       }
-      await db.insert(outbox).values({
+      await enqueueNotification(db, {
         dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
         event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
-      }).onConflictDoNothing();
+      });
       await appendEvent(event);
     },
   };

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   rateLimits?: RateLimitOptions | false;
   /** `false` serves unsigned responses: only for the benchmark's signed/unsigned comparison. */
   signing?: boolean;
+  /** Seconds before an idempotency key whose request died mid-way may be taken over (default 120). */
+  idempotencyLeaseSeconds?: number;
 }
 
 export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
@@ -75,7 +77,7 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   mountRoutes(app, registryRoutes, { maxBodyBytes });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
   if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
-  app.use('/v1/*', idempotency({ db: options.deps.db }));
+  app.use('/v1/*', idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds }));
   mountRoutes(app, apiRoutes, { maxBodyBytes });
   return app;
 }

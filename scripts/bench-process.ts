@@ -38,6 +38,7 @@ import { submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
+import { signerFor } from '../worker/signer.js';
 import { decisionSignal, stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
 
 const { values: args } = parseArgs({
@@ -331,6 +332,7 @@ async function main(): Promise<number> {
 
     const worker: Worker = await createLicenceWorker({
       connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
+      portal: { sign: signerFor(signingKeys) },
     });
     const running = worker.run();
     cleanups.push(async () => {

@@ -21,6 +21,8 @@ import { createSigningKeyStore } from '../gateway/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
+import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
+import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
@@ -83,11 +85,12 @@ async function main(): Promise<void> {
   const registryJwks = { keys: [{ ...registryPublic, use: 'sig' }] };
 
   const apiUrl = `http://${host}:${ports.api}`;
+  const signingKeys = await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') });
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar },
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
     registryKeys: { 'security-clearance': registryJwks, 'criminal-record': registryJwks },
-    signingKeys: await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') }),
+    signingKeys,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     checkReady: async () => {
       await database.ping();
@@ -97,18 +100,22 @@ async function main(): Promise<void> {
   const server: ServerType = await new Promise((ready) => {
     const s = serve({ fetch: gateway.fetch, port: ports.api, hostname: host }, () => ready(s));
   });
-  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, signingKey: { privateJwk: registryKey } });
+  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, signingKey: { privateJwk: registryKey },
+    parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json` });
 
   const workerConnection = await NativeConnection.connect({ address: `${host}:${ports.temporal}` });
-  const worker: Worker = await createLicenceWorker({ connection: workerConnection, db: database.db, calendar, catalogue, registryBaseUrl: sandbox.url });
+  const worker: Worker = await createLicenceWorker({
+    connection: workerConnection, db: database.db, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+  });
   const running = worker.run();
+  await ensureOutboxDelivery(temporal);
 
   log(`API:          ${apiUrl}/v1/licence-types`);
   log(`API docs:     ${apiUrl}/docs  (spec: ${apiUrl}/openapi.json)`);
   log(`API health:   ${apiUrl}/health  (metrics: ${apiUrl}/metrics)`);
   log(`JWKS:         ${apiUrl}/.well-known/jwks.json`);
   log(`Temporal UI:  http://${host}:${ports.temporalUi}`);
-  log(`Sandbox:      ${sandbox.url}/fixtures/persons`);
+  log(`Sandbox:      ${sandbox.url}/fixtures/persons  (portal: ${sandbox.url}/control/portal/notifications)`);
   log('tokens:       npm run token -- --role county-office --county ahvaz');
   log('ready (Ctrl-C stops)');
 

@@ -29,8 +29,13 @@ export interface SubmittedApplication {
   definitionHash: string;
 }
 
-/** Validates an application, records it and starts its licence process on the current definition. */
-export async function submitApplication({ ctx, input }: { ctx: ServiceContext; input: unknown }): Promise<SubmittedApplication> {
+/**
+ * Validates an application, records it and starts its licence process on the current definition.
+ * With an idempotency key, a repeat of a submission (say, after the gateway died mid-request and
+ * the key's lease ran out) finds the application the first attempt recorded and makes sure its
+ * process runs, instead of recording a second one.
+ */
+export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: ServiceContext; input: unknown; idempotencyKey?: string }): Promise<SubmittedApplication> {
   const { deps, actor } = ctx;
   if (actor.role !== 'portal' && actor.role !== 'county-office') throw forbidden('only the national portal and county offices submit applications');
   const parsed = ApplicationInput.safeParse(input);
@@ -49,6 +54,11 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
   if (!loaded || loaded.definition.kind !== 'application') {
     throw invalid('unknown-licence-type', 'licenceType', { fa: 'نوع پروانه ناشناخته است', en: 'unknown licence type' }, `no licence type ${application.licenceType} is in effect`);
   }
+  if (idempotencyKey) {
+    const [earlier] = await deps.db.select().from(applications)
+      .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey)));
+    if (earlier) return resumeSubmission(ctx, earlier);
+  }
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
   const province = provinceOf(application.county)!;
@@ -64,7 +74,7 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
     id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
     definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
     applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
-    facts, submittedBy: actor.subject,
+    facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
   });
   const workflowInput: LicenceProcessInput = {
     applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
@@ -84,6 +94,28 @@ export async function submitApplication({ ctx, input }: { ctx: ServiceContext; i
     throw processUnavailable(start.error);
   }
   return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
+}
+
+/** A repeated submission: the recorded application, its process started if the first attempt died before. */
+async function resumeSubmission(ctx: ServiceContext, row: typeof applications.$inferSelect): Promise<SubmittedApplication> {
+  const { deps } = ctx;
+  const submitted = { applicationId: row.id, trackingCode: row.trackingCode, licenceType: row.licenceType, definitionVersion: row.definitionVersion, definitionHash: row.definitionHash };
+  try {
+    await deps.temporal.workflow.getHandle(row.workflowId).describe();
+    return submitted;
+  } catch {
+    // Recorded but never started: start it now on the definition it was pinned to.
+  }
+  const loaded = deps.catalogue.pinned(row.definitionHash);
+  if (!loaded) throw processUnavailable(new Error(`definition ${row.definitionHash} is no longer loaded`));
+  const input: LicenceProcessInput = {
+    applicationId: row.id, definition: loaded.definition, definitionHash: row.definitionHash, calendar: deps.calendar,
+    facts: row.facts as LicenceProcessInput['facts'], historyLimit: deps.historyLimit,
+  };
+  const start = await startProcess(deps, row.workflowId, input);
+  if (!start.started) throw processUnavailable(start.error);
+  await appendAudit(deps.db, { actor: ctx.actor.subject, action: 'application.start-resumed', subjectType: 'application', subjectId: row.id });
+  return submitted;
 }
 
 async function loadInScope(ctx: ServiceContext, applicationId: string) {

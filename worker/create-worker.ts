@@ -1,11 +1,13 @@
 /**
- * Builds the Temporal worker for licence processes: the generic interpreter workflow and the
- * activities around their dependencies (database, registries, definitions).
+ * Builds the Temporal worker for licence processes: the generic interpreter workflow, the outbox
+ * delivery workflow, and the activities around their dependencies (database, registries, the
+ * national portal, definitions).
  */
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
+import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
 import { createRegistryActivities } from '../activities/registries.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
@@ -20,6 +22,8 @@ export interface WorkerDependencies {
   calendar: HolidayCalendar;
   catalogue: DefinitionCatalogue;
   registryBaseUrl: string;
+  /** The national permits portal: its base URL (default: the registries' base URL, as in the sandbox) and our request signer. */
+  portal: { baseUrl?: string; sign: RequestSigner };
   /** A pre-built bundle (tests and benchmarks build it once). */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -43,6 +47,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
     ...createDatabaseActivities(deps.db, deps.calendar),
     ...createRegistryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
     ...createDefinitionActivities(deps.catalogue),
+    ...createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign }),
   };
   return Worker.create({
     connection: deps.connection,

@@ -1,6 +1,7 @@
 /**
  * A standalone worker process (for deployments with workers apart from the gateway, and for the
- * crash tests): `TEMPORAL_ADDRESS`, `DATABASE_URL`, `REGISTRY_BASE_URL`, optional `TASK_QUEUE`.
+ * crash tests): `TEMPORAL_ADDRESS`, `DATABASE_URL`, `REGISTRY_BASE_URL`, `SIGNING_KEYS_PATH` (the
+ * gateway's key file, to sign what goes to the portal), optional `PORTAL_BASE_URL` and `TASK_QUEUE`.
  */
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../db/client.js';
@@ -8,6 +9,7 @@ import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createLicenceWorker } from './create-worker.js';
+import { signerFromFile } from './signer.js';
 import { installRedactingRuntimeLogger } from './runtime-logging.js';
 
 const required = (name: string): string => {
@@ -23,6 +25,7 @@ const database = await openDatabase({ url: required('DATABASE_URL') });
 const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
 const worker = await createLicenceWorker({
   connection, db: database.db, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
+  portal: { baseUrl: process.env.PORTAL_BASE_URL, sign: await signerFromFile(required('SIGNING_KEYS_PATH')) },
 });
 const stop = () => worker.shutdown();
 process.on('SIGINT', stop);

@@ -111,3 +111,19 @@ export const decisionSignal = defineSignal<[TaskDecision]>('decision');
 export const registryAnswerSignal = defineSignal<[RegistryAnswer]>('registryAnswer');
 export const withdrawSignal = defineSignal<[Withdrawal]>('withdraw');
 export const stateQuery = defineQuery<ProcessState>('state');
+
+/** Wakes the outbox delivery workflow: something new is queued for the portal. */
+export const outboxChangedSignal = defineSignal('outboxChanged');
+
+/** The outbox delivery workflow of a task queue: one per deployment, so one sender per licence. */
+export const outboxWorkflowIdFor = (taskQueue: string): string => `outbox-delivery:${taskQueue}`;
+
+/** What the outbox delivery workflow carries across continue-as-new. */
+export interface OutboxDeliveryInput {
+  /** Consecutive runs that ended with a failed delivery (drives the backoff). */
+  failures?: number;
+  /** Longest wait between runs while the portal keeps failing; default one hour. */
+  maxBackoffMs?: number;
+  /** Safety poll while nothing is known to be pending; default one day. */
+  idlePollMs?: number;
+}

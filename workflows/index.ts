@@ -1,2 +1,3 @@
 /** The workflows the worker registers (bundled for Temporal's deterministic sandbox). */
 export { licenceProcess } from './licence-process.js';
+export { outboxDelivery } from './outbox-delivery.js';

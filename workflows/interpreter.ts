@@ -14,6 +14,7 @@ import { evaluate, holds, type Facts } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { isoAt, now, parseIso } from './clock.js';
+import { pokeOutbox } from './outbox-poke.js';
 import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from './contract.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
@@ -334,6 +335,7 @@ export class Interpreter {
         dedupeKey: key, subject: about ?? this.applicationId, event: step.event,
         payload: { applicationId: this.applicationId, licenceType: this.definition.id, event: step.event, licence: latest ?? null, occurredAt: isoAt(now()) },
       }, this.event('portal-notified', id, { event: step.event }));
+      await pokeOutbox();
       return { next: step.next };
     }
     const applicant = (this.state.facts.applicant ?? {}) as Record<string, string>;
@@ -363,6 +365,7 @@ export class Interpreter {
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
     this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil };
+    if (result.applied) await pokeOutbox();
     // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
     if (!result.applied) return { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
     return { next: step.next };

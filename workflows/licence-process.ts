@@ -16,6 +16,7 @@ import {
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
 } from './contract.js';
 import { Interpreter, Mailbox, type Ending } from './interpreter.js';
+import { pokeOutbox } from './outbox-poke.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
   startToCloseTimeout: '30s',
@@ -97,6 +98,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },
     interpreter.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
   ));
+  await CancellationScope.nonCancellable(pokeOutbox);
   return { ...final, licences: (state.facts.licences ?? {}) as Record<string, IssuedLicence> };
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** One licence application and where its process stands; the workflow keeps it current. */
 export const applications = pgTable('applications', {
@@ -19,6 +19,8 @@ export const applications = pgTable('applications', {
   /** The facts as submitted (applicant, application); inquiry answers live in `inquiries`. */
   facts: jsonb('facts').notNull(),
   submittedBy: text('submitted_by').notNull(),
+  /** The caller's Idempotency-Key: a retried submission finds its application instead of making a second. */
+  idempotencyKey: text('idempotency_key'),
   parentApplicationId: text('parent_application_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
@@ -26,4 +28,5 @@ export const applications = pgTable('applications', {
 }, (t) => [
   index('applications_county_idx').on(t.county, t.status),
   index('applications_applicant_idx').on(t.applicantNationalCode),
+  uniqueIndex('applications_submission_idx').on(t.submittedBy, t.idempotencyKey),
 ]);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
 
 /** An inquiry (استعلام) to a registry: who asked, why, and what came back, when. */
@@ -18,4 +18,8 @@ export const inquiries = pgTable('inquiries', {
   answeredAt: timestamp('answered_at', { withTimezone: true }),
   answer: jsonb('answer'),
   late: boolean('late').notNull().default(false),
+  /** Calls made to the registry for this inquiry (retries share its idempotency key). */
+  attempts: integer('attempts').notNull().default(0),
+  /** Why the last call failed, in words an operator can act on. */
+  lastError: text('last_error'),
 }, (t) => [index('inquiries_application_idx').on(t.applicationId)]);

@@ -28,8 +28,8 @@ export const applicationRoutes = [
     },
     responses: { 202: { description: 'Accepted: the process has started.', schema: SubmittedApplication, example: examples.submittedApplication, headers: ['Location'] } },
     problems: [409, 503],
-  }, async ({ ctx, body }) => {
-    const submitted = await submitApplication({ ctx, input: body });
+  }, async ({ c, ctx, body }) => {
+    const submitted = await submitApplication({ ctx, input: body, idempotencyKey: c.req.header('idempotency-key') });
     return { status: 202, body: submitted, headers: { location: `/v1/applications/${submitted.applicationId}` } };
   }),
 

@@ -18,6 +18,11 @@ import { createSigningKeyStore, type SigningKeyStore } from '../../gateway/signi
 import { startSandbox } from '../../sandbox/server.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';
+import { ensureOutboxDelivery } from '../../worker/outbox-delivery.js';
+import { signerFor } from '../../worker/signer.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freshDatabase } from './database.js';
 import { devServerTemporal, timeSkippingTemporal } from './temporal.js';
 
@@ -37,6 +42,10 @@ export interface Harness {
   taskQueue: string;
   catalogue: DefinitionCatalogue;
   signingKeys: SigningKeyStore;
+  /** The file the signing keys are kept in (a worker in another process signs with them). */
+  signingKeysPath: string;
+  /** The outbox delivery workflow's id (started with the first worker unless `outboxDelivery: false`). */
+  outboxWorkflowId: string;
   /** Re-reads the definition files, as a running gateway does when they change. */
   reloadDefinitions(): void;
   startWorker(): Promise<Worker>;
@@ -46,7 +55,7 @@ export interface Harness {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   const env = opts.temporal === 'dev-server' ? await devServerTemporal() : await timeSkippingTemporal();
   const db = await freshDatabase();
@@ -61,7 +70,8 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };
   const registryKeys = Object.fromEntries(['security-clearance', 'criminal-record'].map((r) => [r, { keys: [registryJwk] }]));
 
-  const signingKeys = await createSigningKeyStore();
+  const signingKeysPath = join(mkdtempSync(join(tmpdir(), 'parvaneh-keys-')), 'response-signing-keys.json');
+  const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
   const gateway = createGateway({
     deps, registryKeys, signingKeys, checkReady: db.ping, rateLimits: false,
     logger: createLogger({ level: 'warn' }),
@@ -73,13 +83,15 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sandbox = await startSandbox({
     port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: opts.sandboxDelayMs ?? 500,
+    parvanehJwksUrl: `${gatewayUrl}/.well-known/jwks.json`,
     signingKey: { privateJwk: { ...(await exportJWK(privateKey)), kid: 'sandbox-registries', alg: 'ES256' } },
   });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
-    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys,
+    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath,
+    outboxWorkflowId: '',
     reloadDefinitions() {
       deps.catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
       harness.catalogue = deps.catalogue;
@@ -87,9 +99,10 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
     async startWorker() {
       worker = await createLicenceWorker({
         connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
-        registryBaseUrl: sandbox.url, workflowBundle: await bundle,
+        registryBaseUrl: sandbox.url, workflowBundle: await bundle, portal: { sign: signerFor(signingKeys) },
       });
       running = worker.run();
+      if (opts.outboxDelivery !== false && !harness.outboxWorkflowId) harness.outboxWorkflowId = await ensureOutboxDelivery(client, taskQueue);
       return worker;
     },
     async stopWorker() {

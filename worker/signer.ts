@@ -1,0 +1,17 @@
+/**
+ * The request signer of the portal adapter: our response-signing key signs what we send too, so
+ * the portal verifies both directions against the one JWKS we publish.
+ */
+import type { RequestSigner } from '../activities/national-portal.js';
+import { signDetached } from '../gateway/jws.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../gateway/signing-keys.js';
+
+/** A signer over a key store (its active key at the moment of signing). */
+export function signerFor(keys: Pick<SigningKeyStore, 'active'>): RequestSigner {
+  return (body, claims) => signDetached(keys.active(), body, claims);
+}
+
+/** A signer over the key file a gateway keeps (a standalone worker shares the gateway's keys). */
+export async function signerFromFile(path: string): Promise<RequestSigner> {
+  return signerFor(await createSigningKeyStore({ path }));
+}

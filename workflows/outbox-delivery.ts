@@ -1,0 +1,50 @@
+/**
+ * Delivers the outbox to the national permits portal until every notification is acknowledged.
+ * It runs forever: woken by `outboxChanged` when a process queues something, backing off with
+ * jitter while the portal fails (honouring its Retry-After), and continuing as new before its
+ * history grows long. Order per licence is kept by the activity, which stops a licence's queue at
+ * its first failure; exactly-once comes from the portal treating a repeated id as the same one.
+ */
+import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { PortalActivities } from '../activities/national-portal.js';
+import { outboxChangedSignal, type OutboxDeliveryInput } from './contract.js';
+
+const portal = proxyActivities<PortalActivities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
+  // Failures of the portal are reported in the result; these retries cover the database and crashes.
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+const FIRST_BACKOFF_MS = 5_000;
+const HISTORY_LIMIT = 2_000;
+
+/** Exponential backoff with jitter (Math.random is seeded and replay-safe inside a workflow). */
+export function backoffMs(failures: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** Math.min(30, failures - 1));
+  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+}
+
+export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<void> {
+  const maxBackoffMs = input.maxBackoffMs ?? 3_600_000;
+  const idlePollMs = input.idlePollMs ?? 86_400_000;
+  let failures = input.failures ?? 0;
+  let woken = false;
+  setHandler(outboxChangedSignal, () => { woken = true; });
+
+  for (;;) {
+    woken = false;
+    const run = await portal.deliverPendingNotifications();
+    if (run.failed > 0) {
+      failures += 1;
+      // While the portal fails, new work does not cut the backoff short.
+      await sleep(Math.max(run.retryAfterMs ?? 0, backoffMs(failures, maxBackoffMs)));
+    } else {
+      failures = 0;
+      if (run.pending === 0) await condition(() => woken, idlePollMs);
+    }
+    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof outboxDelivery>({ ...input, failures });
+    }
+  }
+}
