@@ -16,6 +16,8 @@ export interface CallbackDeliveryOptions {
   isCurrent(record: InquiryRecord): boolean;
   retryIntervalMs?: number;
   maxTries?: number;
+  /** Real time between a callback and its copy under the duplicateCallbacks fault (default 150 ms). */
+  duplicateDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -40,20 +42,30 @@ export class CallbackDelivery {
     });
   }
 
-  /** Starts delivering `record`'s answer; returns immediately. */
-  deliver(record: InquiryRecord): void {
+  /**
+   * Starts delivering `record`'s answer. The promise settles once the first
+   * attempt has an outcome (retries go on in the background), so callers can
+   * pace a sequence of deliveries. With `duplicate`, the same signed callback
+   * is posted once more `duplicateDelayMs` later (a single try, no retries).
+   */
+  async deliver(record: InquiryRecord, opts: { duplicate?: boolean } = {}): Promise<void> {
     const body = CallbackDelivery.body(record);
     const url = `${this.opts.callbackBaseUrl.replace(/\/+$/, '')}/v1/callbacks/registries/${record.registry}`;
-    this.opts.signer
-      .signDetached(new TextEncoder().encode(body))
-      .then((signature) => this.attempt(record, url, body, signature))
-      .catch((err: unknown) => this.opts.log?.(`callback signing failed for ${record.inquiryId}: ${String(err)}`));
+    let signature: string;
+    try {
+      signature = await this.opts.signer.signDetached(new TextEncoder().encode(body));
+    } catch (err) {
+      this.opts.log?.(`callback signing failed for ${record.inquiryId}: ${String(err)}`);
+      return;
+    }
+    if (opts.duplicate) this.later(this.opts.duplicateDelayMs ?? 150, () => void this.post(record, url, body, signature));
+    await this.attempt(record, url, body, signature);
   }
 
-  private async attempt(record: InquiryRecord, url: string, body: string, signature: string): Promise<void> {
-    if (this.abort.signal.aborted || !this.opts.isCurrent(record)) return;
+  /** One POST of the callback; records the outcome on `record` and says whether to try again. */
+  private async post(record: InquiryRecord, url: string, body: string, signature: string): Promise<{ retry: boolean }> {
+    if (this.abort.signal.aborted || !this.opts.isCurrent(record)) return { retry: false };
     record.deliveries += 1;
-    let retry = true;
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -65,22 +77,34 @@ export class CallbackDelivery {
       if (res.ok) {
         record.delivered = true;
         delete record.lastDeliveryError;
-        return;
+        return { retry: false };
       }
       record.lastDeliveryError = `HTTP ${res.status}`;
-      retry = res.status >= 500 || RETRYABLE_CLIENT_ERRORS.has(res.status);
+      return { retry: res.status >= 500 || RETRYABLE_CLIENT_ERRORS.has(res.status) };
     } catch (err) {
       record.lastDeliveryError = err instanceof Error ? err.message : String(err);
+      return { retry: true };
     }
+  }
+
+  /** Posts until a 2xx, a final 4xx, `maxTries` or stop(). */
+  private async attempt(record: InquiryRecord, url: string, body: string, signature: string): Promise<void> {
+    const { retry } = await this.post(record, url, body, signature);
+    if (record.delivered || this.abort.signal.aborted || !this.opts.isCurrent(record)) return;
     const maxTries = this.opts.maxTries ?? 120;
-    if (!retry || record.deliveries >= maxTries || this.abort.signal.aborted) {
+    if (!retry || record.deliveries >= maxTries) {
       this.opts.log?.(`callback for ${record.registry}/${record.inquiryId} given up: ${record.lastDeliveryError}`);
       return;
     }
+    this.later(this.opts.retryIntervalMs ?? 500, () => void this.attempt(record, url, body, signature));
+  }
+
+  /** Runs `fn` after `ms` real milliseconds unless stopped first. */
+  private later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(record, url, body, signature);
-    }, this.opts.retryIntervalMs ?? 500);
+      fn();
+    }, ms);
     this.timers.add(timer);
   }
 

@@ -1,14 +1,14 @@
 /**
  * Control API for tests and demos: the sandbox clock, recorded inquiries,
- * fault injection, reset, and the fixture person list.
+ * fault injection, reset, and the fixture person list. The portal
+ * simulator's own control route is in portal/control-routes.ts.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { faultSchema } from './faults.js';
+import { faultSchema, isFaultTarget } from './faults.js';
 import { inquiryView } from './inquiries.js';
 import { fixturePersons } from './persons.js';
 import { problem, sendProblem } from './problem.js';
-import { isRegistryName } from './registries.js';
 import type { SandboxState } from './state.js';
 
 const clockSchema = z.union([
@@ -82,7 +82,7 @@ export function controlRoutes(state: SandboxState): Hono {
 
   app.delete('/control/faults', (c) => {
     const registry = c.req.query('registry');
-    if (registry !== undefined && !isRegistryName(registry)) {
+    if (registry !== undefined && !isFaultTarget(registry)) {
       return sendProblem(c, problem(404, 'unknown-registry', 'Unknown registry', `No registry named "${registry}".`));
     }
     state.faults.clear(registry);

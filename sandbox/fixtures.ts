@@ -2,9 +2,13 @@
  * The fixed cast of test applicants. Ages are relative to the sandbox clock;
  * see persons.ts for how birth dates and degrees are computed from them.
  */
+import { insuredAt, type SocialInsuranceProfile } from './social-insurance.js';
 
 /** Counties (شهرستان) the sandbox places applicants in. */
 export type County = 'ahvaz' | 'dezful' | 'arak';
+
+/** First two digits of a workshop code in each county (sandbox convention). */
+export const WORKSHOP_PREFIX: Record<County, string> = { ahvaz: '14', dezful: '16', arak: '28' };
 export type Sex = 'male' | 'female';
 export type MilitaryStatus = 'served' | 'exempt' | 'liable' | 'not-applicable';
 export type DegreeLevel = 'bachelor' | 'master' | 'phd';
@@ -39,6 +43,8 @@ export interface PersonProfile {
   /** Sandbox time the security registry takes to answer, when not the default. */
   securityClearanceDelayMs?: number;
   addiction: 'negative' | 'positive';
+  /** The employer's workshop and its premium payments, as the social insurance registry knows them. */
+  socialInsurance: SocialInsuranceProfile;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -50,36 +56,39 @@ const clean = {
   addiction: 'negative',
 } as const;
 
-/** The ten fixture applicants, in the order documented for testers. */
+/** The eleven fixture applicants, in the order documented for testers. */
 export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0012345679', description: 'man, 40, military service done, master\'s in social work, clear everywhere',
     firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, county: 'ahvaz', military: 'served',
-    highestDegree: { level: 'master', field: 'social-work' } },
+    highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('1410020011', 7) },
   { ...clean, nationalCode: '0023456787', description: 'man, 24, served, bachelor\'s in psychology, clear everywhere',
     firstName: 'محمد', lastName: 'کریمی', sex: 'male', age: 24, county: 'dezful', military: 'served',
-    highestDegree: { level: 'bachelor', field: 'psychology' } },
+    highestDegree: { level: 'bachelor', field: 'psychology' }, socialInsurance: insuredAt('1610030027', 4) },
   { ...clean, nationalCode: '0034567895', description: 'man, 38, served, master\'s in psychology, has a criminal record',
     firstName: 'حسین', lastName: 'موسوی', sex: 'male', age: 38, county: 'arak', military: 'served',
-    highestDegree: { level: 'master', field: 'psychology' }, criminalRecord: true },
+    highestDegree: { level: 'master', field: 'psychology' }, criminalRecord: true, socialInsurance: insuredAt('2810040035', 9) },
   { ...clean, nationalCode: '0045678911', description: 'man, 45, served, master\'s in counselling, security clearance answers "clear" after 10 days',
     firstName: 'رضا', lastName: 'احمدی', sex: 'male', age: 45, county: 'ahvaz', military: 'served',
-    highestDegree: { level: 'master', field: 'counselling' }, securityClearanceDelayMs: 10 * DAY_MS },
+    highestDegree: { level: 'master', field: 'counselling' }, securityClearanceDelayMs: 10 * DAY_MS, socialInsurance: insuredAt('1410050041', 12) },
   { ...clean, nationalCode: '0056789122', description: 'woman, 33, master\'s in nursing, security clearance denied',
     firstName: 'زهرا', lastName: 'حسینی', sex: 'female', age: 33, county: 'dezful', military: 'not-applicable',
-    highestDegree: { level: 'master', field: 'nursing' }, securityClearance: 'denied' },
+    highestDegree: { level: 'master', field: 'nursing' }, securityClearance: 'denied', socialInsurance: insuredAt('1610060052', 5) },
   { ...clean, nationalCode: '0067891233', description: 'man, 41, served, master\'s in social work, addiction test positive',
     firstName: 'مهدی', lastName: 'جعفری', sex: 'male', age: 41, county: 'arak', military: 'served',
-    highestDegree: { level: 'master', field: 'social-work' }, addiction: 'positive' },
+    highestDegree: { level: 'master', field: 'social-work' }, addiction: 'positive', socialInsurance: insuredAt('2810070063', 8) },
   { ...clean, nationalCode: '0078912342', description: 'man, 27, master\'s in psychology, liable for military service (not served)',
     firstName: 'امیر', lastName: 'صادقی', sex: 'male', age: 27, county: 'ahvaz', military: 'liable',
-    highestDegree: { level: 'master', field: 'psychology' } },
+    highestDegree: { level: 'master', field: 'psychology' }, socialInsurance: insuredAt('1410080072', 3) },
   { ...clean, nationalCode: '0089123451', description: 'man, 60, served, master\'s in social work, deceased',
     firstName: 'عباس', lastName: 'نوری', sex: 'male', age: 60, county: 'dezful', military: 'served',
-    highestDegree: { level: 'master', field: 'social-work' }, alive: false },
+    highestDegree: { level: 'master', field: 'social-work' }, alive: false, socialInsurance: insuredAt('1610090081', 6) },
   { ...clean, nationalCode: '0091234565', description: 'woman, 31, bachelor\'s in psychology only, clear everywhere',
     firstName: 'مریم', lastName: 'کاظمی', sex: 'female', age: 31, county: 'arak', military: 'not-applicable',
-    highestDegree: { level: 'bachelor', field: 'psychology' } },
+    highestDegree: { level: 'bachelor', field: 'psychology' }, socialInsurance: insuredAt('2810100095', 4) },
   { ...clean, nationalCode: '0013579134', description: 'woman, 35, PhD in rehabilitation, clear everywhere',
     firstName: 'فاطمه', lastName: 'محمدی', sex: 'female', age: 35, county: 'ahvaz', military: 'not-applicable',
-    highestDegree: { level: 'phd', field: 'rehabilitation' } },
+    highestDegree: { level: 'phd', field: 'rehabilitation' }, socialInsurance: insuredAt('1410110013', 15) },
+  { ...clean, nationalCode: '0024681350', description: 'woman, 39, master\'s in social work, clear everywhere except social insurance: her employer\'s premiums are two quarters in arrears',
+    firstName: 'نرگس', lastName: 'طاهری', sex: 'female', age: 39, county: 'dezful', military: 'not-applicable',
+    highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('1610120024', 6, 2) },
 ];

@@ -1,9 +1,11 @@
 /**
  * Generated persons: any valid national code that is not a fixture gets
  * deterministic facts derived from its digits, so load tests can invent
- * applicants. They are eligible everywhere (clear, served if male).
+ * applicants. They are eligible everywhere (clear, served if male, insured
+ * and paid up).
  */
-import { STUDY_FIELDS, type County, type PersonProfile } from './fixtures.js';
+import { STUDY_FIELDS, WORKSHOP_PREFIX, type County, type PersonProfile } from './fixtures.js';
+import { insuredAt } from './social-insurance.js';
 
 const MALE_NAMES = ['علی', 'محمد', 'حسن', 'حسین', 'رضا', 'مهدی', 'امیر', 'سعید', 'مجید', 'کاوه'];
 const FEMALE_NAMES = ['فاطمه', 'زهرا', 'مریم', 'سارا', 'نرگس', 'لیلا', 'مینا', 'الهام', 'شیرین', 'پریسا'];
@@ -29,6 +31,8 @@ export function generatedProfile(nationalCode: string): PersonProfile {
   const h = hashCode(nationalCode);
   const sex = (h & 1) === 0 ? 'male' : 'female';
   const age = 26 + ((h >>> 1) % 35); // 26..60
+  const county = pick(COUNTIES, h >>> 17);
+  const workshopCode = WORKSHOP_PREFIX[county] + String(h % 100_000_000).padStart(8, '0');
   return {
     nationalCode,
     description: 'generated person: eligible everywhere',
@@ -37,11 +41,12 @@ export function generatedProfile(nationalCode: string): PersonProfile {
     sex,
     age,
     alive: true,
-    county: pick(COUNTIES, h >>> 17),
+    county,
     military: sex === 'male' ? 'served' : 'not-applicable',
     highestDegree: { level: 'master', field: pick(STUDY_FIELDS, h >>> 20) },
     criminalRecord: false,
     securityClearance: 'clear',
     addiction: 'negative',
+    socialInsurance: insuredAt(workshopCode, 2 + ((h >>> 9) % 29)), // 2..30 staff
   };
 }

@@ -47,10 +47,18 @@ describe('generated national codes', () => {
 });
 
 describe('persons', () => {
+  it('keeps the eleven fixture national codes', () => {
+    expect(fixturePersons(NOW).map((p) => p.nationalCode)).toEqual([
+      '0012345679', '0023456787', '0034567895', '0045678911', '0056789122', '0067891233',
+      '0078912342', '0089123451', '0091234565', '0013579134', '0024681350',
+    ]);
+  });
+
   it('gives fixture persons the documented age at any sandbox time', () => {
     const expected: Record<string, number> = {
       '0012345679': 40, '0023456787': 24, '0034567895': 38, '0045678911': 45, '0056789122': 33,
       '0067891233': 41, '0078912342': 27, '0089123451': 60, '0091234565': 31, '0013579134': 35,
+      '0024681350': 39,
     };
     for (const now of [NOW, NOW + 200 * 86_400_000, Date.UTC(2024, 1, 29)]) {
       for (const p of fixturePersons(now)) expect(ageAt(p.birthDate, now), p.nationalCode).toBe(expected[p.nationalCode]);
@@ -74,6 +82,7 @@ describe('persons', () => {
       expect(p.highestDegree.level).toBe('master');
       expect(p.military).toBe(p.sex === 'male' ? 'served' : 'not-applicable');
       expect([p.criminalRecord, p.securityClearance, p.addiction, p.alive]).toEqual([false, 'clear', 'negative', true]);
+      expect(p.socialInsurance).toMatchObject({ insured: true, quartersInArrears: 0 });
     }
   });
 

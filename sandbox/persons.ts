@@ -59,7 +59,7 @@ function materialise(profile: PersonProfile, nowMs: number, generated: boolean):
   return { ...profile, birthDate, degrees: degreesFor(profile, Number(birthDate.slice(0, 4))), generated };
 }
 
-/** The ten fixture persons with facts computed for sandbox time `nowMs`. */
+/** The fixture persons with facts computed for sandbox time `nowMs`. */
 export function fixturePersons(nowMs: number): Person[] {
   return FIXTURE_PROFILES.map((p) => materialise(p, nowMs, false));
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Person } from './persons.js';
+import { socialInsuranceAnswer } from './social-insurance.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,6 +17,7 @@ export const REGISTRY_NAMES = [
   'addiction',
   'military-service',
   'higher-education',
+  'social-insurance',
   'sms',
 ] as const;
 export type RegistryName = (typeof REGISTRY_NAMES)[number];
@@ -90,6 +92,10 @@ export const REGISTRIES: Record<RegistryName, RegistryBehaviour> = {
       const top = p.degrees[p.degrees.length - 1];
       return { degrees: p.degrees, highest: top ? { level: top.level, field: top.field } : null };
     }),
+  },
+  'social-insurance': {
+    mode: 'sync',
+    answer: aboutPerson((p, nowMs) => socialInsuranceAnswer(p.nationalCode, p.socialInsurance, nowMs)),
   },
   sms: {
     mode: 'sync',

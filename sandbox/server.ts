@@ -1,11 +1,14 @@
 /**
  * The registry sandbox: HTTP simulators of the external registries Parvaneh
- * makes inquiries (استعلام) to, plus a control API for tests and demos.
+ * makes inquiries (استعلام) to, of the national permits portal it notifies,
+ * plus a control API for tests and demos.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { controlRoutes } from './control-routes.js';
+import { portalControlRoutes } from './portal/control-routes.js';
+import { portalRoutes } from './portal/routes.js';
 import { problem, sendProblem } from './problem.js';
 import { registryRoutes } from './registry-routes.js';
 import { SandboxState, type SandboxOptions } from './state.js';
@@ -18,6 +21,8 @@ export function createSandboxApp(opts: SandboxOptions = {}): { app: Hono; state:
   const app = new Hono();
   app.route('/', registryRoutes(state));
   app.route('/', controlRoutes(state));
+  app.route('/', portalRoutes(state));
+  app.route('/', portalControlRoutes(state));
   app.notFound((c) => sendProblem(c, problem(404, 'not-found', 'Not found', `${c.req.method} ${c.req.path} does not exist.`)));
   app.onError((err, c) => {
     state.log(`sandbox error: ${err.message}`);

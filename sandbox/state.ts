@@ -1,12 +1,16 @@
 /**
  * Everything a running sandbox holds: its clock, inquiries, faults, signing
- * key and the ticker that releases async answers when they fall due.
+ * key, the portal simulator's ledger, and the ticker that releases async
+ * answers when they fall due.
  */
-import type { JWK } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import { CallbackDelivery } from './callback-delivery.js';
+import { CallbackDispatch } from './callback-dispatch.js';
 import { SandboxClock } from './clock.js';
 import { FaultStore } from './faults.js';
 import { InquiryStore } from './inquiries.js';
+import { NotificationLedger } from './portal/ledger.js';
+import { createSignatureVerifier, type SignatureVerifier } from './portal/signature.js';
 import { createRegistrySigner, type RegistrySigner } from './signing.js';
 
 /** Options for creating a sandbox. */
@@ -21,6 +25,10 @@ export interface SandboxOptions {
   signingKey?: { privateJwk: JWK };
   /** Seed of the fault-injection PRNG (default 1). */
   faultSeed?: number;
+  /** Parvaneh's JWKS URL, against which the portal simulator verifies notification signatures. */
+  parvanehJwksUrl?: string;
+  /** A fixed Parvaneh JWKS for the portal simulator (tests); tried before `parvanehJwksUrl`. */
+  parvanehJwks?: JSONWebKeySet;
   /** Operational log lines (never contain sms message text). */
   log?: (line: string) => void;
 }
@@ -37,7 +45,12 @@ export class SandboxState {
   readonly asyncDelayMs: number;
   readonly callbackBaseUrl: string | undefined;
   readonly log: (line: string) => void;
+  /** What the national permits portal simulator accepted and refused. */
+  readonly portalNotifications = new NotificationLedger();
+  /** Checks a portal notification's signature against Parvaneh's keys. */
+  readonly verifyPortalSignature: SignatureVerifier;
   private readonly delivery: CallbackDelivery | undefined;
+  private readonly dispatch: CallbackDispatch | undefined;
   private readonly ticker: NodeJS.Timeout;
 
   constructor(opts: SandboxOptions = {}) {
@@ -55,6 +68,8 @@ export class SandboxState {
           log: this.log,
         })
       : undefined;
+    this.dispatch = this.delivery ? new CallbackDispatch(this.delivery, this.faults) : undefined;
+    this.verifyPortalSignature = createSignatureVerifier({ jwksUrl: opts.parvanehJwksUrl, jwks: opts.parvanehJwks });
     this.ticker = setInterval(() => this.releaseDueAnswers(), TICK_MS);
     this.ticker.unref();
   }
@@ -64,19 +79,21 @@ export class SandboxState {
     for (const record of this.inquiries.takeDue(this.clock.now())) {
       record.answeredAt = record.dueAt;
       this.log(`answer due: ${record.registry}/${record.inquiryId}`);
-      this.delivery?.deliver(record);
+      this.dispatch?.send(record);
     }
   }
 
-  /** Forgets all inquiries and faults (keys and clock stay). */
+  /** Forgets all inquiries, faults and portal notifications (keys and clock stay). */
   reset(): void {
     this.inquiries.clear();
     this.faults.clear();
+    this.portalNotifications.clear();
   }
 
   /** Stops the ticker and all callback retries. */
   close(): void {
     clearInterval(this.ticker);
+    this.dispatch?.stop();
     this.delivery?.stop();
   }
 }

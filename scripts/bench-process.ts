@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { applicationEvents, tasks } from '../db/schema/index.js';
+import { applicationEvents } from '../db/schema/index.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
@@ -39,7 +39,8 @@ import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { signerFor } from '../worker/signer.js';
-import { decisionSignal, stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
+import { startDecider } from './lib/decider.js';
+import { stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,8 +57,6 @@ const WARMUP = args.warmup === undefined ? Math.min(N, C) : Math.max(0, Math.flo
 
 /** The longest one application may take before the run is declared stuck. */
 const APPLICATION_TIMEOUT_MS = 120_000;
-const DECIDER_POLL_MS = 10;
-const POSITIVE_OUTCOMES = ['accept', 'approve', 'compliant'];
 const LICENCE_TYPE = 'welfare-services-centre';
 const COUNTY = 'ahvaz';
 
@@ -70,7 +69,6 @@ function positive(name: string, value: string | undefined): number {
 /** The repository root: paths below do not depend on the working directory. */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 const databaseUrl = ensureDatabaseUrl;
@@ -103,48 +101,6 @@ function applicationBody(nationalCode: string) {
   return {
     licenceType: LICENCE_TYPE, county: COUNTY,
     applicant: { nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
-  };
-}
-
-/** Plays every office: decides each open task with its first positive outcome, at once. */
-function startDecider(deps: ServiceDeps) {
-  let stopped = false;
-  const signalled = new Set<string>();
-  let errors = 0;
-  const fail = (what: string, error: unknown) => {
-    errors += 1;
-    if (errors <= 5) console.error(`[bench] ${what} failed: ${(error as Error).message}`);
-  };
-
-  const decide = async () => {
-    const open = await deps.db.select({ id: tasks.id, applicationId: tasks.applicationId, outcomes: tasks.outcomes })
-      .from(tasks).where(eq(tasks.status, 'open'));
-    await Promise.all(open.filter((t) => !signalled.has(t.id)).map(async (t) => {
-      const outcome = (t.outcomes as { name: string }[]).map((o) => o.name).find((name) => POSITIVE_OUTCOMES.includes(name));
-      if (!outcome) return; // no positive outcome (e.g. a registry did not answer): the application will time out
-      signalled.add(t.id);
-      try {
-        await deps.temporal.workflow.getHandle(workflowIdFor(t.applicationId)).signal(decisionSignal, { taskId: t.id, outcome, decidedBy: 'bench-decider' });
-      } catch (error) {
-        fail(`decision for ${t.id}`, error);
-      }
-    }));
-  };
-
-  const loop = async (what: string, round: () => Promise<void>, pauseMs: number) => {
-    while (!stopped) {
-      try {
-        await round();
-      } catch (error) {
-        if (!stopped) fail(what, error);
-      }
-      await sleep(pauseMs);
-    }
-  };
-  const done = loop('deciding', decide, DECIDER_POLL_MS);
-  return {
-    get errors() { return errors; },
-    async stop() { stopped = true; await done; },
   };
 }
 
@@ -339,7 +295,7 @@ async function main(): Promise<number> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const decider = startDecider(deps);
+    const decider = startDecider(deps, { label: 'bench' });
     cleanups.push(() => decider.stop());
 
     const sexes = Applicants.pattern(N);

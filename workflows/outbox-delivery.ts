@@ -36,9 +36,11 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
     woken = false;
     const run = await portal.deliverPendingNotifications();
     if (run.failed > 0) {
-      failures += 1;
+      // Back off harder only while nothing gets through: a portal that takes some is not down.
+      failures = run.delivered > 0 ? 1 : failures + 1;
       // While the portal fails, new work does not cut the backoff short.
-      await sleep(Math.max(run.retryAfterMs ?? 0, backoffMs(failures, maxBackoffMs)));
+      // The portal's Retry-After is honoured up to our own ceiling: it may come back sooner than it said.
+      await sleep(Math.min(maxBackoffMs, Math.max(run.retryAfterMs ?? 0, backoffMs(failures, maxBackoffMs))));
     } else {
       failures = 0;
       if (run.pending === 0) await condition(() => woken, idlePollMs);

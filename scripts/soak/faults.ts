@@ -1,0 +1,63 @@
+/**
+ * The soak's fault schedule, applied through the sandbox control API and the harness: error rates,
+ * latency, outages, malformed replies, duplicate and reordered callbacks, a portal outage, and a
+ * worker restart mid-run. Times are real seconds from the start of the soak.
+ */
+import type { Harness } from '../../test/support/harness.js';
+
+/** What was injected, for the report. */
+export interface FaultLog {
+  applied: string[];
+  workerRestarts: number;
+}
+
+type Fault = Record<string, unknown> & { registry: string };
+
+async function setFault(h: Harness, fault: Fault): Promise<void> {
+  const res = await fetch(`${h.sandboxUrl}/control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`sandbox refused fault ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
+}
+
+async function sandboxNow(h: Harness): Promise<number> {
+  const res = await fetch(`${h.sandboxUrl}/control/clock`);
+  return Date.parse((await res.json() as { now: string }).now);
+}
+
+/** Starts the schedule; `stop()` clears every fault and waits for a restart in progress. */
+export function injectFaults(h: Harness, log: (line: string) => void) {
+  const faults: FaultLog = { applied: [], workerRestarts: 0 };
+  const timers: NodeJS.Timeout[] = [];
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const at = (seconds: number, what: string, action: () => Promise<void>) => {
+    timers.push(setTimeout(() => {
+      inFlight = action().then(() => { faults.applied.push(`${seconds}s ${what}`); log(`fault: ${what}`); },
+        (error: unknown) => log(`fault ${what} failed: ${(error as Error).message}`));
+    }, seconds * 1000));
+  };
+  const outage = async (registry: string, seconds: number, extra: Record<string, unknown> = {}) =>
+    setFault(h, { registry, ...extra, outageUntilMs: (await sandboxNow(h)) + seconds * 1000 });
+
+  at(0, 'civil registry: 10% errors, 20 ms latency', () => setFault(h, { registry: 'civil-registry', errorRate: 0.1, latencyMs: 20 }));
+  at(0, 'addiction registry: 10% errors', () => setFault(h, { registry: 'addiction', errorRate: 0.1 }));
+  at(0, 'security clearance: duplicate and reordered callbacks', () => setFault(h, { registry: 'security-clearance', duplicateCallbacks: true, reorderCallbacks: true }));
+  at(0, 'portal: down for 20 s', () => outage('national-portal', 20));
+  at(5, 'criminal record: down for 15 s, callbacks duplicated', () => outage('criminal-record', 15, { duplicateCallbacks: true }));
+  at(10, 'military service: malformed replies for 4 s', () => setFault(h, { registry: 'military-service', malformed: true }));
+  at(14, 'military service: healthy again', () => setFault(h, { registry: 'military-service' }));
+  at(15, 'worker restarted', async () => {
+    await h.stopWorker();
+    await h.startWorker();
+    faults.workerRestarts += 1;
+  });
+  at(30, 'portal: 20% errors', () => setFault(h, { registry: 'national-portal', errorRate: 0.2 }));
+  at(45, 'higher education: down for 10 s', () => outage('higher-education', 10));
+
+  return {
+    log: faults,
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      await inFlight;
+      await fetch(`${h.sandboxUrl}/control/faults`, { method: 'DELETE' });
+    },
+  };
+}
