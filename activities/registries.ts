@@ -1,14 +1,16 @@
 /**
- * Registry adapters: one HTTP call per inquiry, with the inquiry id as idempotency key, so a
- * retried activity never makes a second inquiry. The inquiry is recorded (who asked, why, what
- * came back) before and after the call.
+ * Registry activities: one inquiry per call to the system's adapter in `./registries/`, with the
+ * inquiry id as idempotency key, so a retried activity never makes a second inquiry. Every call is
+ * recorded on the inquiry's row (who asked, why, how many calls, why the last failed, the answer).
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { inquiries } from '../db/schema/index.js';
 import type { Text } from '../dsl/schema.js';
-import { checkAnswer, inquiryReply } from './registry-answers.js';
+import { DEFAULT_BACKOFF } from './registries/backoff.js';
+import { failureReason, registryFailure } from './registries/failures.js';
+import { createRegistryCaller } from './registries/http.js';
+import { REGISTRY_CONTRACTS } from './registries/index.js';
+import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './registries/records.js';
+import { sms as smsGateway } from './registries/sms.js';
 
 export interface InquiryRequest {
   inquiryId: string;
@@ -16,7 +18,10 @@ export interface InquiryRequest {
   stepId: string;
   registry: string;
   nationalCode: string;
+  /** Why we ask (recorded, and sent to the registry in English). */
   purpose?: Text;
+  /** Who asks, e.g. `welfare-services-centre@v1#securityClearance`; defaults to the licence process. */
+  requestedBy?: string;
   deadlineAt: string;
 }
 
@@ -30,80 +35,65 @@ export interface RegistryConfig {
   db: Database;
   /** Per-call timeout; Temporal retries beyond it with the definition's policy. */
   requestTimeoutMs?: number;
+  /** Ceiling of the first retry's jittered delay (default 5 s); it doubles per attempt. */
+  retryInitialIntervalMs?: number;
+  /** Largest ceiling a retry's delay grows to (default 10 min). */
+  retryMaximumIntervalMs?: number;
+  /** Jitter source in [0, 1); tests fix it. */
+  random?: () => number;
   fetch?: typeof fetch;
 }
 
 const REQUESTER = 'parvaneh-licence-process';
 
-/** Builds the registry activities (tests pass their own base URL and database). */
+/**
+ * Builds the registry activities (tests pass their own base URL and database).
+ * @example createRegistryActivities({ baseUrl: sandbox.url, db }).sendInquiry(request)
+ */
 export function createRegistryActivities(config: RegistryConfig) {
-  const doFetch = config.fetch ?? fetch;
-  const timeout = config.requestTimeoutMs ?? 10_000;
-
-  const post = async (path: string, key: string, body: unknown): Promise<{ status: number; text: string }> => {
-    let res: Response;
-    try {
-      res = await doFetch(`${config.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeout),
-      });
-    } catch (error) {
-      throw ApplicationFailure.retryable(`registry unreachable: ${(error as Error).message}`, 'RegistryUnavailable');
-    }
-    return { status: res.status, text: await res.text() };
-  };
+  const callRegistry = createRegistryCaller({
+    baseUrl: config.baseUrl,
+    timeoutMs: config.requestTimeoutMs ?? 10_000,
+    fetch: config.fetch ?? fetch,
+    backoff: {
+      initialIntervalMs: config.retryInitialIntervalMs ?? DEFAULT_BACKOFF.initialIntervalMs,
+      maximumIntervalMs: config.retryMaximumIntervalMs ?? DEFAULT_BACKOFF.maximumIntervalMs,
+      random: config.random ?? DEFAULT_BACKOFF.random,
+    },
+  });
 
   return {
     /** Sends one inquiry; a synchronous registry answers at once, an asynchronous one later by callback. */
     async sendInquiry(request: InquiryRequest): Promise<InquiryOutcome> {
-      await config.db.insert(inquiries).values({
-        id: request.inquiryId, applicationId: request.applicationId, stepId: request.stepId,
-        registry: request.registry, subjectNationalCode: request.nationalCode, purpose: request.purpose ?? null,
-        requestedBy: REQUESTER, status: 'sent', deadlineAt: new Date(request.deadlineAt),
-      }).onConflictDoNothing();
-
-      const { status, text } = await post(`/registries/${request.registry}/inquiries`, request.inquiryId, {
-        inquiryId: request.inquiryId, subject: { nationalCode: request.nationalCode },
-        purpose: request.purpose?.en, requester: REQUESTER,
-      });
-      if (status >= 500 || status === 429 || status === 408) {
-        throw ApplicationFailure.retryable(`${request.registry} answered HTTP ${status}`, 'RegistryUnavailable');
-      }
-      if (status >= 400) {
-        throw ApplicationFailure.nonRetryable(`${request.registry} refused the inquiry: HTTP ${status}`, 'InquiryRefused');
-      }
-      let reply: unknown;
+      const contract = REGISTRY_CONTRACTS[request.registry];
+      if (!contract || contract === smsGateway) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
+      const requestedBy = request.requestedBy ?? REQUESTER;
+      await recordAttempt(config.db, { ...request, requestedBy });
+      let reply: InquiryOutcome;
       try {
-        reply = JSON.parse(text);
-      } catch {
-        throw ApplicationFailure.retryable(`${request.registry} sent a malformed reply (not JSON, ${text.length} bytes)`, 'MalformedReply');
+        reply = await callRegistry({
+          contract,
+          idempotencyKey: request.inquiryId,
+          body: contract.body({ inquiryId: request.inquiryId, nationalCode: request.nationalCode, purpose: request.purpose?.en, requester: requestedBy }),
+        });
+      } catch (error) {
+        const reason = failureReason(error);
+        if (reason) await recordFailure(config.db, request.inquiryId, reason);
+        throw error;
       }
-      const envelope = inquiryReply.safeParse(reply);
-      if (!envelope.success || envelope.data.inquiryId !== request.inquiryId) {
-        throw ApplicationFailure.retryable(`${request.registry} sent a reply that is not an inquiry reply for ${request.inquiryId}`, 'MalformedReply');
-      }
-      if (envelope.data.status === 'accepted') {
-        await config.db.update(inquiries).set({ status: 'accepted' })
-          .where(and(eq(inquiries.id, request.inquiryId), eq(inquiries.status, 'sent')));
-        return { status: 'accepted' };
-      }
-      const checked = checkAnswer(request.registry, envelope.data.answer);
-      if (!checked.ok) throw ApplicationFailure.retryable(checked.error, 'MalformedReply');
-      await config.db.update(inquiries).set({ status: 'answered', answer: checked.answer, answeredAt: sql`now()` })
-        .where(eq(inquiries.id, request.inquiryId));
-      return { status: 'answered', answer: checked.answer };
+      if (reply.status === 'accepted') await recordAccepted(config.db, request.inquiryId);
+      else await recordAnswer(config.db, request.inquiryId, reply.answer);
+      return reply;
     },
 
     /** Sends an SMS through the gateway operator; the message id makes retries safe. */
     async sendSms(sms: { messageId: string; nationalCode: string; message: string }): Promise<{ status: string }> {
-      const { status } = await post('/registries/sms/inquiries', sms.messageId, {
-        inquiryId: sms.messageId, subject: { nationalCode: sms.nationalCode }, message: sms.message, requester: REQUESTER,
+      const reply = await callRegistry({
+        contract: smsGateway,
+        idempotencyKey: sms.messageId,
+        body: smsGateway.body({ inquiryId: sms.messageId, nationalCode: sms.nationalCode, message: sms.message, requester: REQUESTER }),
       });
-      if (status >= 500 || status === 429) throw ApplicationFailure.retryable(`sms gateway answered HTTP ${status}`, 'SmsUnavailable');
-      if (status >= 400) throw ApplicationFailure.nonRetryable(`sms gateway refused: HTTP ${status}`, 'SmsRefused');
-      return { status: 'queued' };
+      return { status: reply.status === 'answered' ? String(reply.answer.status) : 'queued' };
     },
   };
 }

@@ -21,7 +21,7 @@ const whole = (name: string, text: string | undefined): number => {
   return n;
 };
 
-installRedactingRuntimeLogger();
+installRedactingRuntimeLogger('ERROR');
 ensureDatabaseUrl();
 const report = await runSoak({
   applications: whole('applications', values.applications),

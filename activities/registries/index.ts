@@ -1,0 +1,40 @@
+/**
+ * The catalogue of external systems Parvaneh asks, and the answer check the callback service
+ * shares with the adapters. A reply that does not match is a failure with a clear reason, never
+ * a crash further down the process.
+ */
+import type { z } from 'zod';
+import { addiction } from './addiction.js';
+import { civilRegistry } from './civil-registry.js';
+import type { RegistryContract } from './contract.js';
+import { criminalRecord } from './criminal-record.js';
+import { higherEducation } from './higher-education.js';
+import { explainMismatch } from './issues.js';
+import { militaryService } from './military-service.js';
+import { securityClearance } from './security-clearance.js';
+import { sms } from './sms.js';
+import { socialInsurance } from './social-insurance.js';
+
+export type { InquiryBody, RegistryContract } from './contract.js';
+export { describeIssues, explainMismatch } from './issues.js';
+export { inquiryReply, readReply, type RegistryReply } from './reply.js';
+
+/** Every system Parvaneh talks to, by name. @example REGISTRY_CONTRACTS['social-insurance'].mode // 'sync' */
+export const REGISTRY_CONTRACTS: Readonly<Record<string, RegistryContract>> = Object.fromEntries(
+  [civilRegistry, securityClearance, criminalRecord, addiction, militaryService, higherEducation, socialInsurance, sms]
+    .map((contract) => [contract.name, contract]),
+);
+
+/** Each system's answer schema, by name (kept for callers that only validate answers). */
+export const registryAnswerSchemas: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = Object.fromEntries(
+  Object.values(REGISTRY_CONTRACTS).map((contract) => [contract.name, contract.answer]),
+);
+
+/** Checks an answer against its registry's schema. @example checkAnswer('addiction', { status: 'negative' }) // { ok: false, … } */
+export function checkAnswer(registry: string, answer: unknown): { ok: true; answer: Record<string, unknown> } | { ok: false; error: string } {
+  const contract = REGISTRY_CONTRACTS[registry];
+  if (!contract) return { ok: false, error: `no answer schema for registry ${registry}` };
+  const parsed = contract.answer.safeParse(answer);
+  if (parsed.success) return { ok: true, answer: parsed.data };
+  return { ok: false, error: `${registry} answered an unexpected shape ${explainMismatch(contract.answer, answer, parsed.error)}` };
+}
