@@ -1,0 +1,94 @@
+/**
+ * Callbacks from the asynchronous registries as they misbehave in reality: delivered twice, out of
+ * order, and forged. Real processes on the time-skipping server, the sandbox over HTTP.
+ */
+import { and, eq } from 'drizzle-orm';
+import { CompactSign, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationEvents, auditLog, inquiries } from '../db/schema/index.js';
+import { api, decide, eventually, generatedApplication, taskInInbox } from './support/api.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+let portal: string;
+let ahvaz: string;
+
+const setFault = (fault: Record<string, unknown>) => fetch(`${h.sandboxUrl}/control/faults`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault),
+});
+
+beforeAll(async () => {
+  h = await startHarness({ sandboxDelayMs: 200 });
+  portal = await h.issuer.mint({ role: 'portal' });
+  ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+});
+afterAll(async () => h?.close());
+
+/** Submits generated applicants and passes their interviews, so their vetting inquiries go out. */
+async function toVetting(seeds: number[]): Promise<string[]> {
+  return Promise.all(seeds.map(async (seed) => {
+    const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: portal, body: await generatedApplication(seed) });
+    expect(res.status, res.text).toBe(202);
+    const interview = await taskInInbox(h, ahvaz, res.body.applicationId, 'initial-interview');
+    await decide(h, ahvaz, interview.id, 'accept');
+    return res.body.applicationId;
+  }));
+}
+
+describe('callbacks from the asynchronous registries', () => {
+  it('takes each answer once when every callback comes twice and out of order', async () => {
+    for (const registry of ['security-clearance', 'criminal-record']) {
+      expect((await setFault({ registry, duplicateCallbacks: true, reorderCallbacks: true })).status).toBe(200);
+    }
+    const ids = await toVetting([7101, 7102, 7103, 7104]);
+    const answered = async (applicationId: string) => {
+      const rows = await h.db.db.select().from(inquiries).where(eq(inquiries.applicationId, applicationId));
+      const vetting = rows.filter((r) => r.registry === 'security-clearance' || r.registry === 'criminal-record');
+      return vetting.length === 2 && vetting.every((r) => r.status === 'answered') ? vetting : undefined;
+    };
+    for (const applicationId of ids) {
+      const vetting = await eventually(() => answered(applicationId), `vetting answers of ${applicationId}`);
+      for (const inquiry of vetting) {
+        // The sandbox sent the answer at least twice; the timeline and the audit trail hold it once.
+        await eventually(async () => {
+          const seen = await (await fetch(`${h.sandboxUrl}/control/inquiries?registry=${inquiry.registry}`)).json() as { inquiryId: string; deliveries: number }[];
+          return (seen.find((s) => s.inquiryId === inquiry.id)?.deliveries ?? 0) >= 2 ? true : undefined;
+        }, `the second delivery of ${inquiry.id}`);
+        const events = await h.db.db.select().from(applicationEvents)
+          .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'inquiry-answered'), eq(applicationEvents.stepId, inquiry.stepId)));
+        expect(events).toHaveLength(1);
+        const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.subjectId, inquiry.id), eq(auditLog.action, 'inquiry.answered')));
+        expect(trail).toHaveLength(1);
+      }
+    }
+    await fetch(`${h.sandboxUrl}/control/faults`, { method: 'DELETE' });
+  });
+
+  it('refuses a callback signed with a key the registry does not publish, and the registry\'s own answer stands', async () => {
+    const [applicationId] = await toVetting([7201]);
+    const pending = await eventually(async () => {
+      const [row] = await h.db.db.select().from(inquiries)
+        .where(and(eq(inquiries.applicationId, applicationId!), eq(inquiries.registry, 'criminal-record')));
+      return row;
+    }, 'the criminal-record inquiry');
+    // A forger claims a record under the registry's own key id; the generated applicant has none.
+    const { privateKey } = await generateKeyPair('ES256');
+    const body = JSON.stringify({ inquiryId: pending.id, registry: 'criminal-record', nationalCode: pending.subjectNationalCode, answer: { status: 'record' }, answeredAt: new Date().toISOString() });
+    const attached = await new CompactSign(new TextEncoder().encode(body)).setProtectedHeader({ alg: 'ES256', kid: 'sandbox-registries' }).sign(privateKey);
+    const [header, , signature] = attached.split('.');
+    const forged = await api(h, 'POST', '/v1/callbacks/registries/criminal-record', { body, headers: { 'x-registry-signature': `${header}..${signature}` } });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('content-type')).toMatch(/problem\+json/);
+
+    const answered = await eventually(async () => {
+      const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, pending.id));
+      return row?.status === 'answered' ? row : undefined;
+    }, 'the registry\'s own answer');
+    expect(answered.answer).toEqual({ status: 'clear' });
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.subjectId, pending.id), eq(auditLog.action, 'inquiry.answered')));
+    expect(trail).toHaveLength(1);
+    const [ending] = await h.db.db.select().from(applicationEvents)
+      .where(and(eq(applicationEvents.applicationId, applicationId!), eq(applicationEvents.kind, 'rule-failed')));
+    expect(ending?.detail).not.toMatchObject({ reason: 'CRIMINAL_RECORD' });
+  });
+});
