@@ -28,10 +28,13 @@ export function injectFaults(h: Harness, log: (line: string) => void) {
   const faults: FaultLog = { applied: [], workerRestarts: 0 };
   const timers: NodeJS.Timeout[] = [];
   let inFlight: Promise<unknown> = Promise.resolve();
+  let scheduled = 0;
+  let fired = 0;
   const at = (seconds: number, what: string, action: () => Promise<void>) => {
+    scheduled += 1;
     timers.push(setTimeout(() => {
       inFlight = action().then(() => { faults.applied.push(`${seconds}s ${what}`); log(`fault: ${what}`); },
-        (error: unknown) => log(`fault ${what} failed: ${(error as Error).message}`));
+        (error: unknown) => log(`fault ${what} failed: ${(error as Error).message}`)).finally(() => { fired += 1; });
     }, seconds * 1000));
   };
   const outage = async (registry: string, seconds: number, extra: Record<string, unknown> = {}) =>
@@ -54,6 +57,8 @@ export function injectFaults(h: Harness, log: (line: string) => void) {
 
   return {
     log: faults,
+    /** True once every scheduled fault has been applied (or failed to apply). */
+    finished: () => fired === scheduled,
     async stop() {
       for (const t of timers) clearTimeout(t);
       await inFlight;

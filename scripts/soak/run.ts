@@ -96,7 +96,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       const running = await h.db.db.select({ id: applications.id }).from(applications)
         .where(and(inArray(applications.id, ids), eq(applications.status, 'running')));
       const pending = await h.db.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.deliveredAt));
-      if ((running.length === 0 && pending.length === 0) || Date.now() > deadline) break;
+      // Not done before the whole fault schedule has run: a quick run must still meet every fault.
+      if ((running.length === 0 && pending.length === 0 && faults.finished()) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 2_000));
     }
     await faults.stop();
