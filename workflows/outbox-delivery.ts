@@ -5,7 +5,7 @@
  * history grows long. Order per licence is kept by the activity, which stops a licence's queue at
  * its first failure; exactly-once comes from the portal treating a repeated id as the same one.
  */
-import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
 import { outboxChangedSignal, type OutboxDeliveryInput } from './contract.js';
 
@@ -19,10 +19,11 @@ const portal = proxyActivities<PortalActivities>({
 const FIRST_BACKOFF_MS = 5_000;
 const HISTORY_LIMIT = 2_000;
 
-/** Exponential backoff with jitter (Math.random is seeded and replay-safe inside a workflow). */
+/** Exponential backoff with jitter; the randomness comes from the workflow's seeded uuid4, so replay gives the same. */
 export function backoffMs(failures: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** Math.min(30, failures - 1));
-  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+  const random = Number.parseInt(uuid4().slice(0, 8), 16) / 0x1_0000_0000;
+  return Math.round(ceiling * (0.5 + random * 0.5));
 }
 
 export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<void> {
