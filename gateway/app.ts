@@ -17,6 +17,7 @@ import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/in
 import { idempotency } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
+import { registerIntegrationMetrics } from './middleware/integration-metrics.js';
 import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -49,6 +50,7 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createMetricsRegistry();
+  registerIntegrationMetrics(metrics, options.deps.db);
   const services: GatewayServices = {
     jwks: () => options.signingKeys.jwks(),
     checkReady: options.checkReady,

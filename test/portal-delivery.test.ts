@@ -74,8 +74,15 @@ describe('notifications to the national permits portal', () => {
     expect((await portalLog()).accepted.length).toBe(before.accepted.length);
     const tried = await h.db.db.select().from(outbox).where(isNull(outbox.deliveredAt));
     expect(tried).toHaveLength(20);
-    expect(Math.min(...tried.filter((r) => r.sequence === 1).map((r) => r.attempts))).toBeGreaterThan(3);
-    expect(tried[0]!.lastError).toMatch(/503/);
+    // Each licence's first notification was tried all day; the later ones wait behind it, untried.
+    const firsts = tried.filter((r) => r.sequence === 1);
+    expect(Math.min(...firsts.map((r) => r.attempts))).toBeGreaterThan(3);
+    for (const first of firsts) expect(first.lastError).toMatch(/503/);
+    expect(tried.filter((r) => r.sequence > 1).every((r) => r.attempts === 0)).toBe(true);
+    // Operators see it on /metrics: twenty notifications waiting, the oldest a day old.
+    const metrics = (await api(h, 'GET', '/metrics', { token: await h.issuer.mint({ role: 'integrator' }) })).text;
+    expect(metrics).toMatch(/^parvaneh_outbox_undelivered 20$/m);
+    expect(Number(/^parvaneh_outbox_oldest_undelivered_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 
     await control('/control/clock', { advanceMs: DAY_MS });
     await h.env.sleep(3_600_000);
