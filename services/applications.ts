@@ -70,12 +70,18 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
     hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version,
     effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
   }).onConflictDoNothing();
-  await deps.db.insert(applications).values({
+  const recorded = await deps.db.insert(applications).values({
     id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
     definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
     applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
     facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
-  });
+  }).onConflictDoNothing({ target: [applications.submittedBy, applications.idempotencyKey] }).returning({ id: applications.id });
+  if (recorded.length === 0) {
+    // A twin request with the same key got there first (its key was taken over while it still ran).
+    const [twin] = await deps.db.select().from(applications)
+      .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey!)));
+    return resumeSubmission(ctx, twin!);
+  }
   const workflowInput: LicenceProcessInput = {
     applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
     historyLimit: deps.historyLimit,

@@ -23,7 +23,10 @@ export const metaRoutes = [
     try {
       await c.var.gateway.checkReady();
     } catch (error) {
-      throw new DomainError('unavailable', 'not-ready', { fa: 'آماده نیست', en: 'not ready' }, (error as Error).message);
+      // The cause (hosts, ports, driver messages) goes to the log, never to a public answer.
+      const failure = new DomainError('unavailable', 'not-ready', { fa: 'آماده نیست', en: 'not ready' }, 'the database or the workflow engine does not answer');
+      (failure as Error).cause = error;
+      throw failure;
     }
     return { status: 200, body: { status: 'ready' as const } };
   }),

@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
 
-export async function freshDatabase(): Promise<DatabaseHandle & { url: string }> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function freshDatabase(serverUrl = process.env.DATABASE_URL): Promise<DatabaseHandle & { url: string }> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL');
   const name = `parvaneh_test_${randomBytes(5).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

@@ -55,12 +55,17 @@ export interface Harness {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
-  const env = opts.temporal === 'dev-server' ? await devServerTemporal() : await timeSkippingTemporal();
-  const db = await freshDatabase();
+  // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
+  const env = opts.temporal === 'dev-server' ? await devServerTemporal() : await timeSkippingTemporal();
+  // `databaseUrl`: a PostgreSQL server of the test's own (one it may stop), instead of DATABASE_URL's.
+  const db = await freshDatabase(opts.databaseUrl).catch(async (error: unknown) => {
+    await env.teardown();
+    throw error;
+  });
   const issuer = await ephemeralDevIssuer();
   const taskQueue = `licence-processes-${Math.random().toString(36).slice(2, 8)}`;
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
