@@ -5,9 +5,10 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { applicationEvents, applications, inquiries, licences, outbox, tasks } from '../db/schema/index.js';
+import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../services/audit.js';
+import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts } from './licence-register.js';
 import { enqueueNotification, type Notification } from './outbox-queue.js';
 import type { Text } from '../dsl/schema.js';
 
@@ -46,12 +47,16 @@ export interface LicenceToIssue {
   issuedAt: string;
   validUntil: string;
   definitionHash: string;
+  /** The number of the licence this one stands on, if any. */
+  dependsOn?: string;
 }
 
 export type { Notification } from './outbox-queue.js';
+export type { AmendAction, LicenceFacts } from './licence-register.js';
 
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
+  const register = createLicenceRegister(db);
   const appendEvent = async (e: TimelineEvent) => {
     await db.insert(applicationEvents).values({
       applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
@@ -113,15 +118,17 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       const [{ serial }] = (await db.execute(sql`select nextval('licence_number_seq') as serial`)) as unknown as [{ serial: string }];
       const year = formatJalali(Date.parse(licence.issuedAt), calendar).slice(0, 4);
       const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
+      // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.
+      const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
       const [inserted] = await db.insert(licences).values({
         number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
         applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode,
         county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
-        validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash,
+        validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
       }).onConflictDoNothing().returning({ number: licences.number });
       await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
       if (inserted) {
-        await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind } });
+        await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind, dependsOn: stands?.number ?? null } });
         return inserted;
       }
       const [raced] = await db.select({ number: licences.number }).from(licences)
@@ -139,44 +146,41 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     async registerChildApplication(child: { parentId: string; childId: string; licenceType: string; definitionVersion: number; definitionHash: string; facts: Record<string, unknown> }, event: TimelineEvent): Promise<void> {
       const [parent] = await db.select().from(applications).where(eq(applications.id, child.parentId));
       if (!parent) throw new Error(`parent application ${child.parentId} is not recorded`);
+      // A child may name its own applicant (a centre's new manager); otherwise it is the parent's.
+      const applicant = (child.facts.applicant ?? {}) as { nationalCode?: unknown };
       await db.insert(applications).values({
         id: child.childId, trackingCode: child.childId, workflowId: `application-${child.childId}`,
         licenceType: child.licenceType, definitionVersion: child.definitionVersion, definitionHash: child.definitionHash,
-        applicantNationalCode: parent.applicantNationalCode, county: parent.county, province: parent.province,
+        applicantNationalCode: typeof applicant.nationalCode === 'string' ? applicant.nationalCode : parent.applicantNationalCode,
+        county: parent.county, province: parent.province,
         facts: child.facts, submittedBy: `subprocess of ${child.parentId}`, parentApplicationId: child.parentId,
       }).onConflictDoNothing();
       await appendEvent(event);
     },
 
     /**
-     * Applies a lifecycle change to a licence (renew keeps the number and extends validity) and
-     * queues the portal's notification, in order per licence.
+     * Applies a lifecycle change to a licence (renew keeps the number and extends validity), and
+     * to the licences that depend on it with `dependents`; queues the portal's notifications.
      */
-    async amendLicence(change: { number: string; action: 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'; validUntil?: string; applicationId: string; grounds?: string }, event: TimelineEvent): Promise<{ applied: boolean; status: string; validUntil: string }> {
-      const dedupeKey = `${change.applicationId}:${event.seq}`;
-      const [current] = await db.select().from(licences).where(eq(licences.number, change.number));
-      if (!current) throw new Error(`licence ${change.number} does not exist`);
-      // A retry of a change already made: its notification is the proof, answer as the first time.
-      const [done] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
-      if (done) return { applied: true, status: current.status, validUntil: current.validUntil.toISOString() };
-      const status = ({ renew: 'active', reinstate: 'active', suspend: 'suspended', revoke: 'revoked', close: 'closed' } as const)[change.action];
-      // Only from the states the action makes sense in: a revoked licence is not renewed back to life.
-      const from = ({ renew: ['active', 'expired'], reinstate: ['suspended'], suspend: ['active'], revoke: ['active', 'suspended'], close: ['active', 'suspended'] } as const)[change.action];
-      const [updated] = await db.update(licences).set({
-        status, ...(change.validUntil ? { validUntil: new Date(change.validUntil) } : {}),
-      }).where(and(eq(licences.number, change.number), inArray(licences.status, [...from]))).returning({ validUntil: licences.validUntil });
-      if (!updated) {
-        await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: current.status } });
-        return { applied: false, status: current.status, validUntil: current.validUntil.toISOString() };
-      }
-      const eventName = ({ renew: 'licence-renewed', reinstate: 'licence-reinstated', suspend: 'licence-suspended', revoke: 'licence-revoked', close: 'licence-closed' } as const)[change.action];
-      await enqueueNotification(db, {
-        dedupeKey, subject: change.number, event: eventName,
-        payload: { licenceNumber: change.number, status, validUntil: updated.validUntil.toISOString(), applicationId: change.applicationId, grounds: change.grounds ?? null },
-      });
-      await appendAudit(db, { actor: 'workflow', action: eventName.replace('licence-', 'licence.'), subjectType: 'licence', subjectId: change.number, detail: { applicationId: change.applicationId, status } });
-      await appendEvent(event);
-      return { applied: true, status, validUntil: updated.validUntil.toISOString() };
+    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew'> }, event: TimelineEvent) {
+      const result = await register.amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
+      if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } });
+      else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status } });
+      return result;
+    },
+
+    /** Re-reads the licence a lifecycle or standing process is about. */
+    async readLicence(number: string, event: TimelineEvent): Promise<LicenceFacts> {
+      const licence = await register.readLicence(number);
+      await appendEvent({ ...event, detail: { ...event.detail, status: licence.status, validUntil: licence.validUntil, changesInProgress: licence.changesInProgress } });
+      return licence;
+    },
+
+    /** Claims a holding ("one centre licence per person") for the application. */
+    async claimHolding(claim: { holding: string; holder: string; applicationId: string }, event: TimelineEvent): Promise<{ granted: boolean }> {
+      const result = await register.claimHolding(claim);
+      await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused' });
+      return result;
     },
 
     /** Records how the application ended, and tells the portal. */
@@ -191,6 +195,8 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       if (ended.length > 0) {
         await appendAudit(db, { actor: 'workflow', action: `application.${end.outcome}`, subjectType: 'application', subjectId: end.applicationId, detail: { reason: end.reason } });
       }
+      // An application that ended with no licence in force lets go of what it claimed.
+      await releaseHoldings(db, end.applicationId);
       await enqueueNotification(db, {
         dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
         event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },

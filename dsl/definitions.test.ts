@@ -13,8 +13,10 @@ describe('the definition language', () => {
   it('accepts every shipped licence process', () => {
     const loaded = loadDefinitions('processes');
     expect(loaded.map((l) => l.definition.id).sort()).toEqual([
-      'centre-manager', 'licence-closure', 'licence-revocation', 'licence-suspension',
-      'welfare-activity-licence-renewal', 'welfare-services-centre',
+      'centre-manager', 'centre-manager-appointment', 'centre-manager-leave', 'centre-staff-insurance',
+      'health-services-office-call-1405', 'licence-closure', 'licence-expiry', 'licence-revocation', 'licence-suspension',
+      'successor-nomination', 'violation-report', 'welfare-activity-licence-renewal', 'welfare-activity-licence-term',
+      'welfare-services-centre',
     ]);
   });
 

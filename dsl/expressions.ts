@@ -4,11 +4,12 @@
  * pure and deterministic, so the workflow interpreter evaluates rules without an activity.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { addDays, addMonths, jalali, quarterEnd } from './time-functions.js';
 
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
 
-const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change', 'today'] as const;
+const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change', 'today', 'now'] as const;
 
 /**
  * Whole calendar months from one `YYYY-MM-DD` date to another (negative when backwards): the
@@ -25,6 +26,13 @@ function environment(variables: readonly string[]): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });
   env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
   env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(Math.floor(monthsBetween(a, b) / 12)));
+  // Jalali arithmetic in Tehran time (dsl/time-functions.ts); counts may be CEL ints or JSON numbers.
+  for (const count of ['int', 'double']) {
+    env.registerFunction(`addMonths(string, ${count}): string`, (t: string, n: bigint | number) => addMonths(t, Number(n)));
+    env.registerFunction(`addDays(string, ${count}): string`, (t: string, n: bigint | number) => addDays(t, Number(n)));
+  }
+  env.registerFunction('quarterEnd(string): string', (t: string) => quarterEnd(t));
+  env.registerFunction('jalali(string): string', (t: string) => jalali(t));
   for (const name of new Set([...BASE_VARIABLES, ...variables])) env.registerVariable(name, 'dyn');
   return env;
 }

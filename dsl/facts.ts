@@ -14,10 +14,14 @@ export function ageOn(birthDate: string, atMs: number): number | undefined {
   return at.getUTCFullYear() - y - (beforeBirthday ? 1 : 0);
 }
 
-/** The facts an expression sees at `atMs`: the stored ones plus `applicant.age` and `today` (YYYY-MM-DD). */
+/**
+ * The facts an expression sees at `atMs`: the stored ones plus `applicant.age`, `today`
+ * (YYYY-MM-DD, UTC) and `now` (an ISO date-time).
+ */
 export function factsAt(facts: Facts, atMs: number): Facts {
-  const today = new Date(atMs).toISOString().slice(0, 10);
+  const now = new Date(atMs).toISOString();
+  const today = now.slice(0, 10);
   const applicant = facts.applicant as Record<string, unknown> | undefined;
-  if (!applicant || typeof applicant.birthDate !== 'string') return { ...facts, today };
-  return { ...facts, today, applicant: { ...applicant, age: ageOn(applicant.birthDate, atMs) } };
+  if (!applicant || typeof applicant.birthDate !== 'string') return { ...facts, today, now };
+  return { ...facts, today, now, applicant: { ...applicant, age: ageOn(applicant.birthDate, atMs) } };
 }

@@ -28,6 +28,15 @@ export function edgesOf(id: string, step: Step): Edge[] {
     case 'subprocess':
       add(step.onFail, ['onFail'], 'fail', { fa: 'ناموفق', en: 'not approved' });
       break;
+    case 'amend':
+      add(step.onRefused, ['onRefused'], 'fail', { fa: 'وضعیت پروانه اجازه نداد', en: 'licence state changed' });
+      break;
+    case 'claim':
+      add(step.onFail, ['onFail'], 'fail', { fa: 'در اختیار دیگری', en: 'held by another' });
+      break;
+    case 'cohort':
+      add(step.onFail, ['onFail'], 'fail', { fa: 'پذیرفته نشد', en: 'not admitted' });
+      break;
     case 'inquire':
       add(step.onTimeout, ['onTimeout'], 'timeout', { fa: 'پایان مهلت', en: 'timed out' });
       break;

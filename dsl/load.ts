@@ -35,10 +35,10 @@ export function definitionHash(definition: ProcessDefinition): string {
 }
 
 /** Parses and validates text; returns the definition and every diagnostic found. */
-export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
+export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>, processKinds?: ReadonlyMap<string, string>): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
   const parsed = parseDefinition(source, file);
   if (!parsed.definition) return { diagnostics: parsed.diagnostics };
-  const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses });
+  const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses, processKinds });
   if (diagnostics.length > 0) return { diagnostics };
   const definition = parsed.definition;
   return { loaded: { definition, hash: definitionHash(definition), file, source }, diagnostics };
@@ -63,11 +63,13 @@ export function definitionFiles(dir: string): string[] {
 export function loadDefinitions(dir: string): LoadedDefinition[] {
   const files = definitionFiles(dir);
   const sources = files.map((file) => ({ file: relative(process.cwd(), file), source: readFileSync(file, 'utf8') }));
-  const ids = new Set(sources.flatMap(({ source, file }) => parseDefinition(source, file).definition?.id ?? []));
+  const parsed = sources.flatMap(({ source, file }) => parseDefinition(source, file).definition ?? []);
+  const ids = new Set(parsed.map((d) => d.id));
+  const kinds = new Map(parsed.map((d) => [d.id, d.kind]));
   const loaded: LoadedDefinition[] = [];
   const problems: Diagnostic[] = [];
   for (const { file, source } of sources) {
-    const result = checkSource(source, file, ids);
+    const result = checkSource(source, file, ids, kinds);
     if (result.loaded) loaded.push(result.loaded);
     problems.push(...result.diagnostics);
   }

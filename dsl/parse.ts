@@ -55,14 +55,14 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, file: string, locate: Locator)
       message: `${where}unknown field "${key}"`,
     }));
   }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type') {
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && path[0] === 'steps') {
     return [{
       file, ...locate(path), path, code: 'unknown-step-type',
-      message: `${where}unknown step type; expected one of check, inquire, task, parallel, switch, wait, issue, notify, subprocess, end`,
+      message: `${where}unknown step type; expected one of check, inquire, task, parallel, switch, wait, issue, notify, subprocess, amend, refresh, set, claim, cohort, end`,
     }];
   }
   const last = path[path.length - 1];
-  if (issue.code === 'invalid_union' && typeof last === 'string' && ['due', 'timeout', 'delay', 'validity'].includes(last)) {
+  if (issue.code === 'invalid_union' && typeof last === 'string' && ['due', 'timeout', 'delay', 'validity', 'after', 'within', 'resultsDue'].includes(last)) {
     return [{
       file, ...locate(path), path, code: 'schema',
       message: `${where}expected a deadline: one of { hours | workingHours | days | workingDays | months: <whole number> } or { until: YYYY/MM/DD }`,

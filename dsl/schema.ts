@@ -113,6 +113,11 @@ export const WaitStep = z.object({
 export const IssueStep = z.object({
   type: z.literal('issue'), ...base,
   licence: z.string(),
+  /**
+   * CEL giving the number of the licence this one depends on (a centre's activity licence, for its
+   * manager licence); an `amend` with `dependents` reaches it. An error or a non-string: none.
+   */
+  dependsOn: Expression.optional(),
   next: StepId.optional(),
 }).strict();
 
@@ -130,6 +135,13 @@ export const SubprocessStep = z.object({
   process: z.string(),
   /** Facts handed to the child: name → CEL expression over this application's facts. */
   input: z.record(FactName, Expression).default({}),
+  /** CEL giving the child's applicant (a person: nationalCode, names…); absent: this application's. */
+  applicant: Expression.optional(),
+  /**
+   * `true`: start the child and go on at once; it runs on by itself (even after this process ends)
+   * and its outcome is not awaited, so `saveAs` and `onFail` are not allowed.
+   */
+  detach: z.boolean().default(false),
   saveAs: FactName.optional(),
   next: StepId.optional(),
   /** Where a child that ends rejected or withdrawn leads; absent: this application ends the same way. */
@@ -137,12 +149,74 @@ export const SubprocessStep = z.object({
 }).strict();
 
 /** Changes the licence a lifecycle process is about (`licence.number` in its facts). */
+export const AmendActions = ['renew', 'suspend', 'reinstate', 'revoke', 'close', 'expire'] as const;
 export const AmendStep = z.object({
   type: z.literal('amend'), ...base,
-  action: z.enum(['renew', 'suspend', 'reinstate', 'revoke', 'close']),
+  /** `expire` ends an active or suspended licence whose validity has passed (a licence not renewed in time). */
+  action: z.enum(AmendActions),
   /** For `renew`: the new validity, counted from the current expiry (or from now if already expired). */
   validity: Duration.optional(),
+  /** Also applies this action to every licence issued as depending on this one (`issue.dependsOn`). */
+  dependents: z.enum(['suspend', 'reinstate', 'revoke', 'close', 'expire']).optional(),
   next: StepId.optional(),
+  /**
+   * Where the process goes when the licence's state no longer allows the change (another change
+   * got there first); absent: it ends rejected with `LICENCE_STATE_CHANGED`.
+   */
+  onRefused: StepId.optional(),
+}).strict();
+
+/**
+ * Re-reads the licence a lifecycle or standing process is about from the register, into the
+ * `licence` fact: after a wait, it may have been renewed, suspended or revoked meanwhile.
+ */
+export const RefreshStep = z.object({
+  type: z.literal('refresh'), ...base,
+  next: StepId.optional(),
+}).strict();
+
+/** Saves the values of CEL expressions as facts, e.g. the quarter a recurring obligation is about. */
+export const SetStep = z.object({
+  type: z.literal('set'), ...base,
+  facts: z.record(FactName, Expression),
+  next: StepId.optional(),
+}).strict();
+
+/**
+ * Claims a holding for a person, e.g. "one centre licence per natural person": the register holds
+ * each holding once per holder, so of two applications arriving at the same moment only one gets
+ * it. It is released when the application ends without a licence in force, or when the last of
+ * its licences leaves force (revoked, closed, expired).
+ */
+export const ClaimStep = z.object({
+  type: z.literal('claim'), ...base,
+  /** What is held, kebab-case, e.g. `welfare-services-centre`: the same name in any file is the same holding. */
+  holding: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** CEL giving the holder's national code. */
+  holder: Expression,
+  /** CEL: claim only when this holds (e.g. a natural person); otherwise go on without a claim. */
+  when: Expression.optional(),
+  /** The reason the application is refused with when another application or licence holds it. */
+  reason: ReasonCode,
+  message: Text,
+  next: StepId.optional(),
+  /** Where a refused claim leads; absent: the application is rejected with `reason`. */
+  onFail: StepId.optional(),
+}).strict();
+
+/**
+ * Stands in a competitive call's cohort (`kind: call`): the application waits here until the call
+ * ranks every applicant together, then goes on (`next`) or, refused, to `onFail` (absent: it is
+ * rejected with the call's reason, e.g. `EXAM_BELOW_PASS_MARK`). See the `call` section.
+ */
+export const CohortStep = z.object({
+  type: z.literal('cohort'), ...base,
+  /** `shortlist`: the ranking after the exam that invites to interview; `final`: the final ranking. */
+  stage: z.enum(['shortlist', 'final']),
+  next: StepId.optional(),
+  onFail: StepId.optional(),
+  /** The applicant's standing (university, score, bonus, total, rank) saved as a fact. */
+  saveAs: FactName.optional(),
 }).strict();
 
 export const EndStep = z.object({
@@ -153,7 +227,7 @@ export const EndStep = z.object({
 
 export const Step = z.discriminatedUnion('type', [
   CheckStep, InquireStep, TaskStep, ParallelStep, SwitchStep, WaitStep,
-  IssueStep, NotifyStep, SubprocessStep, AmendStep, EndStep,
+  IssueStep, NotifyStep, SubprocessStep, AmendStep, RefreshStep, SetStep, ClaimStep, CohortStep, EndStep,
 ]);
 
 export const LicenceKind = z.object({
@@ -161,13 +235,76 @@ export const LicenceKind = z.object({
   validity: Duration,
   /** Prefix of licence numbers, e.g. `WSC-PA`. */
   numberPrefix: z.string().regex(/^[A-Z]{2,6}(-[A-Z]{1,4})?$/),
-  /** The processes that run each change to an issued licence of this kind. */
-  changes: z.object({
-    renewal: z.string().optional(),
-    suspension: z.string().optional(),
-    revocation: z.string().optional(),
-    'closure-notice': z.string().optional(),
-  }).strict().default({}),
+  /**
+   * The lifecycle process (`kind: lifecycle`) that runs each change to an issued licence of this
+   * kind, by change name: `renewal`, `suspension`, `revocation`, `closure-notice`, `manager-leave`…
+   */
+  changes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string()).default({}),
+  /**
+   * Standing processes (`kind: standing`) started when a licence of this kind is issued and run
+   * beside it while it stands: renewal reminders and expiry, recurring obligations.
+   */
+  standing: z.array(z.string()).default([]),
+}).strict();
+
+const changeField = { optional: z.boolean().default(false), title: Text.optional() };
+/** One field of a change's request body, checked by the service before the process starts. */
+export const ChangeInputField = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), ...changeField, min: z.number().int().min(0).default(1), max: z.number().int().positive().default(2000) }).strict(),
+  z.object({ type: z.literal('date'), ...changeField }).strict(),
+  z.object({ type: z.literal('integer'), ...changeField, min: z.number().int().optional(), max: z.number().int().optional() }).strict(),
+  z.object({ type: z.literal('choice'), ...changeField, values: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1) }).strict(),
+  z.object({ type: z.literal('boolean'), ...changeField }).strict(),
+  /** A person as an application names its applicant: nationalCode, firstName, lastName, birthDate, sex… */
+  z.object({ type: z.literal('person'), ...changeField }).strict(),
+]);
+
+/** Who may start a lifecycle process against a licence, and what the request carries (`change.*`). */
+export const ChangeDeclaration = z.object({
+  startedBy: z.array(z.enum(['portal', 'county-office', 'province-office'])).min(1),
+  input: z.record(FactName, ChangeInputField).default({}),
+  /**
+   * `true`: runs alone among exclusive changes to the licence (a renewal must not race a
+   * revocation); `false`: may run beside them (a manager's leave). Never two of one change at once.
+   */
+  exclusive: z.boolean().default(true),
+}).strict();
+
+const kebab = z.string().regex(/^[a-z][a-z0-9-]*$/, 'names are kebab-case: letters, digits and "-"');
+
+/** A document of a call's online registration; without it the registration is refused. */
+export const CallDocument = z.object({
+  id: kebab,
+  title: Text,
+  required: z.boolean().default(true),
+  /** Required only when this CEL expression over `applicant` holds, e.g. `applicant.sex == "male"`. */
+  requiredWhen: Expression.optional(),
+}).strict();
+
+/**
+ * The cohort rules of a competitive call (`kind: call`): many applicants, one deadline, a capacity
+ * per university, ranked together by a published rule. Each applicant runs the file's `steps`.
+ */
+export const CallSection = z.object({
+  /** Registrations are accepted from `opens` until `closes` (Tehran time). */
+  registration: z.object({ opens: JalaliDate, closes: JalaliDate }).strict(),
+  documents: z.array(CallDocument).min(1),
+  /** Counted from `registration.closes`: an applicant whose documents are not accepted by then is refused `LATE_DOCUMENTS`. */
+  lateDocuments: z.object({ after: Duration }).strict(),
+  /** Each university's declared need (capacity) and the counties it covers. */
+  universities: z.record(kebab, z.object({ title: Text, counties: z.array(kebab).min(1), capacity: count }).strict()),
+  /** `passMark` is a percentage of `maxScore`; results are awaited for `resultsDue` after the documents deadline. */
+  exam: z.object({ maxScore: z.number().positive(), passMark: z.number().min(0).max(100), resultsDue: Duration }).strict(),
+  /** CEL giving the score (a number) from the applicant's facts and `exam` (`score`, `percent`). */
+  score: Expression,
+  /** Points added when `when` holds, e.g. a guild-training-school licence. */
+  bonus: z.array(z.object({ when: Expression, points: z.number().positive(), title: Text }).strict()).default([]),
+  /** Interviews for `multiple` × each university's capacity, held `within` the given time of the shortlist. */
+  interview: z.object({ multiple: z.number().int().min(1), within: Duration }).strict().optional(),
+  /** After the total (score + bonus, descending), in order; the last must be unique per applicant. */
+  tieBreakers: z.array(z.object({ key: Expression, order: z.enum(['asc', 'desc']) }).strict()).min(1),
+  /** For this long after the final ranking, a place given up moves to the next in rank. */
+  reserves: z.object({ within: Duration }).strict(),
 }).strict();
 
 /** The licence type's entry in the national permits portal's catalogue. */
@@ -183,8 +320,11 @@ export const CatalogueEntry = z.object({
 export const ProcessDefinition = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   version: z.number().int().positive(),
-  /** `application`: citizens apply for it; `lifecycle`: runs a change to an issued licence. */
-  kind: z.enum(['application', 'lifecycle']).default('application'),
+  /**
+   * `application`: citizens apply for it; `lifecycle`: runs a change to an issued licence; `call`: a
+   * competitive call; `standing`: runs beside an issued licence from its issue (see `licences.*.standing`).
+   */
+  kind: z.enum(['application', 'lifecycle', 'call', 'standing']).default('application'),
   effectiveFrom: JalaliDate,
   title: Text,
   description: Text.optional(),
@@ -192,6 +332,10 @@ export const ProcessDefinition = z.object({
   licences: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), LicenceKind).default({}),
   /** Facts a parent process hands in when it starts this one as a `subprocess`. */
   inputs: z.array(FactName).default([]),
+  /** For `kind: lifecycle`: who may start it against a licence, and the request's fields. */
+  change: ChangeDeclaration.optional(),
+  /** The cohort rules, for `kind: call` only. */
+  call: CallSection.optional(),
   start: StepId,
   steps: z.record(StepId, Step),
 }).strict();
@@ -204,3 +348,7 @@ export type StepType = Step['type'];
 export type ProcessDefinition = z.infer<typeof ProcessDefinition>;
 export type LicenceKind = z.infer<typeof LicenceKind>;
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
+export type ChangeDeclaration = z.infer<typeof ChangeDeclaration>;
+export type ChangeInputField = z.infer<typeof ChangeInputField>;
+export type CallSection = z.infer<typeof CallSection>;
+export type CohortStep = z.infer<typeof CohortStep>;

@@ -10,6 +10,7 @@ import { checkExpression } from './expressions.js';
 import { cycles, edgesOfDefinition, reachable } from './graph.js';
 import type { Locator, Path } from './parse.js';
 import { Registries, type ProcessDefinition } from './schema.js';
+import { validateCall } from './validate-call.js';
 
 /** The roles that decide tasks in their inbox. */
 const TaskRoles = ['county-office', 'province-office'] as const;
@@ -19,7 +20,12 @@ export interface ValidationContext {
   locate: Locator;
   /** Ids of the other processes a `subprocess` may start; unchecked when absent. */
   knownProcesses?: ReadonlySet<string>;
+  /** The `kind` of each known process, to check that a licence names a lifecycle or standing process; unchecked when absent. */
+  processKinds?: ReadonlyMap<string, string>;
 }
+
+/** Step types that read or change the licence a process is about: only lifecycle and standing processes have one. */
+const LICENCE_STEPS = ['refresh', 'amend'];
 
 /** Runs every semantic check; an empty list means the definition is usable. */
 export function validateDefinition(definition: ProcessDefinition, ctx: ValidationContext): Diagnostic[] {
@@ -34,7 +40,11 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     if (!(edge.to in steps)) report(edge.path, 'unknown-step', `step "${edge.from}" leads to unknown step "${edge.to}"`);
   }
 
-  const facts = [...definition.inputs, ...Object.values(steps).flatMap((s) => ('saveAs' in s && s.saveAs ? [s.saveAs] : []))];
+  const facts = [
+    ...definition.inputs,
+    ...Object.values(steps).flatMap((s) => ('saveAs' in s && s.saveAs ? [s.saveAs] : [])),
+    ...Object.values(steps).flatMap((s) => (s.type === 'set' ? Object.keys(s.facts) : [])),
+  ];
   const branchSteps = reachable(definition, Object.values(steps).flatMap((s) => (s.type === 'parallel' ? s.branches : [])));
 
   for (const [id, step] of Object.entries(steps)) {
@@ -43,9 +53,12 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
       const error = checkExpression(expr, facts);
       if (error) report(path, 'invalid-expression', `step "${id}": expression "${expr}": ${error}`);
     };
-    const needsNext = 'next' in step || ['check', 'inquire', 'wait', 'issue', 'notify', 'subprocess', 'parallel', 'amend'].includes(step.type);
+    const needsNext = 'next' in step || ['check', 'inquire', 'wait', 'issue', 'notify', 'subprocess', 'parallel', 'amend', 'cohort', 'refresh', 'set', 'claim'].includes(step.type);
     if (needsNext && !('next' in step && step.next) && !branchSteps.has(id)) {
       report(at(), 'missing-next', `step "${id}" has no next step and is not the end of a parallel branch`, true);
+    }
+    if (LICENCE_STEPS.includes(step.type) && !['lifecycle', 'standing'].includes(definition.kind)) {
+      report(at('type'), 'needs-licence', `step "${id}" (${step.type}) works on the licence of a lifecycle or standing process; a ${definition.kind} process has none`);
     }
     switch (step.type) {
       case 'check':
@@ -87,6 +100,14 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
         if (!(step.licence in definition.licences)) {
           report(at('licence'), 'unknown-licence', `step "${id}" issues licence kind "${step.licence}" not declared under licences`);
         }
+        if (step.dependsOn) expression(step.dependsOn, at('dependsOn'));
+        break;
+      case 'set':
+        for (const [name, expr] of Object.entries(step.facts)) expression(expr, at('facts', name));
+        break;
+      case 'claim':
+        expression(step.holder, at('holder'));
+        if (step.when) expression(step.when, at('when'));
         break;
       case 'amend':
         if (step.action === 'renew' && !step.validity) report(at(), 'missing-validity', `amend "${id}" renews without a validity`, true);
@@ -96,6 +117,12 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
           report(at('process'), 'unknown-process', `step "${id}" starts unknown process "${step.process}"`);
         }
         for (const [name, expr] of Object.entries(step.input)) expression(expr, at('input', name));
+        if (step.applicant) expression(step.applicant, at('applicant'));
+        if (step.detach) {
+          for (const field of ['saveAs', 'onFail'] as const) {
+            if (step[field]) report(at(field), 'detached-outcome', `subprocess "${id}" is detached: its outcome is never awaited, so it has no ${field}`);
+          }
+        }
         break;
       default:
         break;
@@ -118,13 +145,22 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     }
   }
 
+  const namedProcess = (path: Path, processId: string, expectedKind: string, what: string) => {
+    if (ctx.knownProcesses && !ctx.knownProcesses.has(processId)) report(path, 'unknown-process', `${what} names unknown process "${processId}"`);
+    const kind = ctx.processKinds?.get(processId);
+    if (kind !== undefined && kind !== expectedKind) report(path, 'wrong-process-kind', `${what} names "${processId}", a ${kind} process; it must be kind: ${expectedKind}`);
+  };
   for (const [kind, licence] of Object.entries(definition.licences)) {
     for (const [change, processId] of Object.entries(licence.changes)) {
-      if (processId && ctx.knownProcesses && !ctx.knownProcesses.has(processId)) {
-        report(['licences', kind, 'changes', change], 'unknown-process', `licence "${kind}": ${change} names unknown process "${processId}"`);
-      }
+      namedProcess(['licences', kind, 'changes', change], processId, 'lifecycle', `licence "${kind}": ${change}`);
     }
+    licence.standing.forEach((processId, i) => namedProcess(['licences', kind, 'standing', i], processId, 'standing', `licence "${kind}": standing`));
   }
+  if (definition.change && definition.kind !== 'lifecycle') {
+    report(['change'], 'misplaced-change', `a ${definition.kind} process is not started as a change to a licence; only kind: lifecycle declares change`, true);
+  }
+
+  validateCall(definition, facts, report);
 
   const live = reachable(definition, [definition.start]);
   for (const id of Object.keys(steps)) {

@@ -159,6 +159,10 @@ export async function withdrawApplication({ ctx, applicationId, reason }: { ctx:
   if (ctx.actor.role !== 'portal') throw forbidden('applications are withdrawn through the national portal');
   const row = await loadInScope(ctx, applicationId);
   if (row.status !== 'running') throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' }, `status is ${row.status}`);
+  // A licence's standing process (its renewal reminders, its quarterly filings) is nobody's to withdraw.
+  if (ctx.deps.catalogue.pinned(row.definitionHash)?.definition.kind === 'standing') {
+    throw conflict('not-withdrawable', { fa: 'این فرایند قابل انصراف نیست', en: 'this process cannot be withdrawn' }, `${row.licenceType} runs as long as its licence stands`);
+  }
   await ctx.deps.temporal.workflow.getHandle(row.workflowId).signal(withdrawSignal, { reason, requestedBy: ctx.actor.subject });
   // The reason is free text from the applicant: it stays with the application's events, not in the trail.
   await appendAudit(ctx.deps.db, { actor: ctx.actor.subject, action: 'application.withdrawal-requested', subjectType: 'application', subjectId: applicationId });

@@ -1,79 +1,107 @@
 /**
- * Changes to an issued licence (renewal, suspension, revocation, closure notice), each run as a
- * lifecycle process named by the licence kind's definition, on the same interpreter.
+ * Changes to an issued licence (renewal, suspension, revocation, closure notice, a manager's
+ * leave…), each run as a lifecycle process named by the licence kind's definition. Who may start
+ * it and what the request carries are declared in that process's `change` section, not here.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applications, definitions, licences } from '../db/schema/index.js';
+import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
 import { workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from './audit.js';
 import { processUnavailable, startProcess } from './start-process.js';
-import { inScope, type Role, type ServiceContext } from './context.js';
+import { inScope, type ServiceContext } from './context.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
 
-export type LicenceChange = 'renewal' | 'suspension' | 'revocation' | 'closure-notice';
+/** A change's name, a key of the licence kind's `changes`: `renewal`, `suspension`, `manager-leave`… */
+export type LicenceChange = string;
 
 const isoDate = z.string().transform(normaliseText).pipe(z.iso.date());
-const due = z.object({
-  grounds: z.string().transform(normaliseText).pipe(z.string().min(3).max(2000)),
-  legalBasis: z.string().transform(normaliseText).pipe(z.string().min(3).max(500)),
-  responseDays: z.number().int().min(1).max(60).optional(),
-}).strict();
 
-/** What each change needs in its body, and who may start it. */
-const CHANGES: Record<LicenceChange, { roles: Role[]; input: z.ZodType<Record<string, unknown>> }> = {
-  renewal: { roles: ['county-office', 'portal'], input: z.object({ requestedBy: z.enum(['holder', 'county-office']).optional() }).strict() },
-  suspension: { roles: ['province-office'], input: due },
-  revocation: { roles: ['province-office'], input: due },
-  'closure-notice': {
-    roles: ['county-office', 'portal'],
-    input: z.object({ kind: z.enum(['temporary', 'permanent']), effectiveDate: isoDate }).strict(),
-  },
-};
+function fieldSchema(field: ChangeInputField): z.ZodType {
+  switch (field.type) {
+    case 'text': return z.string().transform(normaliseText).pipe(z.string().min(field.min).max(field.max));
+    case 'date': return isoDate;
+    case 'integer': {
+      let n = z.number().int();
+      if (field.min !== undefined) n = n.min(field.min);
+      if (field.max !== undefined) n = n.max(field.max);
+      return n;
+    }
+    case 'choice': return z.enum(field.values as [string, ...string[]]);
+    case 'boolean': return z.boolean();
+    case 'person': return ApplicantInput;
+  }
+}
+
+const schemas = new WeakMap<ChangeDeclaration, z.ZodType<Record<string, unknown>>>();
+
+/** The request body a change declares, as a zod schema (built once per definition). */
+export function changeInputSchema(declaration: ChangeDeclaration): z.ZodType<Record<string, unknown>> {
+  let schema = schemas.get(declaration);
+  if (!schema) {
+    const shape = Object.fromEntries(Object.entries(declaration.input).map(([name, field]) => {
+      const s = fieldSchema(field);
+      return [name, field.optional ? s.optional() : s];
+    }));
+    schema = z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown>>;
+    schemas.set(declaration, schema);
+  }
+  return schema;
+}
+
+const notOffered = (detail: string) =>
+  conflict('change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, detail);
 
 export async function startLicenceChange({ ctx, licenceNumber, change, input }: {
   ctx: ServiceContext; licenceNumber: string; change: LicenceChange; input: Record<string, unknown>;
 }): Promise<{ applicationId: string; trackingCode: string; licenceNumber: string; change: string; definitionVersion: number }> {
   const { deps, actor } = ctx;
-  const rule = CHANGES[change];
-  if (!rule.roles.includes(actor.role)) throw forbidden(`a ${change} is started by ${rule.roles.join(' or ')}`);
-  const parsed = rule.input.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  }
   const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
   if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
   if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
-  const pinned = deps.catalogue.pinned(licence.definitionHash);
-  const processId = pinned?.definition.licences[licence.kind]?.changes[change];
-  if (!origin || !processId) {
-    throw conflict('change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, `${licence.kind} has no ${change} process`);
-  }
-  // One change at a time per licence: a renewal must not race a revocation.
-  const [pending] = await deps.db.select({ id: applications.id, type: applications.licenceType }).from(applications)
-    .where(and(eq(applications.status, 'running'), eq(applications.parentApplicationId, origin.id), sql`${applications.facts}->'licence'->>'number' = ${licence.number}`));
-  if (pending) {
-    throw conflict('change-in-progress', { fa: 'تغییر دیگری روی این پروانه در جریان است', en: 'another change to this licence is in progress' }, `${pending.type} ${pending.id}`);
-  }
+  const processId = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes[change];
+  if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
   const nowMs = (deps.now ?? Date.now)();
   const loaded = deps.catalogue.current(processId, nowMs);
   if (!loaded) throw new DomainError('unavailable', 'process-missing', { fa: 'فرایند در دسترس نیست', en: 'process not available' }, processId);
+  const declaration = loaded.definition.change;
+  if (!declaration) throw notOffered(`${processId} is started only by other processes`);
+  if (!(declaration.startedBy as readonly string[]).includes(actor.role)) throw forbidden(`a ${change} is started by ${declaration.startedBy.join(' or ')}`);
+  const parsed = changeInputSchema(declaration).safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  }
+  // One exclusive change at a time per licence (a renewal must not race a revocation), and never two of one change.
+  const pending = await deps.db.select({ id: applications.id, type: sql<string>`${applications.facts}->'change'->>'type'`, exclusive: sql<boolean | null>`(${applications.facts}->'change'->>'exclusive')::boolean` })
+    .from(applications)
+    .where(and(eq(applications.status, 'running'), sql`${applications.facts}->'licence'->>'number' = ${licence.number}`, sql`${applications.facts}->'change'->>'type' is not null`));
+  const clash = pending.find((p) => p.type === change || (declaration.exclusive && p.exclusive !== false));
+  if (clash) {
+    throw conflict('change-in-progress', { fa: 'تغییر دیگری روی این پروانه در جریان است', en: 'another change to this licence is in progress' }, `${clash.type} ${clash.id}`);
+  }
 
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
   const originFacts = origin.facts as { applicant: unknown; application: Record<string, unknown> };
-  const today = new Date(nowMs).toISOString().slice(0, 10);
   const facts = {
     applicant: originFacts.applicant,
     application: { ...originFacts.application, id: applicationId, trackingCode, licenceType: processId, submittedAt: new Date(nowMs).toISOString() },
-    licence: { number: licence.number, kind: licence.kind, status: licence.status, validUntil: licence.validUntil.toISOString(), licenceType: licence.licenceType },
-    // The notice is dated by the server, the day it is received: a caller cannot backdate it.
-    change: { type: change, ...parsed.data, ...(change === 'closure-notice' ? { noticeDate: today } : {}), requestedBy: actor.subject },
+    licence: {
+      number: licence.number, kind: licence.kind, status: licence.status, validUntil: licence.validUntil.toISOString(),
+      licenceType: licence.licenceType, dependsOn: licence.dependsOn,
+    },
+    // The request is dated by the server, the day it is received: a caller cannot backdate a notice.
+    change: {
+      type: change, ...parsed.data, requestedBy: parsed.data.requestedBy ?? actor.subject, startedBy: actor.subject,
+      receivedOn: new Date(nowMs).toISOString().slice(0, 10), exclusive: declaration.exclusive,
+    },
   };
   await deps.db.insert(definitions).values({
     hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
@@ -93,4 +121,31 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
     throw processUnavailable(start.error);
   }
   return { applicationId, trackingCode, licenceNumber: licence.number, change, definitionVersion: loaded.definition.version };
+}
+
+export interface OfferedChange {
+  change: string;
+  process: string;
+  title: { fa: string; en: string };
+  startedBy: string[];
+  exclusive: boolean;
+  input: Record<string, ChangeInputField>;
+}
+
+/** The changes a licence's definition offers, who may start each and what its request carries. */
+export async function offeredChanges({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<OfferedChange[]> {
+  const { deps, actor } = ctx;
+  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
+  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
+  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const changes = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes ?? {};
+  const nowMs = (deps.now ?? Date.now)();
+  return Object.entries(changes).flatMap(([change, processId]) => {
+    const definition = deps.catalogue.current(processId, nowMs)?.definition;
+    if (!definition?.change) return [];
+    return [{
+      change, process: processId, title: definition.title, startedBy: [...definition.change.startedBy],
+      exclusive: definition.change.exclusive, input: definition.change.input,
+    }];
+  });
 }

@@ -1,13 +1,15 @@
 /**
  * Changes to issued licences, each a lifecycle process in the DSL: renewal keeps the number and
- * extends validity; closure needs 3 months' notice; suspension follows due process.
+ * extends validity; closure needs 3 months' notice; suspension and revocation follow due process
+ * and revocation ends the manager licence; one centre licence per person; a manager's leave;
+ * a successor's nomination; supervision findings.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, licences, outbox } from '../db/schema/index.js';
+import { applicationEvents, applications, auditLog, licences, outbox } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
-import { api, applicationFor, decide, eventually, taskInInbox, processEnded } from './support/api.js';
+import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -26,10 +28,15 @@ afterAll(async () => h?.close());
 
 const ended = (applicationId: string) => processEnded(h, applicationId);
 
-/** A real activity licence, through the whole application process. */
-async function activityLicence(nationalCode: string): Promise<string> {
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode) });
-  const id = res.body.applicationId;
+/** A real activity licence, through the whole application process, for a fixture or a generated person. */
+async function activityLicence(person: string | number): Promise<string> {
+  const body = typeof person === 'string' ? await applicationFor(h, person) : await generatedApplication(person);
+  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
+  return licenceThrough(res.body.applicationId);
+}
+
+/** Takes an application from the interview to its activity licence. */
+async function licenceThrough(id: string): Promise<string> {
   await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
   await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'province-decision')).id, 'approve');
   await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'site-visit')).id, 'compliant');
@@ -38,6 +45,25 @@ async function activityLicence(nationalCode: string): Promise<string> {
 
 const licenceRow = async (number: string) => (await h.db.db.select().from(licences).where(eq(licences.number, number)))[0]!;
 const ctx = (actor: Actor) => ({ deps: h.deps, actor });
+const stepReached = (applicationId: string, step: string) => eventually(async () => {
+  const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
+  return row?.currentStep === step ? true : undefined;
+}, `${applicationId} at ${step}`);
+const told = async (number: string, event: string) => h.db.db.select().from(outbox).where(and(eq(outbox.subject, number), eq(outbox.event, event)));
+const isoDay = (monthsAgo: number) => { const d = new Date(); d.setUTCMonth(d.getUTCMonth() - monthsAgo); return d.toISOString().slice(0, 10); };
+
+/** Starts a change through the gateway, as the portal or an office does. */
+async function change(token: string, number: string, name: string, body: unknown): Promise<string> {
+  const res = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/changes/${name}`, { token, body });
+  expect(res.status, res.text).toBe(202);
+  return res.body.applicationId;
+}
+
+/** The centre manager licence process of a named person: interview and certificate. */
+async function managerLicensed(childId: string) {
+  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, childId, 'specialist-interview')).id, 'pass');
+  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, childId, 'training-certificate')).id, 'verified');
+}
 
 describe('licence lifecycle', () => {
   it('renews a licence under the same number and extends its validity from the old expiry', async () => {
@@ -99,7 +125,7 @@ describe('licence lifecycle', () => {
   });
 
   it('runs one change at a time on a licence, and never renews a revoked one', async () => {
-    const number = await activityLicence('0012345679');
+    const number = await activityLicence(5101);
     const revocation = await startLicenceChange({ ctx: ctx(khuzestanOffice), licenceNumber: number, change: 'revocation', input: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' } });
     await expect(startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} }))
       .rejects.toMatchObject({ kind: 'conflict', code: 'change-in-progress' });
@@ -113,5 +139,122 @@ describe('licence lifecycle', () => {
     const renewal = await startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} });
     expect(await ended(renewal.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_NOT_ACTIVE' });
     expect((await licenceRow(number)).status).toBe('revoked');
+  });
+
+  it('renews through the national portal end to end: the same number, a longer validity, the portal told', async () => {
+    const number = await activityLicence(5501);
+    const before = await licenceRow(number);
+    const requested = await api<{ applicationId: string; change: string }>(h, 'POST', `/v1/licences/${number}/renewals`, { token: tokens.portal, body: { requestedBy: 'holder' } });
+    expect(requested.status, requested.text).toBe(202);
+    expect(requested.body.change).toBe('renewal');
+    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, requested.body.applicationId, 'site-visit')).id, 'compliant');
+    expect(await ended(requested.body.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
+    const seen = await api<{ number: string; status: string; validUntil: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.portal });
+    expect(seen.body).toMatchObject({ number, status: 'active' });
+    expect(Date.parse(seen.body.validUntil)).toBeGreaterThan(before.validUntil.getTime() + 1700 * 86_400_000);
+    // (Not `valid`: process time ran ahead of the gateway's clock in this file's earlier waits.)
+    expect((await api(h, 'GET', `/v1/licences/${number}/verification`)).body).toMatchObject({ number, status: 'active' });
+    expect(await told(number, 'licence-renewed')).toHaveLength(1);
+    const renewedRow = await h.db.db.select().from(applications).where(eq(applications.id, requested.body.applicationId));
+    expect((renewedRow[0]!.facts as { change: { requestedBy: string } }).change.requestedBy).toBe('holder');
+  });
+
+  it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s', async () => {
+    const number = await activityLicence(5201);
+    const manager = (await generatedApplication(5202)).applicant;
+    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager });
+    await managerLicensed(`${appointment}.manager-licence.1`);
+    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
+    const [managerLicence] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
+    expect(managerLicence).toMatchObject({ kind: 'manager-licence', holderNationalCode: manager.nationalCode, status: 'active' });
+
+    const revocation = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/revocations`, {
+      token: tokens.khuzestan, body: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' },
+    });
+    expect(revocation.status, revocation.text).toBe(202);
+    const id = revocation.body.applicationId;
+    await stepReached(id, 'response-period');
+    const notices = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, id), eq(applicationEvents.kind, 'sms-sent')));
+    expect(notices.map((e) => e.stepId)).toEqual(['notice']);
+    expect(await told(number, 'licence-revocation-started')).toHaveLength(1);
+    expect((await licenceRow(number)).status).toBe('active');
+    await h.env.sleep('10 days');
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
+    expect(await ended(id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
+    expect((await licenceRow(number)).status).toBe('revoked');
+    expect((await licenceRow(managerLicence!.number)).status).toBe('revoked');
+    for (const n of [number, managerLicence!.number]) expect(await told(n, 'licence-revoked')).toHaveLength(1);
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.revoked'), inArray(auditLog.subjectId, [number, managerLicence!.number])));
+    expect(trail).toHaveLength(2);
+  });
+
+  it('gives one licence to two simultaneous applications by one person, refusing the other with its reason', async () => {
+    const body = await generatedApplication(5301);
+    const submitted = await Promise.all([1, 2].map(() => api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body })));
+    expect(submitted.map((r) => r.status)).toEqual([202, 202]);
+    const ids = submitted.map((r) => r.body.applicationId);
+    const refused = await eventually(async () => (await h.db.db.select().from(applications).where(and(inArray(applications.id, ids), eq(applications.status, 'rejected'))))[0], 'one application refused');
+    expect(refused.outcomeReason).toBe('ONE_CENTRE_LICENCE_PER_PERSON');
+    const winner = ids.find((id) => id !== refused.id)!;
+    const number = await licenceThrough(winner);
+    const held = await h.db.db.select().from(licences).where(eq(licences.holderNationalCode, body.applicant.nationalCode));
+    expect(held.map((l) => l.kind).sort()).toEqual(['activity-licence', 'principle-agreement']);
+    expect(new Set(held.map((l) => l.applicationId))).toEqual(new Set([winner]));
+    expect(number).toMatch(/^WSC-AL-/);
+    const later = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
+    expect(await ended(later.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ONE_CENTRE_LICENCE_PER_PERSON' });
+  });
+
+  it('starts a manager replacement for a leave of 6 months while the centre keeps operating; a shorter leave records a substitute', async () => {
+    const number = await activityLicence(5401);
+    const short = await change(tokens.portal!, number, 'manager-leave', { startDate: isoDay(0), months: 2, substitute: (await generatedApplication(5402)).applicant });
+    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, short, 'record-substitute')).id, 'recorded');
+    expect(await ended(short)).toMatchObject({ outcome: 'approved', reason: 'SUBSTITUTE_RECORDED' });
+    const unnamed = await change(tokens.ahvaz!, number, 'manager-leave', { startDate: isoDay(0), months: 6 });
+    expect(await ended(unnamed)).toMatchObject({ outcome: 'rejected', reason: 'NEW_MANAGER_NOT_NAMED' });
+
+    const newManager = (await generatedApplication(5403)).applicant;
+    const long = await change(tokens.portal!, number, 'manager-leave', { startDate: isoDay(0), months: 6, newManager });
+    const childId = `${long}.replacement.1`;
+    const child = await eventually(async () => (await h.db.db.select().from(applications).where(eq(applications.id, childId)))[0], 'the new manager\'s process');
+    expect(child).toMatchObject({ licenceType: 'centre-manager', applicantNationalCode: newManager.nationalCode, status: 'running' });
+    expect((await licenceRow(number)).status).toBe('active');
+    // The centre goes on: another change to its licence is taken meanwhile.
+    const closure = await startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'closure-notice', input: { kind: 'temporary', effectiveDate: isoDay(-1) } });
+    expect(await ended(closure.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CLOSURE_NOTICE_TOO_SHORT' });
+    await managerLicensed(childId);
+    expect(await ended(long)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_REPLACED' });
+    const managers = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
+    expect(managers.map((m) => m.holderNationalCode)).toEqual([newManager.nationalCode]);
+  });
+
+  it('takes a successor\'s nomination only for an absence over 3 months, and the province decides', async () => {
+    const number = await activityLicence(5701);
+    const successor = (await generatedApplication(5702)).applicant;
+    const early = await change(tokens.portal!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(2), successor });
+    expect(await ended(early)).toMatchObject({ outcome: 'rejected', reason: 'ABSENCE_UNDER_3_MONTHS' });
+    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
+    expect(await told(number, 'licence-successor-approved')).toHaveLength(1);
+  });
+
+  it('records self-assessments and inspections; a county finding goes to the province, which may open a suspension', async () => {
+    const number = await activityLicence(5601);
+    const self = await api<{ level: string }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.portal, body: { kind: 'self-assessment', visitedOn: isoDay(0), result: 'compliant' } });
+    expect(self.status, self.text).toBe(201);
+    expect(self.body.level).toBe('self');
+    const finding = { kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'staff-not-insured', description: 'three staff members are not insured' }], legalBasis: 'Art. 8 of the instruction' };
+    const tooFar = await api(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.ahvaz, body: { ...finding, opens: 'suspension' } });
+    expect(tooFar.status).toBe(403);
+    const inspected = await api<{ level: string; change: { applicationId: string; change: string } }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.ahvaz, body: { ...finding, opens: 'violation-report' } });
+    expect(inspected.status, inspected.text).toBe(201);
+    expect(inspected.body).toMatchObject({ level: 'county', change: { change: 'violation-report' } });
+    const report = inspected.body.change.applicationId;
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, report, 'province-review')).id, 'suspend', 'insurance is a standing rule');
+    await stepReached(`${report}.suspension.1`, 'response-period');
+    expect(await told(number, 'licence-suspension-started')).toHaveLength(1);
+    const listed = await api<{ items: { kind: string }[] }>(h, 'GET', `/v1/licences/${number}/supervision`, { token: tokens.khuzestan });
+    expect(listed.body.items.map((r) => r.kind).sort()).toEqual(['inspection', 'self-assessment']);
   });
 });

@@ -3,11 +3,14 @@
  * delivery workflow, and the activities around their dependencies (database, registries, the
  * national portal, definitions).
  */
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import { createCallActivities } from '../activities/calls.js';
 import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
 import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
+import { createProcessActivities } from '../activities/processes.js';
 import { createRegistryActivities } from '../activities/registries.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
@@ -45,8 +48,13 @@ const quietBundlerLogger = {
 export async function createLicenceWorker(deps: WorkerDependencies): Promise<Worker> {
   const activities = {
     ...createDatabaseActivities(deps.db, deps.calendar),
+    ...createCallActivities(deps.db),
     ...createRegistryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
     ...createDefinitionActivities(deps.catalogue),
+    ...createProcessActivities({
+      client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default' }),
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    }),
     ...createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign }),
   };
   return Worker.create({

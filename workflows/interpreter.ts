@@ -15,6 +15,9 @@ import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { isoAt, now, parseIso } from './clock.js';
 import { pokeOutbox } from './outbox-poke.js';
+import { claimStep, licenceNumberOf, refreshStep, setStep } from './licence-steps.js';
+import type { CallVerdict } from './call-contract.js';
+import { cohortStep } from './cohort-step.js';
 import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from './contract.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
@@ -42,6 +45,9 @@ export class Mailbox {
   currentSteps = new Set<string>();
   openTasks = new Map<string, OpenTaskView>();
   pendingInquiries = new Map<string, PendingInquiryView>();
+  /** A competitive call's verdicts by stage, and the stage a `cohort` step now waits at. */
+  verdicts = new Map<string, CallVerdict>();
+  awaitingStage?: string;
 
   /** Inquiries whose answer was already taken: a repeated delivery changes nothing. */
   consumed = new Set<string>();
@@ -65,7 +71,18 @@ export interface InterpreterState {
 export interface InterpreterHooks {
   /** Called before each top-level step; may continue-as-new (and then never returns). */
   beforeTopLevelStep(stepId: string): Promise<void>;
-  startChild(stepId: string, definition: ProcessDefinition, hash: string, input: Facts): Promise<{ outcome: ProcessOutcome; reason: string; licences: Record<string, IssuedLicence> }>;
+  /** Runs a child application; a detached one is only started (its result is undefined). */
+  startChild(stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts?: { applicant?: unknown; detach?: boolean }): Promise<{ outcome: ProcessOutcome; reason: string; licences: Record<string, IssuedLicence> } | undefined>;
+  /** Starts a standing process beside a licence just issued (it runs on after this process ends). */
+  startStanding(processId: string, licence: StandingLicence): Promise<void>;
+}
+
+/** What a standing process is told of the licence it stands beside. */
+export interface StandingLicence extends IssuedLicence {
+  licenceType: string;
+  status: string;
+  holderNationalCode: string;
+  dependsOn: string | null;
 }
 
 export class Interpreter {
@@ -126,6 +143,10 @@ export class Interpreter {
       case 'notify': return this.notify(id, step);
       case 'subprocess': return this.subprocess(id, step);
       case 'amend': return this.amend(id, step);
+      case 'refresh': return refreshStep(this, id, step);
+      case 'set': return setStep(this, id, step);
+      case 'claim': return claimStep(this, id, step);
+      case 'cohort': return cohortStep(this, id, step);
       case 'end': return Promise.resolve({ end: { outcome: step.outcome, reason: step.reason, stepId: id } });
     }
   }
@@ -164,6 +185,7 @@ export class Interpreter {
         const outcome = await registries.sendInquiry({
           inquiryId, applicationId: this.applicationId, stepId: id, registry: step.registry,
           nationalCode, purpose: step.purpose, deadlineAt: isoAt(deadline),
+          requestedBy: `${this.definition.id}@v${this.definition.version}#${id}`,
         });
         if (outcome.status === 'answered') {
           answer = outcome.answer;
@@ -313,15 +335,32 @@ export class Interpreter {
     const applicant = (this.state.facts.applicant ?? {}) as Record<string, string>;
     const issuedAt = now();
     const validUntil = resolveDeadline(kind.validity, issuedAt, this.calendar);
+    const dependsOn = step.dependsOn ? this.optional(step.dependsOn) : undefined;
     const { number } = await db.issueLicence({
       applicationId: this.applicationId, kind: step.licence, title: kind.title, licenceType: this.definition.id,
       numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', county: app.county ?? '',
       province: app.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: this.definitionHash,
+      dependsOn: typeof dependsOn === 'string' ? dependsOn : undefined,
     }, this.event('licence-issued', id, { kind: step.licence, validUntil: isoAt(validUntil) }));
     const licences = (this.state.facts.licences ?? {}) as Record<string, IssuedLicence>;
     licences[step.licence] = { number, kind: step.licence, issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil) };
     this.state.facts.licences = licences;
+    for (const processId of kind.standing) {
+      await this.hooks.startStanding(processId, {
+        ...licences[step.licence]!, licenceType: this.definition.id, status: 'active',
+        holderNationalCode: applicant.nationalCode ?? '', dependsOn: typeof dependsOn === 'string' ? dependsOn : null,
+      });
+    }
     return { next: step.next };
+  }
+
+  /** An expression's value, or undefined when it cannot be evaluated (a fact the process lacks). */
+  private optional(expr: string): unknown {
+    try {
+      return evaluate(expr, factsAt(this.state.facts, now()));
+    } catch {
+      return undefined;
+    }
   }
 
   private async notify(id: string, step: Extract<Step, { type: 'notify' }>): Promise<Transition> {
@@ -333,7 +372,7 @@ export class Interpreter {
     if (step.channel === 'portal') {
       await db.enqueueNotification({
         dedupeKey: key, subject: about ?? this.applicationId, event: step.event,
-        payload: { applicationId: this.applicationId, licenceType: this.definition.id, event: step.event, licence: latest ?? null, occurredAt: isoAt(now()) },
+        payload: { applicationId: this.applicationId, licenceType: this.definition.id, event: step.event, licence: latest ?? null, licenceNumber: about ?? null, occurredAt: isoAt(now()) },
       }, this.event('portal-notified', id, { event: step.event }));
       await pokeOutbox();
       return { next: step.next };
@@ -352,8 +391,8 @@ export class Interpreter {
   }
 
   private async amend(id: string, step: Extract<Step, { type: 'amend' }>): Promise<Transition> {
-    const licence = (this.state.facts.licence ?? {}) as { number?: string; validUntil?: string };
-    if (!licence.number) throw new Error(`step ${id} amends a licence, but the application names none`);
+    const licence = (this.state.facts.licence ?? {}) as { number: string; validUntil?: string };
+    licenceNumberOf(this, id);
     let validUntil: string | undefined;
     if (step.action === 'renew') {
       const current = licence.validUntil ? parseIso(licence.validUntil) : now();
@@ -361,13 +400,13 @@ export class Interpreter {
     }
     const change = (this.state.facts.change ?? {}) as Record<string, unknown>;
     const result = await db.amendLicence(
-      { number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined },
+      { number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined, dependents: step.dependents },
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
     this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil };
     if (result.applied) await pokeOutbox();
     // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
-    if (!result.applied) return { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
+    if (!result.applied) return step.onRefused ? { next: step.onRefused } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
     return { next: step.next };
   }
 
@@ -375,7 +414,9 @@ export class Interpreter {
     const { definition, hash } = await definitions.resolveDefinition(step.process, isoAt(now()));
     const facts = factsAt(this.state.facts, now());
     const input = Object.fromEntries(Object.entries(step.input).map(([name, expr]) => [name, evaluate(expr, facts)]));
-    const result = await this.hooks.startChild(id, definition, hash, input);
+    const applicant = step.applicant ? evaluate(step.applicant, facts) : undefined;
+    const result = await this.hooks.startChild(id, definition, hash, input, { applicant, detach: step.detach });
+    if (!result) return { next: step.next };
     if (step.saveAs) this.state.facts[step.saveAs] = result;
     if (result.outcome === 'approved') return { next: step.next };
     if (step.onFail) return { next: step.onFail };

@@ -4,9 +4,11 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyLocalActivities,
-  setHandler, workflowInfo,
+  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
+import type { DefinitionActivities } from '../activities/definitions.js';
+import type { ProcessActivities } from '../activities/processes.js';
 import type { DatabaseActivities } from '../activities/database.js';
 import type { Facts } from '../dsl/expressions.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
@@ -15,7 +17,9 @@ import {
   decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
 } from './contract.js';
-import { Interpreter, Mailbox, type Ending } from './interpreter.js';
+import { Interpreter, Mailbox, type Ending, type StandingLicence } from './interpreter.js';
+import { callVerdictSignal, type CallVerdict } from './call-contract.js';
+import { callIdOf, tellCall } from './cohort-step.js';
 import { pokeOutbox } from './outbox-poke.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
@@ -35,6 +39,8 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   const state = { facts: resume?.facts ?? (JSON.parse(JSON.stringify(input.facts)) as Facts), seq: resume?.seq ?? 0, entries: resume?.entries ?? {} };
   const runs = (resume?.runs ?? 0) + 1;
   let withdrawal: Withdrawal | undefined;
+  /** A competitive call's refusal that reached the application away from its cohort step (e.g. LATE_DOCUMENTS). */
+  let refusal: CallVerdict | undefined;
   let ending: Ending | undefined;
   const main = new CancellationScope();
 
@@ -46,6 +52,14 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       withdrawal = w;
       main.cancel();
     }
+  });
+  setHandler(callVerdictSignal, (verdict) => {
+    if (verdict.verdict === 'refuse' && mailbox.awaitingStage !== verdict.stage) {
+      if (!withdrawal && !refusal && !ending) {
+        refusal = verdict;
+        main.cancel();
+      }
+    } else mailbox.verdicts.set(verdict.stage, verdict);
   });
   setHandler(stateQuery, (): ProcessState => ({
     applicationId,
@@ -71,7 +85,8 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
         },
       });
     },
-    startChild: (stepId, childDefinition, hash, childInput) => startChild(interpreter, stepId, childDefinition, hash, childInput),
+    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, opts),
+    startStanding: (processId, licence) => startStanding(interpreter, processId, licence),
   });
 
   if (!resume) {
@@ -91,7 +106,10 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   } catch (error) {
     if (!isCancellation(error)) throw error;
     // Withdrawn by the applicant, or cancelled with its parent (a subprocess of a withdrawn application).
-    ending = { outcome: 'withdrawn', reason: withdrawal ? 'WITHDRAWN_BY_APPLICANT' : 'CANCELLED_WITH_PARENT', stepId: [...mailbox.currentSteps][0] ?? 'unknown' };
+    const stepId = [...mailbox.currentSteps][0] ?? 'unknown';
+    ending = refusal
+      ? { outcome: 'rejected', reason: refusal.reason ?? 'REFUSED_BY_CALL', stepId }
+      : { outcome: 'withdrawn', reason: withdrawal ? 'WITHDRAWN_BY_APPLICANT' : 'CANCELLED_WITH_PARENT', stepId };
   }
   const final = ending;
   await CancellationScope.nonCancellable(() => db.finishApplication(
@@ -99,26 +117,64 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     interpreter.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
   ));
   await CancellationScope.nonCancellable(pokeOutbox);
+  // An applicant of a competitive call: the call learns the place may be free.
+  const callId = callIdOf(state.facts);
+  if (callId) await CancellationScope.nonCancellable(() => tellCall(callId));
   return { ...final, licences: (state.facts.licences ?? {}) as Record<string, IssuedLicence> };
 }
 
 /** Runs a `subprocess` step: a child application with its own definition, linked to this one. */
-async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts) {
+async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean } = {}) {
   const childId = `${interpreter.applicationId}.${stepId}.${interpreter.state.entries[stepId]}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
-    applicant: parentFacts.applicant,
+    applicant: opts.applicant ?? parentFacts.applicant,
     application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
     ...input,
   };
   await db.registerChildApplication(
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
-    interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()) }),
+    interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()), detached: opts.detach ?? false }),
   );
+  if (opts.detach) {
+    await startDetached(interpreter, childId, definition, hash, facts);
+    return undefined;
+  }
   const result = await executeChild(licenceProcess, {
     workflowId: workflowIdFor(childId),
     args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts }],
   });
   await db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
   return result;
+}
+
+const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
+const processes = proxyActivities<ProcessActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } });
+
+/**
+ * Starts a standing process beside a licence just issued: an application of its own
+ * (`licence-<number>.<process>`), a workflow of its own that runs on for years.
+ */
+async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence) {
+  const { definition, hash } = await definitions.resolveDefinition(processId, isoAt(now()));
+  const childId = `licence-${licence.number}.${processId}`;
+  const parentFacts = interpreter.state.facts;
+  const facts: Facts = {
+    applicant: parentFacts.applicant,
+    application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
+    licence: { ...licence, changesInProgress: [], dependents: [] },
+  };
+  await db.registerChildApplication(
+    { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
+    interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
+  );
+  await startDetached(interpreter, childId, definition, hash, facts);
+}
+
+/**
+ * Starts a process that outlives this one and is not cancelled with it: a workflow of its own
+ * rather than a child (started by an activity; a retried start is a no-op).
+ */
+async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts) {
+  await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts });
 }

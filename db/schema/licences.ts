@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
 
 /** An issued licence: principle agreement, activity licence, manager licence… */
@@ -16,8 +16,11 @@ export const licences = pgTable('licences', {
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
   validUntil: timestamp('valid_until', { withTimezone: true }).notNull(),
   definitionHash: text('definition_hash').notNull(),
+  /** The licence this one stands on (a centre's activity licence, for its manager licence): it ends with it. */
+  dependsOn: text('depends_on').references((): AnyPgColumn => licences.number),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
 }, (t) => [
   uniqueIndex('licences_application_kind_idx').on(t.applicationId, t.kind),
   index('licences_holder_idx').on(t.holderNationalCode),
+  index('licences_depends_on_idx').on(t.dependsOn),
 ]);

@@ -1,12 +1,14 @@
 /** Issued licences: read (in scope), verify (public), and start a change to one. */
 import type { z } from 'zod';
-import { startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
+import { offeredChanges, startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
 import { getLicence, listLicences, verifyLicence } from '../../services/licences.js';
+import { listSupervision, recordSupervision } from '../../services/supervision.js';
 import { describeRoute, type Access } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import {
-  ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeStarted, LicenceList, LicenceListQuery, LicenceNumberParam,
-  LicenceVerification, RenewalRequest,
+  ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeParams, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
+  LicenceListQuery, LicenceNumberParam, LicenceVerification, OfferedChangeList, RenewalRequest, SupervisionList, SupervisionRecorded,
+  SupervisionRequest,
 } from '../schemas/licences.js';
 
 const readers: Access = ['portal', 'county-office', 'province-office', 'integrator'];
@@ -76,4 +78,48 @@ export const licenceRoutes = [
     description: 'Closure needs at least 3 months\' written notice to the county (Art. 8).',
     access: ['county-office', 'portal'], schema: ClosureNoticeRequest, example: () => examples.closureNotice,
   }),
+
+  describeRoute({
+    method: 'get', path: '/v1/licences/{licenceNumber}/changes', operationId: 'listLicenceChanges', tags: ['licences'],
+    summary: 'The changes this licence offers', summaryFa: 'تغییرهای قابل درخواست برای پروانه',
+    description: 'From the licence type\'s definition: each change, the roles that may start it and its request\'s fields.',
+    access: readers,
+    request: { params: LicenceNumberParam },
+    responses: { 200: { description: 'The changes.', schema: OfferedChangeList, example: { items: [examples.offeredChange] } } },
+  }, async ({ ctx, params }) => ({ status: 200, body: { items: await offeredChanges({ ctx, licenceNumber: params.licenceNumber }) } })),
+
+  describeRoute({
+    method: 'post', path: '/v1/licences/{licenceNumber}/changes/{change}', operationId: 'startLicenceChange', tags: ['licences'],
+    summary: 'Start any change the licence offers', summaryFa: 'درخواست تغییر پروانه',
+    description: 'A manager\'s leave, a manager appointment, a successor\'s nomination, a violation report, or any change named in '
+      + 'the licence type\'s definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). '
+      + 'Who may start it is declared there too.',
+    access: ['county-office', 'province-office', 'portal'],
+    request: { params: LicenceChangeParams, body: { schema: LicenceChangeRequest, example: () => examples.managerLeave } },
+    responses: { 202: { description: 'The change\'s process has started.', schema: LicenceChangeStarted, example: examples.licenceChangeStarted('manager-leave') } },
+    problems: [409, 503],
+  }, async ({ ctx, params, body }) => ({
+    status: 202,
+    body: await startLicenceChange({ ctx, licenceNumber: params.licenceNumber, change: params.change as LicenceChange, input: body as Record<string, unknown> }),
+  })),
+
+  describeRoute({
+    method: 'get', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'listSupervision', tags: ['licences'],
+    summary: 'Supervision records of a licence', summaryFa: 'سوابق نظارت بر مرکز',
+    description: 'Self-assessments and inspections recorded against the licence, newest first.',
+    access: ['portal', 'county-office', 'province-office'],
+    request: { params: LicenceNumberParam },
+    responses: { 200: { description: 'The records.', schema: SupervisionList, example: { items: [examples.supervisionRecord] } } },
+  }, async ({ ctx, params }) => ({ status: 200, body: { items: await listSupervision({ ctx, licenceNumber: params.licenceNumber }) } })),
+
+  describeRoute({
+    method: 'post', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'recordSupervision', tags: ['licences'],
+    summary: 'Record a self-assessment or an inspection', summaryFa: 'ثبت خوداظهاری یا بازرسی',
+    description: 'The holder files a self-assessment through the portal; county and province supervisors record inspections. '
+      + 'A finding can open a change: a county reports the violation to the province, a province opens a suspension or a revocation.',
+    access: ['portal', 'county-office', 'province-office'],
+    request: { params: LicenceNumberParam, body: { schema: SupervisionRequest, example: () => examples.supervision } },
+    responses: { 201: { description: 'Recorded.', schema: SupervisionRecorded, example: { ...examples.supervisionRecord, change: null } } },
+    problems: [409, 503],
+  }, async ({ ctx, params, body }) => ({ status: 201, body: await recordSupervision({ ctx, licenceNumber: params.licenceNumber, input: body }) })),
 ];

@@ -42,7 +42,7 @@ export const SubmittedApplication = responseSchema('SubmittedApplication', z.obj
 const nullableDate = IsoDateTime.nullable();
 
 export const ApplicationRecord = responseSchema('ApplicationRecord', z.object({
-  id: z.uuid(),
+  id: z.string().describe('A submitted application\'s UUID; a subprocess is `<parent>.<step>.<n>`, a licence\'s standing process `licence-<number>.<process>`.'),
   trackingCode: z.string(),
   licenceType: z.string(),
   definitionVersion: z.number().int(),
@@ -123,5 +123,5 @@ export const Tracking = responseSchema('Tracking', z.object({
   updatedAtJalali: JalaliText,
 }).describe('Where an application stands, for the citizen: no personal data.'));
 
-export const ApplicationId = z.object({ applicationId: z.uuid().describe('The application id returned on submission.') });
+export const ApplicationId = z.object({ applicationId: z.string().max(300).regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|licence-[A-Z0-9-]+\.[a-z][a-z0-9-]*)(\.[a-z][a-z0-9-]*\.\d+)*$/, 'an application id').describe('The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`).') });
 export const TrackingCode = z.object({ code: z.string().min(4).max(40).describe('The tracking code, e.g. `PRV-7K3M-Q9TD` (case and Persian digits are normalised).') });

@@ -98,6 +98,35 @@ export const dueProcess = {
   responseDays: 10,
 };
 
+/** A 2-month leave of the centre's manager, a written substitute named (Art. 8). */
+export const managerLeave = {
+  startDate: '2027-01-10', months: 2,
+  substitute: { nationalCode: '0013579134', firstName: 'مریم', lastName: 'کریمی', birthDate: '1991-06-02', sex: 'female', religionRecognised: true },
+};
+
+export const offeredChange = {
+  change: 'manager-leave', process: 'centre-manager-leave', title: { fa: 'مرخصی مسئول مرکز', en: 'leave of the centre manager' },
+  startedBy: ['county-office', 'portal'], exclusive: false,
+  input: {
+    startDate: { type: 'date', optional: false },
+    months: { type: 'integer', optional: false, min: 1, max: 60 },
+    substitute: { type: 'person', optional: true },
+    newManager: { type: 'person', optional: true },
+  },
+};
+
+/** A county inspection that finds the staff uninsured and reports it to the province. */
+export const supervision = {
+  kind: 'inspection' as const, visitedOn: '2026-12-01', result: 'minor-violation' as const,
+  findings: [{ code: 'staff-not-insured', description: 'Two staff members are not on the insured list' }],
+};
+
+export const supervisionRecord = {
+  id: '7a1d3c5e-2b4f-4d6a-9c8e-1f3a5b7d9e0c', licenceNumber: LICENCE_NUMBER, kind: 'inspection', level: 'county', visitedOn: '2026-12-01',
+  result: 'minor-violation', findings: supervision.findings, opened: null, changeApplicationId: null, recordedBy: 'county-office:ahvaz',
+  recordedAt: '2026-12-01T09:30:00.000Z',
+};
+
 /** Notice given on a day, the closure 3 months and more later (Art. 8): valid whatever today is. */
 export const closureNotice = { kind: 'temporary' as const, effectiveDate: '2027-03-21' };
 

@@ -5,7 +5,7 @@ import { responseSchema } from '../openapi/registry.js';
 
 export const LicenceTypeSummary = responseSchema('LicenceTypeSummary', z.object({
   id: z.string(),
-  kind: z.enum(['application', 'lifecycle']).describe('`application`: citizens apply for it; `lifecycle`: runs a change to an issued licence.'),
+  kind: z.enum(['application', 'lifecycle', 'call', 'standing']).describe('`application`: citizens apply for it; `lifecycle`: runs a change to an issued licence; `call`: a competitive call, registered in through `POST /v1/calls/{callId}/registrations`; `standing`: runs beside an issued licence from its issue (renewal reminders, expiry, recurring obligations).'),
   title: Title,
   currentVersion: z.number().int().nullable().describe('The version a new application takes today; null before the first takes effect.'),
   versions: z.array(z.number().int()),

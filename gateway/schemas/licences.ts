@@ -27,7 +27,7 @@ export const Licence = responseSchema('Licence', z.object({
   title: Title,
   licenceType: z.string(),
   licenceTypeTitle: Title.nullable(),
-  applicationId: z.uuid().describe('The application that issued it.'),
+  applicationId: z.string().describe('The application that issued it: a UUID, or `<parent>.<step>.<n>` for a subprocess (a manager licence issued through a manager appointment).'),
   holderNationalCode: z.string(),
   holderName: z.string().nullable(),
   county: z.string(),
@@ -80,6 +80,70 @@ export const LicenceChangeStarted = responseSchema('LicenceChangeStarted', z.obj
   applicationId: z.uuid().describe('The change runs as an application of its own lifecycle process.'),
   trackingCode: z.string(),
   licenceNumber: z.string(),
-  change: z.string().pipe(z.enum(['renewal', 'suspension', 'revocation', 'closure-notice'])),
+  change: z.string().describe('The change\'s name in the licence kind\'s definition: `renewal`, `suspension`, `manager-leave`…'),
   definitionVersion: z.number().int(),
+}));
+
+const kebab = z.string().regex(/^[a-z][a-z0-9-]*$/);
+
+export const LicenceChangeParams = LicenceNumberParam.extend({
+  change: kebab.meta({ description: 'A change the licence\'s definition offers (see `GET /v1/licences/{licenceNumber}/changes`).', examples: ['manager-leave'] }),
+});
+
+export const LicenceChangeRequest = requestSchema('LicenceChangeRequest', z.record(z.string(), z.unknown())
+  .describe('The fields the change\'s lifecycle process declares (`GET /v1/licences/{licenceNumber}/changes` lists them); checked by the service against that declaration.'));
+
+const ChangeField = z.object({
+  type: z.enum(['text', 'date', 'integer', 'choice', 'boolean', 'person']).describe('`person`: an applicant as `POST /v1/applications` takes one.'),
+  optional: z.boolean(),
+  title: Title.optional(),
+  min: z.number().int().optional(),
+  max: z.number().int().optional(),
+  values: z.array(z.string()).optional().describe('For `choice`: the allowed values.'),
+});
+
+export const OfferedChange = responseSchema('OfferedChange', z.object({
+  change: z.string(),
+  process: z.string().describe('The lifecycle process that runs it.'),
+  title: Title,
+  startedBy: z.array(z.string()).describe('The roles that may start it.'),
+  exclusive: z.boolean().describe('Runs alone among the exclusive changes of a licence (a renewal never races a revocation).'),
+  input: z.record(z.string(), ChangeField).describe('The request body\'s fields, by name.'),
+}));
+
+export const OfferedChangeList = responseSchema('OfferedChangeList', z.object({ items: z.array(OfferedChange) }));
+
+const Finding = z.object({
+  code: kebab.describe('A short code for the finding, e.g. `staff-not-insured`.'),
+  description: z.string().min(3).max(2000),
+});
+
+export const SupervisionRequest = requestSchema('SupervisionRequest', z.object({
+  kind: z.enum(['self-assessment', 'inspection']).describe('A self-assessment is filed by the holder through the portal; inspections by county and province supervisors.'),
+  visitedOn: z.string().transform(normaliseText).pipe(z.iso.date()).meta({ description: 'The day of the visit or assessment (ISO 8601).' }),
+  result: z.enum(['compliant', 'minor-violation', 'major-violation']),
+  findings: z.array(Finding).max(50).optional(),
+  opens: z.enum(['violation-report', 'suspension', 'revocation']).optional()
+    .describe('The change the finding opens: a county reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process.'),
+  legalBasis: z.string().min(3).max(500).optional().describe('Required with `opens`.'),
+}).strict());
+
+export const SupervisionRecord = responseSchema('SupervisionRecord', z.object({
+  id: z.uuid(),
+  licenceNumber: z.string(),
+  kind: z.enum(['self-assessment', 'inspection']),
+  level: z.enum(['self', 'county', 'province', 'national']),
+  visitedOn: z.string(),
+  result: z.enum(['compliant', 'minor-violation', 'major-violation']),
+  findings: z.array(Finding),
+  opened: z.string().nullable(),
+  changeApplicationId: z.string().nullable().describe('The process the finding opened.'),
+  recordedBy: z.string(),
+  recordedAt: IsoDateTime,
+}));
+
+export const SupervisionList = responseSchema('SupervisionList', z.object({ items: z.array(SupervisionRecord) }));
+
+export const SupervisionRecorded = responseSchema('SupervisionRecorded', SupervisionRecord.extend({
+  change: LicenceChangeStarted.nullable().describe('The change the finding opened, if any.'),
 }));

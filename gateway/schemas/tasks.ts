@@ -11,7 +11,7 @@ export const AllowedOutcome = responseSchema('AllowedOutcome', z.object({
 
 export const Task = responseSchema('Task', z.object({
   id: z.string(),
-  applicationId: z.uuid(),
+  applicationId: z.string().describe('A submitted application\'s UUID; a subprocess is `<parent>.<step>.<n>`, a licence\'s standing process `licence-<number>.<process>`.'),
   stepId: z.string(),
   title: Title,
   role: z.string().describe('The office that decides: `county-office` or `province-office`.'),

@@ -330,6 +330,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/licences/{licenceNumber}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changes this licence offers
+         * @description From the licence type's definition: each change, the roles that may start it and its request's fields.
+         */
+        get: operations["listLicenceChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licences/{licenceNumber}/changes/{change}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start any change the licence offers
+         * @description A manager's leave, a manager appointment, a successor's nomination, a violation report, or any change named in the licence type's definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). Who may start it is declared there too.
+         */
+        post: operations["startLicenceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licences/{licenceNumber}/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervision records of a licence
+         * @description Self-assessments and inspections recorded against the licence, newest first.
+         */
+        get: operations["listSupervision"];
+        put?: never;
+        /**
+         * Record a self-assessment or an inspection
+         * @description The holder files a self-assessment through the portal; county and province supervisors record inspections. A finding can open a change: a county reports the violation to the province, a province opens a suspension or a revocation.
+         */
+        post: operations["recordSupervision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{callId}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an applicant in a competitive call
+         * @description Within the call's registration window, with every required document (a military-service card for men: without it, no registration). The applicant's process starts at once (exclusions, registry inquiries, the 72-hour document review answered by SMS), then waits for the call's rankings.
+         */
+        post: operations["registerInCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{callId}/exam-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the exam results of a call
+         * @description Scores out of the call's maximum; the call then ranks its cohort by the published rule and invites to interview.
+         */
+        post: operations["recordExamResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{callId}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A call's ranking, per university
+         * @description Every applicant with their status, score, bonus, total, ranks and the key that placed them. No national codes: the tracking code names the applicant. Offices see their own province's applicants.
+         */
+        get: operations["getCallRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/callbacks/registries/{registry}": {
         parameters: {
             query?: never;
@@ -521,6 +645,33 @@ export interface components {
             /** @description The day the centre closes (ISO 8601); at least 3 months after the notice. */
             effectiveDate: string;
         };
+        /** @description The fields the change's lifecycle process declares (`GET /v1/licences/{licenceNumber}/changes` lists them); checked by the service against that declaration. */
+        LicenceChangeRequest: {
+            [key: string]: unknown;
+        };
+        SupervisionRequest: {
+            /**
+             * @description A self-assessment is filed by the holder through the portal; inspections by county and province supervisors.
+             * @enum {string}
+             */
+            kind: "self-assessment" | "inspection";
+            /** @description The day of the visit or assessment (ISO 8601). */
+            visitedOn: string;
+            /** @enum {string} */
+            result: "compliant" | "minor-violation" | "major-violation";
+            findings?: {
+                /** @description A short code for the finding, e.g. `staff-not-insured`. */
+                code: string;
+                description: string;
+            }[];
+            /**
+             * @description The change the finding opens: a county reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process.
+             * @enum {string}
+             */
+            opens?: "violation-report" | "suspension" | "revocation";
+            /** @description Required with `opens`. */
+            legalBasis?: string;
+        };
         Decision: {
             /** @description One of the task's `allowedOutcomes[].name`. */
             outcome: string;
@@ -580,6 +731,29 @@ export interface components {
             /** @description When the registry answered (ISO 8601). */
             answeredAt: string;
         };
+        /** @description A registration: the applicant, the county of the office (its university is the one covering it), and the ids of the uploaded documents. */
+        CallRegistration: {
+            county: string;
+            applicant: {
+                nationalCode: string;
+                firstName: string;
+                lastName: string;
+                birthDate: string;
+                /** @enum {string} */
+                sex: "male" | "female";
+                mobile?: string;
+                /** @enum {string} */
+                employment: "none" | "contract" | "official";
+            };
+            documents: string[];
+        };
+        /** @description Exam scores out of the call's `exam.maxScore`, one per applicant. */
+        ExamResults: {
+            results: {
+                applicationId: string;
+                score: number;
+            }[];
+        };
         /** @description A text in Persian and English. */
         Title: {
             /** @description Persian */
@@ -630,10 +804,7 @@ export interface components {
             title: components["schemas"]["Title"];
             licenceType: string;
             licenceTypeTitle: components["schemas"]["Title"] | null;
-            /**
-             * Format: uuid
-             * @description The application that issued it.
-             */
+            /** @description The application that issued it: a UUID, or `<parent>.<step>.<n>` for a subprocess (a manager licence issued through a manager appointment). */
             applicationId: string;
             holderNationalCode: string;
             holderName: string | null;
@@ -701,9 +872,89 @@ export interface components {
             applicationId: string;
             trackingCode: string;
             licenceNumber: string;
-            /** @enum {string} */
-            change: "renewal" | "suspension" | "revocation" | "closure-notice";
+            /** @description The change's name in the licence kind's definition: `renewal`, `suspension`, `manager-leave`… */
+            change: string;
             definitionVersion: number;
+        };
+        OfferedChange: {
+            change: string;
+            /** @description The lifecycle process that runs it. */
+            process: string;
+            title: components["schemas"]["Title"];
+            /** @description The roles that may start it. */
+            startedBy: string[];
+            /** @description Runs alone among the exclusive changes of a licence (a renewal never races a revocation). */
+            exclusive: boolean;
+            /** @description The request body's fields, by name. */
+            input: {
+                [key: string]: {
+                    /**
+                     * @description `person`: an applicant as `POST /v1/applications` takes one.
+                     * @enum {string}
+                     */
+                    type: "text" | "date" | "integer" | "choice" | "boolean" | "person";
+                    optional: boolean;
+                    title?: components["schemas"]["Title"];
+                    min?: number;
+                    max?: number;
+                    /** @description For `choice`: the allowed values. */
+                    values?: string[];
+                };
+            };
+        };
+        OfferedChangeList: {
+            items: components["schemas"]["OfferedChange"][];
+        };
+        SupervisionRecord: {
+            /** Format: uuid */
+            id: string;
+            licenceNumber: string;
+            /** @enum {string} */
+            kind: "self-assessment" | "inspection";
+            /** @enum {string} */
+            level: "self" | "county" | "province" | "national";
+            visitedOn: string;
+            /** @enum {string} */
+            result: "compliant" | "minor-violation" | "major-violation";
+            findings: {
+                /** @description A short code for the finding, e.g. `staff-not-insured`. */
+                code: string;
+                description: string;
+            }[];
+            opened: string | null;
+            /** @description The process the finding opened. */
+            changeApplicationId: string | null;
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        SupervisionList: {
+            items: components["schemas"]["SupervisionRecord"][];
+        };
+        SupervisionRecorded: {
+            /** Format: uuid */
+            id: string;
+            licenceNumber: string;
+            /** @enum {string} */
+            kind: "self-assessment" | "inspection";
+            /** @enum {string} */
+            level: "self" | "county" | "province" | "national";
+            visitedOn: string;
+            /** @enum {string} */
+            result: "compliant" | "minor-violation" | "major-violation";
+            findings: {
+                /** @description A short code for the finding, e.g. `staff-not-insured`. */
+                code: string;
+                description: string;
+            }[];
+            opened: string | null;
+            /** @description The process the finding opened. */
+            changeApplicationId: string | null;
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description The change the finding opened, if any. */
+            change: components["schemas"]["LicenceChangeStarted"] | null;
         };
         AllowedOutcome: {
             /** @description What to send as `outcome`. */
@@ -714,7 +965,7 @@ export interface components {
         };
         Task: {
             id: string;
-            /** Format: uuid */
+            /** @description A submitted application's UUID; a subprocess is `<parent>.<step>.<n>`, a licence's standing process `licence-<number>.<process>`. */
             applicationId: string;
             stepId: string;
             title: components["schemas"]["Title"];
@@ -763,7 +1014,7 @@ export interface components {
             definitionHash: string;
         };
         ApplicationRecord: {
-            /** Format: uuid */
+            /** @description A submitted application's UUID; a subprocess is `<parent>.<step>.<n>`, a licence's standing process `licence-<number>.<process>`. */
             id: string;
             trackingCode: string;
             licenceType: string;
@@ -869,13 +1120,60 @@ export interface components {
              */
             status: "delivered" | "duplicate" | "late";
         };
+        CallRegistered: {
+            /** Format: uuid */
+            applicationId: string;
+            trackingCode: string;
+            callId: string;
+            /** @description The university whose need the applicant competes for. */
+            university: string;
+        };
+        ExamRecorded: {
+            callId: string;
+            recorded: number;
+        };
+        RankingLine: {
+            /** Format: uuid */
+            applicationId: string;
+            trackingCode: string;
+            university: string;
+            /**
+             * @description The call's view: `shortlisted` invited to interview, `waitlisted` next in line for an interview, `selected` given an office, `reserve` next in line for one.
+             * @enum {string}
+             */
+            status: "registered" | "eligible" | "shortlisted" | "waitlisted" | "interviewed" | "selected" | "reserve" | "refused";
+            /** @description Why the call refused the applicant: `LATE_DOCUMENTS`, `EXAM_ABSENT`, `EXAM_BELOW_PASS_MARK`, `SCORE_UNAVAILABLE`, `INTERVIEW_NOT_HELD`, `NOT_SHORTLISTED`, `NOT_SELECTED`, `WITHDRAWN`. */
+            reason: string | null;
+            /** @enum {string} */
+            applicationStatus: "running" | "approved" | "rejected" | "withdrawn";
+            outcomeReason: string | null;
+            examScore: number | null;
+            /** @description The call's score formula, rounded to 2 decimals. */
+            score: number | null;
+            bonus: number | null;
+            /** @description score + bonus: the first key of the ranking. */
+            total: number | null;
+            /** @description Rank within the university after the exam. */
+            shortlistRank: number | null;
+            /** @description Rank within the university after the interviews. */
+            finalRank: number | null;
+            /** @description What placed the applicant below the one above: -1 the total, n the n-th tie-breaker (from 0). */
+            decidedBy: number | null;
+        };
+        CallRanking: {
+            callId: string;
+            /** @enum {string} */
+            stage: "registration" | "exam" | "interviews" | "reserves" | "closed";
+            definitionVersion: number;
+            items: components["schemas"]["RankingLine"][];
+        };
         LicenceTypeSummary: {
             id: string;
             /**
-             * @description `application`: citizens apply for it; `lifecycle`: runs a change to an issued licence.
+             * @description `application`: citizens apply for it; `lifecycle`: runs a change to an issued licence; `call`: a competitive call, registered in through `POST /v1/calls/{callId}/registrations`; `standing`: runs beside an issued licence from its issue (renewal reminders, expiry, recurring obligations).
              * @enum {string}
              */
-            kind: "application" | "lifecycle";
+            kind: "application" | "lifecycle" | "call" | "standing";
             title: components["schemas"]["Title"];
             /** @description The version a new application takes today; null before the first takes effect. */
             currentVersion: number | null;
@@ -1423,7 +1721,7 @@ export interface operations {
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
-                /** @description The application id returned on submission. */
+                /** @description The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`). */
                 applicationId: string;
             };
             cookie?: never;
@@ -1614,7 +1912,7 @@ export interface operations {
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
-                /** @description The application id returned on submission. */
+                /** @description The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`). */
                 applicationId: string;
             };
             cookie?: never;
@@ -1670,7 +1968,7 @@ export interface operations {
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
-                /** @description The application id returned on submission. */
+                /** @description The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`). */
                 applicationId: string;
             };
             cookie?: never;
@@ -2368,6 +2666,473 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    listLicenceChanges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "change": "manager-leave",
+                     *           "process": "centre-manager-leave",
+                     *           "title": {
+                     *             "fa": "مرخصی مسئول مرکز",
+                     *             "en": "leave of the centre manager"
+                     *           },
+                     *           "startedBy": [
+                     *             "county-office",
+                     *             "portal"
+                     *           ],
+                     *           "exclusive": false,
+                     *           "input": {
+                     *             "startDate": {
+                     *               "type": "date",
+                     *               "optional": false
+                     *             },
+                     *             "months": {
+                     *               "type": "integer",
+                     *               "optional": false,
+                     *               "min": 1,
+                     *               "max": 60
+                     *             },
+                     *             "substitute": {
+                     *               "type": "person",
+                     *               "optional": true
+                     *             },
+                     *             "newManager": {
+                     *               "type": "person",
+                     *               "optional": true
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OfferedChangeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    startLicenceChange: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+                /**
+                 * @description A change the licence's definition offers (see `GET /v1/licences/{licenceNumber}/changes`).
+                 * @example manager-leave
+                 */
+                change: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "startDate": "2027-01-10",
+                 *       "months": 2,
+                 *       "substitute": {
+                 *         "nationalCode": "0013579134",
+                 *         "firstName": "مریم",
+                 *         "lastName": "کریمی",
+                 *         "birthDate": "1991-06-02",
+                 *         "sex": "female",
+                 *         "religionRecognised": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["LicenceChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The change's process has started. */
+            202: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applicationId": "5b2e8f1a-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "trackingCode": "PRV-4N8R-W2XZ",
+                     *       "licenceNumber": "WSC-AL-1405-000001",
+                     *       "change": "manager-leave",
+                     *       "definitionVersion": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LicenceChangeStarted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSupervision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "7a1d3c5e-2b4f-4d6a-9c8e-1f3a5b7d9e0c",
+                     *           "licenceNumber": "WSC-AL-1405-000001",
+                     *           "kind": "inspection",
+                     *           "level": "county",
+                     *           "visitedOn": "2026-12-01",
+                     *           "result": "minor-violation",
+                     *           "findings": [
+                     *             {
+                     *               "code": "staff-not-insured",
+                     *               "description": "Two staff members are not on the insured list"
+                     *             }
+                     *           ],
+                     *           "opened": null,
+                     *           "changeApplicationId": null,
+                     *           "recordedBy": "county-office:ahvaz",
+                     *           "recordedAt": "2026-12-01T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SupervisionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    recordSupervision: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "inspection",
+                 *       "visitedOn": "2026-12-01",
+                 *       "result": "minor-violation",
+                 *       "findings": [
+                 *         {
+                 *           "code": "staff-not-insured",
+                 *           "description": "Two staff members are not on the insured list"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SupervisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7a1d3c5e-2b4f-4d6a-9c8e-1f3a5b7d9e0c",
+                     *       "licenceNumber": "WSC-AL-1405-000001",
+                     *       "kind": "inspection",
+                     *       "level": "county",
+                     *       "visitedOn": "2026-12-01",
+                     *       "result": "minor-violation",
+                     *       "findings": [
+                     *         {
+                     *           "code": "staff-not-insured",
+                     *           "description": "Two staff members are not on the insured list"
+                     *         }
+                     *       ],
+                     *       "opened": null,
+                     *       "changeApplicationId": null,
+                     *       "recordedBy": "county-office:ahvaz",
+                     *       "recordedAt": "2026-12-01T09:30:00.000Z",
+                     *       "change": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SupervisionRecorded"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    registerInCall: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The call's id, e.g. `health-services-office-call-1405`. */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "county": "arak",
+                 *       "applicant": {
+                 *         "nationalCode": "0012345679",
+                 *         "firstName": "علی",
+                 *         "lastName": "رضایی",
+                 *         "birthDate": "1986-05-04",
+                 *         "sex": "male",
+                 *         "employment": "none"
+                 *       },
+                 *       "documents": [
+                 *         "national-id-card",
+                 *         "birth-certificate",
+                 *         "photo",
+                 *         "military-service-card",
+                 *         "degree",
+                 *         "guild-school-licence"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallRegistration"];
+            };
+        };
+        responses: {
+            /** @description Registered: the process has started. */
+            202: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applicationId": "0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11",
+                     *       "trackingCode": "PRV-7K2M-QX9D",
+                     *       "callId": "health-services-office-call-1405",
+                     *       "university": "arak"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallRegistered"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recordExamResults: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The call's id, e.g. `health-services-office-call-1405`. */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "results": [
+                 *         {
+                 *           "applicationId": "0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11",
+                 *           "score": 72.5
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExamResults"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the call was woken. */
+            202: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "callId": "health-services-office-call-1405",
+                     *       "recorded": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExamRecorded"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCallRanking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The call's id, e.g. `health-services-office-call-1405`. */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "callId": "health-services-office-call-1405",
+                     *       "stage": "reserves",
+                     *       "definitionVersion": 1,
+                     *       "items": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallRanking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     receiveRegistryAnswer: {

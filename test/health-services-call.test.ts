@@ -1,0 +1,272 @@
+/**
+ * The Health Services Office call end to end on the time-skipping Temporal server and PostgreSQL:
+ * 200 applicants registered through the call service, each running the call file's steps in the
+ * generic licence process against the sandbox registries, ranked together by the call workflow.
+ * The tests of the cohort run in order: each picks up the call where the one before left it.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationEvents, applications, callEntries, calls, licences, tasks } from '../db/schema/index.js';
+import { formatJalali, isWorkingDay, parseJalali, resolveDeadline } from '../dsl/calendar.js';
+import { recordExamResults, registerInCall, callRanking } from '../services/calls.js';
+import { withdrawApplication } from '../services/applications.js';
+import { DomainError } from '../services/errors.js';
+import { api, eventually } from './support/api.js';
+import { callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/calls.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const DAY = 24 * 3600 * 1000;
+const HOUR = 3600 * 1000;
+let h: Harness;
+let dir: string;
+
+beforeAll(async () => {
+  dir = callProcessesDir();
+  // A low history limit: the call's workflow (and the applicants') continue as new mid-call.
+  h = await startHarness({ processesDir: dir, historyLimit: 400 });
+}, 120_000);
+afterAll(async () => h?.close());
+
+const jalali = (ms: number) => formatJalali(ms, h.deps.calendar);
+const jalaliTime = (ms: number) => formatJalali(ms, h.deps.calendar, true);
+const statusOf = async (applicationId: string) => {
+  const [row] = await h.db.db.select({ status: applications.status, reason: applications.outcomeReason }).from(applications).where(eq(applications.id, applicationId));
+  return row!;
+};
+const ended = (applicationId: string) => eventually(async () => {
+  const row = await statusOf(applicationId);
+  return row.status === 'running' ? undefined : row;
+}, `application ${applicationId} to end`, 60_000);
+const callStage = (callId: string, stage: string) => eventually(async () => {
+  const [row] = await h.db.db.select({ stage: calls.stage }).from(calls).where(eq(calls.id, callId));
+  return row?.stage === stage ? true : undefined;
+}, `call ${callId} at ${stage}`, 120_000);
+const entriesOf = (callId: string) => h.db.db.select().from(callEntries).where(eq(callEntries.callId, callId));
+
+describe('the calls API', () => {
+  it('registers through the portal and shows the ranking to integrators, signed, without national codes', async () => {
+    const now = await h.env.currentTimeMs();
+    const callId = 'hso-call-http';
+    writeCallVariant(dir, callId, { effectiveFrom: jalali(now - DAY), 'call.registration.opens': jalali(now - DAY), 'call.registration.closes': jalali(now + 3 * DAY) });
+    h.reloadDefinitions();
+    const portalToken = await h.issuer.mint({ role: 'portal' });
+    const input = await registrationFor(55_001);
+    const registered = await api<{ applicationId: string; university: string }>(h, 'POST', `/v1/calls/${callId}/registrations`, { token: portalToken, body: input });
+    expect(registered.status, registered.text).toBe(202);
+    expect(registered.body.university).toBe('arak');
+    const refused = await api(h, 'POST', `/v1/calls/${callId}/registrations`, { token: portalToken, body: { ...input, documents: ['photo'] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ field: 'documents' });
+    const integrator = await h.issuer.mint({ role: 'integrator' });
+    const ranking = await api<{ items: { applicationId: string; status: string }[] }>(h, 'GET', `/v1/calls/${callId}/ranking`, { token: integrator });
+    expect(ranking.status).toBe(200);
+    expect(ranking.body.items).toMatchObject([{ applicationId: registered.body.applicationId, status: 'registered' }]);
+    expect(ranking.text).not.toContain(input.applicant.nationalCode);
+  });
+});
+
+describe('a competitive call of 200 applicants', () => {
+  const callId = 'hso-call-ranking';
+  let opensAt: number;
+  let closesAt: number;
+  const registered: { applicationId: string; trackingCode: string; university: string; seed: number; employment: string }[] = [];
+  let lateApplicant: string;
+  let officialEmployee: string;
+  const examPercent = (seed: number) => [40, 55, 60, 70, 80][seed % 5]!;
+
+  beforeAll(async () => {
+    const now = await h.env.currentTimeMs();
+    opensAt = parseJalali(jalali(now), h.deps.calendar);
+    closesAt = parseJalali(jalali(now + 3 * DAY), h.deps.calendar);
+    writeCallVariant(dir, callId, { effectiveFrom: jalali(now), 'call.registration.opens': jalali(now), 'call.registration.closes': jalali(closesAt) });
+    h.reloadDefinitions();
+  });
+
+  it('refuses a registration without a military-service card, and one outside the window', async () => {
+    const now = await h.env.currentTimeMs();
+    let man = await registrationFor(9_001);
+    for (let seed = 9_002; man.applicant.sex !== 'male'; seed++) man = await registrationFor(seed);
+    const withoutCard = { ...man, documents: man.documents.filter((d) => d !== 'military-service-card') };
+    await expect(registerInCall({ ctx: ctxAt(h, portal, now), callId, input: withoutCard })).rejects.toMatchObject({ code: 'missing-documents', detail: 'military-service-card' });
+    await expect(registerInCall({ ctx: ctxAt(h, portal, closesAt), callId, input: man })).rejects.toMatchObject({ code: 'registration-closed' });
+    await expect(registerInCall({ ctx: ctxAt(h, portal, opensAt - 1), callId, input: man })).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('a call with 200 applicants ranks them by the published rule and breaks ties by it', async () => {
+    const start = await h.env.currentTimeMs();
+    for (let i = 0; i < 200; i++) {
+      // Ten at a time share one registration moment, so the tracking code must settle some ties.
+      const at = start + Math.floor(i / 10) * 60_000;
+      const input = await registrationFor(10_000 + i, { guildSchool: i % 4 === 0 });
+      const employment = input.county === 'dezful' ? 'contract' : i === 7 ? 'official' : 'none';
+      input.applicant.employment = employment;
+      const r = await registerInCall({ ctx: ctxAt(h, portal, at), callId, input });
+      registered.push({ ...r, seed: 10_000 + i, employment });
+    }
+    officialEmployee = registered[7]!.applicationId;
+    expect(await ended(officialEmployee)).toEqual({ status: 'rejected', reason: 'OFFICIAL_GOVERNMENT_EMPLOYEE' });
+    await expect(registerInCall({ ctx: ctxAt(h, portal, start), callId, input: await registrationFor(10_001) })).rejects.toMatchObject({ code: 'already-registered' });
+
+    // Every document review answered within its 72 hours, with an SMS; one left incomplete.
+    const reviewed = registered.filter((r) => r.applicationId !== officialEmployee);
+    lateApplicant = reviewed[0]!.applicationId;
+    const reviews = await openTasks(h, reviewed.map((r) => r.applicationId), 'document-review', 240_000);
+    for (const task of reviews) await decideAs(h, task, task.applicationId === lateApplicant ? 'incomplete' : 'accept', task.applicationId === lateApplicant ? 'the degree scan is unreadable' : undefined);
+    await eventually(async () => {
+      const joined = await h.db.db.select({ id: callEntries.applicationId }).from(callEntries).where(and(eq(callEntries.callId, callId), eq(callEntries.status, 'eligible')));
+      return joined.length === reviewed.length - 1 ? true : undefined;
+    }, 'every accepted applicant in the cohort', 240_000);
+    const sms = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.kind, 'sms-sent'), eq(applicationEvents.stepId, 'documents-accepted-sms')));
+    expect(sms.length).toBe(reviewed.length - 1);
+
+    // The documents deadline: 72 working hours after registration closes.
+    const documentsDue = resolveDeadline({ workingHours: 72 }, closesAt, h.deps.calendar);
+    await h.env.sleep(documentsDue - (await h.env.currentTimeMs()) + HOUR);
+    await callStage(callId, 'exam');
+
+    const results = registered.filter((r) => r.applicationId !== officialEmployee).map((r) => ({ applicationId: r.applicationId, score: examPercent(r.seed) }));
+    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results } });
+    await callStage(callId, 'interviews');
+
+    const entries = await entriesOf(callId);
+    const cohort = entries.filter((e) => e.facts !== null);
+    // The published rule, written out by hand: score + bonus, then exam, degree, registration, tracking code.
+    const level: Record<string, number> = { phd: 30, master: 25, bachelor: 20 };
+    const health = ['environmental-health', 'occupational-health', 'public-health', 'food-hygiene', 'nursing'];
+    const expected = cohort.filter((e) => e.examScore! >= 50).map((e) => {
+      const f = e.facts as { education: { highest: { level: string; field: string } }; application: { documents: string[]; submittedAt: string; trackingCode: string } };
+      const total = level[f.education.highest.level]! + (health.includes(f.education.highest.field) ? 20 : 10) + e.examScore! * 0.5
+        + (f.application.documents.includes('guild-school-licence') ? 10 : 0);
+      return { id: e.applicationId, university: e.university, total, exam: e.examScore!, degree: { phd: 3, master: 2, bachelor: 1 }[f.education.highest.level]!, at: f.application.submittedAt, code: f.application.trackingCode };
+    }).sort((a, b) => b.total - a.total || b.exam - a.exam || b.degree - a.degree || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.code < b.code ? -1 : 1));
+
+    for (const university of ['ahvaz-jundishapur', 'dezful', 'arak']) {
+      const mine = expected.filter((x) => x.university === university).map((x) => x.id);
+      const ranked = cohort.filter((e) => e.university === university && e.shortlistRank !== null).sort((a, b) => a.shortlistRank! - b.shortlistRank!).map((e) => e.applicationId);
+      expect(ranked, university).toEqual(mine);
+      const capacity = { 'ahvaz-jundishapur': 3, dezful: 1, arak: 2 }[university]!;
+      const invited = cohort.filter((e) => e.university === university && e.status === 'shortlisted').map((e) => e.applicationId);
+      expect(invited.sort(), `${university} invites 3 × its need`).toEqual(mine.slice(0, capacity * 3).sort());
+    }
+    // Ties did happen, and each tie-breaker settled some: the exam, the registration moment, the tracking code.
+    const decidedBy = new Set(cohort.map((e) => (e.standing as { decidedBy: number | null } | null)?.decidedBy));
+    expect([...decidedBy]).toEqual(expect.arrayContaining([-1, 0, 2, 3]));
+    for (const e of cohort.filter((x) => x.examScore! < 50)) expect(e).toMatchObject({ status: 'refused', reason: 'EXAM_BELOW_PASS_MARK' });
+    expect(await ended(cohort.find((x) => x.examScore! < 50)!.applicationId)).toEqual({ status: 'rejected', reason: 'EXAM_BELOW_PASS_MARK' });
+
+    const view = await callRanking({ ctx: ctxAt(h, { subject: 'integrator:test', role: 'integrator' }), callId });
+    expect(view.items.length).toBe(200);
+    expect(JSON.stringify(view)).not.toMatch(/"\d{10}"/);
+  }, 600_000);
+
+  it('refuses LATE_DOCUMENTS to an applicant whose documents were not accepted by the review deadline', async () => {
+    expect(await ended(lateApplicant)).toEqual({ status: 'rejected', reason: 'LATE_DOCUMENTS' });
+    const [entry] = await h.db.db.select().from(callEntries).where(eq(callEntries.applicationId, lateApplicant));
+    expect(entry).toMatchObject({ status: 'refused', reason: 'LATE_DOCUMENTS' });
+    const [review] = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, lateApplicant), eq(tasks.status, 'cancelled')));
+    expect(review?.stepId).toBe('document-review');
+  });
+
+  it('gives the interview place of an invited applicant who withdraws to the next in rank', async () => {
+    const arak = (await entriesOf(callId)).filter((e) => e.university === 'arak' && e.shortlistRank !== null).sort((a, b) => a.shortlistRank! - b.shortlistRank!);
+    const leaving = arak[0]!;
+    const next = arak.find((e) => e.status === 'waitlisted')!;
+    expect(next.shortlistRank).toBe(7);
+    await openTask(h, leaving.applicationId, 'interview');
+    await withdrawApplication({ ctx: ctxAt(h, portal), applicationId: leaving.applicationId, reason: 'moved abroad' });
+    expect(await ended(leaving.applicationId)).toEqual({ status: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT' });
+    await openTask(h, next.applicationId, 'interview');
+    const [moved] = await h.db.db.select().from(callEntries).where(eq(callEntries.applicationId, next.applicationId));
+    expect(moved).toMatchObject({ status: 'shortlisted', invited: true });
+  }, 120_000);
+
+  it('licenses each university\'s need by the final ranking, and a place given up moves to the next reserve', async () => {
+    const invited = (await entriesOf(callId)).filter((e) => e.status === 'shortlisted');
+    expect(invited.length).toBe(18);
+    const interviews = await openTasks(h, invited.map((e) => e.applicationId), 'interview');
+    const failing = interviews.find((t) => invited.find((e) => e.applicationId === t.applicationId)!.university === 'ahvaz-jundishapur')!;
+    for (const task of interviews) await decideAs(h, task, task === failing ? 'failed' : 'passed', task === failing ? 'not ready to run an office' : undefined);
+    expect(await ended(failing.applicationId)).toEqual({ status: 'rejected', reason: 'REJECTED_AT_INTERVIEW' });
+    await callStage(callId, 'reserves');
+
+    const final = (await entriesOf(callId)).filter((e) => e.finalRank !== null);
+    for (const [university, capacity] of [['ahvaz-jundishapur', 3], ['dezful', 1], ['arak', 2]] as const) {
+      const mine = final.filter((e) => e.university === university).sort((a, b) => a.finalRank! - b.finalRank!);
+      expect(mine.filter((e) => e.status === 'selected').map((e) => e.finalRank)).toEqual(Array.from({ length: capacity }, (_, i) => i + 1));
+    }
+    // Dezful's one place: its first is a contract employee who records no resignation; the next moves up.
+    const dezful = final.filter((e) => e.university === 'dezful').sort((a, b) => a.finalRank! - b.finalRank!);
+    const first = await openTask(h, dezful[0]!.applicationId, 'resignation');
+    await decideAs(h, first, 'not-recorded', 'stays in the contract post');
+    expect(await ended(dezful[0]!.applicationId)).toEqual({ status: 'rejected', reason: 'RESIGNATION_NOT_RECORDED' });
+    const second = await openTask(h, dezful[1]!.applicationId, 'resignation');
+    await decideAs(h, second, 'recorded');
+    expect(await ended(dezful[1]!.applicationId)).toEqual({ status: 'approved', reason: 'OFFICE_LICENSED' });
+
+    await callStage(callId, 'closed');
+    const summary = await h.client.workflow.getHandle(`call-${callId}`).result() as { runs: number };
+    expect(summary.runs, 'the call continued as new').toBeGreaterThan(1);
+    const issued = await h.db.db.select().from(licences).where(inArray(licences.applicationId, registered.map((r) => r.applicationId)));
+    expect(issued.length).toBe(6);
+    for (const l of issued) expect(l.number).toMatch(/^HSO-14\d\d-\d{6}$/);
+    const reserve = final.find((e) => e.status === 'reserve' && e.university === 'arak')!;
+    expect(await ended(reserve.applicationId)).toEqual({ status: 'rejected', reason: 'NOT_SELECTED' });
+    // The closing verdicts reach the last applications a moment after the call records them.
+    await eventually(async () => {
+      const open = await h.db.db.select({ id: applications.id }).from(applications)
+        .where(and(inArray(applications.id, registered.map((r) => r.applicationId)), eq(applications.status, 'running')));
+      return open.length === 0 ? true : undefined;
+    }, 'every application of the call to end');
+    const outcomes = await h.db.db.select({ reason: applications.outcomeReason }).from(applications).where(inArray(applications.id, registered.map((r) => r.applicationId)));
+    const count = (reason: string) => outcomes.filter((o) => o.reason === reason).length;
+    expect(count('OFFICE_LICENSED')).toBe(6);
+    expect(count('NOT_SELECTED') + count('NOT_SHORTLISTED') + count('EXAM_BELOW_PASS_MARK')).toBeGreaterThan(150);
+  }, 300_000);
+});
+
+describe('document review', () => {
+  it('the 72-hour review deadline falls correctly across a holiday', async () => {
+    const cal = h.deps.calendar;
+    const now = await h.env.currentTimeMs();
+    // The next listed holiday whose eve is a working day, at least two days away.
+    const holiday = cal.holidays.map((d) => parseJalali(d.date, cal)).find((ms) => ms - DAY > now + 2 * DAY && isWorkingDay(ms - DAY, cal));
+    expect(holiday, 'processes/calendar/iran.yaml lists a holiday ahead').toBeDefined();
+    const eve = holiday! - DAY + 10 * HOUR;
+    const callId = 'hso-call-review';
+    writeCallVariant(dir, callId, { effectiveFrom: jalali(now), 'call.registration.opens': jalali(now), 'call.registration.closes': jalali(holiday! + 20 * DAY) });
+    h.reloadDefinitions();
+    await h.env.sleep(eve - now);
+
+    const { applicationId } = await registerInCall({ ctx: ctxAt(h, portal, await h.env.currentTimeMs()), callId, input: await registrationFor(77_001) });
+    const review = await openTask(h, applicationId, 'document-review');
+    const [opened] = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-opened')));
+    const openedAt = opened!.occurredAt.getTime();
+    // The eve is a working day: the answer is due at the same time of day three working days
+    // later, every day off in between (the holiday, a Friday) added whole.
+    let day = openedAt;
+    let working = 0;
+    let off = 0;
+    while (working < 3) {
+      day += DAY;
+      if (isWorkingDay(day, cal)) working++;
+      else off++;
+    }
+    expect(off).toBeGreaterThanOrEqual(1);
+    expect(jalaliTime(review.dueAt.getTime())).toBe(jalaliTime(openedAt + (3 + off) * DAY));
+    expect(review.dueAt.getTime() - openedAt).toBe((72 + 24 * off) * HOUR);
+
+    // Not overdue a minute before; overdue (reported, and reopened for the office) just after.
+    await h.env.sleep(review.dueAt.getTime() - (await h.env.currentTimeMs()) - 60_000);
+    const overdue = () => h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-overdue')));
+    expect(await overdue()).toEqual([]);
+    await h.env.sleep(2 * 60_000);
+    await eventually(async () => ((await overdue()).length > 0 ? true : undefined), 'the review to be overdue');
+    const again = await openTask(h, applicationId, 'document-review');
+    await decideAs(h, again, 'accept');
+    await eventually(async () => {
+      const [sms] = await h.db.db.select().from(applicationEvents)
+        .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.stepId, 'documents-accepted-sms'), eq(applicationEvents.kind, 'sms-sent')));
+      return sms ? true : undefined;
+    }, 'the documents-accepted SMS');
+  }, 180_000);
+});

@@ -1,0 +1,73 @@
+/** Helpers for competitive-call tests: call files dated around the test server's clock, registrations, tasks. */
+import { and, eq, inArray } from 'drizzle-orm';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { tasks } from '../../db/schema/index.js';
+import type { Actor, ServiceContext } from '../../services/context.js';
+import { decideTask } from '../../services/tasks.js';
+import { eventually, generatedApplication } from './api.js';
+import type { Harness } from './harness.js';
+
+export const CALL_FILE = 'processes/health-services-office/call-1405.yaml';
+
+/** A folder of process files for the harness, holding a copy of the shipped call. */
+export function callProcessesDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parvaneh-calls-'));
+  writeFileSync(join(dir, 'call-1405.yaml'), readFileSync(CALL_FILE, 'utf8'));
+  return dir;
+}
+
+/**
+ * Writes the shipped call under another id with some fields changed (`call.registration.opens`
+ * → value), as a ministry would publish next year's call: the same rules, new dates.
+ */
+export function writeCallVariant(dir: string, id: string, changes: Record<string, unknown>): void {
+  const doc = parseDocument(readFileSync(CALL_FILE, 'utf8'));
+  doc.set('id', id);
+  for (const [path, value] of Object.entries(changes)) doc.setIn(path.split('.'), value);
+  writeFileSync(join(dir, `${id}.yaml`), doc.toString());
+}
+
+export const provinceOffice = (province: string): Actor => ({ subject: `province-office:${province}`, role: 'province-office', province });
+export const portal: Actor = { subject: 'portal:test', role: 'portal' };
+
+export const ctxAt = (h: Harness, actor: Actor, nowMs?: number): ServiceContext => ({ deps: { ...h.deps, ...(nowMs === undefined ? {} : { now: () => nowMs }) }, actor });
+
+/** The counties the shipped call's universities cover. */
+const COUNTIES = ['ahvaz', 'dezful', 'arak'];
+
+/** A registration for a generated (eligible) person, in a county chosen by the seed: every required document, a military card for men. */
+export async function registrationFor(seed: number, opts: { employment?: 'none' | 'contract' | 'official'; documents?: string[]; guildSchool?: boolean; county?: string } = {}) {
+  const { applicant } = await generatedApplication(seed);
+  const county = COUNTIES[seed % COUNTIES.length]!;
+  const { religionRecognised: _ignored, ...person } = applicant;
+  const documents = opts.documents ?? [
+    'national-id-card', 'birth-certificate', 'photo', 'degree',
+    ...(person.sex === 'male' ? ['military-service-card'] : []), ...(opts.guildSchool ? ['guild-school-licence'] : []),
+  ];
+  return { county: opts.county ?? county, applicant: { ...person, employment: opts.employment ?? 'none' }, documents };
+}
+
+/** The open task of `stepId` for the application, once its process opened it. */
+export function openTask(h: Harness, applicationId: string, stepId: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const [task] = await h.db.db.select().from(tasks)
+      .where(and(eq(tasks.applicationId, applicationId), eq(tasks.stepId, stepId), eq(tasks.status, 'open')));
+    return task;
+  }, `task ${stepId} of ${applicationId}`, timeoutMs);
+}
+
+/** Waits until every application in `ids` has an open `stepId` task, and returns them. */
+export function openTasks(h: Harness, ids: string[], stepId: string, timeoutMs = 120_000) {
+  return eventually(async () => {
+    const open = await h.db.db.select().from(tasks).where(and(inArray(tasks.applicationId, ids), eq(tasks.stepId, stepId), eq(tasks.status, 'open')));
+    return open.length === ids.length ? open : undefined;
+  }, `${ids.length} open ${stepId} tasks`, timeoutMs);
+}
+
+/** Decides a task as the province office in charge. */
+export function decideAs(h: Harness, task: { id: string; province: string | null }, outcome: string, reason?: string) {
+  return decideTask({ ctx: ctxAt(h, provinceOffice(task.province!)), taskId: task.id, outcome, reason });
+}
