@@ -49,6 +49,8 @@ export interface LicenceToIssue {
   definitionHash: string;
   /** The number of the licence this one stands on, if any. */
   dependsOn?: string;
+  /** Ends (with this action) the other licences in force of this kind that stand on the same licence. */
+  supersedes?: 'close' | 'revoke';
 }
 
 export type { Notification } from './outbox-queue.js';
@@ -67,6 +69,32 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
         .set({ currentStep: e.currentStep, updatedAt: sql`now()` })
         .where(and(eq(applications.id, e.applicationId), eq(applications.status, 'running')));
     }
+  };
+
+  /** Issues a licence once per application and kind; a retry returns the same number. */
+  const issueOnce = async (licence: LicenceToIssue, event: TimelineEvent): Promise<{ number: string }> => {
+    const [existing] = await db.select({ number: licences.number }).from(licences)
+      .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
+    if (existing) return existing;
+    const [{ serial }] = (await db.execute(sql`select nextval('licence_number_seq') as serial`)) as unknown as [{ serial: string }];
+    const year = formatJalali(Date.parse(licence.issuedAt), calendar).slice(0, 4);
+    const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
+    // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.
+    const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
+    const [inserted] = await db.insert(licences).values({
+      number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
+      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode,
+      county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
+      validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
+    }).onConflictDoNothing().returning({ number: licences.number });
+    await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
+    if (inserted) {
+      await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind, dependsOn: stands?.number ?? null } });
+      return inserted;
+    }
+    const [raced] = await db.select({ number: licences.number }).from(licences)
+      .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
+    return raced!;
   };
 
   return {
@@ -110,30 +138,12 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       await appendEvent(event);
     },
 
-    /** Issues a licence once per application and kind; a retry returns the same number. */
+    /** Issues a licence once per application and kind (a retry returns the same number); with `supersedes`, ends the ones it replaces. */
     async issueLicence(licence: LicenceToIssue, event: TimelineEvent): Promise<{ number: string }> {
-      const [existing] = await db.select({ number: licences.number }).from(licences)
-        .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
-      if (existing) return existing;
-      const [{ serial }] = (await db.execute(sql`select nextval('licence_number_seq') as serial`)) as unknown as [{ serial: string }];
-      const year = formatJalali(Date.parse(licence.issuedAt), calendar).slice(0, 4);
-      const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
-      // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.
-      const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
-      const [inserted] = await db.insert(licences).values({
-        number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
-        applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode,
-        county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
-        validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
-      }).onConflictDoNothing().returning({ number: licences.number });
-      await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
-      if (inserted) {
-        await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind, dependsOn: stands?.number ?? null } });
-        return inserted;
-      }
-      const [raced] = await db.select({ number: licences.number }).from(licences)
-        .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
-      return raced!;
+      const issued = await issueOnce(licence, event);
+      // After the issue, so a retry of an activity that failed in between still ends them.
+      if (licence.supersedes) await register.supersedeLicences({ number: issued.number, action: licence.supersedes, applicationId: licence.applicationId, seq: event.seq, at: event.occurredAt });
+      return issued;
     },
 
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
@@ -162,10 +172,10 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * Applies a lifecycle change to a licence (renew keeps the number and extends validity), and
      * to the licences that depend on it with `dependents`; queues the portal's notifications.
      */
-    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew'> }, event: TimelineEvent) {
+    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew' | 'transfer'>; holder?: string }, event: TimelineEvent) {
       const result = await register.amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
       if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } });
-      else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status } });
+      else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status, ...(result.refusal ? { refusal: result.refusal } : {}) } });
       return result;
     },
 

@@ -3,13 +3,15 @@
  * a wait, changing its status or validity (with the licences that depend on it), and the holdings
  * of "one per person" rules. Each write is idempotent, because Temporal may run it more than once.
  */
-import { and, eq, inArray, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import { appendAudit } from '../services/audit.js';
 import { enqueueNotification } from './outbox-queue.js';
 
-export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close' | 'expire';
+export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close' | 'expire' | 'transfer';
+/** The actions that change a licence's status (all but `transfer`, which changes its holder). */
+type StatusAction = Exclude<AmendAction, 'transfer'>;
 type LicenceStatus = (typeof licences.$inferSelect)['status'];
 
 /** The `licence` fact of a lifecycle or standing process, as the register has it now. */
@@ -32,7 +34,7 @@ const STATUS_AFTER = { renew: 'active', reinstate: 'active', suspend: 'suspended
 /** Only from the states the action makes sense in: a revoked licence is not renewed back to life. */
 const ALLOWED_FROM: Record<AmendAction, readonly LicenceStatus[]> = {
   renew: ['active', 'expired'], reinstate: ['suspended'], suspend: ['active'], revoke: ['active', 'suspended'],
-  close: ['active', 'suspended'], expire: ['active', 'suspended'],
+  close: ['active', 'suspended'], expire: ['active', 'suspended'], transfer: ['active', 'suspended'],
 };
 const PORTAL_EVENT = { renew: 'licence-renewed', reinstate: 'licence-reinstated', suspend: 'licence-suspended', revoke: 'licence-revoked', close: 'licence-closed', expire: 'licence-expired' } as const;
 const IN_FORCE: LicenceStatus[] = ['active', 'suspended'];
@@ -95,8 +97,8 @@ export function createLicenceRegister(db: Database) {
      * its validity has passed) and, with `dependents`, to the licences standing on it; queues the
      * portal's notification of each, in order per licence, and audits each. One transaction.
      */
-    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; seq: number; at: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew'> }):
-      Promise<{ applied: boolean; status: string; validUntil: string; dependents: { number: string; status: string }[] }> {
+    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; seq: number; at: string; grounds?: string; dependents?: Exclude<StatusAction, 'renew'>; holder?: string }):
+      Promise<{ applied: boolean; status: string; validUntil: string; dependents: { number: string; status: string }[]; refusal?: string }> {
       const dedupeKey = `${change.applicationId}:${change.seq}`;
       return db.transaction(async (tx) => {
         const [current] = await tx.select().from(licences).where(eq(licences.number, change.number)).for('update');
@@ -104,8 +106,9 @@ export function createLicenceRegister(db: Database) {
         const dependentsNow = async () => (await tx.select({ number: licences.number, status: licences.status }).from(licences).where(eq(licences.dependsOn, change.number)));
         // A retry of a change already made: its notification is the proof, answer as the first time.
         const [done] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
-        if (done) return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents: change.dependents ? await dependentsNow() : [] };
-        const applied = await applyOne(tx, { ...change, dedupeKey, from: current.status });
+        if (done) return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents: change.dependents || change.action === 'transfer' ? await dependentsNow() : [] };
+        if (change.action === 'transfer') return transfer(tx, { ...change, dedupeKey, current });
+        const applied = await applyOne(tx, { ...change, action: change.action, dedupeKey, from: current.status });
         if (!applied) return { applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [] };
         const dependents: { number: string; status: string }[] = [];
         if (change.dependents) {
@@ -122,11 +125,86 @@ export function createLicenceRegister(db: Database) {
         return { applied: true, status: applied.status, validUntil: applied.validUntil, dependents };
       });
     },
+
+    /**
+     * Ends (`close` or `revoke`) the other licences in force of the same kind that stand on the
+     * same licence as `number` (the centre's previous manager licence when a new one is issued),
+     * each with the portal told and the trail written. Idempotent: a licence already ended is skipped.
+     */
+    async supersedeLicences(change: { number: string; action: 'close' | 'revoke'; applicationId: string; seq: number; at: string }): Promise<string[]> {
+      return db.transaction(async (tx) => {
+        const [issued] = await tx.select({ kind: licences.kind, dependsOn: licences.dependsOn }).from(licences).where(eq(licences.number, change.number));
+        if (!issued?.dependsOn) return [];
+        const others = await tx.select({ number: licences.number }).from(licences).where(and(
+          eq(licences.dependsOn, issued.dependsOn), eq(licences.kind, issued.kind), ne(licences.number, change.number),
+          inArray(licences.status, [...ALLOWED_FROM[change.action]]),
+        )).for('update');
+        const ended: string[] = [];
+        for (const other of others) {
+          const done = await applyOne(tx, {
+            number: other.number, action: change.action, applicationId: change.applicationId, at: change.at,
+            dedupeKey: `${change.applicationId}:${change.seq}:${other.number}`, cause: change.number,
+          });
+          if (done) ended.push(other.number);
+        }
+        return ended;
+      });
+    },
   };
 }
 
+/**
+ * Hands a licence, and its dependents held by the same holder, to a new holder (a successor), and
+ * moves the licence's "one per person" holdings with it: refused when the new holder already holds
+ * one of them, or the licence is not in force. Runs in the caller's transaction.
+ */
+async function transfer(tx: Tx, change: { number: string; applicationId: string; at: string; grounds?: string; holder?: string; dedupeKey: string; current: typeof licences.$inferSelect }) {
+  const { current } = change;
+  const unchanged = (refusal: string) => ({ applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [], refusal });
+  const holder = change.holder?.trim();
+  if (!holder) throw new Error(`transfer of licence ${change.number} names no new holder`);
+  if (!ALLOWED_FROM.transfer.includes(current.status)) return unchanged('licence-not-in-force');
+  const previous = current.holderNationalCode;
+  if (holder === previous) return unchanged('same-holder');
+  const holdings = await tx.select({ holding: licenceHoldings.holding }).from(licenceHoldings)
+    .where(and(eq(licenceHoldings.applicationId, current.applicationId), eq(licenceHoldings.holderNationalCode, previous))).for('update');
+  if (holdings.length > 0) {
+    const taken = await tx.select({ holding: licenceHoldings.holding }).from(licenceHoldings)
+      .where(and(eq(licenceHoldings.holderNationalCode, holder), inArray(licenceHoldings.holding, holdings.map((h) => h.holding))));
+    if (taken.length > 0) {
+      await appendAudit(tx as unknown as Database, {
+        actor: 'workflow', action: 'licence.transfer-refused', subjectType: 'licence', subjectId: change.number,
+        detail: { applicationId: change.applicationId, holdings: taken.map((t) => t.holding) },
+      });
+      return unchanged('holder-holds-holding');
+    }
+    await tx.update(licenceHoldings).set({ holderNationalCode: holder })
+      .where(and(eq(licenceHoldings.applicationId, current.applicationId), eq(licenceHoldings.holderNationalCode, previous)));
+  }
+  const moved = await tx.update(licences).set({ holderNationalCode: holder }).where(and(
+    or(eq(licences.number, change.number), eq(licences.dependsOn, change.number)), eq(licences.holderNationalCode, previous),
+  )).returning({ number: licences.number, status: licences.status });
+  const dependents = moved.filter((m) => m.number !== change.number);
+  for (const licence of [{ number: change.number, status: current.status }, ...dependents]) {
+    const cause = licence.number === change.number ? undefined : change.number;
+    await enqueueNotification(tx as unknown as Database, {
+      dedupeKey: cause ? `${change.dedupeKey}:${licence.number}` : change.dedupeKey, subject: licence.number, event: 'licence-holder-transferred',
+      payload: {
+        licenceNumber: licence.number, status: licence.status, holderNationalCode: holder, applicationId: change.applicationId,
+        grounds: change.grounds ?? null, ...(cause ? { because: cause } : {}),
+      },
+    });
+    // The trail names licences and holdings, never the people: the new holder is in the register.
+    await appendAudit(tx as unknown as Database, {
+      actor: 'workflow', action: 'licence.holder-transferred', subjectType: 'licence', subjectId: licence.number,
+      detail: { applicationId: change.applicationId, status: licence.status, holdings: holdings.map((h) => h.holding), ...(cause ? { because: cause } : {}) },
+    });
+  }
+  return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents };
+}
+
 /** One licence's change: the update guarded by its allowed states, the portal told, the trail written. */
-async function applyOne(tx: Tx, change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; at: string; grounds?: string; dedupeKey: string; from?: string; cause?: string }) {
+async function applyOne(tx: Tx, change: { number: string; action: StatusAction; validUntil?: string; applicationId: string; at: string; grounds?: string; dedupeKey: string; from?: string; cause?: string }) {
   const status = STATUS_AFTER[change.action];
   const guards = [eq(licences.number, change.number), inArray(licences.status, [...ALLOWED_FROM[change.action]])];
   // A licence expires only once its validity has passed: a renewal that got there first wins.

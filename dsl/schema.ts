@@ -118,6 +118,12 @@ export const IssueStep = z.object({
    * manager licence); an `amend` with `dependents` reaches it. An error or a non-string: none.
    */
   dependsOn: Expression.optional(),
+  /**
+   * Ends, with this action, the other licences in force of the same kind that stand on the same
+   * licence (`dependsOn`): a centre's new manager licence ends the previous manager's. The portal
+   * is told of each (`licence-closed` / `licence-revoked`, `because` the new licence).
+   */
+  supersedes: z.enum(['close', 'revoke']).optional(),
   next: StepId.optional(),
 }).strict();
 
@@ -149,11 +155,18 @@ export const SubprocessStep = z.object({
 }).strict();
 
 /** Changes the licence a lifecycle process is about (`licence.number` in its facts). */
-export const AmendActions = ['renew', 'suspend', 'reinstate', 'revoke', 'close', 'expire'] as const;
+export const AmendActions = ['renew', 'suspend', 'reinstate', 'revoke', 'close', 'expire', 'transfer'] as const;
 export const AmendStep = z.object({
   type: z.literal('amend'), ...base,
-  /** `expire` ends an active or suspended licence whose validity has passed (a licence not renewed in time). */
+  /**
+   * `expire` ends an active or suspended licence whose validity has passed (a licence not renewed
+   * in time); `transfer` hands an active or suspended licence to a new `holder`, with its dependents
+   * held by the same holder and its "one per person" holdings (refused when the new holder already
+   * has one of those holdings).
+   */
   action: z.enum(AmendActions),
+  /** For `transfer` (and only for it): CEL giving the new holder's national code, e.g. `change.successor.nationalCode`. */
+  holder: Expression.optional(),
   /** For `renew`: the new validity, counted from the current expiry (or from now if already expired). */
   validity: Duration.optional(),
   /** Also applies this action to every licence issued as depending on this one (`issue.dependsOn`). */

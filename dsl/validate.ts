@@ -101,6 +101,9 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
           report(at('licence'), 'unknown-licence', `step "${id}" issues licence kind "${step.licence}" not declared under licences`);
         }
         if (step.dependsOn) expression(step.dependsOn, at('dependsOn'));
+        if (step.supersedes && !step.dependsOn) {
+          report(at('supersedes'), 'supersedes-without-depends-on', `issue "${id}" supersedes the licences standing on the same licence, but has no dependsOn`);
+        }
         break;
       case 'set':
         for (const [name, expr] of Object.entries(step.facts)) expression(expr, at('facts', name));
@@ -111,6 +114,10 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
         break;
       case 'amend':
         if (step.action === 'renew' && !step.validity) report(at(), 'missing-validity', `amend "${id}" renews without a validity`, true);
+        if (step.action === 'transfer' && !step.holder) report(at(), 'missing-holder', `amend "${id}" transfers the licence without naming the new holder`, true);
+        if (step.action !== 'transfer' && step.holder) report(at('holder'), 'misplaced-holder', `amend "${id}" (${step.action}) keeps the holder; only a transfer names one`, true);
+        if (step.action === 'transfer' && step.dependents) report(at('dependents'), 'misplaced-dependents', `amend "${id}" transfers the dependents held by the same holder itself; it takes no dependents`, true);
+        if (step.holder) expression(step.holder, at('holder'));
         break;
       case 'subprocess':
         if (ctx.knownProcesses && !ctx.knownProcesses.has(step.process)) {

@@ -2,11 +2,11 @@
  * Changes to issued licences, each a lifecycle process in the DSL: renewal keeps the number and
  * extends validity; closure needs 3 months' notice; suspension and revocation follow due process
  * and revocation ends the manager licence; one centre licence per person; a manager's leave;
- * a successor's nomination; supervision findings.
+ * a successor's nomination that passes the licence on; supervision findings.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, applications, auditLog, licences, outbox } from '../db/schema/index.js';
+import { applicationEvents, applications, auditLog, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
@@ -213,6 +213,13 @@ describe('licence lifecycle', () => {
     const unnamed = await change(tokens.ahvaz!, number, 'manager-leave', { startDate: isoDay(0), months: 6 });
     expect(await ended(unnamed)).toMatchObject({ outcome: 'rejected', reason: 'NEW_MANAGER_NOT_NAMED' });
 
+    const firstManager = (await generatedApplication(5407)).applicant;
+    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager: firstManager });
+    await managerLicensed(`${appointment}.manager-licence.1`);
+    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
+    const [oldManager] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
+    expect(oldManager).toMatchObject({ holderNationalCode: firstManager.nationalCode, status: 'active' });
+
     const newManager = (await generatedApplication(5403)).applicant;
     const long = await change(tokens.portal!, number, 'manager-leave', { startDate: isoDay(0), months: 6, newManager });
     const childId = `${long}.replacement.1`;
@@ -224,8 +231,16 @@ describe('licence lifecycle', () => {
     expect(await ended(closure.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CLOSURE_NOTICE_TOO_SHORT' });
     await managerLicensed(childId);
     expect(await ended(long)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_REPLACED' });
+    // The new manager's licence ends the old manager's: closed, the portal told why.
     const managers = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
-    expect(managers.map((m) => m.holderNationalCode)).toEqual([newManager.nationalCode]);
+    expect(managers.filter((m) => m.status === 'active').map((m) => m.holderNationalCode)).toEqual([newManager.nationalCode]);
+    const newLicence = managers.find((m) => m.holderNationalCode === newManager.nationalCode)!;
+    expect((await licenceRow(oldManager!.number)).status).toBe('closed');
+    const closedNotice = await told(oldManager!.number, 'licence-closed');
+    expect(closedNotice).toHaveLength(1);
+    expect(closedNotice[0]!.payload).toMatchObject({ licenceNumber: oldManager!.number, status: 'closed', because: newLicence.number });
+    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.closed'), eq(auditLog.subjectId, oldManager!.number)))).toHaveLength(1);
+    expect((await licenceRow(number)).status).toBe('active');
   });
 
   it('takes a successor\'s nomination only for an absence over 3 months, and the province decides', async () => {
@@ -237,6 +252,53 @@ describe('licence lifecycle', () => {
     await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
     expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
     expect(await told(number, 'licence-successor-approved')).toHaveLength(1);
+    // The licence, and its one-centre-licence holding, pass to the successor.
+    const seen = await api<{ number: string; holderNationalCode: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.khuzestan });
+    expect(seen.status, seen.text).toBe(200);
+    expect(seen.body).toMatchObject({ number, holderNationalCode: successor.nationalCode });
+    const transferred = await told(number, 'licence-holder-transferred');
+    expect(transferred).toHaveLength(1);
+    expect(transferred[0]!.payload).toMatchObject({ licenceNumber: number, holderNationalCode: successor.nationalCode, status: 'active' });
+    const previousHolder = (await generatedApplication(5701)).applicant.nationalCode;
+    const holdings = await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.applicationId, (await licenceRow(number)).applicationId));
+    expect(holdings.map((x) => x.holderNationalCode)).toEqual([successor.nationalCode]);
+    expect(holdings.map((x) => x.holderNationalCode)).not.toContain(previousHolder);
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.holder-transferred'), eq(auditLog.subjectId, number)));
+    expect(trail).toHaveLength(1);
+    expect(JSON.stringify(trail[0]!.detail)).not.toContain(successor.nationalCode);
+  });
+
+  it('passes the manager licence the holder held on the centre to the successor with it', async () => {
+    const number = await activityLicence(5720);
+    const holder = (await generatedApplication(5720)).applicant;
+    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager: holder });
+    await managerLicensed(`${appointment}.manager-licence.1`);
+    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
+    const [managerLicence] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
+    expect(managerLicence).toMatchObject({ holderNationalCode: holder.nationalCode, status: 'active' });
+    const successor = (await generatedApplication(5725)).applicant;
+    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
+    for (const n of [number, managerLicence!.number]) {
+      expect((await licenceRow(n)).holderNationalCode).toBe(successor.nationalCode);
+      expect(await told(n, 'licence-holder-transferred')).toHaveLength(1);
+    }
+    expect((await told(managerLicence!.number, 'licence-holder-transferred'))[0]!.payload).toMatchObject({ because: number });
+  });
+
+  it('refuses to pass a licence to a successor who already holds a centre licence', async () => {
+    const number = await activityLicence(5711);
+    await activityLicence(5712);
+    const successor = (await generatedApplication(5712)).applicant;
+    const before = await licenceRow(number);
+    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_HOLDS_A_CENTRE_LICENCE' });
+    expect((await licenceRow(number)).holderNationalCode).toBe(before.holderNationalCode);
+    expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
+    const holdings = await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.applicationId, before.applicationId));
+    expect(holdings.map((x) => x.holderNationalCode)).toEqual([before.holderNationalCode]);
   });
 
   it('records self-assessments and inspections; a county finding goes to the province, which may open a suspension', async () => {

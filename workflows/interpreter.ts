@@ -340,8 +340,9 @@ export class Interpreter {
       applicationId: this.applicationId, kind: step.licence, title: kind.title, licenceType: this.definition.id,
       numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', county: app.county ?? '',
       province: app.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: this.definitionHash,
-      dependsOn: typeof dependsOn === 'string' ? dependsOn : undefined,
+      dependsOn: typeof dependsOn === 'string' ? dependsOn : undefined, supersedes: step.supersedes,
     }, this.event('licence-issued', id, { kind: step.licence, validUntil: isoAt(validUntil) }));
+    if (step.supersedes) await pokeOutbox();
     const licences = (this.state.facts.licences ?? {}) as Record<string, IssuedLicence>;
     licences[step.licence] = { number, kind: step.licence, issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil) };
     this.state.facts.licences = licences;
@@ -399,11 +400,15 @@ export class Interpreter {
       validUntil = isoAt(resolveDeadline(step.validity!, Math.max(current, now()), this.calendar));
     }
     const change = (this.state.facts.change ?? {}) as Record<string, unknown>;
+    const holder = step.action === 'transfer' ? String(evaluate(step.holder!, factsAt(this.state.facts, now()))) : undefined;
     const result = await db.amendLicence(
-      { number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined, dependents: step.dependents },
+      {
+        number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,
+        dependents: step.dependents, holder,
+      },
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
-    this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil };
+    this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil, ...(result.applied && holder ? { holderNationalCode: holder } : {}) };
     if (result.applied) await pokeOutbox();
     // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
     if (!result.applied) return step.onRefused ? { next: step.onRefused } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
