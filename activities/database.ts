@@ -8,7 +8,7 @@ import type { Database } from '../db/client.js';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../services/audit.js';
-import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts } from './licence-register.js';
+import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
 import { enqueueNotification, type Notification } from './outbox-queue.js';
 import type { Text } from '../dsl/schema.js';
 
@@ -42,6 +42,8 @@ export interface LicenceToIssue {
   licenceType: string;
   numberPrefix: string;
   holderNationalCode: string;
+  /** The holder's name as the register shows it (first and last). */
+  holderName?: string | null;
   county: string;
   province: string;
   issuedAt: string;
@@ -54,7 +56,7 @@ export interface LicenceToIssue {
 }
 
 export type { Notification } from './outbox-queue.js';
-export type { AmendAction, LicenceFacts } from './licence-register.js';
+export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js';
 
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
@@ -83,7 +85,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
     const [inserted] = await db.insert(licences).values({
       number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
-      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode,
+      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holderName: licence.holderName ?? null,
       county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
       validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
     }).onConflictDoNothing().returning({ number: licences.number });
@@ -172,7 +174,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * Applies a lifecycle change to a licence (renew keeps the number and extends validity), and
      * to the licences that depend on it with `dependents`; queues the portal's notifications.
      */
-    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew' | 'transfer'>; holder?: string }, event: TimelineEvent) {
+    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew' | 'transfer'>; holder?: NewHolder }, event: TimelineEvent) {
       const result = await register.amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
       if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } });
       else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status, ...(result.refusal ? { refusal: result.refusal } : {}) } });

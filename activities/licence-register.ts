@@ -13,6 +13,8 @@ export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'
 /** The actions that change a licence's status (all but `transfer`, which changes its holder). */
 type StatusAction = Exclude<AmendAction, 'transfer'>;
 type LicenceStatus = (typeof licences.$inferSelect)['status'];
+/** Who a licence passes to: the national code, and the name the register shows from then on. */
+export interface NewHolder { nationalCode: string; name?: string | null }
 
 /** The `licence` fact of a lifecycle or standing process, as the register has it now. */
 export interface LicenceFacts {
@@ -97,7 +99,7 @@ export function createLicenceRegister(db: Database) {
      * its validity has passed) and, with `dependents`, to the licences standing on it; queues the
      * portal's notification of each, in order per licence, and audits each. One transaction.
      */
-    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; seq: number; at: string; grounds?: string; dependents?: Exclude<StatusAction, 'renew'>; holder?: string }):
+    async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; seq: number; at: string; grounds?: string; dependents?: Exclude<StatusAction, 'renew'>; holder?: NewHolder }):
       Promise<{ applied: boolean; status: string; validUntil: string; dependents: { number: string; status: string }[]; refusal?: string }> {
       const dedupeKey = `${change.applicationId}:${change.seq}`;
       return db.transaction(async (tx) => {
@@ -158,10 +160,11 @@ export function createLicenceRegister(db: Database) {
  * moves the licence's "one per person" holdings with it: refused when the new holder already holds
  * one of them, or the licence is not in force. Runs in the caller's transaction.
  */
-async function transfer(tx: Tx, change: { number: string; applicationId: string; at: string; grounds?: string; holder?: string; dedupeKey: string; current: typeof licences.$inferSelect }) {
+async function transfer(tx: Tx, change: { number: string; applicationId: string; at: string; grounds?: string; holder?: NewHolder; dedupeKey: string; current: typeof licences.$inferSelect }) {
   const { current } = change;
   const unchanged = (refusal: string) => ({ applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [], refusal });
-  const holder = change.holder?.trim();
+  const holder = change.holder?.nationalCode.trim();
+  const holderName = change.holder?.name?.trim() || null;
   if (!holder) throw new Error(`transfer of licence ${change.number} names no new holder`);
   if (!ALLOWED_FROM.transfer.includes(current.status)) return unchanged('licence-not-in-force');
   const previous = current.holderNationalCode;
@@ -181,7 +184,7 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
     await tx.update(licenceHoldings).set({ holderNationalCode: holder })
       .where(and(eq(licenceHoldings.applicationId, current.applicationId), eq(licenceHoldings.holderNationalCode, previous)));
   }
-  const moved = await tx.update(licences).set({ holderNationalCode: holder }).where(and(
+  const moved = await tx.update(licences).set({ holderNationalCode: holder, holderName }).where(and(
     or(eq(licences.number, change.number), eq(licences.dependsOn, change.number)), eq(licences.holderNationalCode, previous),
   )).returning({ number: licences.number, status: licences.status });
   const dependents = moved.filter((m) => m.number !== change.number);

@@ -165,7 +165,10 @@ export const AmendStep = z.object({
    * has one of those holdings).
    */
   action: z.enum(AmendActions),
-  /** For `transfer` (and only for it): CEL giving the new holder's national code, e.g. `change.successor.nationalCode`. */
+  /**
+   * For `transfer` (and only for it): CEL giving the new holder, a person (`change.successor`: the
+   * register then shows their name) or a national code.
+   */
   holder: Expression.optional(),
   /** For `renew`: the new validity, counted from the current expiry (or from now if already expired). */
   validity: Duration.optional(),
@@ -274,7 +277,7 @@ export const ChangeInputField = z.discriminatedUnion('type', [
 
 /** Who may start a lifecycle process against a licence, and what the request carries (`change.*`). */
 export const ChangeDeclaration = z.object({
-  startedBy: z.array(z.enum(['portal', 'county-office', 'province-office'])).min(1),
+  startedBy: z.array(z.enum(['portal', 'county-office', 'province-office', 'national-office'])).min(1),
   input: z.record(FactName, ChangeInputField).default({}),
   /**
    * `true`: runs alone among exclusive changes to the licence (a renewal must not race a

@@ -19,7 +19,7 @@ export interface AuthOptions {
   clockToleranceSeconds?: number;
 }
 
-const ROLES: Role[] = ['portal', 'county-office', 'province-office', 'integrator'];
+const ROLES: Role[] = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
 
 const unauthenticated = (detail: string) =>
   new DomainError('unauthenticated', 'unauthenticated', { fa: 'احراز هویت نشد', en: 'not authenticated' }, detail);

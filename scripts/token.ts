@@ -16,7 +16,7 @@ const { values } = parseArgs({
     expires: { type: 'string', default: '8h' },
   },
 });
-const roles = ['portal', 'county-office', 'province-office', 'integrator'];
+const roles = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
 const fail = (message: string): never => {
   console.error(`${message}\nusage: npm run token -- --role ${roles.join('|')} [--county ${Object.values(PROVINCES).flatMap((p) => Object.keys(p.counties)).join('|')}] [--province ${Object.keys(PROVINCES).join('|')}]`);
   process.exit(2);

@@ -4,7 +4,7 @@ import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
 
-export type Role = 'portal' | 'county-office' | 'province-office' | 'integrator' | 'registry' | 'public';
+export type Role = 'portal' | 'county-office' | 'province-office' | 'national-office' | 'integrator' | 'registry' | 'public';
 
 /** The authenticated caller, with the office they belong to. */
 export interface Actor {
@@ -37,6 +37,8 @@ export function inScope(actor: Actor, where: { county: string | null; province: 
   switch (actor.role) {
     case 'portal':
     case 'integrator':
+    // The organisation's headquarters supervises every province; it decides no office's tasks.
+    case 'national-office':
       return true;
     case 'county-office':
       return where.county !== null && where.county === actor.county;

@@ -80,13 +80,13 @@ function licenceTypeTitle(deps: ServiceDeps, licenceType: string, definitionHash
   return loaded?.definition.title ?? null;
 }
 
-/** A licence as offices read it; `facts` are its application's (the holder's name). */
+/** A licence as offices read it; `facts` are its application's (the holder's name, where the register has none). */
 export function licenceView(deps: ServiceDeps, row: LicenceRow, facts: unknown, atMs = now(deps)): LicenceView {
   const status = effectiveStatus(row, atMs);
   return {
     number: row.number, kind: row.kind, title: row.title as Text, licenceType: row.licenceType,
     licenceTypeTitle: licenceTypeTitle(deps, row.licenceType, row.definitionHash),
-    applicationId: row.applicationId, holderNationalCode: row.holderNationalCode, holderName: holderNameOf(facts),
+    applicationId: row.applicationId, holderNationalCode: row.holderNationalCode, holderName: row.holderName ?? holderNameOf(facts),
     county: row.county, province: row.province, status, valid: status === 'active' && row.issuedAt.getTime() <= atMs,
     validFrom: row.issuedAt, validFromJalali: formatJalali(row.issuedAt.getTime(), deps.calendar),
     validUntil: row.validUntil, validUntilJalali: formatJalali(row.validUntil.getTime(), deps.calendar),
@@ -115,7 +115,7 @@ export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; 
   const where: SQL[] = [];
   if (actor.role === 'county-office') where.push(eq(licences.county, actor.county ?? ''));
   else if (actor.role === 'province-office') where.push(eq(licences.province, actor.province ?? ''));
-  else if (actor.role !== 'portal' && actor.role !== 'integrator') throw forbidden('licences are listed for the portal, offices and integrators');
+  else if (actor.role !== 'portal' && actor.role !== 'integrator' && actor.role !== 'national-office') throw forbidden('licences are listed for the portal, offices and integrators');
   const at = new Date(now(deps));
   // An active licence past its end counts as expired, as `status` reports it.
   if (filter.status === 'active') where.push(eq(licences.status, 'active'), gt(licences.validUntil, at));

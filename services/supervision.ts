@@ -1,8 +1,9 @@
 /**
  * Supervision of licensed centres (Art. 10, 15): the holder's self-assessment through the portal,
- * and inspections by county and province supervisors, recorded against a licence. A finding can
- * open a change: a county reports the violation to the province, a province opens a suspension
- * or a revocation, each its lifecycle process with due process.
+ * and inspections by county, province and national supervisors, recorded against a licence. A
+ * finding can open a change: a county or the national office reports the violation to the
+ * licence's province, a province opens a suspension or a revocation, each its lifecycle process
+ * with due process.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +32,7 @@ export const SupervisionInput = z.object({
 export type SupervisionInput = z.input<typeof SupervisionInput>;
 
 /** The level a supervisor acts at: the holder assesses itself through the portal; offices inspect. */
-function levelOf(ctx: ServiceContext, kind: 'self-assessment' | 'inspection'): 'self' | 'county' | 'province' {
+function levelOf(ctx: ServiceContext, kind: 'self-assessment' | 'inspection'): 'self' | 'county' | 'province' | 'national' {
   const { role } = ctx.actor;
   if (kind === 'self-assessment') {
     if (role !== 'portal') throw forbidden('a self-assessment is filed by the holder through the national portal');
@@ -39,7 +40,8 @@ function levelOf(ctx: ServiceContext, kind: 'self-assessment' | 'inspection'): '
   }
   if (role === 'county-office') return 'county';
   if (role === 'province-office') return 'province';
-  throw forbidden('inspections are recorded by county and province supervisors');
+  if (role === 'national-office') return 'national';
+  throw forbidden('inspections are recorded by county, province and national supervisors');
 }
 
 /** Records a supervision against a licence and opens the change its finding calls for. */

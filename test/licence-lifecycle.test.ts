@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, auditLog, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
+import { maskName } from '../services/licences.js';
 import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -285,6 +286,11 @@ describe('licence lifecycle', () => {
       expect(await told(n, 'licence-holder-transferred')).toHaveLength(1);
     }
     expect((await told(managerLicence!.number, 'licence-holder-transferred'))[0]!.payload).toMatchObject({ because: number });
+    // The register shows the successor's name from now on, to the office and (masked) to the public.
+    const seen = await api<{ holderNationalCode: string; holderName: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.ahvaz });
+    expect(seen.body).toMatchObject({ holderNationalCode: successor.nationalCode, holderName: `${successor.firstName} ${successor.lastName}` });
+    const publicView = await api<{ holderName: string }>(h, 'GET', `/v1/licences/${managerLicence!.number}/verification`);
+    expect(publicView.body.holderName).toBe(maskName(`${successor.firstName} ${successor.lastName}`));
   });
 
   it('refuses to pass a licence to a successor who already holds a centre licence', async () => {
@@ -318,5 +324,31 @@ describe('licence lifecycle', () => {
     expect(await told(number, 'licence-suspension-started')).toHaveLength(1);
     const listed = await api<{ items: { kind: string }[] }>(h, 'GET', `/v1/licences/${number}/supervision`, { token: tokens.khuzestan });
     expect(listed.body.items.map((r) => r.kind).sort()).toEqual(['inspection', 'self-assessment']);
+  });
+
+  it('lets the national office inspect any province and report to the licence\'s province, which decides', async () => {
+    const number = await activityLicence(5602);
+    const national = await h.issuer.mint({ role: 'national-office' });
+    const finding = { kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'unqualified-staff', description: 'two carers without the required certificate' }], legalBasis: 'Art. 10 of the instruction' };
+    // It reports; suspending is the province's.
+    const tooFar = await api(h, 'POST', `/v1/licences/${number}/supervision`, { token: national, body: { ...finding, opens: 'suspension' } });
+    expect(tooFar.status).toBe(403);
+    const inspected = await api<{ id: string; level: string; recordedBy: string; change: { applicationId: string } }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: national, body: { ...finding, opens: 'violation-report' } });
+    expect(inspected.status, inspected.text).toBe(201);
+    expect(inspected.body).toMatchObject({ level: 'national', recordedBy: 'national-office' });
+    const report = inspected.body.change.applicationId;
+    // The report waits in the licence's province (Khuzestan), and the national office decides none of it.
+    const review = await taskInInbox(h, tokens.khuzestan!, report, 'province-review');
+    expect((await api(h, 'POST', `/v1/tasks/${review.id}/decision`, { token: national, body: { outcome: 'dismiss', reason: 'not ours to decide' } })).status).toBe(403);
+    expect((await api(h, 'GET', '/v1/tasks', { token: national })).status).toBe(403);
+    await decide(h, tokens.khuzestan!, review.id, 'dismiss', 'certificates were shown at the follow-up visit');
+    expect(await ended(report)).toMatchObject({ outcome: 'rejected', reason: 'REPORT_DISMISSED' });
+    const listed = await api<{ items: { id: string; level: string }[] }>(h, 'GET', `/v1/licences/${number}/supervision`, { token: national });
+    expect(listed.body.items.find((r) => r.id === inspected.body.id)).toMatchObject({ level: 'national' });
+    expect((await api<{ items: { number: string }[] }>(h, 'GET', '/v1/licences', { token: national })).body.items.map((l) => l.number)).toContain(number);
+    // Applications (with their personal data) stay with the offices and the portal.
+    expect((await api(h, 'GET', `/v1/applications/${report}`, { token: national })).status).toBe(403);
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'supervision.recorded'), eq(auditLog.subjectId, number)));
+    expect(trail.map((t) => t.actor)).toEqual(['national-office']);
   });
 });

@@ -77,6 +77,17 @@ export interface InterpreterHooks {
   startStanding(processId: string, licence: StandingLicence): Promise<void>;
 }
 
+/**
+ * The new holder a `transfer` names: a person (`change.successor`, whose name the register shows
+ * from then on) or a bare national code.
+ */
+function newHolder(value: unknown): { nationalCode: string; name: string | null } {
+  if (typeof value === 'string') return { nationalCode: value, name: null };
+  const person = (value ?? {}) as Record<string, unknown>;
+  const name = [person.firstName, person.lastName].filter((n): n is string => typeof n === 'string' && n.length > 0).join(' ');
+  return { nationalCode: typeof person.nationalCode === 'string' ? person.nationalCode : '', name: name || null };
+}
+
 /** What a standing process is told of the licence it stands beside. */
 export interface StandingLicence extends IssuedLicence {
   licenceType: string;
@@ -334,11 +345,12 @@ export class Interpreter {
     const app = this.application();
     const applicant = (this.state.facts.applicant ?? {}) as Record<string, string>;
     const issuedAt = now();
+    const holderName = [applicant.firstName, applicant.lastName].filter((n) => typeof n === 'string' && n.length > 0).join(' ') || null;
     const validUntil = resolveDeadline(kind.validity, issuedAt, this.calendar);
     const dependsOn = step.dependsOn ? this.optional(step.dependsOn) : undefined;
     const { number } = await db.issueLicence({
       applicationId: this.applicationId, kind: step.licence, title: kind.title, licenceType: this.definition.id,
-      numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', county: app.county ?? '',
+      numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', holderName, county: app.county ?? '',
       province: app.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: this.definitionHash,
       dependsOn: typeof dependsOn === 'string' ? dependsOn : undefined, supersedes: step.supersedes,
     }, this.event('licence-issued', id, { kind: step.licence, validUntil: isoAt(validUntil) }));
@@ -400,7 +412,7 @@ export class Interpreter {
       validUntil = isoAt(resolveDeadline(step.validity!, Math.max(current, now()), this.calendar));
     }
     const change = (this.state.facts.change ?? {}) as Record<string, unknown>;
-    const holder = step.action === 'transfer' ? String(evaluate(step.holder!, factsAt(this.state.facts, now()))) : undefined;
+    const holder = step.action === 'transfer' ? newHolder(evaluate(step.holder!, factsAt(this.state.facts, now()))) : undefined;
     const result = await db.amendLicence(
       {
         number: licence.number, action: step.action, validUntil, applicationId: this.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,
@@ -408,7 +420,7 @@ export class Interpreter {
       },
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
-    this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil, ...(result.applied && holder ? { holderNationalCode: holder } : {}) };
+    this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil, ...(result.applied && holder ? { holderNationalCode: holder.nationalCode } : {}) };
     if (result.applied) await pokeOutbox();
     // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
     if (!result.applied) return step.onRefused ? { next: step.onRefused } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };

@@ -10,6 +10,8 @@ export const licences = pgTable('licences', {
   licenceType: text('licence_type').notNull(),
   applicationId: text('application_id').notNull().references(() => applications.id),
   holderNationalCode: text('holder_national_code').notNull(),
+  /** The holder's name as issued or last transferred (null on licences issued before it was kept: read from the application). */
+  holderName: text('holder_name'),
   county: text('county').notNull(),
   province: text('province').notNull(),
   status: text('status', { enum: ['active', 'expired', 'suspended', 'revoked', 'closed'] }).notNull().default('active'),

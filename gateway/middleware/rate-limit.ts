@@ -32,7 +32,7 @@ export interface RateLimitOptions {
 export type RateLimitVariables = { actor?: Actor; requestId?: string };
 
 /** Per minute by default: the portal speaks for every citizen; an office's staff share its subject. */
-export const DEFAULT_LIMITS: RoleLimits = { default: 60, portal: 3000, 'county-office': 600, 'province-office': 600, integrator: 300 };
+export const DEFAULT_LIMITS: RoleLimits = { default: 60, portal: 3000, 'county-office': 600, 'province-office': 600, 'national-office': 600, integrator: 300 };
 
 /** The actor's subject, or the socket's remote address (behind a proxy: the proxy's, see docs/security.md). */
 export function defaultClientOf(c: Context): string {

@@ -11,7 +11,7 @@ import {
   SupervisionRequest,
 } from '../schemas/licences.js';
 
-const readers: Access = ['portal', 'county-office', 'province-office', 'integrator'];
+const readers: Access = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
 
 /** One lifecycle operation: the change runs as its own process, started by `startLicenceChange`. */
 function changeRoute<B extends typeof RenewalRequest | typeof DueProcessRequest | typeof ClosureNoticeRequest>(opts: {
@@ -34,7 +34,7 @@ export const licenceRoutes = [
   describeRoute({
     method: 'get', path: '/v1/licences', operationId: 'listLicences', tags: ['licences'],
     summary: 'List licences in your scope', summaryFa: 'فهرست پروانه‌ها',
-    description: 'Newest first. The portal and integrators see all licences, a county office its county, a province office its province.',
+    description: 'Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province.',
     access: readers,
     request: { query: LicenceListQuery },
     responses: { 200: { description: 'The licences.', schema: LicenceList, example: { items: [examples.licence] } } },
@@ -94,7 +94,7 @@ export const licenceRoutes = [
     description: 'A manager\'s leave, a manager appointment, a successor\'s nomination, a violation report, or any change named in '
       + 'the licence type\'s definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). '
       + 'Who may start it is declared there too.',
-    access: ['county-office', 'province-office', 'portal'],
+    access: ['county-office', 'province-office', 'national-office', 'portal'],
     request: { params: LicenceChangeParams, body: { schema: LicenceChangeRequest, example: () => examples.managerLeave } },
     responses: { 202: { description: 'The change\'s process has started.', schema: LicenceChangeStarted, example: examples.licenceChangeStarted('manager-leave') } },
     problems: [409, 503],
@@ -107,7 +107,7 @@ export const licenceRoutes = [
     method: 'get', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'listSupervision', tags: ['licences'],
     summary: 'Supervision records of a licence', summaryFa: 'سوابق نظارت بر مرکز',
     description: 'Self-assessments and inspections recorded against the licence, newest first.',
-    access: ['portal', 'county-office', 'province-office'],
+    access: ['portal', 'county-office', 'province-office', 'national-office'],
     request: { params: LicenceNumberParam },
     responses: { 200: { description: 'The records.', schema: SupervisionList, example: { items: [examples.supervisionRecord] } } },
   }, async ({ ctx, params }) => ({ status: 200, body: { items: await listSupervision({ ctx, licenceNumber: params.licenceNumber }) } })),
@@ -115,9 +115,10 @@ export const licenceRoutes = [
   describeRoute({
     method: 'post', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'recordSupervision', tags: ['licences'],
     summary: 'Record a self-assessment or an inspection', summaryFa: 'ثبت خوداظهاری یا بازرسی',
-    description: 'The holder files a self-assessment through the portal; county and province supervisors record inspections. '
-      + 'A finding can open a change: a county reports the violation to the province, a province opens a suspension or a revocation.',
-    access: ['portal', 'county-office', 'province-office'],
+    description: 'The holder files a self-assessment through the portal; county, province and national supervisors record inspections. '
+      + 'A finding can open a change: a county or the national office reports the violation to the licence\'s province, a province opens '
+      + 'a suspension or a revocation.',
+    access: ['portal', 'county-office', 'province-office', 'national-office'],
     request: { params: LicenceNumberParam, body: { schema: SupervisionRequest, example: () => examples.supervision } },
     responses: { 201: { description: 'Recorded.', schema: SupervisionRecorded, example: { ...examples.supervisionRecord, change: null } } },
     problems: [409, 503],

@@ -202,7 +202,7 @@ export interface paths {
         };
         /**
          * List licences in your scope
-         * @description Newest first. The portal and integrators see all licences, a county office its county, a province office its province.
+         * @description Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province.
          */
         get: operations["listLicences"];
         put?: never;
@@ -385,7 +385,7 @@ export interface paths {
         put?: never;
         /**
          * Record a self-assessment or an inspection
-         * @description The holder files a self-assessment through the portal; county and province supervisors record inspections. A finding can open a change: a county reports the violation to the province, a province opens a suspension or a revocation.
+         * @description The holder files a self-assessment through the portal; county, province and national supervisors record inspections. A finding can open a change: a county or the national office reports the violation to the licence's province, a province opens a suspension or a revocation.
          */
         post: operations["recordSupervision"];
         delete?: never;
