@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, inquiries } from '../db/schema/index.js';
+import { quarterEnd } from '../dsl/time-functions.js';
 import { control, json } from '../sandbox/sandbox-client.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
 import { freshDatabase } from '../test/support/database.js';
@@ -141,8 +142,11 @@ describe('registry activities', () => {
     const insured = request('social-insurance');
     const outcome = await asAttempt(1, () => activities().sendInquiry(insured));
     expect(outcome).toEqual({ status: 'answered', answer: {
-      nationalCode: ALI, found: true, insured: true, workshopCode: '1410020011', insuredStaff: 7, paidThrough: expect.stringMatching(/^\d{4}-(03-31|06-30|09-30|12-31)$/),
+      nationalCode: ALI, found: true, insured: true, workshopCode: '1410020011', insuredStaff: 7, paidThrough: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     } });
+    // Filings are by Jalali quarter: the date paid through is the last day of one.
+    const paidThrough = outcome.status === 'answered' ? String((outcome.answer as { paidThrough?: unknown }).paidThrough) : '';
+    expect(quarterEnd(paidThrough)).toBe(paidThrough);
     expect((await row(insured.inquiryId)).requestedBy).toBe('parvaneh-licence-process');
     const unknown = await asAttempt(1, () => activities().sendInquiry(request('social-insurance', { nationalCode: '0012345678' })));
     expect(unknown).toEqual({ status: 'answered', answer: { nationalCode: '0012345678', found: false } });

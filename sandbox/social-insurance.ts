@@ -1,9 +1,12 @@
 /**
  * Social insurance (تامین اجتماعی): whether a person is on an employer's
  * insured staff list, and up to when the employer has paid that staff's
- * premiums. Quarters are calendar quarters in UTC (ending 31 Mar, 30 Jun,
- * 30 Sep and 31 Dec), counted back from the sandbox clock.
+ * premiums. The organisation files by Jalali months, so quarters are Jalali
+ * seasons in Tehran time (ending with Khordad, Shahrivar, Azar and Esfand),
+ * counted back from the sandbox clock with the DSL's own `quarterEnd`, so the
+ * registry and the licence processes agree on where a quarter ends.
  */
+import { addMonths, quarterEnd } from '../dsl/time-functions.js';
 
 /** What the social insurance registry holds about a person's workshop (کارگاه). */
 export interface SocialInsuranceProfile {
@@ -32,18 +35,15 @@ export function insuredAt(workshopCode: string, insuredStaff: number, quartersIn
 }
 
 /**
- * Last day (YYYY-MM-DD) of the latest quarter paid for: the last completed
- * quarter at `nowMs`, moved back by `quartersInArrears`.
- * @example paidThrough(Date.UTC(2026, 4, 10), 0) // '2026-03-31'
+ * Last day (YYYY-MM-DD, a Tehran day) of the latest Jalali quarter paid for: the
+ * last completed quarter at `nowMs`, moved back by `quartersInArrears`.
+ * @example paidThrough(Date.UTC(2026, 4, 10), 0) // '2026-03-20', the last day of Esfand 1404
  */
 export function paidThrough(nowMs: number, quartersInArrears: number): string {
-  const now = new Date(nowMs);
-  const currentQuarter = now.getUTCFullYear() * 4 + Math.floor(now.getUTCMonth() / 3);
-  const paidQuarter = currentQuarter - 1 - quartersInArrears;
-  const year = Math.floor(paidQuarter / 4);
-  const firstMonthOfNext = (paidQuarter % 4) * 3 + 3;
-  // Day 0 of the month after the quarter is the quarter's last day.
-  return new Date(Date.UTC(year, firstMonthOfNext, 0)).toISOString().slice(0, 10);
+  let lastDay = quarterEnd(new Date(nowMs).toISOString());
+  // Three Jalali months back from a quarter's last day lands inside the quarter before.
+  for (let back = 0; back <= quartersInArrears; back++) lastDay = quarterEnd(addMonths(lastDay, -3));
+  return lastDay;
 }
 
 /** The registry's answer for `nationalCode` with `profile` at sandbox time `nowMs`. */
