@@ -134,13 +134,13 @@ export function createCallActivities(db: Database) {
       }
       const pool = passed.filter((e) => !scoreless.includes(e));
       const multiple = call.interview?.multiple ?? 1;
-      const { chosen, rest } = await rankAndAllocate(tx, call, pool, (capacity) => capacity * multiple, 'shortlist');
+      // Without interviews the exam ranking is the final one: no shortlist is recorded.
+      const { chosen, rest } = await rankAndAllocate(tx, call, pool, (capacity) => capacity * multiple, finalStage);
       for (const r of chosen) {
         await setEntry(tx, r.id, call.interview ? { status: 'shortlisted', invited: true } : { status: 'selected' });
         verdicts.push({ applicationId: r.id, stage: finalStage, verdict: 'advance' });
       }
-      for (const r of rest) await setEntry(tx, r.id, { status: call.interview ? 'waitlisted' : 'reserve', ...(call.interview ? {} : { finalRank: r.rank }) });
-      if (!call.interview) for (const r of chosen) await setEntry(tx, r.id, { finalRank: r.rank });
+      for (const r of rest) await setEntry(tx, r.id, { status: call.interview ? 'waitlisted' : 'reserve' });
       return { verdicts, pending: chosen.length, stage: call.interview ? 'interviews' : 'reserves' };
     },
 
@@ -250,10 +250,12 @@ export function createCallActivities(db: Database) {
         await appendAudit(db, { actor: 'workflow', action: `call.${input.transition}`, subjectType: 'call', subjectId: input.callId, detail: counts });
       }
       if (result.moved && (input.transition === 'shortlist' || input.transition === 'final')) {
+        // A call without interviews publishes its final ranking at the exam results.
+        const published = input.transition === 'shortlist' && input.call.interview ? 'shortlist' : 'final';
         await enqueueNotification(db, {
           dedupeKey: `${input.callId}:${input.transition}`, subject: input.callId,
-          event: input.transition === 'shortlist' ? 'call-shortlist-published' : 'call-final-ranking-published',
-          payload: { callId: input.callId, stage: input.transition, advanced: result.verdicts.filter((v) => v.verdict === 'advance').length },
+          event: published === 'shortlist' ? 'call-shortlist-published' : 'call-final-ranking-published',
+          payload: { callId: input.callId, stage: published, advanced: result.verdicts.filter((v) => v.verdict === 'advance').length },
         });
       }
       return { verdicts: result.verdicts, pending: result.pending };

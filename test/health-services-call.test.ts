@@ -5,8 +5,11 @@
  * The tests of the cohort run in order: each picks up the call where the one before left it.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, applications, callEntries, calls, licences, tasks } from '../db/schema/index.js';
+import { parseDocument } from 'yaml';
+import { applicationEvents, applications, callEntries, calls, licences, outbox, tasks } from '../db/schema/index.js';
 import { formatJalali, isWorkingDay, parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { recordExamResults, registerInCall, callRanking } from '../services/calls.js';
 import { withdrawApplication } from '../services/applications.js';
@@ -42,6 +45,42 @@ const callStage = (callId: string, stage: string) => eventually(async () => {
   return row?.stage === stage ? true : undefined;
 }, `call ${callId} at ${stage}`, 120_000);
 const entriesOf = (callId: string) => h.db.db.select().from(callEntries).where(eq(callEntries.callId, callId));
+
+/** The published rule written out by hand: score + bonus, then exam, degree, registration, tracking code. Best first. */
+function byPublishedRule(entries: (typeof callEntries.$inferSelect)[]) {
+  const level: Record<string, number> = { phd: 30, master: 25, bachelor: 20 };
+  const health = ['environmental-health', 'occupational-health', 'public-health', 'food-hygiene', 'nursing'];
+  return entries.map((e) => {
+    const f = e.facts as { education: { highest: { level: string; field: string } }; application: { documents: string[]; submittedAt: string; trackingCode: string } };
+    const total = level[f.education.highest.level]! + (health.includes(f.education.highest.field) ? 20 : 10) + e.examScore! * 0.5
+      + (f.application.documents.includes('guild-school-licence') ? 10 : 0);
+    return { id: e.applicationId, university: e.university, total, exam: e.examScore!, degree: { phd: 3, master: 2, bachelor: 1 }[f.education.highest.level]!, at: f.application.submittedAt, code: f.application.trackingCode };
+  }).sort((a, b) => b.total - a.total || b.exam - a.exam || b.degree - a.degree || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.code < b.code ? -1 : 1));
+}
+
+/** The call's definition as the catalogue holds it now. */
+const callSectionOf = async (callId: string) => h.catalogue.current(callId, await h.env.currentTimeMs())!.definition.call!;
+
+/**
+ * Registers `inputs` in the call, accepts every document review, and lets the documents deadline
+ * pass: the call is then waiting for the exam results.
+ * @returns the application ids, in the order of `inputs`.
+ */
+async function throughDocuments(callId: string, inputs: Awaited<ReturnType<typeof registrationFor>>[]): Promise<string[]> {
+  const call = await callSectionOf(callId);
+  const at = await h.env.currentTimeMs();
+  const ids: string[] = [];
+  for (const input of inputs) ids.push((await registerInCall({ ctx: ctxAt(h, portal, at), callId, input })).applicationId);
+  for (const task of await openTasks(h, ids, 'document-review')) await decideAs(h, task, 'accept');
+  await eventually(async () => {
+    const eligible = await h.db.db.select({ id: callEntries.applicationId }).from(callEntries).where(and(eq(callEntries.callId, callId), eq(callEntries.status, 'eligible')));
+    return eligible.length === ids.length ? true : undefined;
+  }, `every applicant of ${callId} in the cohort`);
+  const documentsDue = resolveDeadline(call.lateDocuments.after, parseJalali(call.registration.closes, h.deps.calendar), h.deps.calendar);
+  await h.env.sleep(documentsDue - (await h.env.currentTimeMs()) + HOUR);
+  await callStage(callId, 'exam');
+  return ids;
+}
 
 describe('the calls API', () => {
   it('registers through the portal and shows the ranking to integrators, signed, without national codes', async () => {
@@ -130,15 +169,7 @@ describe('a competitive call of 200 applicants', () => {
 
     const entries = await entriesOf(callId);
     const cohort = entries.filter((e) => e.facts !== null);
-    // The published rule, written out by hand: score + bonus, then exam, degree, registration, tracking code.
-    const level: Record<string, number> = { phd: 30, master: 25, bachelor: 20 };
-    const health = ['environmental-health', 'occupational-health', 'public-health', 'food-hygiene', 'nursing'];
-    const expected = cohort.filter((e) => e.examScore! >= 50).map((e) => {
-      const f = e.facts as { education: { highest: { level: string; field: string } }; application: { documents: string[]; submittedAt: string; trackingCode: string } };
-      const total = level[f.education.highest.level]! + (health.includes(f.education.highest.field) ? 20 : 10) + e.examScore! * 0.5
-        + (f.application.documents.includes('guild-school-licence') ? 10 : 0);
-      return { id: e.applicationId, university: e.university, total, exam: e.examScore!, degree: { phd: 3, master: 2, bachelor: 1 }[f.education.highest.level]!, at: f.application.submittedAt, code: f.application.trackingCode };
-    }).sort((a, b) => b.total - a.total || b.exam - a.exam || b.degree - a.degree || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || (a.code < b.code ? -1 : 1));
+    const expected = byPublishedRule(cohort.filter((e) => e.examScore! >= 50));
 
     for (const university of ['ahvaz-jundishapur', 'dezful', 'arak']) {
       const mine = expected.filter((x) => x.university === university).map((x) => x.id);
@@ -269,4 +300,141 @@ describe('document review', () => {
       return sms ? true : undefined;
     }, 'the documents-accepted SMS');
   }, 180_000);
+});
+
+describe('applicants absent from the exam or the interview', () => {
+  const callId = 'hso-call-absences';
+  let ids: string[];
+  let examRecordedAt: number;
+
+  beforeAll(async () => {
+    const now = await h.env.currentTimeMs();
+    writeCallVariant(dir, callId, { effectiveFrom: jalali(now), 'call.registration.opens': jalali(now), 'call.registration.closes': jalali(now + 2 * DAY) });
+    h.reloadDefinitions();
+  });
+
+  it('refuses EXAM_ABSENT to an applicant with no exam result, and ranks only those who sat it', async () => {
+    // Six applicants for Dezful's one office (three invitations); the first does not sit the exam.
+    ids = await throughDocuments(callId, await Promise.all(Array.from({ length: 6 }, (_, i) => registrationFor(61_000 + i, { county: 'dezful' }))));
+    const [absent, ...sat] = ids;
+    examRecordedAt = await h.env.currentTimeMs();
+    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 95 - 7 * i })) } });
+    await callStage(callId, 'interviews');
+
+    expect(await ended(absent!)).toEqual({ status: 'rejected', reason: 'EXAM_ABSENT' });
+    const entries = await entriesOf(callId);
+    expect(entries.find((e) => e.applicationId === absent)).toMatchObject({ status: 'refused', reason: 'EXAM_ABSENT', examScore: null, shortlistRank: null, invited: false });
+    const [refused] = await h.db.db.select().from(applicationEvents)
+      .where(and(eq(applicationEvents.applicationId, absent!), eq(applicationEvents.kind, 'cohort-refused')));
+    expect(refused).toMatchObject({ stepId: 'shortlist', detail: { stage: 'shortlist', reason: 'EXAM_ABSENT' } });
+
+    const ranked = entries.filter((e) => e.shortlistRank !== null).sort((a, b) => a.shortlistRank! - b.shortlistRank!);
+    expect(ranked.map((e) => e.applicationId)).toEqual(byPublishedRule(entries.filter((e) => sat.includes(e.applicationId))).map((x) => x.id));
+    const { interview, universities } = await callSectionOf(callId);
+    const places = universities.dezful!.capacity * interview!.multiple;
+    expect(ranked.map((e) => e.status)).toEqual(ranked.map((_, i) => (i < places ? 'shortlisted' : 'waitlisted')));
+  }, 120_000);
+
+  it('refuses INTERVIEW_NOT_HELD to an invited applicant not interviewed within the interview window; the office goes to the best interviewed, nobody moves up', async () => {
+    const shortlist = (await entriesOf(callId)).filter((e) => e.shortlistRank !== null).sort((a, b) => a.shortlistRank! - b.shortlistRank!);
+    const invited = shortlist.filter((e) => e.status === 'shortlisted');
+    const waitlisted = shortlist.filter((e) => e.status === 'waitlisted');
+    // The best-ranked invited applicant's interview is never held; the other two pass theirs.
+    const [notHeld, ...interviewed] = invited.map((e) => e.applicationId);
+    const tasksOpen = await openTasks(h, invited.map((e) => e.applicationId), 'interview');
+    for (const task of tasksOpen.filter((t) => t.applicationId !== notHeld)) await decideAs(h, task, 'passed');
+    await eventually(async () => {
+      const rows = await h.db.db.select().from(callEntries).where(inArray(callEntries.applicationId, interviewed));
+      return rows.every((e) => e.status === 'interviewed') ? true : undefined;
+    }, 'the interviewed to wait for the final ranking');
+
+    // Still invited a minute before the window closes (its interview meanwhile overdue and reported), refused after.
+    const { interview } = await callSectionOf(callId);
+    const windowCloses = resolveDeadline(interview!.within, examRecordedAt, h.deps.calendar);
+    await h.env.sleep(windowCloses - (await h.env.currentTimeMs()) - 60_000);
+    expect(await statusOf(notHeld!)).toEqual({ status: 'running', reason: null });
+    const overdue = await h.db.db.select().from(applicationEvents)
+      .where(and(eq(applicationEvents.applicationId, notHeld!), eq(applicationEvents.kind, 'task-overdue'), eq(applicationEvents.stepId, 'interview')));
+    expect(overdue.length).toBeGreaterThan(0);
+    await h.env.sleep(HOUR);
+    expect(await ended(notHeld!)).toEqual({ status: 'rejected', reason: 'INTERVIEW_NOT_HELD' });
+    await callStage(callId, 'closed');
+
+    const entries = await entriesOf(callId);
+    const entry = (id: string) => entries.find((e) => e.applicationId === id)!;
+    expect(entry(notHeld!)).toMatchObject({ status: 'refused', reason: 'INTERVIEW_NOT_HELD', finalRank: null });
+    const interviewTasks = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, notHeld!), eq(tasks.stepId, 'interview')));
+    expect(interviewTasks.filter((t) => t.status === 'open')).toEqual([]);
+    expect(interviewTasks.some((t) => t.status === 'cancelled')).toBe(true);
+    // The place is not passed down the waitlist: the interview window is over.
+    for (const w of waitlisted) {
+      expect(entry(w.applicationId)).toMatchObject({ status: 'refused', reason: 'NOT_SHORTLISTED', invited: false });
+      expect(await ended(w.applicationId)).toEqual({ status: 'rejected', reason: 'NOT_SHORTLISTED' });
+    }
+    // The final ranking holds only the interviewed, by the same rule; Dezful's one office goes to the first.
+    const final = entries.filter((e) => e.finalRank !== null).sort((a, b) => a.finalRank! - b.finalRank!);
+    expect(final.map((e) => e.applicationId)).toEqual(byPublishedRule(entries.filter((e) => interviewed.includes(e.applicationId))).map((x) => x.id));
+    const [licensed, reserve] = final;
+    expect(await ended(licensed!.applicationId)).toEqual({ status: 'approved', reason: 'OFFICE_LICENSED' });
+    expect(await ended(reserve!.applicationId)).toEqual({ status: 'rejected', reason: 'NOT_SELECTED' });
+    const issued = await h.db.db.select().from(licences).where(inArray(licences.applicationId, ids));
+    expect(issued.map((l) => l.applicationId)).toEqual([licensed!.applicationId]);
+    expect(issued[0]!.number).toMatch(/^HSO-14\d\d-\d{6}$/);
+  }, 120_000);
+});
+
+describe('a call without interviews', () => {
+  const callId = 'hso-call-no-interviews';
+
+  beforeAll(async () => {
+    const now = await h.env.currentTimeMs();
+    // The fixture: the shipped call without `call.interview`, its shortlist step and the interview task.
+    const doc = parseDocument(readFileSync('test/fixtures/calls/call-without-interviews.yaml', 'utf8'));
+    doc.set('id', callId);
+    doc.set('effectiveFrom', jalali(now));
+    doc.setIn(['call', 'registration', 'opens'], jalali(now));
+    doc.setIn(['call', 'registration', 'closes'], jalali(now + 2 * DAY));
+    writeFileSync(join(dir, `${callId}.yaml`), doc.toString());
+    h.reloadDefinitions();
+  });
+
+  it('a call without interviews licenses each university\'s need straight from the exam ranking', async () => {
+    const call = await callSectionOf(callId);
+    expect(call.interview).toBeUndefined();
+    // Five for Arak, three for Dezful; the last of Dezful does not sit the exam.
+    const inputs = await Promise.all(Array.from({ length: 8 }, (_, i) => registrationFor(62_000 + i, { county: i < 5 ? 'arak' : 'dezful' })));
+    const ids = await throughDocuments(callId, inputs);
+    const absent = ids[7]!;
+    const sat = ids.slice(0, 7);
+    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 60 + 5 * i })) } });
+    // Every selected applicant is licensed at once, so the reserves window closes early.
+    await callStage(callId, 'closed');
+
+    const entries = await entriesOf(callId);
+    expect(entries.find((e) => e.applicationId === absent)).toMatchObject({ status: 'refused', reason: 'EXAM_ABSENT', finalRank: null });
+    expect(await ended(absent)).toEqual({ status: 'rejected', reason: 'EXAM_ABSENT' });
+    expect(entries.filter((e) => e.invited)).toEqual([]);
+    const licensed: string[] = [];
+    for (const university of ['arak', 'dezful']) {
+      const mine = entries.filter((e) => e.university === university && e.finalRank !== null).sort((a, b) => a.finalRank! - b.finalRank!);
+      expect(mine.map((e) => e.applicationId), university).toEqual(byPublishedRule(entries.filter((e) => e.university === university && sat.includes(e.applicationId))).map((x) => x.id));
+      const capacity = call.universities[university]!.capacity;
+      for (const [i, e] of mine.entries()) {
+        expect(await ended(e.applicationId)).toEqual(i < capacity ? { status: 'approved', reason: 'OFFICE_LICENSED' } : { status: 'rejected', reason: 'NOT_SELECTED' });
+        expect(e.status).toBe(i < capacity ? 'selected' : 'refused');
+      }
+      licensed.push(...mine.slice(0, capacity).map((e) => e.applicationId));
+    }
+    const issued = await h.db.db.select().from(licences).where(inArray(licences.applicationId, ids));
+    expect(issued.map((l) => l.applicationId).sort()).toEqual(licensed.sort());
+    for (const l of issued) expect(l).toMatchObject({ kind: 'office-licence', number: expect.stringMatching(/^HSO-14\d\d-\d{6}$/) });
+    // Nobody was invited to, or waited for, an interview: each applicant's cohort step was the final ranking.
+    expect(await h.db.db.select().from(tasks).where(and(inArray(tasks.applicationId, ids), eq(tasks.stepId, 'interview')))).toEqual([]);
+    const joined = await h.db.db.select().from(applicationEvents).where(and(inArray(applicationEvents.applicationId, ids), eq(applicationEvents.kind, 'cohort-joined')));
+    expect(new Set(joined.map((e) => e.stepId))).toEqual(new Set(['final-ranking']));
+    // The exam ranking is the final one: no shortlist is recorded, and the portal hears of a final ranking.
+    expect(entries.filter((e) => e.shortlistRank !== null)).toEqual([]);
+    const published = await h.db.db.select().from(outbox).where(eq(outbox.subject, callId));
+    expect(published.map((n) => [n.event, (n.payload as { stage: string }).stage])).toEqual([['call-final-ranking-published', 'final']]);
+  }, 120_000);
 });
