@@ -5,7 +5,7 @@
  * PostgreSQL (`call_entries`); this workflow holds only the stage, so it may continue as new
  * between any two transitions.
  */
-import { condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CallActivities, CallTransition } from '../activities/calls.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import {
@@ -13,6 +13,7 @@ import {
   type CallProcessInput, type CallStage, type CallSummary, type CallVerdict,
 } from './call-contract.js';
 import { now } from './clock.js';
+import { Deadlines } from './deadlines.js';
 import { workflowIdFor } from './contract.js';
 
 // A transition touches the whole cohort: a regular activity, so it does not stretch a workflow task.
@@ -60,9 +61,10 @@ export async function callProcess(input: CallProcessInput): Promise<CallSummary>
    * wait also ends (and the workflow continues as new) when the history grows long.
    * @returns true when `ready` held.
    */
+  const deadlines = new Deadlines();
   const waitFor = async (ready: () => boolean, dueAt: number): Promise<boolean> => {
     for (;;) {
-      const woken = await condition(() => ready() || tooLong(), Math.max(0, dueAt - now()));
+      const woken = await deadlines.until(() => ready() || tooLong(), dueAt);
       if (ready()) return true;
       if (!woken) return false;
       await continueAsNewIfLong();

@@ -3,7 +3,7 @@
  * the call's verdict (a signal from the call workflow). Once a day it asks the database again, so
  * a verdict is never lost and the wait survives continue-as-new.
  */
-import { condition, getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
 import type { CallActivities } from '../activities/calls.js';
 import type { DatabaseActivities } from '../activities/database.js';
 import type { CohortStep } from '../dsl/schema.js';
@@ -51,7 +51,7 @@ export async function cohortStep(interpreter: Interpreter, id: string, step: Coh
   let verdict: CallVerdict | undefined;
   try {
     while (known.verdict === 'wait') {
-      if (await condition(() => mailbox.verdicts.has(step.stage), RECHECK_MS)) {
+      if (await interpreter.deadlines.within(() => mailbox.verdicts.has(step.stage), RECHECK_MS)) {
         verdict = mailbox.verdicts.get(step.stage)!;
         mailbox.verdicts.delete(step.stage);
         known = await ask();

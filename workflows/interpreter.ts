@@ -4,7 +4,7 @@
  * late registry answers arrive as signals held in the `Mailbox`.
  */
 import {
-  ActivityFailure, CancellationScope, condition, isCancellation, proxyActivities, proxyLocalActivities, sleep,
+  ActivityFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, sleep,
 } from '@temporalio/workflow';
 import type { DatabaseActivities, TimelineEvent } from '../activities/database.js';
 import type { DefinitionActivities } from '../activities/definitions.js';
@@ -14,6 +14,7 @@ import { evaluate, holds, type Facts } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { isoAt, now, parseIso } from './clock.js';
+import { Deadlines } from './deadlines.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { claimStep, licenceNumberOf, refreshStep, setStep } from './licence-steps.js';
 import type { CallVerdict } from './call-contract.js';
@@ -106,6 +107,9 @@ export class Interpreter {
     readonly mailbox: Mailbox,
     readonly hooks: InterpreterHooks,
   ) {}
+
+  /** The due times of inquiries and tasks, each waited on without cancelling its timer. */
+  readonly deadlines = new Deadlines();
 
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail: Record<string, unknown> = {}, currentStep?: string | null): TimelineEvent {
@@ -202,7 +206,7 @@ export class Interpreter {
           answer = outcome.answer;
           this.mailbox.consumed.add(inquiryId);
         }
-        else if (await condition(() => this.mailbox.answers.has(inquiryId), Math.max(0, deadline - now()))) {
+        else if (await this.deadlines.until(() => this.mailbox.answers.has(inquiryId), deadline)) {
           answer = this.mailbox.answers.get(inquiryId)!.answer;
           this.mailbox.answers.delete(inquiryId);
           this.mailbox.consumed.add(inquiryId);
@@ -255,7 +259,7 @@ export class Interpreter {
       this.mailbox.openTasks.set(taskId, view());
       let escalated = false;
       for (;;) {
-        const decided = await condition(() => this.validDecision(taskId, step) !== undefined, Math.max(0, dueAt - now()));
+        const decided = await this.deadlines.until(() => this.validDecision(taskId, step) !== undefined, dueAt);
         if (decided) {
           const decision = this.validDecision(taskId, step)!;
           this.mailbox.decisions.delete(taskId);

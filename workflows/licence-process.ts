@@ -85,8 +85,9 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
         },
       });
     },
-    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, opts),
-    startStanding: (processId, licence) => startStanding(interpreter, processId, licence),
+    // Processes started from this one inherit its history limit (tests lower it to exercise continue-as-new).
+    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit }),
+    startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit),
   });
 
   if (!resume) {
@@ -124,7 +125,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
 }
 
 /** Runs a `subprocess` step: a child application with its own definition, linked to this one. */
-async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean } = {}) {
+async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean; historyLimit?: number } = {}) {
   const childId = `${interpreter.applicationId}.${stepId}.${interpreter.state.entries[stepId]}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -137,12 +138,12 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
     interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()), detached: opts.detach ?? false }),
   );
   if (opts.detach) {
-    await startDetached(interpreter, childId, definition, hash, facts);
+    await startDetached(interpreter, childId, definition, hash, facts, opts.historyLimit);
     return undefined;
   }
   const result = await executeChild(licenceProcess, {
     workflowId: workflowIdFor(childId),
-    args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts }],
+    args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, historyLimit: opts.historyLimit }],
   });
   await db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
   return result;
@@ -155,7 +156,7 @@ const processes = proxyActivities<ProcessActivities>({ startToCloseTimeout: '30s
  * Starts a standing process beside a licence just issued: an application of its own
  * (`licence-<number>.<process>`), a workflow of its own that runs on for years.
  */
-async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence) {
+async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number) {
   const { definition, hash } = await definitions.resolveDefinition(processId, isoAt(now()));
   const childId = `licence-${licence.number}.${processId}`;
   const parentFacts = interpreter.state.facts;
@@ -168,13 +169,13 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
   );
-  await startDetached(interpreter, childId, definition, hash, facts);
+  await startDetached(interpreter, childId, definition, hash, facts, historyLimit);
 }
 
 /**
  * Starts a process that outlives this one and is not cancelled with it: a workflow of its own
  * rather than a child (started by an activity; a retried start is a no-op).
  */
-async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts) {
-  await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts });
+async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts, historyLimit?: number) {
+  await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
 }

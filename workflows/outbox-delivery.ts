@@ -5,9 +5,11 @@
  * history grows long. Order per licence is kept by the activity, which stops a licence's queue at
  * its first failure; exactly-once comes from the portal treating a repeated id as the same one.
  */
-import { condition, continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
+import { now } from './clock.js';
 import { outboxChangedSignal, type OutboxDeliveryInput } from './contract.js';
+import { Deadlines } from './deadlines.js';
 
 const portal = proxyActivities<PortalActivities>({
   startToCloseTimeout: '5m',
@@ -32,6 +34,8 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
   let failures = input.failures ?? 0;
   let woken = false;
   setHandler(outboxChangedSignal, () => { woken = true; });
+  const deadlines = new Deadlines();
+  let pollDueAt: number | undefined;
 
   for (;;) {
     woken = false;
@@ -44,7 +48,11 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
       await sleep(Math.min(maxBackoffMs, Math.max(run.retryAfterMs ?? 0, backoffMs(failures, maxBackoffMs))));
     } else {
       failures = 0;
-      if (run.pending === 0) await condition(() => woken, idlePollMs);
+      if (run.pending === 0) {
+        // One safety poll pending at a time, however often processes wake the delivery meanwhile.
+        pollDueAt ??= now() + idlePollMs;
+        if (!(await deadlines.until(() => woken, pollDueAt))) pollDueAt = undefined;
+      }
     }
     if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof outboxDelivery>({ ...input, failures });
