@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { CompactSign, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, auditLog, inquiries } from '../db/schema/index.js';
+import { control, json } from '../sandbox/sandbox-client.js';
 import { api, decide, eventually, generatedApplication, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -13,9 +14,7 @@ let h: Harness;
 let portal: string;
 let ahvaz: string;
 
-const setFault = (fault: Record<string, unknown>) => fetch(`${h.sandboxUrl}/control/faults`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault),
-});
+const setFault = (fault: Record<string, unknown>) => control(h.sandboxUrl, 'POST', '/control/faults', fault);
 
 beforeAll(async () => {
   h = await startHarness({ sandboxDelayMs: 200 });
@@ -51,7 +50,7 @@ describe('callbacks from the asynchronous registries', () => {
       for (const inquiry of vetting) {
         // The sandbox sent the answer at least twice; the timeline and the audit trail hold it once.
         await eventually(async () => {
-          const seen = await (await fetch(`${h.sandboxUrl}/control/inquiries?registry=${inquiry.registry}`)).json() as { inquiryId: string; deliveries: number }[];
+          const seen = json<{ inquiryId: string; deliveries: number }[]>(await control(h.sandboxUrl, 'GET', `/control/inquiries?registry=${inquiry.registry}`));
           return (seen.find((s) => s.inquiryId === inquiry.id)?.deliveries ?? 0) >= 2 ? true : undefined;
         }, `the second delivery of ${inquiry.id}`);
         // Both deliveries are in by now; the row is written before the process records its event.
@@ -65,7 +64,7 @@ describe('callbacks from the asynchronous registries', () => {
         expect(trail).toHaveLength(1);
       }
     }
-    await fetch(`${h.sandboxUrl}/control/faults`, { method: 'DELETE' });
+    await control(h.sandboxUrl, 'DELETE', '/control/faults');
   });
 
   it('refuses a callback signed with a key the registry does not publish, and the registry\'s own answer stands', async () => {

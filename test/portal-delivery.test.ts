@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalActivities } from '../activities/national-portal.js';
 import { enqueueNotification } from '../activities/outbox-queue.js';
 import { outbox } from '../db/schema/index.js';
+import { control, json } from '../sandbox/sandbox-client.js';
 import { createSigningKeyStore } from '../gateway/signing-keys.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
@@ -21,11 +22,8 @@ const DAY_MS = 86_400_000;
 interface Accepted { notificationId: string; subject: string; sequence: number; event: string; receiptId: string }
 interface PortalLog { accepted: Accepted[]; duplicates: number; refused: Record<string, number> }
 
-const portalLog = async (): Promise<PortalLog> => (await fetch(`${h.sandboxUrl}/control/portal/notifications`)).json() as Promise<PortalLog>;
-const sandboxNow = async () => Date.parse(((await (await fetch(`${h.sandboxUrl}/control/clock`)).json()) as { now: string }).now);
-const control = (path: string, body?: unknown) => fetch(`${h.sandboxUrl}${path}`, {
-  method: body === undefined ? 'DELETE' : 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-});
+const portalLog = async (): Promise<PortalLog> => json<PortalLog>(await control(h.sandboxUrl, 'GET', '/control/portal/notifications'));
+const sandboxNow = async () => Date.parse(json<{ now: string }>(await control(h.sandboxUrl, 'GET', '/control/clock')).now);
 const wake = () => h.client.workflow.getHandle(h.outboxWorkflowId).signal(outboxChangedSignal);
 const undelivered = async () => (await h.db.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.deliveredAt))).length;
 
@@ -61,7 +59,7 @@ describe('notifications to the national permits portal', () => {
 
   it('delivers every notification once and in order per licence after the portal was down for a day', async () => {
     const before = await portalLog();
-    await control('/control/faults', { registry: 'national-portal', outageUntilMs: (await sandboxNow()) + DAY_MS });
+    await control(h.sandboxUrl, 'POST', '/control/faults', { registry: 'national-portal', outageUntilMs: (await sandboxNow()) + DAY_MS });
     const subjects = ['WSC-AL-TEST-1', 'WSC-AL-TEST-2', 'WSC-AL-TEST-3', 'WSC-PA-TEST-4', 'WSC-PA-TEST-5'];
     await queue(subjects, 4);
     await wake();
@@ -84,7 +82,7 @@ describe('notifications to the national permits portal', () => {
     expect(metrics).toMatch(/^parvaneh_outbox_undelivered 20$/m);
     expect(Number(/^parvaneh_outbox_oldest_undelivered_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 
-    await control('/control/clock', { advanceMs: DAY_MS });
+    await control(h.sandboxUrl, 'POST', '/control/clock', { advanceMs: DAY_MS });
     await h.env.sleep(3_600_000);
     await new Promise((r) => setTimeout(r, 250));
     await h.env.sleep(3_600_000);

@@ -3,6 +3,7 @@
  * latency, outages, malformed replies, duplicate and reordered callbacks, a portal outage, and a
  * worker restart mid-run. Times are real seconds from the start of the soak.
  */
+import { control, json } from '../../sandbox/sandbox-client.js';
 import type { Harness } from '../../test/support/harness.js';
 
 /** What was injected, for the report. */
@@ -14,14 +15,11 @@ export interface FaultLog {
 type Fault = Record<string, unknown> & { registry: string };
 
 async function setFault(h: Harness, fault: Fault): Promise<void> {
-  const res = await fetch(`${h.sandboxUrl}/control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
-  if (!res.ok) throw new Error(`sandbox refused fault ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
+  const res = await control(h.sandboxUrl, 'POST', '/control/faults', fault);
+  if (res.status !== 200) throw new Error(`sandbox refused fault ${JSON.stringify(fault)}: ${res.status} ${res.text}`);
 }
 
-async function sandboxNow(h: Harness): Promise<number> {
-  const res = await fetch(`${h.sandboxUrl}/control/clock`);
-  return Date.parse((await res.json() as { now: string }).now);
-}
+const sandboxNow = async (h: Harness): Promise<number> => Date.parse(json<{ now: string }>(await control(h.sandboxUrl, 'GET', '/control/clock')).now);
 
 /** Starts the schedule; `stop()` clears every fault and waits for a restart in progress. */
 export function injectFaults(h: Harness, log: (line: string) => void) {
@@ -62,7 +60,7 @@ export function injectFaults(h: Harness, log: (line: string) => void) {
     async stop() {
       for (const t of timers) clearTimeout(t);
       await inFlight;
-      await fetch(`${h.sandboxUrl}/control/faults`, { method: 'DELETE' });
+      await control(h.sandboxUrl, 'DELETE', '/control/faults');
     },
   };
 }
