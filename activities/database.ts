@@ -42,8 +42,8 @@ export interface LicenceToIssue {
   licenceType: string;
   numberPrefix: string;
   holderNationalCode: string;
-  /** The holder's name as the register shows it (first and last). */
-  holderName?: string | null;
+  /** The holder as a person (the applicant's facts): whom later changes vet and notify. */
+  holder?: Record<string, unknown> | null;
   county: string;
   province: string;
   issuedAt: string;
@@ -85,7 +85,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
     const [inserted] = await db.insert(licences).values({
       number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
-      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holderName: licence.holderName ?? null,
+      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holder: licence.holder ?? null,
       county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
       validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
     }).onConflictDoNothing().returning({ number: licences.number });

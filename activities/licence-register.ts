@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, isNotNull, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
+import { applicationEvents, applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import { appendAudit } from '../services/audit.js';
 import { enqueueNotification } from './outbox-queue.js';
 
@@ -13,8 +13,8 @@ export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close'
 /** The actions that change a licence's status (all but `transfer`, which changes its holder). */
 type StatusAction = Exclude<AmendAction, 'transfer'>;
 type LicenceStatus = (typeof licences.$inferSelect)['status'];
-/** Who a licence passes to: the national code, and the name the register shows from then on. */
-export interface NewHolder { nationalCode: string; name?: string | null }
+/** Who a licence passes to: the national code, and the person later changes vet and notify. */
+export interface NewHolder { nationalCode: string; person?: Record<string, unknown> | null }
 
 /** The `licence` fact of a lifecycle or standing process, as the register has it now. */
 export interface LicenceFacts {
@@ -25,6 +25,8 @@ export interface LicenceFacts {
   issuedAt: string;
   validUntil: string;
   holderNationalCode: string;
+  /** The holder as a person, when the register keeps it (licences issued or transferred since it does). */
+  holder?: Record<string, unknown>;
   dependsOn: string | null;
   /** The changes (by name: `renewal`, `suspension`…) whose processes are running on it. */
   changesInProgress: string[];
@@ -71,6 +73,7 @@ export function createLicenceRegister(db: Database) {
       return {
         number: row.number, kind: row.kind, licenceType: row.licenceType, status: row.status,
         issuedAt: row.issuedAt.toISOString(), validUntil: row.validUntil.toISOString(), holderNationalCode: row.holderNationalCode,
+        ...(row.holder ? { holder: row.holder as Record<string, unknown> } : {}),
         dependsOn: row.dependsOn, changesInProgress: [...new Set(running.map((r) => r.change))].sort(), dependents,
       };
     },
@@ -95,9 +98,10 @@ export function createLicenceRegister(db: Database) {
     },
 
     /**
-     * Applies a change to a licence (renew keeps the number and extends validity; expire only once
-     * its validity has passed) and, with `dependents`, to the licences standing on it; queues the
-     * portal's notification of each, in order per licence, and audits each. One transaction.
+     * Applies a change to a licence (renew keeps the number and extends validity, and takes back the
+     * holdings of an expired one, refused `holder-holds-holding` when the holder has taken one since;
+     * expire only once its validity has passed) and, with `dependents`, to the licences standing on
+     * it; queues the portal's notification of each, in order per licence, and audits each. One transaction.
      */
     async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; seq: number; at: string; grounds?: string; dependents?: Exclude<StatusAction, 'renew'>; holder?: NewHolder }):
       Promise<{ applied: boolean; status: string; validUntil: string; dependents: { number: string; status: string }[]; refusal?: string }> {
@@ -110,6 +114,17 @@ export function createLicenceRegister(db: Database) {
         const [done] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
         if (done) return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents: change.dependents || change.action === 'transfer' ? await dependentsNow() : [] };
         if (change.action === 'transfer') return transfer(tx, { ...change, dedupeKey, current });
+        // A late renewal revives an expired licence: its holdings, let go of at the expiry, come back with it.
+        if (change.action === 'renew' && current.status === 'expired') {
+          const taken = await reclaimHoldings(tx, current);
+          if (taken.length > 0) {
+            await appendAudit(tx as unknown as Database, {
+              actor: 'workflow', action: 'licence.renewal-refused', subjectType: 'licence', subjectId: change.number,
+              detail: { applicationId: change.applicationId, holdings: taken },
+            });
+            return { applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [], refusal: 'holder-holds-holding' };
+          }
+        }
         const applied = await applyOne(tx, { ...change, action: change.action, dedupeKey, from: current.status });
         if (!applied) return { applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [] };
         const dependents: { number: string; status: string }[] = [];
@@ -164,7 +179,7 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
   const { current } = change;
   const unchanged = (refusal: string) => ({ applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [], refusal });
   const holder = change.holder?.nationalCode.trim();
-  const holderName = change.holder?.name?.trim() || null;
+  const person = change.holder?.person ?? null;
   if (!holder) throw new Error(`transfer of licence ${change.number} names no new holder`);
   if (!ALLOWED_FROM.transfer.includes(current.status)) return unchanged('licence-not-in-force');
   const previous = current.holderNationalCode;
@@ -184,7 +199,7 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
     await tx.update(licenceHoldings).set({ holderNationalCode: holder })
       .where(and(eq(licenceHoldings.applicationId, current.applicationId), eq(licenceHoldings.holderNationalCode, previous)));
   }
-  const moved = await tx.update(licences).set({ holderNationalCode: holder, holderName }).where(and(
+  const moved = await tx.update(licences).set({ holderNationalCode: holder, holder: person }).where(and(
     or(eq(licences.number, change.number), eq(licences.dependsOn, change.number)), eq(licences.holderNationalCode, previous),
   )).returning({ number: licences.number, status: licences.status });
   const dependents = moved.filter((m) => m.number !== change.number);
@@ -204,6 +219,41 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
     });
   }
   return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents };
+}
+
+/**
+ * Takes back, for a licence an expiry took out of force, the "one per person" holdings its
+ * application was granted (its `holding-claimed` timeline events), for the licence's holder now.
+ * Returns those the holder has meanwhile taken through another application or licence; then none
+ * is taken back. Runs in the caller's transaction; a claim racing it waits on the primary key.
+ */
+async function reclaimHoldings(tx: Tx, licence: typeof licences.$inferSelect): Promise<string[]> {
+  const claimed = await tx.selectDistinct({ holding: sql<string>`${applicationEvents.detail}->>'holding'` }).from(applicationEvents)
+    .where(and(eq(applicationEvents.applicationId, licence.applicationId), eq(applicationEvents.kind, 'holding-claimed')));
+  const holdings = claimed.map((c) => c.holding);
+  if (holdings.length === 0) return [];
+  const holder = licence.holderNationalCode;
+  const inserted = await tx.insert(licenceHoldings).values(holdings.map((holding) => ({ holding, holderNationalCode: holder, applicationId: licence.applicationId })))
+    .onConflictDoNothing().returning({ holding: licenceHoldings.holding });
+  const taken = await tx.select({ holding: licenceHoldings.holding }).from(licenceHoldings).where(and(
+    eq(licenceHoldings.holderNationalCode, holder), inArray(licenceHoldings.holding, holdings), ne(licenceHoldings.applicationId, licence.applicationId),
+  ));
+  if (taken.length > 0) {
+    // All or none: the licence stays expired, and so do the holdings taken back a moment ago.
+    if (inserted.length > 0) {
+      await tx.delete(licenceHoldings).where(and(
+        eq(licenceHoldings.holderNationalCode, holder), inArray(licenceHoldings.holding, inserted.map((i) => i.holding)), eq(licenceHoldings.applicationId, licence.applicationId),
+      ));
+    }
+    return taken.map((t) => t.holding).sort();
+  }
+  if (inserted.length > 0) {
+    await appendAudit(tx as unknown as Database, {
+      actor: 'workflow', action: 'holding.claimed', subjectType: 'application', subjectId: licence.applicationId,
+      detail: { holdings: inserted.map((i) => i.holding), licence: licence.number },
+    });
+  }
+  return [];
 }
 
 /** One licence's change: the update guarded by its allowed states, the portal told, the trail written. */

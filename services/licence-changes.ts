@@ -91,7 +91,8 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   const trackingCode = newTrackingCode();
   const originFacts = origin.facts as { applicant: unknown; application: Record<string, unknown> };
   const facts = {
-    applicant: originFacts.applicant,
+    // The holder now (a successor after a transfer), whom the change vets and notifies.
+    applicant: licence.holder ?? originFacts.applicant,
     application: { ...originFacts.application, id: applicationId, trackingCode, licenceType: processId, submittedAt: new Date(nowMs).toISOString() },
     licence: {
       number: licence.number, kind: licence.kind, status: licence.status, validUntil: licence.validUntil.toISOString(),

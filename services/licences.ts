@@ -86,7 +86,7 @@ export function licenceView(deps: ServiceDeps, row: LicenceRow, facts: unknown, 
   return {
     number: row.number, kind: row.kind, title: row.title as Text, licenceType: row.licenceType,
     licenceTypeTitle: licenceTypeTitle(deps, row.licenceType, row.definitionHash),
-    applicationId: row.applicationId, holderNationalCode: row.holderNationalCode, holderName: row.holderName ?? holderNameOf(facts),
+    applicationId: row.applicationId, holderNationalCode: row.holderNationalCode, holderName: holderNameOf(row.holder ? { applicant: row.holder } : facts),
     county: row.county, province: row.province, status, valid: status === 'active' && row.issuedAt.getTime() <= atMs,
     validFrom: row.issuedAt, validFromJalali: formatJalali(row.issuedAt.getTime(), deps.calendar),
     validUntil: row.validUntil, validUntilJalali: formatJalali(row.validUntil.getTime(), deps.calendar),

@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, applications, auditLog, licenceHoldings, licences, outbox } from '../db/schema/index.js';
+import { applicationEvents, applications, auditLog, inquiries, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
@@ -291,6 +291,15 @@ describe('licence lifecycle', () => {
     expect(seen.body).toMatchObject({ holderNationalCode: successor.nationalCode, holderName: `${successor.firstName} ${successor.lastName}` });
     const publicView = await api<{ holderName: string }>(h, 'GET', `/v1/licences/${managerLicence!.number}/verification`);
     expect(publicView.body.holderName).toBe(maskName(`${successor.firstName} ${successor.lastName}`));
+    // Later changes vet and notify the successor, not the holder who left.
+    const renewal = await change(tokens.ahvaz!, number, 'renewal', {});
+    const vetted = await eventually(async () => {
+      const rows = await h.db.db.select().from(inquiries).where(eq(inquiries.applicationId, renewal));
+      return rows.length >= 3 ? rows : undefined;
+    }, 'the renewal\'s inquiries');
+    expect([...new Set(vetted.map((r) => r.subjectNationalCode))]).toEqual([successor.nationalCode]);
+    const [renewalRow] = await h.db.db.select().from(applications).where(eq(applications.id, renewal));
+    expect((renewalRow!.facts as { applicant: { nationalCode: string } }).applicant.nationalCode).toBe(successor.nationalCode);
   });
 
   it('refuses to pass a licence to a successor who already holds a centre licence', async () => {

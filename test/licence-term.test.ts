@@ -1,8 +1,10 @@
 /**
  * The years of an activity licence, as its standing processes run them on the time-skipping
  * server: the quarterly staff-insurance filing, renewal reminders on the right Jalali dates, a
- * renewal started by the reminder that keeps the number, and a licence not renewed in time that
- * expires. One timeline: three centres licensed together, then years skipped.
+ * renewal started by the county office or by the reminder that keeps the number, a licence not
+ * renewed in time that expires, one revived by a renewal approved late (its holding with it), the
+ * next term's reminders, and a late renewal refused because the holder has since been licensed for
+ * another centre. One timeline: four centres licensed together, then years skipped.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,25 +12,29 @@ import { applicationEvents, applications, licenceHoldings, licences, outbox, tas
 import { formatJalali } from '../dsl/calendar.js';
 import { monthLength } from '../dsl/jalali.js';
 import { addDays, addMonths, quarterEnd } from '../dsl/time-functions.js';
-import { api, applicationFor, decide, eventually, processEnded, taskInInbox } from './support/api.js';
+import { stateQuery, workflowIdFor } from '../workflows/contract.js';
+import { api, applicationFor, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
 const tokens: Record<string, string> = {};
-/** Renewed (A), not renewed (B), insurance in arrears (C). */
-const centre: Record<'a' | 'b' | 'c', { number: string; validUntil: Date }> = {} as never;
+/** Renewed (A), not renewed (B), insurance in arrears and renewed late (C), renewed by the county office (D). */
+const centre: Record<'a' | 'b' | 'c' | 'd', { number: string; validUntil: Date }> = {} as never;
 
 beforeAll(async () => {
   // No delivery workflow: its daily poll would wake 1,800 times over five years; the outbox rows are what is checked.
-  h = await startHarness({ outboxDelivery: false });
+  // A low history limit: the applications continue as new, and so should a term's workflow (about 90 events a term).
+  h = await startHarness({ outboxDelivery: false, historyLimit: 50 });
   tokens.portal = await h.issuer.mint({ role: 'portal' });
   tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
   tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
 });
 afterAll(async () => h?.close());
 
-async function activityLicence(nationalCode: string): Promise<{ number: string; validUntil: Date }> {
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode) });
+async function activityLicence(applicant: string | number): Promise<{ number: string; validUntil: Date }> {
+  // A fixture person by national code, or a generated (eligible, insured) one by seed.
+  const body = typeof applicant === 'string' ? await applicationFor(h, applicant) : await generatedApplication(applicant);
+  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
   expect(res.status, res.text).toBe(202);
   const id = res.body.applicationId;
   await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
@@ -38,8 +44,10 @@ async function activityLicence(nationalCode: string): Promise<{ number: string; 
   return { number, validUntil: (await licenceRow(number)).validUntil };
 }
 
+const applicationRow = async (id: string) => (await h.db.db.select().from(applications).where(eq(applications.id, id)))[0]!;
 const licenceRow = async (number: string) => (await h.db.db.select().from(licences).where(eq(licences.number, number)))[0]!;
 const termOf = (number: string) => `licence-${number}.welfare-activity-licence-term`;
+const insuranceOf = (number: string) => `licence-${number}.centre-staff-insurance`;
 const jalaliOf = (at: Date | string) => formatJalali(new Date(at).getTime(), h.deps.calendar);
 
 /** A Jalali date moved by whole months, the day clamped to the month's length: how the regulation counts. */
@@ -63,6 +71,18 @@ async function skipTo(at: string | number) {
 const eventsOf = (applicationId: string, kind: string) => h.db.db.select().from(applicationEvents)
   .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, kind))).orderBy(asc(applicationEvents.seq));
 
+const outboxOf = (number: string, event: string) => h.db.db.select().from(outbox).where(and(eq(outbox.subject, number), eq(outbox.event, event))).orderBy(asc(outbox.id));
+const renewalsOf = (number: string) => h.db.db.select().from(applications).where(and(
+  eq(applications.licenceType, 'welfare-activity-licence-renewal'), sql`${applications.facts}->'licence'->>'number' = ${number}`,
+)).orderBy(asc(applications.id));
+const untilOf = (waiting: { detail: unknown }) => String((waiting.detail as { until: string }).until);
+
+/** The term's latest wait, once it is `stepId` and ends after `after`: the next window it set. */
+const nextWait = (number: string, stepId: string, after: Date) => eventually(async () => {
+  const last = (await eventsOf(termOf(number), 'waiting')).at(-1);
+  return last?.stepId === stepId && Date.parse(untilOf(last)) > after.getTime() ? last : undefined;
+}, `${termOf(number)} to wait at ${stepId}`);
+
 async function renewalBy(number: string, requestedBy: string) {
   return eventually(async () => {
     const [row] = await h.db.db.select().from(applications).where(and(
@@ -75,14 +95,13 @@ async function renewalBy(number: string, requestedBy: string) {
 
 describe('the term of an activity licence', () => {
   beforeAll(async () => {
-    const [a, b, c] = await Promise.all(['0012345679', '0013579134', '0024681350'].map(activityLicence));
-    Object.assign(centre, { a, b, c });
+    const [a, b, c, d] = await Promise.all(['0012345679', '0013579134', '0024681350', 4101].map(activityLicence));
+    Object.assign(centre, { a, b, c, d });
   }, 120_000);
 
   it('opens a county task when a quarterly staff-insurance filing is missed', async () => {
     const due = Date.parse(`${addDays(quarterEnd(new Date(await h.env.currentTimeMs()).toISOString()), 30)}T00:00:00+03:30`);
     await skipTo(due + 3_600_000);
-    const insuranceOf = (number: string) => `licence-${number}.centre-staff-insurance`;
     const missed = await taskInInbox(h, tokens.ahvaz!, insuranceOf(centre.c.number), 'evidence-missing');
     expect(missed.outcomes.map((o) => o.name)).toEqual(['evidence-received', 'report-violation']);
     // The two centres whose staff are insured and paid up get no task: their filing passed the rule.
@@ -92,6 +111,31 @@ describe('the term of an activity licence', () => {
       expect(open).toEqual([]);
     }
     await decide(h, tokens.ahvaz!, missed.id, 'evidence-received');
+  });
+
+  it('lets the county office start the renewal from its 3-month reminder task; the renewal keeps the number', async () => {
+    const { number, validUntil } = centre.d;
+    await skipTo(Date.parse(addMonths(validUntil.toISOString(), -3)) + 3_600_000);
+    const reminder = await taskInInbox(h, tokens.ahvaz!, termOf(number), 'county-reminder');
+    expect(reminder.outcomes.map((o) => o.name)).toEqual(['start-renewal', 'holder-applies']);
+    await decide(h, tokens.ahvaz!, reminder.id, 'start-renewal');
+
+    const renewal = await renewalBy(number, 'county-office');
+    expect(renewal).toMatchObject({ parentApplicationId: termOf(number), status: 'running' });
+    const started = await eventually(async () => (await eventsOf(termOf(number), 'subprocess-started')).find((e) => e.stepId === 'renewal-by-county'), 'the renewal in the term\'s timeline');
+    expect(started.detail).toMatchObject({ childId: renewal.id, process: 'welfare-activity-licence-renewal', detached: true });
+    expect((await eventsOf(termOf(number), 'task-decided')).map((e) => (e.detail as { outcome: string }).outcome)).toEqual(['start-renewal']);
+
+    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
+    const renewed = await licenceRow(number);
+    expect(renewed).toMatchObject({ number, status: 'active' });
+    expect(jalaliOf(renewed.validUntil)).toBe(jalaliMonths(jalaliOf(validUntil), 60));
+    const notices = await outboxOf(number, 'licence-renewed');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.payload).toMatchObject({ licenceNumber: number, status: 'active', validUntil: renewed.validUntil.toISOString() });
+    expect((await eventsOf(renewal.id, 'sms-sent')).map((e) => (e.detail as { event: string }).event)).toEqual(['licence-renewed']);
+    expect(await renewalsOf(number)).toHaveLength(1);
   });
 
   it('sends the renewal reminders on the right Jalali dates: 3 months and 1 month before expiry', async () => {
@@ -112,6 +156,20 @@ describe('the term of an activity licence', () => {
       const renewal = await renewalBy(number, 'reminder');
       expect(renewal.status).toBe('running');
     }
+  });
+
+  it('sends no last reminder and starts no second renewal once the county office has renewed', async () => {
+    // The test before moved time past the old expiry's last-reminder date.
+    const { number, validUntil } = centre.d;
+    expect(await h.env.currentTimeMs()).toBeGreaterThan(Date.parse(addMonths(validUntil.toISOString(), -1)));
+    const renewed = await licenceRow(number);
+    const waiting = await nextWait(number, 'until-renewal-window', validUntil);
+    expect(jalaliOf(untilOf(waiting))).toBe(jalaliMonths(jalaliOf(renewed.validUntil), -3));
+    const steps = (await eventsOf(termOf(number), 'step-started')).map((e) => e.stepId);
+    expect(steps).toContain('before-last-reminder');
+    expect(steps).not.toContain('last-reminder');
+    expect(await renewalsOf(number)).toHaveLength(1);
+    expect(await outboxOf(number, 'licence-renewal-due')).toHaveLength(1);
   });
 
   it('renews under the same number and extends the validity by 60 months from the old expiry', async () => {
@@ -144,5 +202,122 @@ describe('the term of an activity licence', () => {
     expect(await processEnded(h, termOf(centre.b.number))).toMatchObject({ outcome: 'approved', reason: 'LICENCE_EXPIRED' });
     const held = await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.holderNationalCode, '0013579134'));
     expect(held).toEqual([]);
+  });
+
+  it('revives a licence that expired while its renewal ran: approved late, active again under the same number', async () => {
+    const { number, validUntil } = centre.c;
+    // The renewal the last reminder started was still at its site visit when the validity ran out.
+    const renewal = await renewalBy(number, 'reminder');
+    expect(renewal.status).toBe('running');
+    await eventually(async () => ((await licenceRow(number)).status === 'expired' ? true : undefined), 'the licence to expire');
+    expect(await outboxOf(number, 'licence-expired')).toHaveLength(1);
+    // The term does not end: it looks again daily until the renewal is decided.
+    await eventually(async () => (await eventsOf(termOf(number), 'route-chosen'))
+      .find((e) => e.stepId === 'after-expiry' && (e.detail as { next: string }).next === 'until-late-renewal'), 'the term to wait for the late renewal');
+    expect((await applicationRow(termOf(number))).status).toBe('running');
+
+    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
+    const revived = await licenceRow(number);
+    expect(revived).toMatchObject({ number, status: 'active' });
+    // Renewed after its expiry: the 60 months run from the day of the renewal, not from the lapsed date.
+    const [amended] = await eventsOf(renewal.id, 'licence-amended');
+    expect(jalaliOf(amended!.occurredAt) > jalaliOf(validUntil)).toBe(true);
+    expect(jalaliOf(revived.validUntil)).toBe(jalaliMonths(jalaliOf(amended!.occurredAt), 60));
+    const notices = await outboxOf(number, 'licence-renewed');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.payload).toMatchObject({ licenceNumber: number, status: 'active', validUntil: revived.validUntil.toISOString() });
+
+    // On its next daily look the term finds the licence active again and waits for the new renewal window.
+    await skipTo((await h.env.currentTimeMs()) + 2 * 86_400_000);
+    const waiting = await nextWait(number, 'until-renewal-window', validUntil);
+    expect(jalaliOf(untilOf(waiting))).toBe(jalaliMonths(jalaliOf(revived.validUntil), -3));
+    expect((await applicationRow(termOf(number))).status).toBe('running');
+  });
+
+  it('refuses a renewal requested once the licence has expired: only a renewal already running revives it', async () => {
+    const { number } = centre.b;
+    const res = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/changes/renewal`, { token: tokens.ahvaz, body: { requestedBy: 'county-office' } });
+    expect(res.status, res.text).toBe(202);
+    expect(await processEnded(h, res.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_NOT_ACTIVE' });
+    expect((await licenceRow(number)).status).toBe('expired');
+    expect(await outboxOf(number, 'licence-renewed')).toEqual([]);
+  });
+
+  it('gives the holder back the one-centre holding when a late renewal revives the licence', async () => {
+    const revived = await licenceRow(centre.c.number);
+    expect(revived.status).toBe('active');
+    const held = await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.holderNationalCode, '0024681350'));
+    expect(held.map((r) => ({ holding: r.holding, applicationId: r.applicationId }))).toEqual([{ holding: 'welfare-services-centre', applicationId: revived.applicationId }]);
+  });
+
+  it('continues as new within a term once its history passes the limit', async () => {
+    const term = await h.client.workflow.getHandle(workflowIdFor(termOf(centre.a.number))).query(stateQuery);
+    expect(term.runs).toBeGreaterThan(1);
+  });
+
+  it('reminds again on the next term\'s dates: reminder, county task and renewal each new, none taken for a repeat', async () => {
+    const { number } = centre.a;
+    const renewed = await licenceRow(number);
+    await skipTo(Date.parse(addMonths(renewed.validUntil.toISOString(), -3)) + 3_600_000);
+    const reminders = await eventually(async () => {
+      const told = await eventsOf(termOf(number), 'portal-notified');
+      return told.length === 2 ? told : undefined;
+    }, 'the second term\'s first reminder');
+    expect(jalaliOf(reminders[1]!.occurredAt)).toBe(jalaliMonths(jalaliOf(renewed.validUntil), -3));
+    // The notification's dedupe key and the task's id are per entry of the step: a resumed run must not reuse them.
+    expect(await outboxOf(number, 'licence-renewal-due')).toHaveLength(2);
+    const texted = (await eventsOf(termOf(number), 'sms-sent')).filter((e) => (e.detail as { event: string }).event === 'licence-renewal-due');
+    expect(texted).toHaveLength(2);
+    const task = await taskInInbox(h, tokens.ahvaz!, termOf(number), 'county-reminder');
+    const countyReminders = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, termOf(number)), eq(tasks.stepId, 'county-reminder')));
+    expect(countyReminders.map((t) => t.status).sort()).toEqual(['expired', 'open']);
+    expect(countyReminders.find((t) => t.status === 'open')!.id).toBe(task.id);
+
+    await skipTo(Date.parse(addMonths(renewed.validUntil.toISOString(), -1)) + 60_000);
+    const renewals = await eventually(async () => {
+      const byReminder = (await renewalsOf(number)).filter((r) => (r.facts as { change: { requestedBy: string } }).change.requestedBy === 'reminder');
+      return byReminder.length === 2 ? byReminder : undefined;
+    }, 'the second renewal started by the last reminder');
+    expect(renewals.map((r) => r.status)).toEqual(['approved', 'running']);
+    const last = (await eventsOf(termOf(number), 'step-started')).filter((e) => e.stepId === 'last-reminder');
+    expect(last).toHaveLength(2);
+    expect(jalaliOf(last[1]!.occurredAt)).toBe(jalaliMonths(jalaliOf(renewed.validUntil), -1));
+  });
+  it('refuses a late renewal once the holder has taken the centre holding through another licence: the licence stays expired', async () => {
+    const { number } = centre.a;
+    const lapsing = await licenceRow(number);
+    const renewal = (await renewalsOf(number)).at(-1)!;
+    const renewedBefore = (await outboxOf(number, 'licence-renewed')).length;
+    await skipTo(lapsing.validUntil.getTime() + 3_600_000);
+    await eventually(async () => ((await licenceRow(number)).status === 'expired' ? true : undefined), 'the licence to expire');
+
+    // While the renewal may still revive it, the staff-insurance filing skips the quarter instead of ending.
+    const insuranceWait = await eventually(async () => {
+      const last = (await eventsOf(insuranceOf(number), 'waiting')).at(-1);
+      return last && Date.parse(untilOf(last)) > lapsing.validUntil.getTime() ? last : undefined;
+    }, 'the staff-insurance filing to wait for its deadline');
+    await skipTo(Date.parse(untilOf(insuranceWait)) + 3_600_000);
+    await eventually(async () => (await eventsOf(insuranceOf(number), 'route-chosen'))
+      .find((e) => e.stepId === 'in-force' && e.occurredAt.getTime() > lapsing.validUntil.getTime() && (e.detail as { next: string }).next === 'which-quarter'), 'the filing to skip the quarter');
+    expect((await applicationRow(insuranceOf(number))).status).toBe('running');
+
+    // Free of its holding since the expiry, the holder is licensed for another centre; then the renewal is approved.
+    const other = await activityLicence('0012345679');
+    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED' });
+    const [refused] = await eventsOf(renewal.id, 'licence-amend-refused');
+    expect(refused!.detail).toMatchObject({ action: 'renew', currentStatus: 'expired', refusal: 'holder-holds-holding' });
+    expect(await licenceRow(number)).toMatchObject({ status: 'expired', validUntil: lapsing.validUntil });
+    expect(await outboxOf(number, 'licence-renewed')).toHaveLength(renewedBefore);
+    const held = await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.holderNationalCode, '0012345679'));
+    expect(held.map((r) => r.applicationId)).toEqual([(await licenceRow(other.number)).applicationId]);
+
+    // With no renewal left to revive it, the term and, at its next deadline, the filing end.
+    await skipTo((await h.env.currentTimeMs()) + 2 * 86_400_000);
+    expect(await processEnded(h, termOf(number))).toMatchObject({ outcome: 'approved', reason: 'LICENCE_EXPIRED' });
+    const nextDue = (await eventsOf(insuranceOf(number), 'waiting')).at(-1)!;
+    await skipTo(Date.parse(untilOf(nextDue)) + 3_600_000);
+    expect(await processEnded(h, insuranceOf(number))).toMatchObject({ outcome: 'approved', reason: 'LICENCE_ENDED' });
   });
 });

@@ -79,14 +79,13 @@ export interface InterpreterHooks {
 }
 
 /**
- * The new holder a `transfer` names: a person (`change.successor`, whose name the register shows
- * from then on) or a bare national code.
+ * The new holder a `transfer` names: a person (`change.successor`, whom the register then shows,
+ * and later changes vet and notify) or a bare national code.
  */
-function newHolder(value: unknown): { nationalCode: string; name: string | null } {
-  if (typeof value === 'string') return { nationalCode: value, name: null };
+function newHolder(value: unknown): { nationalCode: string; person: Record<string, unknown> | null } {
+  if (typeof value === 'string') return { nationalCode: value, person: null };
   const person = (value ?? {}) as Record<string, unknown>;
-  const name = [person.firstName, person.lastName].filter((n): n is string => typeof n === 'string' && n.length > 0).join(' ');
-  return { nationalCode: typeof person.nationalCode === 'string' ? person.nationalCode : '', name: name || null };
+  return { nationalCode: typeof person.nationalCode === 'string' ? person.nationalCode : '', person };
 }
 
 /** What a standing process is told of the licence it stands beside. */
@@ -349,12 +348,11 @@ export class Interpreter {
     const app = this.application();
     const applicant = (this.state.facts.applicant ?? {}) as Record<string, string>;
     const issuedAt = now();
-    const holderName = [applicant.firstName, applicant.lastName].filter((n) => typeof n === 'string' && n.length > 0).join(' ') || null;
     const validUntil = resolveDeadline(kind.validity, issuedAt, this.calendar);
     const dependsOn = step.dependsOn ? this.optional(step.dependsOn) : undefined;
     const { number } = await db.issueLicence({
       applicationId: this.applicationId, kind: step.licence, title: kind.title, licenceType: this.definition.id,
-      numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', holderName, county: app.county ?? '',
+      numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', holder: applicant, county: app.county ?? '',
       province: app.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: this.definitionHash,
       dependsOn: typeof dependsOn === 'string' ? dependsOn : undefined, supersedes: step.supersedes,
     }, this.event('licence-issued', id, { kind: step.licence, validUntil: isoAt(validUntil) }));

@@ -30,8 +30,10 @@ export function licenceNumberOf(interpreter: Interpreter, stepId: string): strin
 export async function refreshStep(interpreter: Interpreter, id: string, step: StepOf<'refresh'>): Promise<Transition> {
   const number = licenceNumberOf(interpreter, id);
   const previous = interpreter.state.facts.licence as Record<string, unknown>;
-  const current = await db.readLicence(number, interpreter.event('licence-read', id, { number }));
+  const { holder, ...current } = await db.readLicence(number, interpreter.event('licence-read', id, { number }));
   interpreter.state.facts.licence = { ...previous, ...current };
+  // The licence may have passed to a successor meanwhile: the process now speaks to them.
+  if (holder) interpreter.state.facts.applicant = holder;
   return { next: step.next };
 }
 

@@ -10,8 +10,11 @@ export const licences = pgTable('licences', {
   licenceType: text('licence_type').notNull(),
   applicationId: text('application_id').notNull().references(() => applications.id),
   holderNationalCode: text('holder_national_code').notNull(),
-  /** The holder's name as issued or last transferred (null on licences issued before it was kept: read from the application). */
-  holderName: text('holder_name'),
+  /**
+   * The holder as a person (the applicant at issue, the successor after a transfer): whom a change
+   * vets and notifies. Null on licences issued before it was kept: their application's applicant.
+   */
+  holder: jsonb('holder'),
   county: text('county').notNull(),
   province: text('province').notNull(),
   status: text('status', { enum: ['active', 'expired', 'suspended', 'revoked', 'closed'] }).notNull().default('active'),
