@@ -13,7 +13,7 @@ import {
   type CallProcessInput, type CallStage, type CallSummary, type CallVerdict,
 } from './call-contract.js';
 import { now } from './clock.js';
-import { Deadlines } from './deadlines.js';
+import { conditionWithin } from './deadlines.js';
 import { workflowIdFor } from './contract.js';
 
 // A transition touches the whole cohort: a regular activity, so it does not stretch a workflow task.
@@ -61,10 +61,9 @@ export async function callProcess(input: CallProcessInput): Promise<CallSummary>
    * wait also ends (and the workflow continues as new) when the history grows long.
    * @returns true when `ready` held.
    */
-  const deadlines = new Deadlines();
   const waitFor = async (ready: () => boolean, dueAt: number): Promise<boolean> => {
     for (;;) {
-      const woken = await deadlines.until(() => ready() || tooLong(), dueAt);
+      const woken = await conditionWithin(() => ready() || tooLong(), dueAt - now());
       if (ready()) return true;
       if (!woken) return false;
       await continueAsNewIfLong();

@@ -9,6 +9,7 @@ import type { DatabaseActivities } from '../activities/database.js';
 import type { CohortStep } from '../dsl/schema.js';
 import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from './call-contract.js';
 import { isoAt, now } from './clock.js';
+import { conditionWithin } from './deadlines.js';
 import type { Ending, Interpreter } from './interpreter.js';
 
 const calls = proxyLocalActivities<CallActivities>({
@@ -51,7 +52,7 @@ export async function cohortStep(interpreter: Interpreter, id: string, step: Coh
   let verdict: CallVerdict | undefined;
   try {
     while (known.verdict === 'wait') {
-      if (await interpreter.deadlines.within(() => mailbox.verdicts.has(step.stage), RECHECK_MS)) {
+      if (await conditionWithin(() => mailbox.verdicts.has(step.stage), RECHECK_MS)) {
         verdict = mailbox.verdicts.get(step.stage)!;
         mailbox.verdicts.delete(step.stage);
         known = await ask();

@@ -7,40 +7,37 @@
  * sends the task again: the run is stranded and, its task outstanding, time stops for every test
  * on that server. A signal racing a timer (a poke of the outbox delivery at the moment its daily
  * poll is due, a decision at its task's due time) is exactly that. So a deadline's timer here is
- * started once, left to fire and then ignored; a real server pays one idle wake-up for it.
+ * left to fire and then ignored; a real server pays one idle wake-up for it.
+ *
+ * Whether a timer is started depends only on history (signals, fired timers), never on the clock:
+ * workflow time can differ between a first run and its replay within one workflow task (local
+ * activities), so "is it already due?" must not decide whether a command is sent.
  */
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
-import { now } from './clock.js';
 
-/** The deadlines one workflow waits on, each with its one timer. */
-export class Deadlines {
-  private readonly timers = new Map<number, { passed: boolean }>();
+/** A timer started once and never cancelled: `passed` once it has fired. */
+export interface Deadline {
+  passed: boolean;
+}
 
-  /**
-   * Waits until `fn` holds or `dueAt` (workflow time, ms) passes.
-   * @returns true when `fn` holds, false when the deadline passed first.
-   */
-  async until(fn: () => boolean, dueAt: number): Promise<boolean> {
-    if (fn()) return true;
-    const delay = dueAt - now();
-    if (delay <= 0) return false;
-    let timer = this.timers.get(dueAt);
-    if (!timer) {
-      const started = { passed: false };
-      timer = started;
-      this.timers.set(dueAt, started);
-      void CancellationScope.nonCancellable(() => sleep(delay)).then(() => {
-        started.passed = true;
-        this.timers.delete(dueAt);
-      });
-    }
-    const waited = timer;
-    await condition(() => fn() || waited.passed);
-    return fn();
-  }
+/** Starts a deadline `ms` from now (at least 1 ms: one already due still gets its timer). */
+export function startDeadline(ms: number): Deadline {
+  const deadline: Deadline = { passed: false };
+  void CancellationScope.nonCancellable(() => sleep(Math.max(1, Math.ceil(ms)))).then(() => { deadline.passed = true; });
+  return deadline;
+}
 
-  /** As `until`, with the deadline `ms` from now. */
-  async within(fn: () => boolean, ms: number): Promise<boolean> {
-    return this.until(fn, now() + ms);
-  }
+/** Waits until `fn` holds or `deadline` passes. @returns true when `fn` holds. */
+export async function waitFor(fn: () => boolean, deadline: Deadline): Promise<boolean> {
+  await condition(() => fn() || deadline.passed);
+  return fn();
+}
+
+/**
+ * `condition(fn, ms)` without cancelling a timer: true when `fn` holds (at once, or before `ms`
+ * have passed), false when the time passed first.
+ */
+export async function conditionWithin(fn: () => boolean, ms: number): Promise<boolean> {
+  if (fn()) return true;
+  return waitFor(fn, startDeadline(ms));
 }

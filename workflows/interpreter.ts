@@ -14,7 +14,7 @@ import { evaluate, holds, type Facts } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { isoAt, now, parseIso } from './clock.js';
-import { Deadlines } from './deadlines.js';
+import { conditionWithin } from './deadlines.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { claimStep, licenceNumberOf, refreshStep, setStep } from './licence-steps.js';
 import type { CallVerdict } from './call-contract.js';
@@ -106,9 +106,6 @@ export class Interpreter {
     readonly mailbox: Mailbox,
     readonly hooks: InterpreterHooks,
   ) {}
-
-  /** The due times of inquiries and tasks, each waited on without cancelling its timer. */
-  readonly deadlines = new Deadlines();
 
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail: Record<string, unknown> = {}, currentStep?: string | null): TimelineEvent {
@@ -205,7 +202,7 @@ export class Interpreter {
           answer = outcome.answer;
           this.mailbox.consumed.add(inquiryId);
         }
-        else if (await this.deadlines.until(() => this.mailbox.answers.has(inquiryId), deadline)) {
+        else if (await conditionWithin(() => this.mailbox.answers.has(inquiryId), deadline - now())) {
           answer = this.mailbox.answers.get(inquiryId)!.answer;
           this.mailbox.answers.delete(inquiryId);
           this.mailbox.consumed.add(inquiryId);
@@ -258,7 +255,7 @@ export class Interpreter {
       this.mailbox.openTasks.set(taskId, view());
       let escalated = false;
       for (;;) {
-        const decided = await this.deadlines.until(() => this.validDecision(taskId, step) !== undefined, dueAt);
+        const decided = await conditionWithin(() => this.validDecision(taskId, step) !== undefined, dueAt - now());
         if (decided) {
           const decision = this.validDecision(taskId, step)!;
           this.mailbox.decisions.delete(taskId);

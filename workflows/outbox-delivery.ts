@@ -7,9 +7,8 @@
  */
 import { continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
-import { now } from './clock.js';
 import { outboxChangedSignal, type OutboxDeliveryInput } from './contract.js';
-import { Deadlines } from './deadlines.js';
+import { startDeadline, waitFor, type Deadline } from './deadlines.js';
 
 const portal = proxyActivities<PortalActivities>({
   startToCloseTimeout: '5m',
@@ -34,8 +33,7 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
   let failures = input.failures ?? 0;
   let woken = false;
   setHandler(outboxChangedSignal, () => { woken = true; });
-  const deadlines = new Deadlines();
-  let pollDueAt: number | undefined;
+  let poll: Deadline | undefined;
 
   for (;;) {
     woken = false;
@@ -50,8 +48,8 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
       failures = 0;
       if (run.pending === 0) {
         // One safety poll pending at a time, however often processes wake the delivery meanwhile.
-        pollDueAt ??= now() + idlePollMs;
-        if (!(await deadlines.until(() => woken, pollDueAt))) pollDueAt = undefined;
+        if (!poll || poll.passed) poll = startDeadline(idlePollMs);
+        await waitFor(() => woken, poll);
       }
     }
     if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {

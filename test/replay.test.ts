@@ -1,0 +1,59 @@
+/**
+ * Determinism: the histories real processes leave behind replay against the workflow code
+ * without a nondeterminism error. A worker that loses its cache (a restart, an eviction) replays
+ * exactly so, and a process that cannot replay is stuck for good. The run below covers the
+ * application with its parallel inquiries and tasks, issue, standing processes, a lifecycle change
+ * with due process, and the outbox delivery.
+ */
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications } from '../db/schema/index.js';
+import { bundleWorkflows } from '../worker/create-worker.js';
+import { api, decide, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await startHarness();
+  tokens.portal = await h.issuer.mint({ role: 'portal' });
+  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+});
+afterAll(async () => h?.close());
+
+async function licensed(seed: number): Promise<string> {
+  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
+  const id = res.body.applicationId;
+  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
+  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'province-decision')).id, 'approve');
+  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'site-visit')).id, 'compliant');
+  return (await processEnded(h, id)).licences['activity-licence']!.number;
+}
+
+describe('workflow determinism', () => {
+  it('replays the history of every process it ran without a nondeterminism error', async () => {
+    const numbers = await Promise.all([7301, 7302, 7303].map((seed) => licensed(seed)));
+    const revocation = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${numbers[0]}/revocations`, {
+      token: tokens.khuzestan, body: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' },
+    });
+    expect(revocation.status, revocation.text).toBe(202);
+    await h.env.sleep('10 days');
+    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, revocation.body.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
+    expect(await processEnded(h, revocation.body.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
+    // A quarter and more: the standing processes wake, inquire and wait again.
+    await h.env.sleep('120 days');
+
+    const rows = await h.db.db.select({ workflowId: applications.workflowId }).from(applications);
+    const ids = [...new Set([...rows.map((r) => r.workflowId), h.outboxWorkflowId])];
+    const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await h.client.workflow.getHandle(workflowId).fetchHistory() })));
+    const results: { workflowId: string; error?: string }[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'determinism' }, histories)) {
+      results.push({ workflowId: result.workflowId, ...(result.error ? { error: result.error.message } : {}) });
+    }
+    // Applications, standing processes (two per licence), the revocation and the outbox delivery.
+    expect(results.length).toBeGreaterThanOrEqual(3 + 6 + 1 + 1);
+    expect(results.filter((r) => r.error)).toEqual([]);
+  });
+});
