@@ -10,7 +10,7 @@ import { applicationEvents, applications, auditLog, inquiries, licenceHoldings, 
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
-import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
+import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded, throughToActivityLicence } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -37,12 +37,7 @@ async function activityLicence(person: string | number): Promise<string> {
 }
 
 /** Takes an application from the interview to its activity licence. */
-async function licenceThrough(id: string): Promise<string> {
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
-  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'province-decision')).id, 'approve');
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'site-visit')).id, 'compliant');
-  return (await ended(id)).licences['activity-licence']!.number;
-}
+const licenceThrough = (id: string) => throughToActivityLicence(h, { ahvaz: tokens.ahvaz!, khuzestan: tokens.khuzestan! }, id);
 
 const licenceRow = async (number: string) => (await h.db.db.select().from(licences).where(eq(licences.number, number)))[0]!;
 const ctx = (actor: Actor) => ({ deps: h.deps, actor });

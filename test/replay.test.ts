@@ -9,27 +9,21 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications } from '../db/schema/index.js';
 import { bundleWorkflows } from '../worker/create-worker.js';
-import { api, decide, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { api, decide, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+let tokens: Awaited<ReturnType<typeof officeTokens>>;
 
 beforeAll(async () => {
   h = await startHarness();
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+  tokens = await officeTokens(h);
 });
 afterAll(async () => h?.close());
 
 async function licensed(seed: number): Promise<string> {
   const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
-  const id = res.body.applicationId;
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
-  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'province-decision')).id, 'approve');
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'site-visit')).id, 'compliant');
-  return (await processEnded(h, id)).licences['activity-licence']!.number;
+  return throughToActivityLicence(h, tokens, res.body.applicationId);
 }
 
 describe('workflow determinism', () => {
@@ -40,7 +34,7 @@ describe('workflow determinism', () => {
     });
     expect(revocation.status, revocation.text).toBe(202);
     await h.env.sleep('10 days');
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, revocation.body.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, revocation.body.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
     expect(await processEnded(h, revocation.body.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     // A quarter and more: the standing processes wake, inquire and wait again.
     await h.env.sleep('120 days');
