@@ -180,6 +180,8 @@ export const AmendStep = z.object({
    * got there first); absent: it ends rejected with `LICENCE_STATE_CHANGED`.
    */
   onRefused: StepId.optional(),
+  /** Saves `{ applied, status, refusal }` (`refusal`: why a refused change was refused, or null) under this fact. */
+  saveAs: FactName.optional(),
 }).strict();
 
 /**

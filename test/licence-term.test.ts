@@ -305,7 +305,7 @@ describe('the term of an activity licence', () => {
     // Free of its holding since the expiry, the holder is licensed for another centre; then the renewal is approved.
     const other = await activityLicence('0012345679');
     await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
-    expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED' });
+    expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'rejected', reason: 'ONE_CENTRE_LICENCE_PER_PERSON' });
     const [refused] = await eventsOf(renewal.id, 'licence-amend-refused');
     expect(refused!.detail).toMatchObject({ action: 'renew', currentStatus: 'expired', refusal: 'holder-holds-holding' });
     expect(await licenceRow(number)).toMatchObject({ status: 'expired', validUntil: lapsing.validUntil });

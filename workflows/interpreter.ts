@@ -420,6 +420,7 @@ export class Interpreter {
       this.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
     );
     this.state.facts.licence = { ...licence, status: result.status, validUntil: result.validUntil, ...(result.applied && holder ? { holderNationalCode: holder.nationalCode } : {}) };
+    if (step.saveAs) this.state.facts[step.saveAs] = { applied: result.applied, status: result.status, refusal: result.refusal ?? null };
     if (result.applied) await pokeOutbox();
     // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
     if (!result.applied) return step.onRefused ? { next: step.onRefused } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
