@@ -13,16 +13,16 @@ import {
   type CallProcessInput, type CallStage, type CallSummary, type CallVerdict,
 } from './call-contract.js';
 import { now } from './clock.js';
+import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 import { conditionWithin } from './deadlines.js';
 import { workflowIdFor } from './contract.js';
 
 // A transition touches the whole cohort: a regular activity, so it does not stretch a workflow task.
 const calls = proxyActivities<CallActivities>({
   startToCloseTimeout: '5m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  retry: DATABASE_RETRY,
 });
 
-const DEFAULT_HISTORY_LIMIT = 8_000;
 
 export async function callProcess(input: CallProcessInput): Promise<CallSummary> {
   const { callId, definition, calendar } = input;

@@ -5,22 +5,18 @@
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
 import type { CallActivities } from '../activities/calls.js';
-import type { DatabaseActivities } from '../activities/database.js';
 import type { CohortStep } from '../dsl/schema.js';
 import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from './call-contract.js';
 import { isoAt, now } from './clock.js';
 import { conditionWithin } from './deadlines.js';
 import type { Ending, Interpreter } from './interpreter.js';
+import { db, DATABASE_RETRY } from './activity-options.js';
 
 const calls = proxyLocalActivities<CallActivities>({
   startToCloseTimeout: '60s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  retry: DATABASE_RETRY,
 });
 
-const db = proxyLocalActivities<DatabaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
 
 const RECHECK_MS = 24 * 3600 * 1000;
 

@@ -4,9 +4,9 @@
  * late registry answers arrive as signals held in the `Mailbox`.
  */
 import {
-  ActivityFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, sleep,
+  ActivityFailure, CancellationScope, isCancellation, proxyActivities, sleep,
 } from '@temporalio/workflow';
-import type { DatabaseActivities, TimelineEvent } from '../activities/database.js';
+import type { TimelineEvent } from '../activities/database.js';
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { RegistryActivities } from '../activities/registries.js';
 import { resolveDeadline, type HolidayCalendar } from '../dsl/calendar.js';
@@ -20,11 +20,8 @@ import { claimStep, licenceNumberOf, refreshStep, setStep } from './licence-step
 import type { CallVerdict } from './call-contract.js';
 import { cohortStep } from './cohort-step.js';
 import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from './contract.js';
+import { db } from './activity-options.js';
 
-const db = proxyLocalActivities<DatabaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
 const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
 
 /** How an application ends. */

@@ -4,12 +4,11 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
+  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { ProcessActivities } from '../activities/processes.js';
-import type { DatabaseActivities } from '../activities/database.js';
 import type { Facts } from '../dsl/expressions.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
 import { isoAt, now } from './clock.js';
@@ -21,13 +20,9 @@ import { Interpreter, Mailbox, type Ending, type StandingLicence } from './inter
 import { callVerdictSignal, type CallVerdict } from './call-contract.js';
 import { callIdOf, tellCall } from './cohort-step.js';
 import { pokeOutbox } from './outbox-poke.js';
+import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 
-const db = proxyLocalActivities<DatabaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
 
-const DEFAULT_HISTORY_LIMIT = 8_000;
 
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
   const { applicationId, definition, definitionHash, calendar } = input;

@@ -3,18 +3,13 @@
  * `set` (save computed facts) and `claim` (a "one per person" holding). Deterministic: the
  * register is read and written only through local activities.
  */
-import { proxyLocalActivities } from '@temporalio/workflow';
-import type { DatabaseActivities } from '../activities/database.js';
 import { evaluate, holds } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { Step } from '../dsl/schema.js';
 import { now } from './clock.js';
 import type { Ending, Interpreter } from './interpreter.js';
+import { db } from './activity-options.js';
 
-const db = proxyLocalActivities<DatabaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
 
 type Transition = { next?: string; end?: Ending };
 type StepOf<T extends Step['type']> = Extract<Step, { type: T }>;
