@@ -61,13 +61,13 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
-  const appendEvent = async (e: TimelineEvent) => {
-    await db.insert(applicationEvents).values({
+  const appendEvent = async (e: TimelineEvent, on: Database = db) => {
+    await on.insert(applicationEvents).values({
       applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
       detail: e.detail ?? {}, occurredAt: new Date(e.occurredAt),
     }).onConflictDoNothing();
     if (e.currentStep !== undefined) {
-      await db.update(applications)
+      await on.update(applications)
         .set({ currentStep: e.currentStep, updatedAt: sql`now()` })
         .where(and(eq(applications.id, e.applicationId), eq(applications.status, 'running')));
     }
@@ -195,25 +195,32 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       return result;
     },
 
-    /** Records how the application ended, and tells the portal. */
+    /**
+     * Records how the application ended, and tells the portal: one transaction, so whoever sees
+     * the application ended also sees its last timeline event, its notification and its trail.
+     */
     async finishApplication(end: { applicationId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
-      const ended = await db.update(applications).set({
-        status: end.outcome, outcomeReason: end.reason, currentStep: end.stepId,
-        endedAt: new Date(event.occurredAt), updatedAt: sql`now()`,
-      }).where(and(eq(applications.id, end.applicationId), eq(applications.status, 'running'))).returning({ id: applications.id });
-      // No task of an ended application stays in an inbox.
-      await db.update(tasks).set({ status: 'cancelled', decidedAt: new Date(event.occurredAt) })
-        .where(and(eq(tasks.applicationId, end.applicationId), eq(tasks.status, 'open')));
-      if (ended.length > 0) {
-        await appendAudit(db, { actor: 'workflow', action: `application.${end.outcome}`, subjectType: 'application', subjectId: end.applicationId, detail: { reason: end.reason } });
-      }
-      // An application that ended with no licence in force lets go of what it claimed.
-      await releaseHoldings(db, end.applicationId);
-      await enqueueNotification(db, {
-        dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
-        event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
+      await db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        const ended = await tx.update(applications).set({
+          status: end.outcome, outcomeReason: end.reason, currentStep: end.stepId,
+          endedAt: new Date(event.occurredAt), updatedAt: sql`now()`,
+        }).where(and(eq(applications.id, end.applicationId), eq(applications.status, 'running'))).returning({ id: applications.id });
+        // No task of an ended application stays in an inbox.
+        await tx.update(tasks).set({ status: 'cancelled', decidedAt: new Date(event.occurredAt) })
+          .where(and(eq(tasks.applicationId, end.applicationId), eq(tasks.status, 'open')));
+        // An application that ended with no licence in force lets go of what it claimed.
+        await releaseHoldings(tx, end.applicationId);
+        // The outbox's subject lock before the trail's, as every other writer takes them.
+        await enqueueNotification(tx, {
+          dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
+          event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
+        });
+        if (ended.length > 0) {
+          await appendAudit(tx, { actor: 'workflow', action: `application.${end.outcome}`, subjectType: 'application', subjectId: end.applicationId, detail: { reason: end.reason } });
+        }
+        await appendEvent(event, tx);
       });
-      await appendEvent(event);
     },
   };
 }
