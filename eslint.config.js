@@ -14,6 +14,16 @@ export default tseslint.config(
     },
   },
   {
+    // Raw SQL goes through db/query.ts, which knows the driver's result shape (issue 10).
+    ignores: ['db/query.ts', 'workflows/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='execute'][callee.object.type!='ThisExpression']",
+        message: 'Run raw SQL with queryRows/queryOne/runStatement from db/query.ts: they do not depend on the driver\'s result shape.',
+      }],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts'],
     rules: {

@@ -10,6 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // One embedded PostgreSQL for the run (the engine `npm start` runs), unless DATABASE_URL is set.
+    globalSetup: ['./test/support/global-postgres.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

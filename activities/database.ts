@@ -11,6 +11,7 @@ import { appendAudit } from '../services/audit.js';
 import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
 import { enqueueNotification, type Notification } from './outbox-queue.js';
 import type { Text } from '../dsl/schema.js';
+import { queryOne } from '../db/query.js';
 
 export interface TimelineEvent {
   applicationId: string;
@@ -78,7 +79,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     const [existing] = await db.select({ number: licences.number }).from(licences)
       .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
     if (existing) return existing;
-    const [{ serial }] = (await db.execute(sql`select nextval('licence_number_seq') as serial`)) as unknown as [{ serial: string }];
+    const { serial } = await queryOne<{ serial: string }>(db, sql`select nextval('licence_number_seq') as serial`);
     const year = formatJalali(Date.parse(licence.issuedAt), calendar).slice(0, 4);
     const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
     // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.

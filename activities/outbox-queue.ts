@@ -6,6 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
+import { runStatement } from '../db/query.js';
 
 /** A notification owed to the portal; `dedupeKey` makes a retried enqueue a no-op. */
 export interface Notification {
@@ -25,7 +26,7 @@ const OUTBOX_LOCK_CLASS = 7401;
  */
 export async function enqueueNotification(db: Database, notification: Notification): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext(${notification.subject}))`);
+    await runStatement(tx, sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext(${notification.subject}))`);
     const [known] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, notification.dedupeKey));
     if (known) return;
     const [last] = await tx.select({ sequence: sql<number>`coalesce(max(${outbox.sequence}), 0)::int` })

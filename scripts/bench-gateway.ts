@@ -28,7 +28,7 @@ const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
-ensureDatabaseUrl();
+await ensureDatabaseUrl();
 console.log('[bench] starting PostgreSQL database, Temporal dev server, two gateways (signed, unsigned)…');
 const db = await freshDatabase();
 const env = await devServerTemporal();

@@ -228,7 +228,7 @@ async function main(): Promise<number> {
     logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn, error: (m) => console.error(m) },
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
   });
-  databaseUrl();
+  await databaseUrl();
   const temporalPath = resolve(root, '.tools/bin/temporal');
   if (!existsSync(temporalPath)) throw new Error(`${temporalPath} is missing: run scripts/install.sh`);
 

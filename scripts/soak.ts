@@ -22,7 +22,7 @@ const whole = (name: string, text: string | undefined): number => {
 };
 
 installRedactingRuntimeLogger('ERROR');
-ensureDatabaseUrl();
+await ensureDatabaseUrl();
 const report = await runSoak({
   applications: whole('applications', values.applications),
   concurrency: whole('concurrency', values.concurrency),

@@ -1,17 +1,20 @@
 /**
  * `npm start`: the whole product on embedded defaults. A Temporal dev server persisting to
- * `.data/temporal.db`, PGlite under `.data/pglite` (or PostgreSQL when DATABASE_URL is set), the
- * sandbox registries, the worker and the gateway. Ctrl-C stops everything cleanly; the next start
- * finds every application where it left it.
+ * `.data/temporal.db`, an embedded PostgreSQL server in `.data/postgres` (or the server
+ * DATABASE_URL names), the sandbox registries, the worker and the gateway. Ctrl-C stops them in
+ * dependency order (gateway, worker, sandbox, then PostgreSQL and Temporal, which run in sessions
+ * of their own so the terminal's Ctrl-C reaches only this process); the next start finds every
+ * application where it left it.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { openDatabase } from '../db/client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
@@ -31,17 +34,37 @@ const ports = {
   sandbox: Number(process.env.SANDBOX_PORT ?? 7400),
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  postgres: Number(process.env.POSTGRES_PORT ?? 54320),
 };
 const host = '127.0.0.1';
 const log = (message: string) => console.log(`[parvaneh] ${message}`);
 
+/** Temporal's pid, kept so a start after a killed one can stop the server it left behind. */
+const temporalPidFile = () => join(dataDir, 'temporal.pid');
+
+function stopLeftoverTemporal(): void {
+  if (!existsSync(temporalPidFile())) return;
+  const pid = Number(readFileSync(temporalPidFile(), 'utf8'));
+  try {
+    // Only if it is still the dev server on our database file.
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(dataDir, 'temporal.db'))) {
+      log(`stopping a Temporal server left running by an earlier start (pid ${pid})`);
+      process.kill(pid, 'SIGKILL');
+    }
+  } catch { /* gone already */ }
+  rmSync(temporalPidFile(), { force: true });
+}
+
 async function startTemporal(): Promise<ChildProcess> {
   const binary = resolve('.tools/bin/temporal');
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run scripts/install.sh`);
+  stopLeftoverTemporal();
+  // A session of its own: the terminal's Ctrl-C reaches only us, and we stop it last.
   const child = spawn(binary, [
     'server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host,
     '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi), '--log-level', 'error',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  ], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  writeFileSync(temporalPidFile(), String(child.pid));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
@@ -67,6 +90,35 @@ async function sandboxKey(): Promise<JWK> {
   return jwk;
 }
 
+/** What is running, stopped in reverse order of starting: on Ctrl-C and on a failed start alike. */
+const stack: { name: string; stop: () => Promise<unknown> }[] = [];
+const started = (name: string, stop: () => Promise<unknown>) => { stack.push({ name, stop }); };
+let temporalProcess: ChildProcess | undefined;
+let embedded: EmbeddedPostgres | undefined;
+
+async function stopAll(): Promise<void> {
+  for (const { name, stop } of stack.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error(`[parvaneh] stopping ${name}:`, error));
+  }
+}
+
+// Whatever happens to this process short of SIGKILL, the servers it started in their own
+// sessions do not outlive it.
+process.on('exit', () => {
+  if (temporalProcess && temporalProcess.exitCode === null) temporalProcess.kill('SIGKILL');
+  embedded?.stopSync();
+});
+
+async function stopTemporal(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+  rmSync(temporalPidFile(), { force: true });
+}
+
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   installRedactingRuntimeLogger();
@@ -74,10 +126,24 @@ async function main(): Promise<void> {
   const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
   log(`licence types: ${catalogue.ids().join(', ')}`);
 
-  const temporalProcess = await startTemporal();
-  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: join(dataDir, 'pglite') });
-  log(`database: ${database.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`);
+  // Stopped last: everything else talks to Temporal and PostgreSQL.
+  const temporalChild = await startTemporal();
+  temporalProcess = temporalChild;
+  started('Temporal', () => stopTemporal(temporalChild));
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    log('database:     PostgreSQL (DATABASE_URL)');
+  } else {
+    const cluster = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres });
+    embedded = cluster;
+    started('PostgreSQL', () => cluster.stop());
+    databaseUrl = cluster.url;
+    log(`database:     embedded PostgreSQL ${cluster.version} in ${cluster.dataDir} (127.0.0.1:${cluster.port})`);
+  }
+  const database = await openDatabase({ url: databaseUrl });
+  started('database connections', () => database.close());
   const connection = await Connection.connect({ address: `${host}:${ports.temporal}` });
+  started('Temporal client', () => connection.close());
   const temporal = new Client({ connection });
   const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
   const registryKey = await sandboxKey();
@@ -86,6 +152,22 @@ async function main(): Promise<void> {
 
   const apiUrl = `http://${host}:${ports.api}`;
   const signingKeys = await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') });
+  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, signingKey: { privateJwk: registryKey },
+    parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json` });
+  started('sandbox', () => sandbox.close());
+
+  const workerConnection = await NativeConnection.connect({ address: `${host}:${ports.temporal}` });
+  started('worker connection', () => workerConnection.close());
+  const worker: Worker = await createLicenceWorker({
+    connection: workerConnection, db: database.db, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+  });
+  const running = worker.run();
+  started('worker', async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+  await ensureOutboxDelivery(temporal);
+
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar },
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
@@ -97,18 +179,15 @@ async function main(): Promise<void> {
       await connection.workflowService.getSystemInfo({});
     },
   });
-  const server: ServerType = await new Promise((ready) => {
+  const server: ServerType = await new Promise((ready, fail) => {
     const s = serve({ fetch: gateway.fetch, port: ports.api, hostname: host }, () => ready(s));
+    s.once('error', fail);
   });
-  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, signingKey: { privateJwk: registryKey },
-    parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json` });
-
-  const workerConnection = await NativeConnection.connect({ address: `${host}:${ports.temporal}` });
-  const worker: Worker = await createLicenceWorker({
-    connection: workerConnection, db: database.db, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
-  });
-  const running = worker.run();
-  await ensureOutboxDelivery(temporal);
+  // Stopped first: no new request arrives while the rest goes down.
+  started('gateway', () => new Promise<void>((done) => {
+    server.close(() => done());
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  }));
 
   log(`API:          ${apiUrl}/v1/licence-types`);
   log(`API docs:     ${apiUrl}/docs  (spec: ${apiUrl}/openapi.json)`);
@@ -118,29 +197,23 @@ async function main(): Promise<void> {
   log(`Sandbox:      ${sandbox.url}/fixtures/persons  (portal: ${sandbox.url}/control/portal/notifications)`);
   log('tokens:       npm run token -- --role county-office --county ahvaz');
   log('ready (Ctrl-C stops)');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    worker.shutdown();
-    await running.catch((error) => console.error(error));
-    await sandbox.close();
-    await new Promise<void>((done) => server.close(() => done()));
-    await workerConnection.close();
-    await connection.close();
-    await database.close();
-    temporalProcess.kill('SIGTERM');
-    await new Promise((done) => temporalProcess.once('exit', done));
-    log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const began = Date.now();
+  log(`${signal}: stopping`);
+  await stopAll();
+  log(`stopped in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+main().catch(async (error) => {
   console.error('[parvaneh] failed to start:', error);
+  await stopAll();
   process.exit(1);
 });

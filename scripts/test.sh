@@ -1,15 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, starts a real PostgreSQL (unless DATABASE_URL is set),
-# then lint, types, definitions, the committed generated files, and every vitest test.
+# `npm test`: installs what is missing, then lint, types, definitions, the committed generated
+# files, and every vitest test. Vitest's global setup starts the embedded PostgreSQL that
+# `npm start` runs (or uses the server DATABASE_URL names).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh --postgres
-
-if [[ -z "${DATABASE_URL:-}" ]]; then
-  DATABASE_URL="$(bash scripts/pg.sh start)"
-  export DATABASE_URL
-  trap 'bash scripts/pg.sh stop' EXIT
-fi
+bash scripts/install.sh
 export PARVANEH_TEMPORAL_BIN="$PWD/.tools/bin"
 
 echo "== lint and types"

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema/index.js';
 import { freshDatabase } from '../test/support/database.js';
 import { appendAudit, canonicalJson, GENESIS_HASH, verifyAuditChain } from './audit.js';
+import { queryOne, runStatement } from '../db/query.js';
 
 let handle: Awaited<ReturnType<typeof freshDatabase>>;
 
@@ -31,14 +32,14 @@ describe('audit trail', () => {
     const result = await verifyAuditChain(handle.db);
     expect(result).toMatchObject({ ok: true, entries: (before as { entries: number }).entries + 50 });
     // One chain: no two entries share a predecessor.
-    const [{ forks }] = await handle.db.execute(sql`select count(*) - count(distinct prev_hash) as forks from audit_log`) as unknown as [{ forks: string }];
+    const { forks } = await queryOne<{ forks: string }>(handle.db, sql`select count(*) - count(distinct prev_hash) as forks from audit_log`);
     expect(Number(forks)).toBe(0);
   });
 
   it('reports the entry whose detail was edited in the database', async () => {
     const rows = await handle.db.select({ id: auditLog.id }).from(auditLog).orderBy(auditLog.id);
     const victim = rows[10]!.id;
-    await handle.db.execute(sql`update audit_log set detail = jsonb_set(detail, '{reason}', '"edited"') where id = ${victim}`);
+    await runStatement(handle.db, sql`update audit_log set detail = jsonb_set(detail, '{reason}', '"edited"') where id = ${victim}`);
     expect(await verifyAuditChain(handle.db, { pageSize: 7 })).toEqual({ ok: false, brokenAt: victim });
   });
 

@@ -10,6 +10,7 @@ import { asc, desc, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
+import { runStatement } from '../db/query.js';
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -89,7 +90,7 @@ export async function appendAudit(db: Database, input: AuditEntryInput): Promise
   // What is stored is exactly what was hashed: the canonical form, read back the same from jsonb.
   const detail = JSON.parse(canonicalJson(input.detail ?? {})) as Json;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
+    await runStatement(tx, sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
     const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     const prevHash = last?.hash ?? GENESIS_HASH;
     // Millisecond precision, set here rather than by the database, so the hashed `at` is the stored one.

@@ -8,6 +8,7 @@ import { auditLog } from '../db/schema/index.js';
 import { verifyAuditChain } from '../services/audit.js';
 import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { queryOne } from '../db/query.js';
 
 let h: Harness;
 
@@ -47,7 +48,7 @@ describe('audit trail of state changes', () => {
     expect(entries.find((e) => e.action === 'application.withdrawal-requested')).toMatchObject({ actor: 'portal', subjectId: applicationId });
 
     expect(await verifyAuditChain(h.db.db)).toMatchObject({ ok: true, entries: entries.length });
-    const [{ dump }] = await h.db.db.execute(sql`select string_agg(audit_log::text, ' ') as dump from audit_log`) as unknown as [{ dump: string }];
+    const { dump } = await queryOne<{ dump: string }>(h.db.db, sql`select string_agg(audit_log::text, ' ') as dump from audit_log`);
     expect(dump).not.toContain('0012345679');
   });
 });

@@ -12,6 +12,7 @@ import { workflowIdFor } from '../workflows/contract.js';
 import { generatedApplication } from './support/api.js';
 import { freePort, startGatewayProcess, verifySigned, type GatewayProcess } from './support/gateway-process.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { queryOne } from '../db/query.js';
 
 const CLIENTS = 20;
 const LEASE_SECONDS = 2;
@@ -105,7 +106,7 @@ describe('the gateway killed mid-submission', () => {
     // requests die between the application row and the stored response, the case keys are for.
     const watchUntil = Date.now() + 20_000;
     for (;;) {
-      const [{ recorded }] = (await h.db.db.execute(sql`select count(*)::int as recorded from applications`)) as unknown as [{ recorded: number }];
+      const { recorded } = await queryOne<{ recorded: number }>(h.db.db, sql`select count(*)::int as recorded from applications`);
       if (recorded - answers >= 2 || Date.now() > watchUntil) break;
       await sleep(2);
     }

@@ -5,12 +5,10 @@
  * timeline without gaps or repeats. The cluster stopped is this file's own, never the shared one.
  */
 import { inArray } from 'drizzle-orm';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { workflowIdFor } from '../workflows/contract.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
-import { freePort } from './support/gateway-process.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
 
@@ -20,20 +18,14 @@ const OUTAGE_MS = 6_000;
 let pg: OwnPostgres | undefined;
 let h: Harness;
 
-const portIsFree = (port: number) => new Promise<boolean>((resolve) => {
-  const probe = createServer().once('error', () => resolve(false));
-  probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-});
-
 beforeAll(async () => {
-  // 54411 keeps one data directory across runs; another port if something else holds it.
-  pg = await startOwnPostgres(await portIsFree(54411) ? 54411 : await freePort());
+  pg = await startOwnPostgres();
   h = await startHarness({ databaseUrl: pg.url, sandboxDelayMs: 2_000 });
 });
 afterAll(async () => {
   await pg?.start(); // the harness drops its database on close
   await h?.close();
-  await pg?.stop();
+  await pg?.remove();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -70,7 +70,7 @@ describe('npm start', () => {
   it('runs the whole product, stops on Ctrl-C, and a second start finds the application where it was', async () => {
     const first = await start();
     product = first.child;
-    expect(first.output()).toContain('embedded PGlite');
+    expect(first.output()).toContain('embedded PostgreSQL');
     const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
     const portal = await issuer.mint({ role: 'portal' });
     const ahvaz = await issuer.mint({ role: 'county-office', county: 'ahvaz' });

@@ -1,14 +1,19 @@
 /**
- * A fresh PostgreSQL database per test file, on the real server `npm test` starts
- * (DATABASE_URL), migrated with the same migrations as production.
+ * PostgreSQL for the tests and benchmarks: the same embedded server `npm start` runs
+ * (`db/embedded.ts`), a throwaway cluster per run, or the server `DATABASE_URL` names. Each test
+ * file gets a fresh database on it, migrated with the same migrations as production.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded.js';
+import { freePort } from './ports.js';
 
 export async function freshDatabase(serverUrl = process.env.DATABASE_URL): Promise<DatabaseHandle & { url: string }> {
-  if (!serverUrl) throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL');
+  if (!serverUrl) throw new Error('DATABASE_URL is not set: run the tests with `npm test` or `npx vitest`, whose global setup starts PostgreSQL');
   const name = `parvaneh_test_${randomBytes(5).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -28,11 +33,25 @@ export async function freshDatabase(serverUrl = process.env.DATABASE_URL): Promi
   };
 }
 
-/** DATABASE_URL, starting the local test server (`scripts/pg.sh start`) when it is not set. */
-export function ensureDatabaseUrl(): string {
+/**
+ * A throwaway embedded cluster in a temporary directory on a free port. Tests do not need the
+ * durability of `npm start`'s cluster, so `fsync` is off. `remove()` stops it and deletes it.
+ */
+export async function throwawayPostgres(): Promise<EmbeddedPostgres & { remove(): Promise<void> }> {
+  const parent = mkdtempSync(join(tmpdir(), 'parvaneh-pg-'));
+  chmodSync(parent, 0o711); // run as root, the server (the postgres user) must reach its directory
+  const dataDir = join(parent, 'cluster');
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const removeDir = () => rmSync(parent, { recursive: true, force: true });
+  // A killed run leaves no server behind: the cluster goes with the process that started it.
+  process.once('exit', () => { pg.stopSync(); removeDir(); });
+  return Object.assign(pg, { async remove() { await pg.stop(); removeDir(); } });
+}
+
+/** DATABASE_URL, starting a throwaway embedded cluster for this process when it is not set. */
+export async function ensureDatabaseUrl(): Promise<string> {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const out = execFileSync('bash', ['scripts/pg.sh', 'start'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
-  if (!out.startsWith('postgres://')) throw new Error(`scripts/pg.sh start printed no URL: ${out}`);
-  process.env.DATABASE_URL = out;
-  return out;
+  const pg = await throwawayPostgres();
+  process.env.DATABASE_URL = pg.url;
+  return pg.url;
 }

@@ -3,7 +3,6 @@
  * Temporal, so a test can SIGKILL it mid-request and start it again on the same port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
 import { verifyDetached } from '../../gateway/jws.js';
 import type { Harness } from './harness.js';
@@ -17,17 +16,7 @@ export interface GatewayProcess {
   stop(): Promise<number | null>;
 }
 
-/** A port free right now on loopback (the restarted gateway must come back on the same one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 const exited = (child: ChildProcess): Promise<number | null> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
