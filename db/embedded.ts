@@ -15,9 +15,9 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 
@@ -65,6 +65,35 @@ async function binaries(): Promise<Binaries> {
 
 const isRoot = () => process.getuid?.() === 0;
 
+/**
+ * Run as root, the server runs as the `postgres` user, which may not be able to reach the
+ * binaries inside node_modules (a clone under a private home directory). Then they are copied
+ * once to a directory it can reach, symbolic links and all.
+ */
+function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries {
+  if (identity.uid === undefined) return bin;
+  const reachable = (path: string) => {
+    try {
+      execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (reachable(bin.postgres)) return bin;
+  const native = dirname(dirname(bin.postgres));
+  const version = execFileSync(bin.postgres, ['--version'], { encoding: 'utf8' }).trim().split(' ').at(-1);
+  const copy = join(tmpdir(), `parvaneh-postgres-${version}-${process.platform}-${process.arch}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const part = `${copy}.${process.pid}.part`;
+    cpSync(native, part, { recursive: true, verbatimSymlinks: true });
+    chmodSync(part, 0o755);
+    renameSync(part, copy);
+  }
+  const moved = (path: string) => join(copy, 'bin', basename(path));
+  return { initdb: moved(bin.initdb), pg_ctl: moved(bin.pg_ctl), postgres: moved(bin.postgres) };
+}
+
 /** The uid and gid the server runs as: ours, or the `postgres` system user's when we are root. */
 function serverIdentity(): { uid?: number; gid?: number } {
   if (!isRoot()) return {};
@@ -80,10 +109,10 @@ function serverIdentity(): { uid?: number; gid?: number } {
 
 /** Starts (initialising on first use) a cluster in `dataDir` listening on 127.0.0.1 only. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const bin = await binaries();
+  const identity = serverIdentity();
+  const bin = reachableBinaries(await binaries(), identity);
   const dataDir = resolve(opts.dataDir);
   const database = opts.database ?? 'parvaneh';
-  const identity = serverIdentity();
   const asServer = { ...identity, cwd: dirname(bin.pg_ctl), env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
   // The password lives beside the cluster, readable by its owner only; the server listens on
   // loopback and asks for it (scram-sha-256), so another local user cannot walk in.

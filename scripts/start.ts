@@ -96,10 +96,13 @@ const started = (name: string, stop: () => Promise<unknown>) => { stack.push({ n
 let temporalProcess: ChildProcess | undefined;
 let embedded: EmbeddedPostgres | undefined;
 
-async function stopAll(): Promise<void> {
+async function stopAll(): Promise<string[]> {
+  const stopped: string[] = [];
   for (const { name, stop } of stack.splice(0).reverse()) {
     await stop().catch((error: unknown) => console.error(`[parvaneh] stopping ${name}:`, error));
+    stopped.push(name);
   }
+  return stopped;
 }
 
 // Whatever happens to this process short of SIGKILL, the servers it started in their own
@@ -205,8 +208,8 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   const began = Date.now();
   log(`${signal}: stopping`);
-  await stopAll();
-  log(`stopped in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  const stopped = await stopAll();
+  log(`stopped in ${((Date.now() - began) / 1000).toFixed(1)} s (${stopped.join(', ')})`);
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

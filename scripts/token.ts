@@ -7,22 +7,52 @@ import { join, resolve } from 'node:path';
 import { loadDevIssuer } from '../gateway/dev-issuer.js';
 import { PROVINCES, provinceOf } from '../services/geography.js';
 
-const { values } = parseArgs({
-  options: {
-    role: { type: 'string' },
-    county: { type: 'string' },
-    province: { type: 'string' },
-    sub: { type: 'string' },
-    expires: { type: 'string', default: '8h' },
-  },
-});
 const roles = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
+const counties = Object.values(PROVINCES).flatMap((p) => Object.keys(p.counties));
+const usage = `usage: npm run token -- --role ROLE [options]
+
+Mints a bearer token from the development issuer of \`npm start\` (its key is in
+\${PARVANEH_DATA_DIR:-.data}/dev-issuer.jwk.json; no other deployment trusts it).
+
+  --role ROLE          ${roles.join(' | ')}
+  --county COUNTY      for county-office (required): ${counties.join(' | ')}
+  --province PROVINCE  for province-office (required): ${Object.keys(PROVINCES).join(' | ')}
+  --sub SUBJECT        the token's subject, recorded as the actor in the audit trail
+                       (default: the role and its county or province, e.g. county-office:ahvaz)
+  --expires DURATION   lifetime, as jose reads it: 30m, 8h, 2d (default 8h)
+  -h, --help           this text
+
+example: npm run token -- --role province-office --province khuzestan --expires 1h`;
+
 const fail = (message: string): never => {
-  console.error(`${message}\nusage: npm run token -- --role ${roles.join('|')} [--county ${Object.values(PROVINCES).flatMap((p) => Object.keys(p.counties)).join('|')}] [--province ${Object.keys(PROVINCES).join('|')}]`);
+  console.error(`${message}\n\n${usage}`);
   process.exit(2);
 };
-if (!values.role || !roles.includes(values.role)) fail('--role is required');
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        role: { type: 'string' },
+        county: { type: 'string' },
+        province: { type: 'string' },
+        sub: { type: 'string' },
+        expires: { type: 'string', default: '8h' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+const values = parse();
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const role = values.role && roles.includes(values.role) ? values.role : fail('--role is required, one of the roles below');
 if (values.role === 'county-office' && (!values.county || !provinceOf(values.county))) fail('a county office needs --county with a known county');
-if (values.role === 'province-office' && (!values.province || !(values.province in PROVINCES))) fail('a province office needs --province with a known province');
+if (values.role === 'province-office' && (!values.province || !Object.hasOwn(PROVINCES, values.province))) fail('a province office needs --province with a known province');
+if (!/^\d+\s?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/.test(values.expires)) fail(`--expires ${values.expires} is not a duration such as 30m, 8h or 2d`);
 const issuer = await loadDevIssuer(join(resolve(process.env.PARVANEH_DATA_DIR ?? '.data'), 'dev-issuer.jwk.json'));
-console.log(await issuer.mint({ role: values.role!, county: values.county, province: values.province, sub: values.sub, expiresIn: values.expires }));
+console.log(await issuer.mint({ role, county: values.county, province: values.province, sub: values.sub, expiresIn: values.expires }));

@@ -1,25 +1,39 @@
 /**
- * `npm start` as a user runs it: the whole product on embedded defaults (Temporal dev server
- * persisting to a file, PGlite), stopped with Ctrl-C and started again.
+ * `npm start` as a user runs it, and the README's tour as a user types it: `npm start` itself (the
+ * same script, its install step, a fresh data directory, the embedded PostgreSQL and Temporal),
+ * in a process group of its own as a terminal gives it, stopped with Ctrl-C (SIGINT to the group)
+ * and started again. The tour's lines are read from README.md and run by bash, with tokens from
+ * `npm run token`, so a command the README shows is one this test runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadDevIssuer } from '../gateway/dev-issuer.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/ports.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parvaneh-start-'));
-const ports = { PORT: '18080', SANDBOX_PORT: '17400', TEMPORAL_PORT: '17233', TEMPORAL_UI_PORT: '18233' };
-const api = `http://127.0.0.1:${ports.PORT}`;
+chmodSync(dataDir, 0o711); // run as root, the embedded server (the postgres user) must reach it
+let ports: Record<'PORT' | 'SANDBOX_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'POSTGRES_PORT', string>;
+let api: string;
+let sandbox: string;
 let product: ChildProcess | undefined;
+// The environment of a user's shell, less anything that would point the product elsewhere.
+const env = () => ({ ...process.env, ...ports, PARVANEH_DATA_DIR: dataDir, DATABASE_URL: '' });
 
-function start(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, ...ports, PARVANEH_DATA_DIR: dataDir, DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+beforeAll(async () => {
+  const [api_, sandbox_, temporal, ui, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  ports = { PORT: String(api_), SANDBOX_PORT: String(sandbox_), TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui), POSTGRES_PORT: String(postgres) };
+  api = `http://127.0.0.1:${api_}`;
+  sandbox = `http://127.0.0.1:${sandbox_}`;
+});
+
+interface Started { child: ChildProcess; output: () => string }
+
+/** `npm start`, as the README says, in a process group of its own (a terminal's foreground job). */
+function npmStart(): Promise<Started> {
+  const child = spawn('npm', ['start'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
@@ -31,29 +45,67 @@ function start(): Promise<{ child: ChildProcess; output: () => string }> {
         resolve({ child, output: () => output });
       }
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`npm start exited with ${code}:\n${output}`)); });
   });
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/**
+ * Ctrl-C in the terminal: SIGINT to the whole foreground process group. npm itself dies of the
+ * signal, as it does in a terminal; the product's processes hold the output pipes until they have
+ * stopped, so their closing is the end of the stop.
+ */
+function ctrlC(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
+    child.once('close', (code, signal) => resolve({ code, signal }));
+    process.kill(-child.pid!, 'SIGINT');
+  });
+}
+const running = (child: ChildProcess | undefined) => child !== undefined && child.exitCode === null && child.signalCode === null;
+const stoppedByCtrlC = (how: { code: number | null; signal: NodeJS.Signals | null }) => how.code === 0 || how.signal === 'SIGINT';
+
+/** The tour block of README.md: every line after `npm start`, with this run's addresses. */
+function readmeTour(): string {
+  const readme = readFileSync('README.md', 'utf8');
+  const block = /<!-- tour: [^>]*-->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no tour block (<!-- tour: … --> then ```sh)');
+  const lines = block.split('\n');
+  expect(lines[0]).toMatch(/^npm start\s+#/);
+  const addresses = lines.findIndex((l) => l.startsWith('export API=http://127.0.0.1:8080 SANDBOX=http://127.0.0.1:7400'));
+  expect(addresses, 'the tour sets API and SANDBOX to npm start\'s default addresses').toBe(1);
+  lines[addresses] = `export API=${api} SANDBOX=${sandbox}`;
+  return lines.slice(1).join('\n');
+}
+
+function bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
 }
 
-async function call(path: string, token: string, body?: unknown) {
+async function token(...args: string[]): Promise<string> {
+  const run = await bash(`npm run -s token -- ${args.join(' ')}`);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout.trim();
+}
+
+async function call(path: string, bearer?: string, body?: unknown) {
   const res = await fetch(`${api}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(body === undefined ? {} : { 'idempotency-key': randomUUID() }) },
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), 'content-type': 'application/json', ...(body === undefined ? {} : { 'idempotency-key': randomUUID() }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function interviewTask(token: string, applicationId: string, stepId: string) {
-  for (let i = 0; i < 200; i += 1) {
-    const inbox = await call('/v1/tasks', token);
+async function openTask(bearer: string, applicationId: string, stepId: string) {
+  for (let i = 0; i < 400; i += 1) {
+    const inbox = await call('/v1/tasks', bearer);
     const task = (inbox.body.items as { id: string; applicationId: string; stepId: string }[]).find((t) => t.applicationId === applicationId && t.stepId === stepId);
     if (task) return task;
     await new Promise((r) => setTimeout(r, 150));
@@ -61,41 +113,65 @@ async function interviewTask(token: string, applicationId: string, stepId: strin
   throw new Error(`no ${stepId} task for ${applicationId}`);
 }
 
+/** What npm start printed from the moment it was told to stop. */
+const afterStopping = (output: string) => output.slice(output.lastIndexOf('\n', output.indexOf('SIGINT: stopping')) + 1);
+
 afterAll(async () => {
-  if (product && product.exitCode === null) await stop(product);
+  if (running(product)) await ctrlC(product!);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('npm start', () => {
-  it('runs the whole product, stops on Ctrl-C, and a second start finds the application where it was', async () => {
-    const first = await start();
+describe('npm start and the README tour', () => {
+  it('issues an activity licence on the embedded defaults, stops on Ctrl-C in order, and a second start finds everything where it was', async () => {
+    const first = await npmStart();
     product = first.child;
-    expect(first.output()).toContain('embedded PostgreSQL');
-    const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
-    const portal = await issuer.mint({ role: 'portal' });
-    const ahvaz = await issuer.mint({ role: 'county-office', county: 'ahvaz' });
-    const persons = (await (await fetch(`http://127.0.0.1:${ports.SANDBOX_PORT}/fixtures/persons`)).json()) as { nationalCode: string; firstName: string; lastName: string; birthDate: string; sex: string }[];
-    const person = persons.find((p) => p.nationalCode === '0012345679')!;
+    expect(first.output()).toMatch(/database: +embedded PostgreSQL \d+/);
+
+    // The README's tour, line for line: through interview, province and site visit to a licence.
+    const tour = await bash(readmeTour());
+    expect(tour.code, `${tour.stdout}\n${tour.stderr}`).toBe(0);
+    const verification = JSON.parse(tour.stdout.split('\n').find((l) => l.startsWith('{"number":"WSC-AL-'))!) as Record<string, unknown>;
+    expect(verification).toMatchObject({ kind: 'activity-licence', status: 'active', valid: true, holderName: 'ع*** ر***' });
+    expect(JSON.stringify(verification)).not.toContain('0012345679');
+    expect(tour.stdout).toContain('flowchart'); // the diagram the tour draws
+    const licenceNumber = verification.number as string;
+
+    // A second application left waiting at its interview when the product stops.
+    const portal = await token('--role', 'portal');
+    const ahvaz = await token('--role', 'county-office', '--county', 'ahvaz');
+    const khuzestan = await token('--role', 'province-office', '--province', 'khuzestan');
+    const persons = (await (await fetch(`${sandbox}/fixtures/persons`)).json()) as { nationalCode: string; firstName: string; lastName: string; birthDate: string; sex: string }[];
+    const person = persons.find((p) => p.nationalCode === '0013579134')!; // clear everywhere, answers at once
     const submitted = await call('/v1/applications', portal, {
       licenceType: 'welfare-services-centre', county: 'ahvaz',
       applicant: { nationalCode: person.nationalCode, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, sex: person.sex, religionRecognised: true },
     });
     expect(submitted.status).toBe(202);
-    const applicationId = submitted.body.applicationId as string;
-    const before = await interviewTask(ahvaz, applicationId, 'initial-interview');
+    const waiting = submitted.body.applicationId as string;
+    const before = await openTask(ahvaz, waiting, 'initial-interview');
 
-    expect(await stop(first.child)).toBe(0);
-    expect(first.output()).toContain('stopped');
+    // Ctrl-C: the gateway first, Temporal last, and nothing complains on the way down.
+    expect(stoppedByCtrlC(await ctrlC(first.child))).toBe(true);
+    const stopping = afterStopping(first.output());
+    expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, worker, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
+    const noise = stopping.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[parvaneh]'));
+    expect(noise, 'lines other than the product\'s own while it stops').toEqual([]);
+    console.log(`[start] ${/stopped in [\d.]+ s/.exec(stopping)![0]}`);
 
-    const second = await start();
+    const second = await npmStart();
     product = second.child;
-    const after = await interviewTask(ahvaz, applicationId, 'initial-interview');
+    const verified = await call(`/v1/licences/${licenceNumber}/verification`);
+    expect(verified.body).toMatchObject({ number: licenceNumber, valid: true, status: 'active' });
+    const tourApplication = (await call(`/v1/licences/${licenceNumber}`, portal)).body as { applicationId?: string };
+    expect(tourApplication.applicationId).toBeTruthy();
+    expect((await call(`/v1/applications/${tourApplication.applicationId}`, portal)).body.application).toMatchObject({ status: 'approved' });
+
+    const after = await openTask(ahvaz, waiting, 'initial-interview');
     expect(after.id).toBe(before.id);
     expect((await call(`/v1/tasks/${after.id}/decision`, ahvaz, { outcome: 'accept' })).status).toBe(202);
-    const khuzestan = await issuer.mint({ role: 'province-office', province: 'khuzestan' });
-    await interviewTask(khuzestan, applicationId, 'province-decision');
-    const view = await call(`/v1/applications/${applicationId}`, portal);
-    expect(view.body.application).toMatchObject({ status: 'running', currentStep: 'province-decision' });
-    expect(await stop(second.child)).toBe(0);
+    await openTask(khuzestan, waiting, 'province-decision');
+    expect((await call(`/v1/applications/${waiting}`, portal)).body.application).toMatchObject({ status: 'running', currentStep: 'province-decision' });
+    expect(stoppedByCtrlC(await ctrlC(second.child))).toBe(true);
+    expect(second.output()).toMatch(/stopped in [\d.]+ s \(gateway,.*Temporal\)/);
   }, 600_000);
 });
