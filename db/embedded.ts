@@ -15,7 +15,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,7 +50,7 @@ export interface EmbeddedPostgres {
   stopSync(): void;
 }
 
-interface Binaries { initdb: string; pg_ctl: string; postgres: string }
+export interface Binaries { initdb: string; pg_ctl: string; postgres: string }
 
 const USER = 'parvaneh';
 
@@ -70,7 +70,7 @@ const isRoot = () => process.getuid?.() === 0;
  * binaries inside node_modules (a clone under a private home directory). Then they are copied
  * once to a directory it can reach, symbolic links and all.
  */
-function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries {
+export function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries {
   if (identity.uid === undefined) return bin;
   const reachable = (path: string) => {
     try {
@@ -84,7 +84,17 @@ function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries 
   const native = dirname(dirname(bin.postgres));
   const version = execFileSync(bin.postgres, ['--version'], { encoding: 'utf8' }).trim().split(' ').at(-1);
   const copy = join(tmpdir(), `parvaneh-postgres-${version}-${process.platform}-${process.arch}`);
-  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+  // In a shared temporary directory, trust a copy only if it is ours (root's) and nobody else may write to it.
+  const trusted = (() => {
+    try {
+      const stat = lstatSync(copy);
+      return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o022) === 0 && existsSync(join(copy, 'bin', 'postgres'));
+    } catch {
+      return false;
+    }
+  })();
+  if (!trusted) {
+    rmSync(copy, { recursive: true, force: true });
     const part = `${copy}.${process.pid}.part`;
     cpSync(native, part, { recursive: true, verbatimSymlinks: true });
     chmodSync(part, 0o755);
@@ -95,7 +105,7 @@ function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries 
 }
 
 /** The uid and gid the server runs as: ours, or the `postgres` system user's when we are root. */
-function serverIdentity(): { uid?: number; gid?: number } {
+export function serverIdentity(): { uid?: number; gid?: number } {
   if (!isRoot()) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   try {
@@ -120,7 +130,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dirname(dataDir), { recursive: true });
-    mkdirSync(dataDir, { mode: 0o700 });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // a failed initdb may have left it empty
     if (identity.uid !== undefined) chownSync(dataDir, identity.uid, identity.gid!);
     const password = randomBytes(18).toString('base64url');
     writeFileSync(secretPath, `${password}\n`, { mode: 0o600 });
