@@ -41,8 +41,9 @@ export async function throwawayPostgres(): Promise<EmbeddedPostgres & { remove()
   const parent = mkdtempSync(join(tmpdir(), 'parvaneh-pg-'));
   chmodSync(parent, 0o711); // run as root, the server (the postgres user) must reach its directory
   const dataDir = join(parent, 'cluster');
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
   const removeDir = () => rmSync(parent, { recursive: true, force: true });
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } })
+    .catch((error: unknown) => { removeDir(); throw error; });
   // A killed run leaves no server behind: the cluster goes with the process that started it.
   process.once('exit', () => { pg.stopSync(); removeDir(); });
   return Object.assign(pg, { async remove() { await pg.stop(); removeDir(); } });
