@@ -1,15 +1,16 @@
 /** The shape of a submitted application, validated and normalised before anything is written. */
 import { z } from 'zod';
+import { lineOfText } from './free-text.js';
 import { isValidNationalCode, normaliseText } from './identifiers.js';
 import { provinceOf } from './geography.js';
 
-const text = z.string().transform(normaliseText).pipe(z.string().min(1).max(200));
+const name = lineOfText().transform(normaliseText).pipe(z.string().min(1).max(200));
 
 export const ApplicantInput = z.object({
   nationalCode: z.string().transform(normaliseText).pipe(z.string().regex(/^\d{10}$/, 'ten digits'))
     .refine(isValidNationalCode, { message: 'the check digit is wrong' }),
-  firstName: text,
-  lastName: text,
+  firstName: name,
+  lastName: name,
   birthDate: z.string().transform(normaliseText).pipe(z.iso.date()),
   sex: z.enum(['male', 'female']),
   mobile: z.string().transform(normaliseText).pipe(z.string().regex(/^09\d{9}$/)).optional(),

@@ -15,6 +15,7 @@ import { appendAudit } from './audit.js';
 import { processUnavailable, startProcess } from './start-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
+import { paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 
 /** A change's name, a key of the licence kind's `changes`: `renewal`, `suspension`, `manager-leave`… */
@@ -24,7 +25,7 @@ const isoDate = z.string().transform(normaliseText).pipe(z.iso.date());
 
 function fieldSchema(field: ChangeInputField): z.ZodType {
   switch (field.type) {
-    case 'text': return z.string().transform(normaliseText).pipe(z.string().min(field.min).max(field.max));
+    case 'text': return paragraphText().transform(normaliseText).pipe(z.string().min(field.min).max(field.max));
     case 'date': return isoDate;
     case 'integer': {
       let n = z.number().int();

@@ -12,10 +12,11 @@ import { licences, supervisionRecords } from '../db/schema/index.js';
 import { appendAudit } from './audit.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { lineOfText, paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 import { startLicenceChange } from './licence-changes.js';
 
-const text = (max: number) => z.string().transform(normaliseText).pipe(z.string().min(3).max(max));
+const text = (max: number, kind: typeof lineOfText = paragraphText) => kind().transform(normaliseText).pipe(z.string().min(3).max(max));
 
 /** A supervision as its supervisor records it. */
 export const SupervisionInput = z.object({
@@ -26,7 +27,7 @@ export const SupervisionInput = z.object({
   /** The change the finding opens: a violation report (county) or a suspension or revocation (province). */
   opens: z.enum(['violation-report', 'suspension', 'revocation']).optional(),
   /** The article applied, required when the finding opens a change. */
-  legalBasis: text(500).optional(),
+  legalBasis: text(500, lineOfText).optional(),
 }).strict();
 
 export type SupervisionInput = z.input<typeof SupervisionInput>;

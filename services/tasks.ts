@@ -1,17 +1,20 @@
 /** The offices' inbox and their decisions, delivered to the waiting workflow as a signal. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
 import { applications, tasks } from '../db/schema/index.js';
 import { decisionSignal } from '../workflows/contract.js';
 import { inScope, type ServiceContext } from './context.js';
 import { appendAudit } from './audit.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
+import { processUnavailable } from './start-process.js';
 
 /** Open tasks for the caller's office: its role, in its county or province. */
 export async function listTasks({ ctx }: { ctx: ServiceContext }) {
   const { actor } = ctx;
-  const filters: SQL[] = [eq(tasks.status, 'open')];
+  // A task whose decision is on its way to the process is no longer anyone's to decide.
+  const filters: SQL[] = [eq(tasks.status, 'open'), isNull(tasks.decisionDelivery)];
   if (actor.role === 'county-office') filters.push(eq(tasks.role, 'county-office'), eq(tasks.county, actor.county ?? ''));
   else if (actor.role === 'province-office') filters.push(eq(tasks.role, 'province-office'), eq(tasks.province, actor.province ?? ''));
   else if (actor.role !== 'portal') throw forbidden('the inbox is for offices');
@@ -20,13 +23,32 @@ export async function listTasks({ ctx }: { ctx: ServiceContext }) {
 
 type Outcome = { name: string; requiresReason: boolean };
 
-/** Decides an open task with one of its outcomes; the reason is required where the definition says so. */
+/** A delivery still `delivering` after this long died with its request; its decider may retry it. */
+const DELIVERY_LEASE = sql`interval '2 minutes'`;
+
+const taskClosed = (detail: string) => conflict('task-closed', { fa: 'این کار بسته شده است', en: 'the task is closed' }, detail);
+
+/**
+ * Decides an open task with one of its outcomes; the reason is required where the definition says so.
+ *
+ * A task takes one decision. It is taken by a conditional UPDATE (open, and no decision yet) in
+ * the same transaction as its audit entry, so of two decisions at once exactly one gets the row and
+ * the other is refused with `task-closed`, before the process has seen either.
+ *
+ * The decision is recorded before the process is signalled, and a failed signal leaves it recorded
+ * as `undelivered` rather than undoing it: the decider's retry (the same request, which the
+ * idempotency middleware lets through again after a 5xx) takes the same decision up and signals it
+ * again, while every other decision stays refused. Undoing it instead would free the task for a
+ * second decision while the first may yet have reached the process (a signal whose answer was lost).
+ * The process keeps the first decision it receives, so a repeated signal changes nothing. The
+ * audit entry is written when the decision is taken, so a re-delivery adds none.
+ */
 export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: ServiceContext; taskId: string; outcome: unknown; reason?: unknown }) {
   const { actor, deps } = ctx;
   const [task] = await deps.db.select().from(tasks).where(eq(tasks.id, taskId));
   if (!task) throw notFound({ fa: 'کار یافت نشد', en: 'task not found' });
   if (task.role !== actor.role || !inScope(actor, task)) throw forbidden(`task ${taskId} belongs to another office`);
-  if (task.status !== 'open') throw conflict('task-closed', { fa: 'این کار بسته شده است', en: 'the task is closed' }, `status is ${task.status}`);
+  if (task.status !== 'open') throw taskClosed(`status is ${task.status}`);
   const allowed = task.outcomes as Outcome[];
   const chosen = allowed.find((o) => o.name === outcome);
   if (!chosen) {
@@ -36,18 +58,59 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
   if (chosen.requiresReason && !why) {
     throw invalid('reason-required', 'reason', { fa: 'ذکر دلیل الزامی است', en: 'a reason is required' }, `outcome ${chosen.name} requires a reason`);
   }
-  const [app] = await deps.db.select({ workflowId: applications.workflowId }).from(applications).where(eq(applications.id, task.applicationId));
-  try {
-    await deps.temporal.workflow.getHandle(app!.workflowId).signal(decisionSignal, {
-      taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject,
-    });
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' });
-    throw error;
+  const decision = { taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject };
+  if (!(await takeDecision(ctx, task, decision)) && !(await retakeUndelivered(ctx, decision))) {
+    throw taskClosed('the task has already been decided');
   }
-  await appendAudit(deps.db, {
-    actor: actor.subject, action: 'task.decided', subjectType: 'task', subjectId: taskId,
-    detail: { applicationId: task.applicationId, stepId: task.stepId, outcome: chosen.name, reasonGiven: why !== undefined && why !== '' },
-  });
+
+  const [app] = await deps.db.select({ workflowId: applications.workflowId }).from(applications).where(eq(applications.id, task.applicationId));
+  const delivery = (state: 'delivered' | 'undelivered') => deps.db.update(tasks).set({ decisionDelivery: state })
+    .where(and(eq(tasks.id, taskId), eq(tasks.decisionDelivery, 'delivering')));
+  try {
+    await deps.temporal.workflow.getHandle(app!.workflowId).signal(decisionSignal, decision);
+  } catch (error) {
+    // If even this fails, the lease lets the retry through once it runs out.
+    await delivery('undelivered').catch(() => undefined);
+    if (error instanceof WorkflowNotFoundError) throw conflict('application-ended', { fa: 'درخواست پایان یافته است', en: 'the application has ended' });
+    throw processUnavailable(error as Error);
+  }
+  // The process has the decision: nothing after this may turn the answer into an error the client retries.
+  await delivery('delivered').catch(() => undefined);
   return { taskId, outcome: chosen.name, status: 'decision-delivered' as const };
+}
+
+type TaskDecisionInput = { taskId: string; outcome: string; reason?: string; decidedBy: string };
+
+/** Takes an open, undecided task for this decision and audits it, atomically; false when another decision has it. */
+async function takeDecision({ actor, deps }: ServiceContext, task: typeof tasks.$inferSelect, decision: TaskDecisionInput): Promise<boolean> {
+  return deps.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Database;
+    const taken = await tx.update(tasks).set({
+      outcome: decision.outcome, reason: decision.reason ?? null, decidedBy: decision.decidedBy,
+      decisionDelivery: 'delivering', decisionAttemptedAt: sql`now()`,
+    }).where(and(eq(tasks.id, decision.taskId), eq(tasks.status, 'open'), isNull(tasks.decisionDelivery))).returning({ id: tasks.id });
+    if (taken.length === 0) return false;
+    await appendAudit(tx, {
+      actor: actor.subject, action: 'task.decided', subjectType: 'task', subjectId: decision.taskId,
+      detail: { applicationId: task.applicationId, stepId: task.stepId, outcome: decision.outcome, reasonGiven: decision.reason !== undefined && decision.reason !== '' },
+    });
+    return true;
+  });
+}
+
+/**
+ * Takes up again the same decision by the same decider whose delivery failed, or died with its
+ * request: its retry. Already audited when it was first taken.
+ */
+async function retakeUndelivered({ deps }: ServiceContext, decision: TaskDecisionInput): Promise<boolean> {
+  const retaken = await deps.db.update(tasks).set({ decisionDelivery: 'delivering', decisionAttemptedAt: sql`now()` }).where(and(
+    eq(tasks.id, decision.taskId), eq(tasks.status, 'open'),
+    eq(tasks.decidedBy, decision.decidedBy), eq(tasks.outcome, decision.outcome),
+    sql`${tasks.reason} is not distinct from ${decision.reason ?? null}`,
+    or(
+      eq(tasks.decisionDelivery, 'undelivered'),
+      and(eq(tasks.decisionDelivery, 'delivering'), lt(tasks.decisionAttemptedAt, sql`now() - ${DELIVERY_LEASE}`)),
+    ),
+  )).returning({ id: tasks.id });
+  return retaken.length > 0;
 }

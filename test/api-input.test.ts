@@ -96,6 +96,20 @@ describe('request validation', () => {
     expectProblem(await api(h, 'POST', `/v1/tasks/${task.id}/decision`, { token: ahvaz, body: { outcome: 'reject' } }), 400, 'reason-required', 'reason');
   });
 
+  it('refuses control characters in names and reasons by field, before anything reaches the database', async () => {
+    const good = await applicationFor(h, '0012345679');
+    expectProblem(await submit({ ...good, applicant: { ...good.applicant, firstName: 'علی\u0000' } }), 400, 'invalid-field', 'applicant.firstName');
+    expectProblem(await submit({ ...good, applicant: { ...good.applicant, lastName: 'رضایی\u001b[2J' } }), 400, 'invalid-field', 'applicant.lastName');
+    expectProblem(await submit({ ...good, applicant: { ...good.applicant, lastName: 'رضایی\u009b' } }), 400, 'invalid-field', 'applicant.lastName');
+    expectProblem(await submit({ ...good, applicant: { ...good.applicant, firstName: 'علی\nرضا' } }), 400, 'invalid-field', 'applicant.firstName');
+    const named = await submit({ ...good, applicant: { ...good.applicant, firstName: 'علی\u0000' } });
+    expect((named.body as { detail: string }).detail).toMatch(/control character/);
+    const task = await taskInInbox(h, ahvaz, applicationId, 'initial-interview');
+    expectProblem(await api(h, 'POST', `/v1/tasks/${task.id}/decision`, { token: ahvaz, body: { outcome: 'reject', reason: 'no\u0000need' } }), 400, 'invalid-field', 'reason');
+    expectProblem(await api(h, 'POST', `/v1/applications/${applicationId}/withdrawal`, { token: portal, body: { reason: 'moved\u007f' } }), 400, 'invalid-field', 'reason');
+    expectProblem(await api(h, 'GET', `/v1/tracking/${encodeURIComponent('PRV-\u0000ABC')}`), 400, 'invalid-field', 'code');
+  });
+
   it('checks a registry callback\'s signature before reading its body', async () => {
     const res = await api(h, 'POST', '/v1/callbacks/registries/criminal-record', { body: '{not json', headers: { 'x-registry-signature': 'e30..c2ln' } });
     expect(res.status).toBe(401);

@@ -20,6 +20,15 @@ export const tasks = pgTable('tasks', {
   outcome: text('outcome'),
   reason: text('reason'),
   decidedBy: text('decided_by'),
+  /**
+   * A decision taken through the gateway, on its way to the process: `delivering` while it is
+   * signalled, `delivered` once the process has it, `undelivered` when the signal failed and the
+   * decider's retry may send it again. Set in the same statement that takes the task, so no other
+   * decision can be taken while it is `open`.
+   */
+  decisionDelivery: text('decision_delivery', { enum: ['delivering', 'delivered', 'undelivered'] }),
+  /** When the latest delivery began: one still `delivering` long after is taken to have died with its request. */
+  decisionAttemptedAt: timestamp('decision_attempted_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   decidedAt: timestamp('decided_at', { withTimezone: true }),
 }, (t) => [index('tasks_inbox_idx').on(t.status, t.role, t.county, t.province)]);

@@ -19,6 +19,7 @@ import { idempotencyKeys } from '../../db/schema/index.js';
 import type { Actor } from '../../services/context.js';
 import { DomainError, invalid } from '../../services/errors.js';
 import { problemResponse } from '../problem.js';
+import { redact } from './redact.js';
 import type { SignedResponse, SigningVariables } from '../sign-responses.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -106,7 +107,7 @@ export function idempotency({
 
     const mine = and(where, eq(idempotencyKeys.createdAt, claimedAt));
     const release = () => db.delete(idempotencyKeys).where(mine).then(() => undefined, (error: unknown) => {
-      console.error('[idempotency] could not release a key after a failure', error);
+      console.error('[idempotency] could not release a key after a failure', redact(error));
     });
     try {
       await next();
@@ -130,7 +131,7 @@ export function idempotency({
         }).where(mine);
       } catch (error) {
         // The answer still goes out; the key stays in progress until its lease runs out.
-        console.error('[idempotency] could not store a response for replay', error);
+        console.error('[idempotency] could not store a response for replay', redact(error));
       }
     });
   };

@@ -1,5 +1,7 @@
 /** Structured request logs over real HTTP: useful fields, and never a national code or a token. */
+import { DrizzleQueryError } from 'drizzle-orm';
 import { Hono } from 'hono';
+import postgres from 'postgres';
 import { requestId } from 'hono/request-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../services/context.js';
@@ -52,6 +54,17 @@ describe('redact', () => {
     expect(out.err.stack).not.toContain(NATIONAL_CODE);
     expect(out.self).toBe('[Circular]');
     expect((input.applicant as { nationalCode: string }).nationalCode).toBe(NATIONAL_CODE);
+  });
+  it('keeps a failed query\'s statement and SQLSTATE, and none of the values bound to it', () => {
+    const values = ['Zhinousse', 'Parvanehzadeh', '1977-02-30', 'female'];
+    const pgError = Object.assign(new postgres.PostgresError({ message: `invalid input syntax for type date: "${values[2]}"`, code: '22007', severity: 'ERROR' } as never), { parameters: values });
+    const failed = new DrizzleQueryError('insert into "people" ("first", "last", "born", "sex") values ($1, $2, $3, $4)', values, pgError);
+    // A Temporal failure copies the message (and the stack) of the activity's error.
+    const copied = Object.assign(new Error(failed.message), { name: 'ApplicationFailure', stack: failed.stack });
+    const logged = JSON.stringify(redact({ err: failed, failure: copied }));
+    for (const value of values) expect(logged).not.toContain(value);
+    expect(logged).toContain('insert into \\"people\\"');
+    expect(logged).toContain('22007');
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * Redaction for anything written to logs: no national codes, no tokens, no credentials. Logs are
- * copied, shipped and kept far longer than requests, so what should never leak is removed before
- * a line is written, not filtered afterwards.
+ * Redaction for anything written to logs: no national codes, no tokens, no credentials, no values
+ * of a failed database query. Logs are copied, shipped and kept far longer than requests, so what
+ * should never leak is removed before a line is written, not filtered afterwards.
  */
 
 export const REDACTED = '[REDACTED]';
@@ -62,11 +62,45 @@ function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, seen, depth + 1));
   if (value instanceof Error) {
     const cause = (value as { cause?: unknown }).cause;
+    const { message, code } = databaseError(value) ?? { message: value.message };
     return {
-      type: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack),
+      type: value.name, message: redactText(message), ...(code ? { code } : {}), stack: stackWith(value, message),
       ...(cause === undefined ? {} : { cause: walk(cause, seen, depth + 1) }),
     };
   }
   const entries = value instanceof Headers || value instanceof Map ? [...value.entries()] : Object.entries(value);
   return Object.fromEntries(entries.map(([k, v]) => [k, SECRET_KEY.test(String(k)) ? REDACTED : walk(v, seen, depth + 1)]));
+}
+
+type PostgresErrorFields = { code?: unknown; severity?: unknown; table_name?: unknown; column_name?: unknown; constraint_name?: unknown };
+
+/** Drizzle's message of a failed query: the statement, then the values bound to it. */
+const FAILED_QUERY = /^(Failed query: [\s\S]*?)\nparams: /;
+
+/**
+ * What may be logged of a database error: the statement and the SQLSTATE, never the values bound
+ * to it. Drizzle's `DrizzleQueryError` writes them into its message (`params: …`), which a
+ * Temporal failure then copies; postgres.js's `PostgresError` carries them (`parameters`), and
+ * PostgreSQL's own message and detail can quote one (`invalid input syntax for type date: "…"`,
+ * `Failing row contains (…)`). So Drizzle's message loses its values, and PostgreSQL's is
+ * replaced by its SQLSTATE and the names of the table, column and constraint.
+ */
+function databaseError(error: Error): { message: string; code?: string } | undefined {
+  const failedQuery = FAILED_QUERY.exec(error.message);
+  if (failedQuery) return { message: failedQuery[1]! };
+  const fields = error as Error & PostgresErrorFields;
+  if (error.name === 'PostgresError' || (typeof fields.severity === 'string' && typeof fields.code === 'string')) {
+    const code = String(fields.code);
+    const names = (['table_name', 'column_name', 'constraint_name'] as const).flatMap((k) => (typeof fields[k] === 'string' ? [`${k.replace('_name', '')} ${String(fields[k])}`] : []));
+    return { message: ['database error', code, ...names].join(' '), code };
+  }
+  return undefined;
+}
+
+/** The stack with `message` in place of the error's own in its first line; none when that line cannot be told apart. */
+function stackWith(error: Error, message: string): string | undefined {
+  const heading = `${error.name}: ${error.message}`;
+  if (!error.stack) return undefined;
+  if (message === error.message) return redactText(error.stack);
+  return error.stack.startsWith(heading) ? redactText(`${error.name}: ${message}${error.stack.slice(heading.length)}`) : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ApplicantInput, ApplicationInput } from '../../services/application-input.js';
+import { lineOfText, paragraphText } from '../../services/free-text.js';
 import { IsoDateTime, JalaliText, JsonObject, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 import { DocumentMetadata } from './documents.js';
@@ -102,7 +103,7 @@ export const ApplicationListQuery = z.object({
 }).strict();
 
 export const Withdrawal = requestSchema('Withdrawal', z.object({
-  reason: z.string().trim().min(1).max(2000).describe('Why the applicant withdraws, as they said it.'),
+  reason: paragraphText().trim().min(1).max(2000).describe('Why the applicant withdraws, as they said it.'),
 }).strict());
 
 export const WithdrawalRequested = responseSchema('WithdrawalRequested', z.object({
@@ -124,4 +125,4 @@ export const Tracking = responseSchema('Tracking', z.object({
 }).describe('Where an application stands, for the citizen: no personal data.'));
 
 export const ApplicationId = z.object({ applicationId: z.string().max(300).regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|licence-[A-Z0-9-]+\.[a-z][a-z0-9-]*)(\.[a-z][a-z0-9-]*\.\d+)*$/, 'an application id').describe('The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`).') });
-export const TrackingCode = z.object({ code: z.string().min(4).max(40).describe('The tracking code, e.g. `PRV-7K3M-Q9TD` (case and Persian digits are normalised).') });
+export const TrackingCode = z.object({ code: lineOfText().min(4).max(40).describe('The tracking code, e.g. `PRV-7K3M-Q9TD` (case and Persian digits are normalised).') });

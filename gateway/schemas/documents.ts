@@ -1,6 +1,7 @@
 /** Documents on the wire: the upload (JSON with base64 content) and the stored metadata. */
 import { z } from 'zod';
 import { DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MEDIA_TYPES } from '../../services/documents.js';
+import { lineOfText } from '../../services/free-text.js';
 import { IsoDateTime } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 
@@ -12,7 +13,7 @@ const MAX_BASE64 = Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4;
 
 export const DocumentUpload = requestSchema('DocumentUpload', z.object({
   type: DocumentType,
-  fileName: z.string().min(1).max(255).describe('The file name as the applicant gave it.'),
+  fileName: lineOfText().min(1).max(255).describe('The file name as the applicant gave it.'),
   mediaType: DocumentMediaType.describe('The content must really be of this type (its first bytes are checked).'),
   // The length is checked on the decoded bytes (`document-too-large`); the schema only states it.
   contentBase64: z.base64().meta({ maxLength: MAX_BASE64, description: `The file, base64 (RFC 4648, with padding); at most ${MAX_DOCUMENT_BYTES} bytes decoded.` }),

@@ -1,6 +1,7 @@
 /** Licences on the wire: the offices' view, the public verification, and lifecycle changes. */
 import { z } from 'zod';
 import { normaliseLicenceNumber } from '../../services/licences.js';
+import { lineOfText, paragraphText } from '../../services/free-text.js';
 import { normaliseText } from '../../services/identifiers.js';
 import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
@@ -66,8 +67,8 @@ export const RenewalRequest = requestSchema('RenewalRequest', z.object({
 }).strict());
 
 export const DueProcessRequest = requestSchema('DueProcessRequest', z.object({
-  grounds: z.string().min(3).max(2000).describe('The violation or complaint the action rests on.'),
-  legalBasis: z.string().min(3).max(500).describe('The article of the regulation applied.'),
+  grounds: paragraphText().min(3).max(2000).describe('The violation or complaint the action rests on.'),
+  legalBasis: lineOfText().min(3).max(500).describe('The article of the regulation applied.'),
   responseDays: z.number().int().min(1).max(60).optional().describe('Days the holder has to answer before the action takes effect.'),
 }).strict().describe('A suspension or revocation (Art. 26 regulation).'));
 
@@ -115,7 +116,7 @@ export const OfferedChangeList = responseSchema('OfferedChangeList', z.object({ 
 
 const Finding = z.object({
   code: kebab.describe('A short code for the finding, e.g. `staff-not-insured`.'),
-  description: z.string().min(3).max(2000),
+  description: paragraphText().min(3).max(2000),
 });
 
 export const SupervisionRequest = requestSchema('SupervisionRequest', z.object({
@@ -125,7 +126,7 @@ export const SupervisionRequest = requestSchema('SupervisionRequest', z.object({
   findings: z.array(Finding).max(50).optional(),
   opens: z.enum(['violation-report', 'suspension', 'revocation']).optional()
     .describe('The change the finding opens: a county reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process.'),
-  legalBasis: z.string().min(3).max(500).optional().describe('Required with `opens`.'),
+  legalBasis: lineOfText().min(3).max(500).optional().describe('Required with `opens`.'),
 }).strict());
 
 export const SupervisionRecord = responseSchema('SupervisionRecord', z.object({

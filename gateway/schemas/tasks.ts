@@ -1,5 +1,6 @@
 /** Tasks on the wire: the inbox and a decision. */
 import { z } from 'zod';
+import { lineOfText, paragraphText } from '../../services/free-text.js';
 import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 
@@ -34,7 +35,7 @@ export const TaskList = responseSchema('TaskList', z.object({ items: z.array(Tas
 
 export const Decision = requestSchema('Decision', z.object({
   outcome: z.string().min(1).describe('One of the task\'s `allowedOutcomes[].name`.'),
-  reason: z.string().max(2000).optional().describe('Required when the outcome says `requiresReason`.'),
+  reason: paragraphText().max(2000).optional().describe('Required when the outcome says `requiresReason`.'),
 }).strict());
 
 export const DecisionDelivered = responseSchema('DecisionDelivered', z.object({
@@ -43,4 +44,4 @@ export const DecisionDelivered = responseSchema('DecisionDelivered', z.object({
   status: z.literal('decision-delivered'),
 }));
 
-export const TaskId = z.object({ taskId: z.string().min(1).max(300).describe('The task id from the inbox.') });
+export const TaskId = z.object({ taskId: lineOfText().min(1).max(300).describe('The task id from the inbox.') });

@@ -184,7 +184,7 @@ export interface paths {
         put?: never;
         /**
          * Decide a task with one of its outcomes
-         * @description The decision is delivered to the waiting process; `reason` is required where the outcome says so.
+         * @description The decision is delivered to the waiting process; `reason` is required where the outcome says so. A task takes one decision: any other, at the same moment or after, is refused with `409 task-closed`. If the process engine does not answer (`503`), the decision is kept for you: retry with the same `Idempotency-Key`.
          */
         post: operations["decideTask"];
         delete?: never;
@@ -2223,6 +2223,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listLicences: {

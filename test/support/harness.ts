@@ -7,6 +7,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { exportJWK, generateKeyPair } from 'jose';
+import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { loadHolidayCalendar } from '../../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../../dsl/catalogue.js';
@@ -55,7 +56,7 @@ export interface Harness {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
@@ -79,7 +80,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
   const gateway = createGateway({
     deps, registryKeys, signingKeys, checkReady: db.ping, rateLimits: false,
-    logger: createLogger({ level: 'warn' }),
+    logger: opts.logger ?? createLogger({ level: 'warn' }),
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
   });
   const server: ServerType = await new Promise((resolve) => {
