@@ -12,11 +12,11 @@ const brokenDir = 'test/fixtures/broken';
 describe('the definition language', () => {
   it('accepts every shipped licence process', () => {
     const loaded = loadDefinitions('processes');
-    expect(loaded.map((l) => l.definition.id).sort()).toEqual([
-      'centre-manager', 'centre-manager-appointment', 'centre-manager-leave', 'centre-staff-insurance',
-      'health-services-office-call-1405', 'licence-closure', 'licence-expiry', 'licence-revocation', 'licence-suspension',
-      'successor-nomination', 'violation-report', 'welfare-activity-licence-renewal', 'welfare-activity-licence-term',
-      'welfare-services-centre',
+    expect(loaded.map((l) => `${l.definition.id}@v${l.definition.version}`).sort()).toEqual([
+      'centre-manager-appointment@v1', 'centre-manager-leave@v1', 'centre-manager@v1', 'centre-manager@v2', 'centre-staff-insurance@v1',
+      'health-services-office-call-1405@v1', 'licence-closure@v1', 'licence-expiry@v1', 'licence-revocation@v1', 'licence-suspension@v1',
+      'successor-nomination@v1', 'successor-nomination@v2', 'violation-report@v1', 'welfare-activity-licence-renewal@v1',
+      'welfare-activity-licence-term@v1', 'welfare-services-centre@v1', 'welfare-services-centre@v2',
     ]);
   });
 

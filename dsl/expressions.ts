@@ -4,6 +4,7 @@
  * pure and deterministic, so the workflow interpreter evaluates rules without an activity.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { sameName } from './person-names.js';
 import { addDays, addMonths, jalali, quarterEnd } from './time-functions.js';
 
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
@@ -33,6 +34,8 @@ function environment(variables: readonly string[]): Environment {
   }
   env.registerFunction('quarterEnd(string): string', (t: string) => quarterEnd(t));
   env.registerFunction('jalali(string): string', (t: string) => jalali(t));
+  // A name as the application states it against the civil registry's spelling (dsl/person-names.ts).
+  env.registerFunction('sameName(string, string): bool', (a: string, b: string) => sameName(a, b));
   for (const name of new Set([...BASE_VARIABLES, ...variables])) env.registerVariable(name, 'dyn');
   return env;
 }

@@ -33,7 +33,14 @@ export interface PersonProfile {
   firstName: string;
   lastName: string;
   sex: Sex;
+  /** The age at any sandbox time: the birth date moves with the clock (see persons.ts), unless `bornOn` is set. */
   age: number;
+  /**
+   * A birth date that does not move (YYYY-MM-DD): the applicant of the OpenAPI examples, which
+   * integrators send as they are and the civil registry's record must match. `age` is then the
+   * age at Nowruz 1405.
+   */
+  bornOn?: string;
   alive: boolean;
   county: County;
   military: MilitaryStatus;
@@ -58,8 +65,8 @@ const clean = {
 
 /** The eleven fixture applicants, in the order documented for testers. */
 export const FIXTURE_PROFILES: readonly PersonProfile[] = [
-  { ...clean, nationalCode: '0012345679', description: 'man, 40, military service done, master\'s in social work, clear everywhere',
-    firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, county: 'ahvaz', military: 'served',
+  { ...clean, nationalCode: '0012345679', description: 'man, born 1985-12-11 (40 at Nowruz 1405), military service done, master\'s in social work, clear everywhere',
+    firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, bornOn: '1985-12-11', county: 'ahvaz', military: 'served',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('1410020011', 7) },
   { ...clean, nationalCode: '0023456787', description: 'man, 24, served, bachelor\'s in psychology, clear everywhere',
     firstName: 'محمد', lastName: 'کریمی', sex: 'male', age: 24, county: 'dezful', military: 'served',

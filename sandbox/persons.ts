@@ -55,7 +55,7 @@ function degreesFor(profile: PersonProfile, birthYear: number): Degree[] {
 }
 
 function materialise(profile: PersonProfile, nowMs: number, generated: boolean): Person {
-  const birthDate = birthDateFor(profile.age, nowMs);
+  const birthDate = profile.bornOn ?? birthDateFor(profile.age, nowMs);
   return { ...profile, birthDate, degrees: degreesFor(profile, Number(birthDate.slice(0, 4))), generated };
 }
 

@@ -40,9 +40,10 @@ const signingKeys = await createSigningKeyStore();
 
 // One licence to read: an application row and its licence, as the workflow would have written them.
 const number = 'WSC-AL-1405-900001';
+const current = catalogue.current('welfare-services-centre', Date.now())!;
 await db.db.insert(applications).values({
   id: 'bench-application', trackingCode: 'PRV-BNCH-0001', workflowId: 'application-bench-application', licenceType: 'welfare-services-centre',
-  definitionVersion: 1, definitionHash: catalogue.current('welfare-services-centre', Date.now())!.hash, applicantNationalCode: '0012345679',
+  definitionVersion: current.definition.version, definitionHash: current.hash, applicantNationalCode: '0012345679',
   county: 'ahvaz', province: 'khuzestan', facts: { applicant: { firstName: 'علی', lastName: 'رضایی' } }, submittedBy: 'bench', status: 'approved',
 });
 await db.db.insert(licences).values({

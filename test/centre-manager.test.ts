@@ -1,5 +1,7 @@
 /** The centre manager licence: the master's rule, the bachelor's exception, interview, certificate. */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tasks } from '../db/schema/index.js';
 import { api, applicationFor, decide, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -54,6 +56,15 @@ describe('centre manager licence', () => {
   it('rejects a candidate whose addiction test is positive', async () => {
     const applicationId = await submit('0067891233');
     expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ADDICTION_TEST_POSITIVE' });
+  });
+
+  it('refuses a candidate whose birth date differs from the civil registry\'s record, before any interview', async () => {
+    const body = await applicationFor(h, '0013579134', 'centre-manager');
+    const birthDate = `${Number(body.applicant.birthDate.slice(0, 4)) - 1}${body.applicant.birthDate.slice(4)}`;
+    const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: { ...body, applicant: { ...body.applicant, birthDate } } });
+    expect(res.status, res.text).toBe(202);
+    expect(await ended(res.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CIVIL_REGISTRY_BIRTH_DATE_MISMATCH', stepId: 'identity' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, res.body.applicationId))).toEqual([]);
   });
 
   it('rejects a failed specialist interview', async () => {

@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, applications, auditLog, inquiries, licenceHoldings, licences, outbox } from '../db/schema/index.js';
+import { applicationEvents, applications, auditLog, inquiries, licenceHoldings, licences, outbox, tasks } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
@@ -295,6 +295,15 @@ describe('licence lifecycle', () => {
     expect([...new Set(vetted.map((r) => r.subjectNationalCode))]).toEqual([successor.nationalCode]);
     const [renewalRow] = await h.db.db.select().from(applications).where(eq(applications.id, renewal));
     expect((renewalRow!.facts as { applicant: { nationalCode: string } }).applicant.nationalCode).toBe(successor.nationalCode);
+  });
+
+  it('refuses a successor whose name differs from the civil registry\'s record, before the province decides', async () => {
+    const number = await activityLicence(5730);
+    const successor = { ...(await generatedApplication(5731)).applicant, lastName: 'نام دیگر' };
+    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_CIVIL_REGISTRY_NAME_MISMATCH', stepId: 'successor-qualifies' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, nominated))).toEqual([]);
+    expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
   });
 
   it('refuses to pass a licence to a successor who already holds a centre licence', async () => {

@@ -44,20 +44,21 @@ async function openTasksAt(ids: string[], stepId: string) {
 describe('definition versions', () => {
   it('leaves 50 applications in flight on their version while new ones take the edited definition', async () => {
     const inFlight = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(1000 + i)));
-    const v1 = inFlight[0]!;
-    expect(new Set(inFlight.map((a) => a.definitionHash))).toEqual(new Set([v1.definitionHash]));
+    const first = inFlight[0]!;
+    expect(new Set(inFlight.map((a) => a.definitionHash))).toEqual(new Set([first.definitionHash]));
     const ids = inFlight.map((a) => a.applicationId);
     await openTasksAt(ids, 'initial-interview');
 
-    // The edit: a new version, in effect at once, that renames the province's decision step.
-    const source = readFileSync(join(dir, 'welfare-services-centre/v1.yaml'), 'utf8');
-    const edited = source.replace('version: 1', 'version: 2').replace('effectiveFrom: 1398/09/04', 'effectiveFrom: 1405/01/01')
+    // The edit: the next version, in effect at once, that renames the province's decision step.
+    const current = h.catalogue.pinned(first.definitionHash)!;
+    const { version } = current.definition;
+    const edited = readFileSync(current.file, 'utf8').replace(`version: ${version}`, `version: ${version + 1}`)
       .replaceAll('province-decision', 'provincial-commission');
-    writeFileSync(join(dir, 'welfare-services-centre/v2.yaml'), edited);
+    writeFileSync(join(dir, `welfare-services-centre/v${version + 1}.yaml`), edited);
     h.reloadDefinitions();
 
     const fresh = await Promise.all(Array.from({ length: 5 }, (_, i) => submit(2000 + i)));
-    expect(fresh.every((a) => a.definitionVersion === 2 && a.definitionHash !== v1.definitionHash)).toBe(true);
+    expect(fresh.every((a) => a.definitionVersion === version + 1 && a.definitionHash !== first.definitionHash)).toBe(true);
 
     for (const task of await openTasksAt(ids, 'initial-interview')) await decide(h, ahvaz, task.id, 'accept');
     const freshIds = fresh.map((a) => a.applicationId);
@@ -66,7 +67,7 @@ describe('definition versions', () => {
     await openTasksAt(ids, 'province-decision');
     await openTasksAt(freshIds, 'provincial-commission');
     const rows = await h.db.db.select().from(applications).where(inArray(applications.id, [...ids, ...freshIds]));
-    expect(rows.filter((r) => r.definitionVersion === 1).map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(rows.filter((r) => r.definitionVersion === version).map((r) => r.id).sort()).toEqual([...ids].sort());
     const [one] = await h.db.db.select().from(applications).where(eq(applications.id, ids[0]!));
     expect(one!.currentStep).toBe('province-decision');
   });

@@ -4,8 +4,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationEvents, licences, tasks } from '../db/schema/index.js';
-import { api, applicationFor, decide, eventually, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
+import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
+import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -80,6 +80,51 @@ describe('Welfare Services Centre licence', () => {
   it('rejects a deceased applicant on the civil registry answer', async () => {
     const { applicationId } = await submit('0089123451');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'APPLICANT_DECEASED' });
+  });
+
+  /**
+   * Submits a generated person with some details changed, and expects the civil registry's answer
+   * to refuse it at the identity check: no further inquiry, no interview, the reason told to the
+   * portal and shown in the application's view.
+   */
+  async function refusedOnCivilRecord(seed: number, changed: (record: { firstName: string; lastName: string; birthDate: string }) => object, reason: string) {
+    const body = await generatedApplication(seed);
+    const record = body.applicant;
+    const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: { ...body, applicant: { ...record, ...changed(record) } } });
+    expect(res.status, res.text).toBe(202);
+    const { applicationId } = res.body;
+    // Whichever comes first, the end or a task: an application let through waits at its interview.
+    const settled = await eventually(async () => {
+      const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
+      const created = await h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId));
+      return row && (row.status !== 'running' || created.length > 0) ? { status: row.status, tasks: created.map((t) => t.stepId) } : undefined;
+    }, `application ${applicationId} to end or wait for a task`);
+    expect(settled).toEqual({ status: 'rejected', tasks: [] });
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason, stepId: 'identity' });
+    expect((await sandboxInquiries(h, record.nationalCode)).map((i) => i.registry)).toEqual(['civil-registry']);
+    const view = await api<{ application: { status: string; outcomeReason: string }; timeline: { kind: string; stepId: string; detail: { reason?: string; message?: { fa: string; en: string } } }[] }>(
+      h, 'GET', `/v1/applications/${applicationId}`, { token: tokens.ahvaz });
+    expect(view.body.application).toMatchObject({ status: 'rejected', outcomeReason: reason });
+    const failed = view.body.timeline.find((e) => e.kind === 'rule-failed');
+    expect(failed).toMatchObject({ stepId: 'identity', detail: { reason } });
+    expect(failed!.detail.message!.fa.length).toBeGreaterThan(0);
+    const told = await eventually(async () => {
+      const log = await (await fetch(`${h.sandboxUrl}/control/portal/notifications?subject=${applicationId}`)).json() as { accepted: { event: string; payload: { reason: string } }[] };
+      return log.accepted.find((n) => n.event === 'application-rejected');
+    }, 'the refusal at the portal');
+    expect(told.payload.reason).toBe(reason);
+  }
+
+  it('refuses an applicant whose name and birth date differ from the civil registry\'s record, before the interview', async () => {
+    await refusedOnCivilRecord(8101, (record) => {
+      expect(record.birthDate).not.toBe('1990-01-01');
+      return { firstName: 'X', lastName: 'Y', birthDate: '1990-01-01' };
+    }, 'CIVIL_REGISTRY_NAME_MISMATCH');
+  });
+
+  it('refuses an applicant whose birth date alone differs from the civil registry\'s record by a day', async () => {
+    const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await refusedOnCivilRecord(8102, (record) => ({ birthDate: dayBefore(record.birthDate) }), 'CIVIL_REGISTRY_BIRTH_DATE_MISMATCH');
   });
 
   it('ends the application when the county officer rejects it at the interview', async () => {

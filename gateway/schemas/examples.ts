@@ -10,7 +10,10 @@ const DEFINITION_HASH = 'b5e0c3a5f7d1e2c4b6a8d0f2e4c6b8a0d2f4e6c8b0a2d4f6e8c0b2a
 const TITLE = { fa: 'مرکز خدمات بهزیستی (مثبت زندگی)', en: 'Welfare Services Centre ("Mosbat-e Zendegi")' };
 const LICENCE_NUMBER = 'WSC-AL-1405-000001';
 
-/** 40 years old at Nowruz 1405 (2026-03-21), by the sandbox's rule: that day − 40 years − 100 days. */
+/**
+ * The birth date the sandbox's civil registry records for 0012345679 (40 at Nowruz 1405): his alone
+ * does not move with the sandbox clock, so the example matches the record, as it must, on any day.
+ */
 export const FIXTURE_BIRTH_DATE = '1985-12-11';
 
 export const applicationSubmission = {
