@@ -84,7 +84,7 @@ function shape(id: string, step: Step): string {
 
 /** Renders the definition's flowchart (Mermaid source). */
 export function toMermaid(definition: ProcessDefinition): string {
-  const out = ['flowchart TD', `  start(("${label({ fa: 'شروع', en: 'start' })}")) --> ${node(definition.start)}`];
+  const out = ['flowchart TD', ...startOf(definition)];
   for (const [id, step] of Object.entries(definition.steps)) out.push(`  ${shape(id, step)}`);
   for (const [id, step] of Object.entries(definition.steps)) {
     for (const edge of edgesOf(id, step)) {
@@ -110,6 +110,19 @@ export function toMermaid(definition: ProcessDefinition): string {
   if (ofType('end').length) out.push(`  class ${ofType('end').join(',')} finish;`);
   if (ofType('task').length) out.push(`  class ${ofType('task').join(',')} task;`);
   return `${out.join('\n')}\n`;
+}
+
+/** The start, through the change's rules when it declares any: they are judged on the request, before the first step. */
+function startOf(definition: ProcessDefinition): string[] {
+  const start = `  start(("${label({ fa: 'شروع', en: 'start' })}"))`;
+  const rules = definition.change?.rules ?? [];
+  if (!rules.length) return [`${start} --> ${node(definition.start)}`];
+  const checked = label({ fa: 'بررسی درخواست هنگام ثبت', en: 'request checked on submission' });
+  return [
+    `${start} --> change_rules`,
+    `  change_rules{"${checked}<br/>${rules.map((r) => r.reason).join(', ')}<br/><small>change.rules</small>"}`,
+    `  change_rules --> ${node(definition.start)}`,
+  ];
 }
 
 /** The call's own stages, beside the per-applicant steps: what the cohort workflow does when. */

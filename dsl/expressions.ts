@@ -13,8 +13,8 @@ export type Facts = Record<string, unknown>;
 const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change', 'today', 'now'] as const;
 
 /**
- * Whole calendar months from one `YYYY-MM-DD` date to another (negative when backwards): the
- * notice periods of the regulations ("at least 3 months' written notice") are counted this way.
+ * Whole Gregorian calendar months from one `YYYY-MM-DD` date to another (negative when backwards).
+ * The regulations' notice periods are Jalali months: `addMonths` (dsl/time-functions.ts) counts those.
  */
 export function monthsBetween(from: string, to: string): number {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];

@@ -277,10 +277,19 @@ export const ChangeInputField = z.discriminatedUnion('type', [
   z.object({ type: z.literal('person'), ...changeField }).strict(),
 ]);
 
+/**
+ * A rule on a change's request, judged when the change is requested (refused at once, nothing
+ * started) and again as its process starts. It sees `licence`, `change` (with `receivedOn`),
+ * `applicant`, `application`, `today` and `now`; `field` names the input it judges.
+ */
+export const ChangeRule = z.object({ expr: Expression, reason: ReasonCode, message: Text, field: FactName.optional() }).strict();
+
 /** Who may start a lifecycle process against a licence, and what the request carries (`change.*`). */
 export const ChangeDeclaration = z.object({
   startedBy: z.array(z.enum(['portal', 'county-office', 'province-office', 'national-office'])).min(1),
   input: z.record(FactName, ChangeInputField).default({}),
+  /** In order, the first that fails decides: the change is refused with its reason. */
+  rules: z.array(ChangeRule).default([]),
   /**
    * `true`: runs alone among exclusive changes to the licence (a renewal must not race a
    * revocation); `false`: may run beside them (a manager's leave). Never two of one change at once.
@@ -368,5 +377,6 @@ export type LicenceKind = z.infer<typeof LicenceKind>;
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type ChangeDeclaration = z.infer<typeof ChangeDeclaration>;
 export type ChangeInputField = z.infer<typeof ChangeInputField>;
+export type ChangeRule = z.infer<typeof ChangeRule>;
 export type CallSection = z.infer<typeof CallSection>;
 export type CohortStep = z.infer<typeof CohortStep>;

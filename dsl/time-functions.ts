@@ -45,6 +45,11 @@ export function addMonths(text: string, months: number): string {
   return fromLocal({ ...at, day: jalaliToDayNumber(ty, tm, Math.min(jd, monthLength(ty, tm))) });
 }
 
+/** The Tehran day (`YYYY-MM-DD`) of a moment. @example tehranDay(Date.parse('2026-03-20T21:00:00Z')) // '2026-03-21' */
+export function tehranDay(atMs: number): string {
+  return fromLocal({ ...toLocal(new Date(atMs).toISOString()), timeOfDay: 0, dateOnly: true });
+}
+
 /** Adds calendar days (negative: back). @example addDays('2027-01-20', 30) // '2027-02-19' */
 export function addDays(text: string, days: number): string {
   const at = toLocal(text);

@@ -166,6 +166,14 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
   if (definition.change && definition.kind !== 'lifecycle') {
     report(['change'], 'misplaced-change', `a ${definition.kind} process is not started as a change to a licence; only kind: lifecycle declares change`, true);
   }
+  definition.change?.rules.forEach((rule, i) => {
+    // Judged on the request, before any step: no step's fact exists yet.
+    const error = checkExpression(rule.expr, []);
+    if (error) report(['change', 'rules', i, 'expr'], 'invalid-expression', `change rule ${rule.reason}: expression "${rule.expr}": ${error}`);
+    if (rule.field !== undefined && !(rule.field in definition.change!.input)) {
+      report(['change', 'rules', i, 'field'], 'unknown-change-field', `change rule ${rule.reason} names field "${rule.field}", which the change's input does not declare`);
+    }
+  });
 
   validateCall(definition, facts, report);
 

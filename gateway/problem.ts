@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { DomainError, type ProblemKind } from '../services/errors.js';
 
 const STATUS: Record<ProblemKind, number> = {
-  'invalid-input': 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, unavailable: 503,
+  'invalid-input': 400, refused: 422, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, unavailable: 503,
 };
 
 export interface Problem {
@@ -16,6 +16,8 @@ export interface Problem {
   status: number;
   detail?: string;
   field?: string;
+  /** The reason code of the rule that refused the request (422). */
+  reason?: string;
   requestId?: string;
 }
 
@@ -28,7 +30,7 @@ export function problemResponse(c: Context, error: unknown): Response {
   if (error instanceof DomainError) {
     problem = {
       type: problemType(error.code), title: error.title.en, title_fa: error.title.fa, status: STATUS[error.kind],
-      detail: error.detail, field: error.field, requestId,
+      detail: error.detail, field: error.field, ...(error.reason ? { reason: error.reason } : {}), requestId,
     };
   } else {
     problem = { type: problemType('internal'), title: 'internal error', title_fa: 'خطای داخلی', status: 500, requestId };

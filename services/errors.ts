@@ -4,7 +4,8 @@
  */
 import type { Text } from '../dsl/schema.js';
 
-export type ProblemKind = 'invalid-input' | 'not-found' | 'forbidden' | 'conflict' | 'unavailable' | 'unauthenticated';
+/** `refused`: a well-formed request a definition's rules refuse as it stands (a closure notice too short). */
+export type ProblemKind = 'invalid-input' | 'refused' | 'not-found' | 'forbidden' | 'conflict' | 'unavailable' | 'unauthenticated';
 
 export class DomainError extends Error {
   constructor(
@@ -15,6 +16,8 @@ export class DomainError extends Error {
     readonly detail?: string,
     /** The offending input field, as a JSON pointer-ish path: `applicant.nationalCode`. */
     readonly field?: string,
+    /** For `refused`: the reason code of the definition's rule, e.g. `CLOSURE_NOTICE_TOO_SHORT`. */
+    readonly reason?: string,
   ) {
     super(detail ?? title.en);
     this.name = 'DomainError';
@@ -25,4 +28,10 @@ export const invalid = (code: string, field: string, title: Text, detail?: strin
 export const notFound = (what: Text, detail?: string) => new DomainError('not-found', 'not-found', what, detail);
 export const forbidden = (detail: string) =>
   new DomainError('forbidden', 'out-of-scope', { fa: 'خارج از حوزه دسترسی شما', en: 'outside your scope' }, detail);
+/**
+ * A change its definition's rules refuse at once: `message` is the rule's, in both languages.
+ * @example refused('CLOSURE_NOTICE_TOO_SHORT', rule.message, 'effectiveDate', 'closure-notice refused: CLOSURE_NOTICE_TOO_SHORT')
+ */
+export const refused = (reason: string, message: Text, field: string | undefined, detail: string) =>
+  new DomainError('refused', 'change-refused', message, detail, field, reason);
 export const conflict = (code: string, title: Text, detail?: string) => new DomainError('conflict', code, title, detail);

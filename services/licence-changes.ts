@@ -7,14 +7,16 @@ import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applications, definitions, licences } from '../db/schema/index.js';
+import { refusalOf } from '../dsl/change-rules.js';
 import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
+import { tehranDay } from '../dsl/time-functions.js';
 import { workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
 import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from './audit.js';
 import { processUnavailable, startProcess } from './start-process.js';
 import { inScope, type ServiceContext } from './context.js';
-import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound, refused } from './errors.js';
 import { paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 
@@ -99,12 +101,15 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
       number: licence.number, kind: licence.kind, status: licence.status, validUntil: licence.validUntil.toISOString(),
       licenceType: licence.licenceType, dependsOn: licence.dependsOn,
     },
-    // The request is dated by the server, the day it is received: a caller cannot backdate a notice.
+    // The request is dated by the server, the Tehran day it is received: a caller cannot backdate a notice.
     change: {
       type: change, ...parsed.data, requestedBy: parsed.data.requestedBy ?? actor.subject, startedBy: actor.subject,
-      receivedOn: new Date(nowMs).toISOString().slice(0, 10), exclusive: declaration.exclusive,
+      receivedOn: tehranDay(nowMs), exclusive: declaration.exclusive,
     },
   };
+  // What the change's rules can judge now is judged now: refused, nothing is started or written.
+  const refusal = refusalOf(declaration, facts, nowMs);
+  if (refusal) throw refused(refusal.reason, refusal.message, refusal.field, `${change} refused: ${refusal.reason}`);
   await deps.db.insert(definitions).values({
     hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
   }).onConflictDoNothing();

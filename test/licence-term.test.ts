@@ -14,6 +14,7 @@ import { monthLength } from '../dsl/jalali.js';
 import { addDays, addMonths, quarterEnd } from '../dsl/time-functions.js';
 import { stateQuery, workflowIdFor } from '../workflows/contract.js';
 import { api, applicationFor, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { skipTo as skipTimeTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -59,14 +60,8 @@ function jalaliMonths(date: string, months: number): string {
   return `${ty}/${String(tm).padStart(2, '0')}/${String(Math.min(d, monthLength(ty, tm))).padStart(2, '0')}`;
 }
 
-/** Moves process time to `at`; the sandbox registries' clock follows, so their answers are of that day. */
-async function skipTo(at: string | number) {
-  const target = typeof at === 'number' ? at : Date.parse(at);
-  const res = await fetch(`${h.sandboxUrl}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: target - Date.now() }) });
-  expect(res.status).toBe(200);
-  const now = await h.env.currentTimeMs();
-  if (target > now) await h.env.sleep(target - now);
-}
+/** Moves process time to `at`, with the sandbox's and the gateway's clocks. */
+const skipTo = (at: string | number) => skipTimeTo(h, at);
 
 const eventsOf = (applicationId: string, kind: string) => h.db.db.select().from(applicationEvents)
   .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, kind))).orderBy(asc(applicationEvents.seq));
@@ -235,11 +230,12 @@ describe('the term of an activity licence', () => {
     expect((await applicationRow(termOf(number))).status).toBe('running');
   });
 
-  it('refuses a renewal requested once the licence has expired: only a renewal already running revives it', async () => {
+  it('refuses a renewal requested once the licence has expired at once, as too late: only a renewal already running revives it', async () => {
     const { number } = centre.b;
-    const res = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/changes/renewal`, { token: tokens.ahvaz, body: { requestedBy: 'county-office' } });
-    expect(res.status, res.text).toBe(202);
-    expect(await processEnded(h, res.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'LICENCE_NOT_ACTIVE' });
+    const res = await api<{ type: string; reason: string; title_fa: string }>(h, 'POST', `/v1/licences/${number}/changes/renewal`, { token: tokens.ahvaz, body: { requestedBy: 'county-office' } });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body).toMatchObject({ type: 'https://parvaneh.example/problems/change-refused', reason: 'RENEWAL_TOO_LATE', title_fa: expect.any(String) });
+    expect((await renewalsOf(number)).filter((r) => (r.facts as { change: { requestedBy: string } }).change.requestedBy === 'county-office')).toEqual([]);
     expect((await licenceRow(number)).status).toBe('expired');
     expect(await outboxOf(number, 'licence-renewed')).toEqual([]);
   });

@@ -80,7 +80,26 @@ describe('the OpenAPI document', () => {
     expect(required).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: true });
     expect(document.components!.securitySchemes!.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(Object.keys((document.components!.schemas!.Problem as { properties: object }).properties).sort())
-      .toEqual(['detail', 'field', 'requestId', 'status', 'title', 'title_fa', 'type']);
+      .toEqual(['detail', 'field', 'reason', 'requestId', 'status', 'title', 'title_fa', 'type']);
+  });
+
+  it('shows on each change route the 422 refusals of its definition\'s rules, by reason code', () => {
+    const definitions = loadDefinitions('processes').map((l) => l.definition);
+    const rulesOf = (processId: string) => definitions.find((d) => d.id === processId)!.change?.rules.map((r) => r.reason) ?? [];
+    const offered = new Map(definitions.flatMap((d) => Object.values(d.licences).flatMap((kind) => Object.entries(kind.changes))));
+    const refusals = (path: string) => {
+      const response = document.paths![path]!.post!.responses!['422'] as { content: Record<string, { schema: { allOf: [unknown, { properties: { reason: { enum: string[] } } }] } }> };
+      return response.content['application/problem+json']!.schema.allOf[1].properties.reason.enum;
+    };
+    for (const [segment, change] of [['renewals', 'renewal'], ['suspensions', 'suspension'], ['revocations', 'revocation'], ['closure-notices', 'closure-notice']]) {
+      expect(refusals(`/v1/licences/{licenceNumber}/${segment}`), segment).toEqual(rulesOf(offered.get(change!)!));
+    }
+    expect(rulesOf(offered.get('renewal')!)).toEqual(expect.arrayContaining(['RENEWAL_TOO_EARLY', 'RENEWAL_TOO_LATE']));
+    const anyChange = [...new Set([...offered.values()].flatMap(rulesOf))].sort();
+    expect(refusals('/v1/licences/{licenceNumber}/changes/{change}')).toEqual(anyChange);
+    // A finding opens a violation report, a suspension or a revocation.
+    const opened = [...new Set(['violation-report', 'suspension', 'revocation'].flatMap((c) => rulesOf(offered.get(c)!)))];
+    expect(refusals('/v1/licences/{licenceNumber}/supervision')).toEqual(opened);
   });
 
   it('is served signed as JSON and YAML, the same document', async () => {

@@ -10,6 +10,7 @@ import type { TimelineEvent } from '../activities/database.js';
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { RegistryActivities } from '../activities/registries.js';
 import { resolveDeadline, type HolidayCalendar } from '../dsl/calendar.js';
+import { refusalOf } from '../dsl/change-rules.js';
 import { evaluate, holds, type Facts } from '../dsl/expressions.js';
 import { factsAt } from '../dsl/facts.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
@@ -30,6 +31,9 @@ export interface Ending {
   reason: string;
   stepId: string;
 }
+
+/** Where the timeline places a change's rules: before the first step, under the `change` section's name. */
+const CHANGE_RULES = 'change';
 
 /** What a step leads to: another step, the end of its branch, or the end of the application. */
 type Transition = { next?: string; end?: Ending };
@@ -108,6 +112,17 @@ export class Interpreter {
   event(kind: string, stepId: string | undefined, detail: Record<string, unknown> = {}, currentStep?: string | null): TimelineEvent {
     this.state.seq += 1;
     return { applicationId: this.applicationId, seq: this.state.seq, kind, stepId, detail, occurredAt: isoAt(now()), currentStep };
+  }
+
+  /**
+   * A change's rules, judged again as its process starts (the service judged them on the request;
+   * a change another process starts is judged only here): the first that fails ends it rejected.
+   */
+  async judgeChange(): Promise<Ending | undefined> {
+    const failed = refusalOf(this.definition.change, this.state.facts, now());
+    if (!failed) return undefined;
+    await db.recordEvent(this.event('rule-failed', CHANGE_RULES, { reason: failed.reason, message: failed.message, ...(failed.field ? { field: failed.field } : {}) }));
+    return { outcome: 'rejected', reason: failed.reason, stepId: CHANGE_RULES };
   }
 
   /** Runs steps from `stepId` until an end, or until a step without `next` (a branch's end). */

@@ -97,7 +97,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   })();
 
   try {
-    ending = await main.run(() => interpreter.runFrom(resume?.at ?? definition.start, true));
+    ending = await main.run(async () => (resume ? undefined : await interpreter.judgeChange()) ?? interpreter.runFrom(resume?.at ?? definition.start, true));
     if (!ending) ending = { outcome: 'rejected', reason: 'PROCESS_STOPPED_WITHOUT_END', stepId: 'unknown' };
   } catch (error) {
     if (!isCancellation(error)) throw error;

@@ -9,7 +9,7 @@ import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type Paramete
 import { z } from 'zod';
 import { HEADERS, ProblemSchema } from './common.js';
 import { requestSchemas, responseSchemas } from './registry.js';
-import type { DescribedRoute, ProblemStatus, ResponseSpec } from './route.js';
+import type { DescribedRoute, ProblemStatus, Refusals, ResponseSpec } from './route.js';
 import { PROBLEM_RESPONSES, HEADER_COMPONENTS, API_DESCRIPTION, TAGS } from './document-parts.js';
 
 type Io = 'input' | 'output';
@@ -27,6 +27,9 @@ function tidy(io: Io) {
 }
 
 const ref = (id: string): ReferenceObject => ({ $ref: `#/components/schemas/${id}` });
+
+/** The headers every problem response carries: the signature and the request id. */
+const PROBLEM_HEADERS = { [HEADERS.signature]: { $ref: `#/components/headers/${HEADERS.signature}` }, [HEADERS.requestId]: { $ref: `#/components/headers/${HEADERS.requestId}` } };
 
 function strip(schema: JsonSchema): SchemaObject {
   const { $schema: _s, $id: _i, ...rest } = schema;
@@ -128,7 +131,27 @@ function operationOf(route: DescribedRoute): OperationObject {
   const responses: Record<string, ResponseObject | ReferenceObject> = {};
   for (const [status, response] of Object.entries(spec.responses)) responses[status] = responseOf(route, status, response as ResponseSpec);
   for (const status of problemStatuses(route)) responses[String(status)] = { $ref: `#/components/responses/${PROBLEM_RESPONSES[status].name}` };
+  if (spec.refusals) responses['422'] = refusalResponse(spec.operationId, spec.refusals);
   return { ...operation, responses };
+}
+
+/** The 422 of an operation whose request a definition's rules may refuse: `reason` is one of its codes. */
+function refusalResponse(operationId: string, { reasons, example }: Refusals): ResponseObject {
+  const problem = { type: 'https://parvaneh.example/problems/change-refused', status: 422, ...example, requestId: '0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f' };
+  check(`${operationId} 422`, ProblemSchema, problem);
+  if (!reasons.includes(example.reason)) throw new Error(`${operationId} 422: the example's reason ${example.reason} is not among its reasons`);
+  return {
+    description: 'The rules of the change\'s definition refuse the request as it stands, judged on submission: nothing was started or '
+      + `written. \`type\` is \`change-refused\`; \`reason\` is the rule's code (${reasons.map((r) => `\`${r}\``).join(', ')}), \`title\` and `
+      + '`title_fa` its message, `field` the input it judged, if any.',
+    headers: PROBLEM_HEADERS,
+    content: {
+      'application/problem+json': {
+        schema: { allOf: [ref('Problem'), { type: 'object', required: ['reason'], properties: { reason: { type: 'string', enum: [...reasons] } } }] },
+        example: problem,
+      },
+    },
+  };
 }
 
 export interface DocumentOptions {
@@ -169,7 +192,7 @@ export function buildOpenApiDocument(routes: readonly DescribedRoute[], options:
   for (const [status, { name, description, example }] of Object.entries(PROBLEM_RESPONSES)) {
     builder.addResponse(name, {
       description,
-      headers: { [HEADERS.signature]: { $ref: `#/components/headers/${HEADERS.signature}` }, [HEADERS.requestId]: { $ref: `#/components/headers/${HEADERS.requestId}` } },
+      headers: PROBLEM_HEADERS,
       content: { 'application/problem+json': { schema: ref('Problem'), example: { ...example, status: Number(status) } } },
     });
     check(`problem ${status}`, ProblemSchema, { ...example, status: Number(status) });

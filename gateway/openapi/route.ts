@@ -100,7 +100,15 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   responses: R;
   /** Problem statuses beyond the inferred ones (400 with input, 401/403 with roles, 404 with path parameters). */
   problems?: readonly ProblemStatus[];
+  /** The reason codes of the definition rules that may refuse the request as it stands (422), with an example refusal. */
+  refusals?: Refusals;
   deprecated?: boolean;
+}
+
+/** A 422 `change-refused` an operation may answer: its reason codes and an example. */
+export interface Refusals {
+  reasons: readonly [string, ...string[]];
+  example: { reason: string; title: string; title_fa: string; detail: string; field?: string };
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { offeredChanges, startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
 import { getLicence, listLicences, verifyLicence } from '../../services/licences.js';
 import { listSupervision, recordSupervision } from '../../services/supervision.js';
-import { describeRoute, type Access } from '../openapi/route.js';
+import { describeRoute, type Access, type Refusals } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import {
   ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeParams, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
@@ -11,19 +11,34 @@ import {
   SupervisionRequest,
 } from '../schemas/licences.js';
 
+/**
+ * The reason codes the `change.rules` of each shipped change refuse a request with (422); the
+ * definitions in processes/lifecycle/ are the source, and test/openapi.test.ts holds these to them.
+ */
+const REFUSALS = {
+  renewal: ['RENEWAL_TOO_LATE', 'LICENCE_NOT_ACTIVE', 'RENEWAL_TOO_EARLY'],
+  suspension: ['LICENCE_NOT_IN_FORCE'],
+  revocation: ['LICENCE_NOT_IN_FORCE'],
+  'closure-notice': ['LICENCE_NOT_ACTIVE', 'CLOSURE_NOTICE_TOO_SHORT'],
+  'manager-appointment': ['LICENCE_NOT_ACTIVE'],
+  'manager-leave': ['LICENCE_NOT_ACTIVE', 'SUBSTITUTE_NOT_NAMED', 'NEW_MANAGER_NOT_NAMED'],
+  'successor-nomination': ['ABSENCE_UNDER_3_MONTHS'],
+} as const satisfies Record<string, readonly [string, ...string[]]>;
+const ANY_CHANGE_REFUSAL = [...new Set(Object.values(REFUSALS).flat())].sort() as [string, ...string[]];
+
 const readers: Access = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
 
 /** One lifecycle operation: the change runs as its own process, started by `startLicenceChange`. */
 function changeRoute<B extends typeof RenewalRequest | typeof DueProcessRequest | typeof ClosureNoticeRequest>(opts: {
   change: LicenceChange; segment: string; operationId: string; summary: string; summaryFa: string; description: string;
-  access: Access; schema: B; example: () => z.input<B>;
+  access: Access; schema: B; example: () => z.input<B>; refusals: Refusals;
 }) {
   return describeRoute({
     method: 'post', path: `/v1/licences/{licenceNumber}/${opts.segment}`, operationId: opts.operationId, tags: ['licences'],
     summary: opts.summary, summaryFa: opts.summaryFa, description: opts.description, access: opts.access,
     request: { params: LicenceNumberParam, body: { schema: opts.schema, example: opts.example } },
     responses: { 202: { description: 'The change\'s process has started; follow it by its application id or tracking code.', schema: LicenceChangeStarted, example: examples.licenceChangeStarted(opts.change) } },
-    problems: [409, 503],
+    problems: [409, 503], refusals: opts.refusals,
   }, async ({ ctx, params, body }) => ({
     status: 202,
     body: await startLicenceChange({ ctx, licenceNumber: params.licenceNumber, change: opts.change, input: body as Record<string, unknown> }),
@@ -60,23 +75,29 @@ export const licenceRoutes = [
 
   changeRoute({
     change: 'renewal', segment: 'renewals', operationId: 'renewLicence', summary: 'Request a renewal', summaryFa: 'درخواست تمدید پروانه',
-    description: 'Renewal is requested 3 months before expiry, by the holder through the portal or by the county office.',
+    description: 'By the holder through the portal or by the county office, from 3 Jalali months before expiry until expiry (the window the '
+      + 'renewal\'s definition declares); outside it the request is refused at once: `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`.',
     access: ['county-office', 'portal'], schema: RenewalRequest, example: () => ({ requestedBy: 'holder' }),
+    refusals: { reasons: REFUSALS.renewal, example: examples.refused.renewalTooEarly },
   }),
   changeRoute({
     change: 'suspension', segment: 'suspensions', operationId: 'suspendLicence', summary: 'Suspend a licence', summaryFa: 'تعلیق پروانه',
     description: 'A province office suspends a licence on stated grounds and legal basis (Art. 26 regulation).',
     access: ['province-office'], schema: DueProcessRequest, example: () => examples.dueProcess,
+    refusals: { reasons: REFUSALS.suspension, example: examples.refused.notInForce('suspension') },
   }),
   changeRoute({
     change: 'revocation', segment: 'revocations', operationId: 'revokeLicence', summary: 'Revoke a licence', summaryFa: 'لغو پروانه',
     description: 'A province office revokes a licence on stated grounds and legal basis (Art. 26 regulation).',
     access: ['province-office'], schema: DueProcessRequest, example: () => examples.dueProcess,
+    refusals: { reasons: REFUSALS.revocation, example: examples.refused.notInForce('revocation') },
   }),
   changeRoute({
     change: 'closure-notice', segment: 'closure-notices', operationId: 'noticeClosure', summary: 'Give notice of a temporary or permanent closure', summaryFa: 'اعلام تعطیلی موقت یا دائم',
-    description: 'Closure needs at least 3 months\' written notice to the county (Art. 8).',
+    description: 'Closure needs at least 3 Jalali months\' written notice to the county (Art. 8), counted from the Tehran day it is received; '
+      + 'a shorter notice is refused at once: `CLOSURE_NOTICE_TOO_SHORT`.',
     access: ['county-office', 'portal'], schema: ClosureNoticeRequest, example: () => examples.closureNotice,
+    refusals: { reasons: REFUSALS['closure-notice'], example: examples.refused.closureTooShort },
   }),
 
   describeRoute({
@@ -93,11 +114,11 @@ export const licenceRoutes = [
     summary: 'Start any change the licence offers', summaryFa: 'درخواست تغییر پروانه',
     description: 'A manager\'s leave, a manager appointment, a successor\'s nomination, a violation report, or any change named in '
       + 'the licence type\'s definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). '
-      + 'Who may start it is declared there too.',
+      + 'Who may start it is declared there too, and the rules that judge the request on submission (refused at once, 422).',
     access: ['county-office', 'province-office', 'national-office', 'portal'],
     request: { params: LicenceChangeParams, body: { schema: LicenceChangeRequest, example: () => examples.managerLeave } },
     responses: { 202: { description: 'The change\'s process has started.', schema: LicenceChangeStarted, example: examples.licenceChangeStarted('manager-leave') } },
-    problems: [409, 503],
+    problems: [409, 503], refusals: { reasons: ANY_CHANGE_REFUSAL, example: examples.refused.closureTooShort },
   }, async ({ ctx, params, body }) => ({
     status: 202,
     body: await startLicenceChange({ ctx, licenceNumber: params.licenceNumber, change: params.change as LicenceChange, input: body as Record<string, unknown> }),
@@ -121,6 +142,7 @@ export const licenceRoutes = [
     access: ['portal', 'county-office', 'province-office', 'national-office'],
     request: { params: LicenceNumberParam, body: { schema: SupervisionRequest, example: () => examples.supervision } },
     responses: { 201: { description: 'Recorded.', schema: SupervisionRecorded, example: { ...examples.supervisionRecord, change: null } } },
-    problems: [409, 503],
+    // The change a finding opens is judged as any change is: refused, the finding is not kept either.
+    problems: [409, 503], refusals: { reasons: REFUSALS.suspension, example: examples.refused.notInForce('suspension') },
   }, async ({ ctx, params, body }) => ({ status: 201, body: await recordSupervision({ ctx, licenceNumber: params.licenceNumber, input: body }) })),
 ];

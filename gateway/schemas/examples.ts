@@ -130,8 +130,27 @@ export const supervisionRecord = {
   recordedAt: '2026-12-01T09:30:00.000Z',
 };
 
-/** Notice given on a day, the closure 3 months and more later (Art. 8): valid whatever today is. */
-export const closureNotice = { kind: 'temporary' as const, effectiveDate: '2027-03-21' };
+/**
+ * A closure on 1414/01/01. Art. 8(11) wants at least 3 Jalali months' notice: accepted on any day
+ * before 1413/10/01, the renewal window of a licence issued today included (the examples' test).
+ */
+export const closureNotice = { kind: 'temporary' as const, effectiveDate: '2035-03-21' };
+
+/** Refusals by a change's rules (422 `change-refused`): the rule's reason code and message. */
+export const refused = {
+  closureTooShort: {
+    reason: 'CLOSURE_NOTICE_TOO_SHORT', field: 'effectiveDate', detail: 'closure-notice refused: CLOSURE_NOTICE_TOO_SHORT',
+    title: 'closure needs at least 3 months\' written notice', title_fa: 'اعلام تعطیلی باید دست‌کم سه ماه پیش باشد',
+  },
+  renewalTooEarly: {
+    reason: 'RENEWAL_TOO_EARLY', detail: 'renewal refused: RENEWAL_TOO_EARLY',
+    title: 'a renewal may be requested from 3 months before expiry', title_fa: 'درخواست تمدید از سه ماه پیش از پایان اعتبار پذیرفته می‌شود',
+  },
+  notInForce: (change: string) => ({
+    reason: 'LICENCE_NOT_IN_FORCE', detail: `${change} refused: LICENCE_NOT_IN_FORCE`,
+    title: 'the licence\'s status does not allow this', title_fa: 'وضعیت پروانه اجازه این اقدام را نمی‌دهد',
+  }),
+};
 
 /** A tiny, real PDF. */
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';

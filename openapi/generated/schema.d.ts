@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Request a renewal
-         * @description Renewal is requested 3 months before expiry, by the holder through the portal or by the county office.
+         * @description By the holder through the portal or by the county office, from 3 Jalali months before expiry until expiry (the window the renewal's definition declares); outside it the request is refused at once: `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`.
          */
         post: operations["renewLicence"];
         delete?: never;
@@ -321,7 +321,7 @@ export interface paths {
         put?: never;
         /**
          * Give notice of a temporary or permanent closure
-         * @description Closure needs at least 3 months' written notice to the county (Art. 8).
+         * @description Closure needs at least 3 Jalali months' written notice to the county (Art. 8), counted from the Tehran day it is received; a shorter notice is refused at once: `CLOSURE_NOTICE_TOO_SHORT`.
          */
         post: operations["noticeClosure"];
         delete?: never;
@@ -361,7 +361,7 @@ export interface paths {
         put?: never;
         /**
          * Start any change the licence offers
-         * @description A manager's leave, a manager appointment, a successor's nomination, a violation report, or any change named in the licence type's definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). Who may start it is declared there too.
+         * @description A manager's leave, a manager appointment, a successor's nomination, a violation report, or any change named in the licence type's definition; the body carries the fields that change declares (see `GET /v1/licences/{licenceNumber}/changes`). Who may start it is declared there too, and the rules that judge the request on submission (refused at once, 422).
          */
         post: operations["startLicenceChange"];
         delete?: never;
@@ -778,6 +778,8 @@ export interface components {
             detail?: string;
             /** @description The offending input: a body field as a dotted path (`applicant.nationalCode`), a parameter name, or `(body)`. */
             field?: string;
+            /** @description For `change-refused` (422): the reason code of the definition's rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. */
+            reason?: string;
             /** @description The request id (also in `x-request-id`); quote it when asking for support. */
             requestId?: string;
         };
@@ -2480,6 +2482,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`RENEWAL_TOO_LATE`, `LICENCE_NOT_ACTIVE`, `RENEWAL_TOO_EARLY`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "RENEWAL_TOO_EARLY",
+                     *       "detail": "renewal refused: RENEWAL_TOO_EARLY",
+                     *       "title": "a renewal may be requested from 3 months before expiry",
+                     *       "title_fa": "درخواست تمدید از سه ماه پیش از پایان اعتبار پذیرفته می‌شود",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "RENEWAL_TOO_LATE" | "LICENCE_NOT_ACTIVE" | "RENEWAL_TOO_EARLY";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2542,6 +2569,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`LICENCE_NOT_IN_FORCE`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "LICENCE_NOT_IN_FORCE",
+                     *       "detail": "suspension refused: LICENCE_NOT_IN_FORCE",
+                     *       "title": "the licence's status does not allow this",
+                     *       "title_fa": "وضعیت پروانه اجازه این اقدام را نمی‌دهد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "LICENCE_NOT_IN_FORCE";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2604,6 +2656,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`LICENCE_NOT_IN_FORCE`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "LICENCE_NOT_IN_FORCE",
+                     *       "detail": "revocation refused: LICENCE_NOT_IN_FORCE",
+                     *       "title": "the licence's status does not allow this",
+                     *       "title_fa": "وضعیت پروانه اجازه این اقدام را نمی‌دهد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "LICENCE_NOT_IN_FORCE";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2631,7 +2708,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "kind": "temporary",
-                 *       "effectiveDate": "2027-03-21"
+                 *       "effectiveDate": "2035-03-21"
                  *     }
                  */
                 "application/json": components["schemas"]["ClosureNoticeRequest"];
@@ -2665,6 +2742,32 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`LICENCE_NOT_ACTIVE`, `CLOSURE_NOTICE_TOO_SHORT`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "CLOSURE_NOTICE_TOO_SHORT",
+                     *       "field": "effectiveDate",
+                     *       "detail": "closure-notice refused: CLOSURE_NOTICE_TOO_SHORT",
+                     *       "title": "closure needs at least 3 months' written notice",
+                     *       "title_fa": "اعلام تعطیلی باید دست‌کم سه ماه پیش باشد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "LICENCE_NOT_ACTIVE" | "CLOSURE_NOTICE_TOO_SHORT";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2813,6 +2916,32 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "CLOSURE_NOTICE_TOO_SHORT",
+                     *       "field": "effectiveDate",
+                     *       "detail": "closure-notice refused: CLOSURE_NOTICE_TOO_SHORT",
+                     *       "title": "closure needs at least 3 months' written notice",
+                     *       "title_fa": "اعلام تعطیلی باید دست‌کم سه ماه پیش باشد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -2952,6 +3081,31 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`LICENCE_NOT_IN_FORCE`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/change-refused",
+                     *       "status": 422,
+                     *       "reason": "LICENCE_NOT_IN_FORCE",
+                     *       "detail": "suspension refused: LICENCE_NOT_IN_FORCE",
+                     *       "title": "the licence's status does not allow this",
+                     *       "title_fa": "وضعیت پروانه اجازه این اقدام را نمی‌دهد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "LICENCE_NOT_IN_FORCE";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
