@@ -18,7 +18,8 @@ export default tseslint.config(
     ignores: ['db/query.ts', 'workflows/**/*.ts'],
     rules: {
       'no-restricted-syntax': ['error', {
-        selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='execute'][callee.object.type!='ThisExpression']",
+        // db.execute(q) and db['execute'](q); not this.execute() nor Temporal's client.workflow.execute().
+        selector: "CallExpression[callee.type='MemberExpression'][callee.object.type!='ThisExpression'][callee.object.property.name!='workflow']:matches([callee.property.name='execute'], [callee.property.value='execute'])",
         message: 'Run raw SQL with queryRows/queryOne/runStatement from db/query.ts: they do not depend on the driver\'s result shape.',
       }],
     },

@@ -68,9 +68,10 @@ const isRoot = () => process.getuid?.() === 0;
 /**
  * Run as root, the server runs as the `postgres` user, which may not be able to reach the
  * binaries inside node_modules (a clone under a private home directory). Then they are copied
- * once to a directory it can reach, symbolic links and all.
+ * once to a directory it can reach (under `copiesDir`, the system's temporary directory by
+ * default), symbolic links and all.
  */
-export function reachableBinaries(bin: Binaries, identity: { uid?: number }): Binaries {
+export function reachableBinaries(bin: Binaries, identity: { uid?: number }, copiesDir = tmpdir()): Binaries {
   if (identity.uid === undefined) return bin;
   const reachable = (path: string) => {
     try {
@@ -83,26 +84,42 @@ export function reachableBinaries(bin: Binaries, identity: { uid?: number }): Bi
   if (reachable(bin.postgres)) return bin;
   const native = dirname(dirname(bin.postgres));
   const version = execFileSync(bin.postgres, ['--version'], { encoding: 'utf8' }).trim().split(' ').at(-1);
-  const copy = join(tmpdir(), `parvaneh-postgres-${version}-${process.platform}-${process.arch}`);
-  // In a shared temporary directory, trust a copy only if it is ours (root's) and nobody else may write to it.
-  const trusted = (() => {
+  const copy = join(copiesDir, `parvaneh-postgres-${version}-${process.platform}-${process.arch}`);
+  // The name is predictable in a shared directory: trust what is there only if it is ours (root's),
+  // nobody else may write to it, and it is no symbolic link.
+  const trusted = () => {
     try {
       const stat = lstatSync(copy);
-      return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o022) === 0 && existsSync(join(copy, 'bin', 'postgres'));
+      const server = lstatSync(join(copy, 'bin', 'postgres'));
+      return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o022) === 0 && server.isFile() && server.uid === 0 && (server.mode & 0o022) === 0;
     } catch {
       return false;
     }
-  })();
-  if (!trusted) {
+  };
+  if (!trusted()) {
     rmSync(copy, { recursive: true, force: true });
-    const part = `${copy}.${process.pid}.part`;
-    cpSync(native, part, { recursive: true, verbatimSymlinks: true });
-    chmodSync(part, 0o755);
-    renameSync(part, copy);
+    // Built where nobody else can reach (a fresh private directory), then moved into place whole.
+    const staging = mkdtempSync(join(copiesDir, 'parvaneh-postgres-copy-'));
+    try {
+      cpSync(native, join(staging, 'native'), { recursive: true, verbatimSymlinks: true });
+      chmodSync(join(staging, 'native'), 0o755);
+      try {
+        renameSync(join(staging, 'native'), copy);
+      } catch {
+        // Another start made it at the same moment: `trusted()` below judges theirs.
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    if (!trusted()) throw new Error(`${copy} is not a copy of PostgreSQL's binaries that root alone may change: remove it and start again`);
   }
   const moved = (path: string) => join(copy, 'bin', basename(path));
   return { initdb: moved(bin.initdb), pg_ctl: moved(bin.pg_ctl), postgres: moved(bin.postgres) };
 }
+
+/** pg_ctl hands its paths and options to /bin/sh: anything the shell would read is refused. */
+const SHELL_SAFE_PATH = /^[\w./@%+,:=-]+$/;
+const SETTING_VALUE = /^[\w.:-]*$/;
 
 /** The uid and gid the server runs as: ours, or the `postgres` system user's when we are root. */
 export function serverIdentity(): { uid?: number; gid?: number } {
@@ -117,13 +134,34 @@ export function serverIdentity(): { uid?: number; gid?: number } {
   }
 }
 
+/** How the last cluster started in this process is controlled, for `stopEmbeddedPostgresSync`. */
+let control: { pgCtl: string; asServer: { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv } } | undefined;
+
+/**
+ * Stops the cluster in `dataDir` if this process has started one, synchronously: for a process's
+ * `exit` handler, which must not leave a server it was still starting running in its own session.
+ */
+export function stopEmbeddedPostgresSync(dataDir: string): void {
+  if (!control || !existsSync(join(dataDir, 'postmaster.pid'))) return;
+  try {
+    execFileSync(control.pgCtl, ['-D', resolve(dataDir), 'stop', '-m', 'fast', '-w'], { ...control.asServer, stdio: 'ignore' });
+  } catch { /* not running */ }
+}
+
 /** Starts (initialising on first use) a cluster in `dataDir` listening on 127.0.0.1 only. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const identity = serverIdentity();
   const bin = reachableBinaries(await binaries(), identity);
   const dataDir = resolve(opts.dataDir);
+  if (!SHELL_SAFE_PATH.test(dataDir) || !SHELL_SAFE_PATH.test(bin.pg_ctl)) {
+    throw new Error(`the embedded PostgreSQL cannot run from ${bin.pg_ctl} on ${dataDir}: pg_ctl passes paths through the shell, so they may hold letters, digits and . / _ @ % + , : = - only`);
+  }
   const database = opts.database ?? 'parvaneh';
+  for (const [name, value] of Object.entries(opts.settings ?? {})) {
+    if (!/^\w+$/.test(name) || !SETTING_VALUE.test(String(value))) throw new Error(`the PostgreSQL setting ${name}=${value} is not a plain word`);
+  }
   const asServer = { ...identity, cwd: dirname(bin.pg_ctl), env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
+  control = { pgCtl: bin.pg_ctl, asServer };
   // The password lives beside the cluster, readable by its owner only; the server listens on
   // loopback and asks for it (scram-sha-256), so another local user cannot walk in.
   const secretPath = `${dataDir}.password`;
@@ -174,6 +212,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const serverUrl = (db: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${db}`;
   const admin = postgres(serverUrl('postgres'), { max: 1, onnotice: () => {} });
+  let ready = false;
   try {
     const [row] = await admin<{ version: string }[]>`select current_setting('server_version') as version`;
     const version = row!.version;
@@ -185,12 +224,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       stopped = true;
       try { execFileSync(bin.pg_ctl, ['-D', dataDir, 'stop', '-m', 'fast', '-w'], { ...asServer, stdio: 'ignore' }); } catch { /* not running */ }
     };
+    ready = true;
     return {
       url: serverUrl(database), port: opts.port, dataDir, version,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await pgCtl(['stop', '-m', 'fast', '-w']).catch(() => undefined);
+        await pgCtl(['stop', '-m', 'fast', '-w']).catch(async (error: { stderr?: string }) => {
+          // Not running is stopped; anything else is said, not swallowed.
+          if (await running()) throw new Error(`PostgreSQL in ${dataDir} did not stop: ${error.stderr ?? error}`);
+        });
       },
       async start() {
         await start();
@@ -200,5 +243,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     };
   } finally {
     await admin.end({ timeout: 5 });
+    // A server started for a caller that never got it back would be left running in its own session.
+    if (!ready) await pgCtl(['stop', '-m', 'immediate', '-w']).catch(() => undefined);
   }
 }

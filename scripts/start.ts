@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { openDatabase } from '../db/client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
+import { startEmbeddedPostgres, stopEmbeddedPostgresSync } from '../db/embedded.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
@@ -38,6 +38,45 @@ const ports = {
 };
 const host = '127.0.0.1';
 const log = (message: string) => console.log(`[parvaneh] ${message}`);
+
+/** What is running, stopped in reverse order of starting: on Ctrl-C and on a failed start alike. */
+const stack: { name: string; stop: () => Promise<unknown> }[] = [];
+const started = (name: string, stop: () => Promise<unknown>) => { stack.push({ name, stop }); };
+let temporalProcess: ChildProcess | undefined;
+
+async function stopAll(): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const { name, stop } of stack.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error(`[parvaneh] stopping ${name}:`, error));
+    stopped.push(name);
+  }
+  return stopped;
+}
+
+/** One `npm start` per data directory: a second would take the first one's servers from under it. */
+const lockFile = () => join(dataDir, 'parvaneh.pid');
+
+function takeDataDirectory(): void {
+  if (existsSync(lockFile())) {
+    const pid = Number(readFileSync(lockFile(), 'utf8'));
+    let alive = false;
+    try {
+      alive = pid !== process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scripts/start.ts');
+    } catch { /* no such process */ }
+    if (alive) throw new Error(`another npm start (pid ${pid}) is running on ${dataDir}: stop it first (Ctrl-C in its terminal)`);
+  }
+  writeFileSync(lockFile(), String(process.pid));
+}
+
+// Whatever happens to this process short of SIGKILL, the servers it started in sessions of their
+// own do not outlive it, even those still starting when it ended.
+process.on('exit', () => {
+  if (temporalProcess && temporalProcess.exitCode === null && temporalProcess.signalCode === null) temporalProcess.kill('SIGKILL');
+  if (!process.env.DATABASE_URL) stopEmbeddedPostgresSync(join(dataDir, 'postgres'));
+  try {
+    if (readFileSync(lockFile(), 'utf8') === String(process.pid)) rmSync(lockFile());
+  } catch { /* not ours, or gone */ }
+});
 
 /** Temporal's pid, kept so a start after a killed one can stop the server it left behind. */
 const temporalPidFile = () => join(dataDir, 'temporal.pid');
@@ -64,6 +103,9 @@ async function startTemporal(): Promise<ChildProcess> {
     'server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host,
     '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi), '--log-level', 'error',
   ], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  temporalProcess = child;
+  // Stopped last: everything else talks to Temporal.
+  started('Temporal', () => stopTemporal(child));
   writeFileSync(temporalPidFile(), String(child.pid));
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -90,28 +132,6 @@ async function sandboxKey(): Promise<JWK> {
   return jwk;
 }
 
-/** What is running, stopped in reverse order of starting: on Ctrl-C and on a failed start alike. */
-const stack: { name: string; stop: () => Promise<unknown> }[] = [];
-const started = (name: string, stop: () => Promise<unknown>) => { stack.push({ name, stop }); };
-let temporalProcess: ChildProcess | undefined;
-let embedded: EmbeddedPostgres | undefined;
-
-async function stopAll(): Promise<string[]> {
-  const stopped: string[] = [];
-  for (const { name, stop } of stack.splice(0).reverse()) {
-    await stop().catch((error: unknown) => console.error(`[parvaneh] stopping ${name}:`, error));
-    stopped.push(name);
-  }
-  return stopped;
-}
-
-// Whatever happens to this process short of SIGKILL, the servers it started in their own
-// sessions do not outlive it.
-process.on('exit', () => {
-  if (temporalProcess && temporalProcess.exitCode === null) temporalProcess.kill('SIGKILL');
-  embedded?.stopSync();
-});
-
 async function stopTemporal(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
@@ -129,16 +149,13 @@ async function main(): Promise<void> {
   const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
   log(`licence types: ${catalogue.ids().join(', ')}`);
 
-  // Stopped last: everything else talks to Temporal and PostgreSQL.
-  const temporalChild = await startTemporal();
-  temporalProcess = temporalChild;
-  started('Temporal', () => stopTemporal(temporalChild));
+  takeDataDirectory();
+  await startTemporal();
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     log('database:     PostgreSQL (DATABASE_URL)');
   } else {
     const cluster = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: ports.postgres });
-    embedded = cluster;
     started('PostgreSQL', () => cluster.stop());
     databaseUrl = cluster.url;
     log(`database:     embedded PostgreSQL ${cluster.version} in ${cluster.dataDir} (127.0.0.1:${cluster.port})`);
@@ -212,8 +229,8 @@ async function stop(signal: string): Promise<void> {
   log(`stopped in ${((Date.now() - began) / 1000).toFixed(1)} s (${stopped.join(', ')})`);
   process.exit(0);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+// Ctrl-C, a service manager's stop, and a closed terminal all stop the product the same way.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 
 main().catch(async (error) => {
   console.error('[parvaneh] failed to start:', error);

@@ -31,9 +31,13 @@ beforeAll(async () => {
 
 interface Started { child: ChildProcess; output: () => string }
 
-/** `npm start`, as the README says, in a process group of its own (a terminal's foreground job). */
+/**
+ * `npm start`, as the README says, in a process group of its own (a terminal's foreground job).
+ * `product` holds it from the moment it is spawned, so a start that fails is still stopped.
+ */
 function npmStart(): Promise<Started> {
   const child = spawn('npm', ['start'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  product = child;
   let output = '';
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
@@ -52,16 +56,28 @@ function npmStart(): Promise<Started> {
 /**
  * Ctrl-C in the terminal: SIGINT to the whole foreground process group. npm itself dies of the
  * signal, as it does in a terminal; the product's processes hold the output pipes until they have
- * stopped, so their closing is the end of the stop.
+ * stopped, so their closing is the end of the stop. A product that has not stopped within a
+ * minute is killed (and the test fails on what it printed).
  */
 function ctrlC(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
-    process.kill(-child.pid!, 'SIGINT');
+    const signalGroup = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* the group is gone */ } };
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 60_000);
+    child.once('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal }); });
+    signalGroup('SIGINT');
   });
 }
 const running = (child: ChildProcess | undefined) => child !== undefined && child.exitCode === null && child.signalCode === null;
 const stoppedByCtrlC = (how: { code: number | null; signal: NodeJS.Signals | null }) => how.code === 0 || how.signal === 'SIGINT';
+
+/** Whatever a failed run left: the Temporal server and PostgreSQL run in sessions of their own. */
+function sweepServers(): void {
+  const pidIn = (file: string) => { try { return Number(readFileSync(file, 'utf8').split('\n')[0]); } catch { return undefined; } };
+  for (const [file, signal] of [[join(dataDir, 'temporal.pid'), 'SIGKILL'], [join(dataDir, 'postgres', 'postmaster.pid'), 'SIGQUIT']] as const) {
+    const pid = pidIn(file);
+    if (pid) try { process.kill(pid, signal); } catch { /* gone */ }
+  }
+}
 
 /** The tour block of README.md: every line after `npm start`, with this run's addresses. */
 function readmeTour(): string {
@@ -69,9 +85,15 @@ function readmeTour(): string {
   const block = /<!-- tour: [^>]*-->\n```sh\n([\s\S]*?)\n```/.exec(readme)?.[1];
   if (!block) throw new Error('README.md has no tour block (<!-- tour: … --> then ```sh)');
   const lines = block.split('\n');
-  expect(lines[0]).toMatch(/^npm start\s+#/);
-  const addresses = lines.findIndex((l) => l.startsWith('export API=http://127.0.0.1:8080 SANDBOX=http://127.0.0.1:7400'));
-  expect(addresses, 'the tour sets API and SANDBOX to npm start\'s default addresses').toBe(1);
+  expect(lines[0]).toBe('npm start');
+  const addresses = lines.findIndex((l) => l === 'export API=http://127.0.0.1:8080 SANDBOX=http://127.0.0.1:7400');
+  expect(addresses, 'the tour sets API and SANDBOX to npm start\'s default addresses').toBeGreaterThan(0);
+  // Pasted into zsh, where a comment after a command is a command named `#`, only whole-line comments are safe.
+  // A whole-line comment is run there as a command named `#`: nothing in it may mean anything to the shell.
+  for (const line of lines) {
+    expect(line, 'a comment after a command').not.toMatch(/^[^#'"]*\S\s+#/);
+    if (line.startsWith('#')) expect(line, 'a comment with shell syntax').not.toMatch(/[;()"'`$|&<>*?[\]{}]/);
+  }
   lines[addresses] = `export API=${api} SANDBOX=${sandbox}`;
   return lines.slice(1).join('\n');
 }
@@ -118,13 +140,13 @@ const afterStopping = (output: string) => output.slice(output.lastIndexOf('\n', 
 
 afterAll(async () => {
   if (running(product)) await ctrlC(product!);
+  sweepServers();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('npm start and the README tour', () => {
   it('issues an activity licence on the embedded defaults, stops on Ctrl-C in order, and a second start finds everything where it was', async () => {
     const first = await npmStart();
-    product = first.child;
     expect(first.output()).toMatch(/database: +embedded PostgreSQL \d+/);
 
     // The README's tour, line for line: through interview, province and site visit to a licence.
@@ -135,6 +157,12 @@ describe('npm start and the README tour', () => {
     expect(JSON.stringify(verification)).not.toContain('0012345679');
     expect(tour.stdout).toContain('flowchart'); // the diagram the tour draws
     const licenceNumber = verification.number as string;
+
+    // A second `npm start` on the same data directory is refused: it would take the first one's servers.
+    const twin = await bash('npm start');
+    expect(twin.code).toBe(1);
+    expect(twin.stdout + twin.stderr).toMatch(/another npm start \(pid \d+\) is running on/);
+    expect((await call(`/v1/licences/${licenceNumber}/verification`)).status).toBe(200);
 
     // A second application left waiting at its interview when the product stops.
     const portal = await token('--role', 'portal');
@@ -159,7 +187,6 @@ describe('npm start and the README tour', () => {
     console.log(`[start] ${/stopped in [\d.]+ s/.exec(stopping)![0]}`);
 
     const second = await npmStart();
-    product = second.child;
     const verified = await call(`/v1/licences/${licenceNumber}/verification`);
     expect(verified.body).toMatchObject({ number: licenceNumber, valid: true, status: 'active' });
     const tourApplication = (await call(`/v1/licences/${licenceNumber}`, portal)).body as { applicationId?: string };

@@ -44,9 +44,21 @@ export async function throwawayPostgres(): Promise<EmbeddedPostgres & { remove()
   const removeDir = () => rmSync(parent, { recursive: true, force: true });
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } })
     .catch((error: unknown) => { removeDir(); throw error; });
-  // A killed run leaves no server behind: the cluster goes with the process that started it.
-  process.once('exit', () => { pg.stopSync(); removeDir(); });
-  return Object.assign(pg, { async remove() { await pg.stop(); removeDir(); } });
+  // The server runs in a session of its own (pg_ctl), so no terminal's Ctrl-C reaches it: it goes
+  // with the process that started it, however that process ends short of SIGKILL.
+  const cleanup = () => { pg.stopSync(); removeDir(); };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => { cleanup(); process.kill(process.pid, signal); };
+  process.once('exit', cleanup);
+  for (const signal of signals) process.once(signal, onSignal);
+  return Object.assign(pg, {
+    async remove() {
+      process.off('exit', cleanup);
+      for (const signal of signals) process.off(signal, onSignal);
+      await pg.stop();
+      removeDir();
+    },
+  });
 }
 
 /** DATABASE_URL, starting a throwaway embedded cluster for this process when it is not set. */
