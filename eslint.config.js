@@ -1,9 +1,61 @@
-// Lint: TypeScript's recommended rules everywhere, and determinism rules for workflows/:
-// no Node built-ins, no I/O, no Date, no Math.random, activities imported as types only.
+// Lint: TypeScript's recommended rules everywhere; the layers of docs/architecture.md (which folder
+// may import which); and determinism rules for workflows/: no Node built-ins, no I/O, no Date, no
+// Math.random, activities imported as types only.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+// Each layer and the folders it may import (besides itself and npm packages). Entry points and
+// harnesses (scripts/, openapi/, test/, every *.test.ts) may import anything.
+const LAYERS = {
+  platform: [],
+  db: ['platform'],
+  dsl: ['platform/dates'],
+  domain: ['db', 'dsl', 'platform'],
+  activities: ['domain', 'db', 'dsl', 'platform'],
+  workflows: ['dsl', 'domain/process-contracts'], // and activities, as types only (below)
+  services: ['domain', 'db', 'dsl', 'platform'],
+  gateway: ['services', 'domain', 'db', 'dsl', 'platform'],
+  worker: ['activities', 'workflows', 'domain', 'db', 'dsl', 'platform'],
+  sandbox: ['platform'],
+};
+const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'openapi', 'test'];
+const DEEPEST = 4; // folders nest at most this deep (workflows/benchmark/…, activities/registries/…)
+
+/**
+ * `no-restricted-imports` patterns refusing what a file `depth` folders inside `layer` may not
+ * import. The `../` count anchors each pattern at the top-level folder, so `gateway/openapi/` is
+ * not mistaken for `openapi/`.
+ */
+function wrongWayImports(layer, depth) {
+  const allowed = LAYERS[layer];
+  return PROJECT_FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder)).map((folder) => {
+    // A layer allowed only part of a folder (dsl: platform/dates) is refused the rest of it.
+    const parts = allowed.filter((a) => a.startsWith(`${folder}/`)).map((a) => a.slice(folder.length + 1));
+    const except = parts.length ? `(?!(${parts.join('|')})/)` : '';
+    return {
+      regex: `^(\\.\\./){${depth}}${folder}/${except}`,
+      message: `${layer}/ may not import ${parts.length ? `from ${folder}/ beyond ${parts.map((p) => `${folder}/${p}/`).join(', ')}` : `${folder}/`}: see docs/architecture.md.`,
+    };
+  });
+}
+/** One config per nesting depth of `layer`, each with the import rule `options(depth)` gives. */
+const perDepth = (layer, options, ignores = []) => Array.from({ length: DEEPEST }, (_, i) => ({
+  files: [`${layer}/${'*/'.repeat(i)}*.ts`],
+  ignores: [...testFiles, ...ignores],
+  rules: { 'no-restricted-imports': ['error', options(i + 1)] },
+}));
+const testFiles = ['**/*.test.ts', 'test/**'];
+// Workflows and the contracts they share with their callers are bundled into the workflow sandbox.
+const deterministic = ['workflows/**/*.ts', 'domain/process-contracts/**/*.ts'];
+const noNodeNoIo = [
+  ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
+  ...['postgres', 'drizzle-orm', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'hono', 'jose']
+    .map((name) => ({ name, message: 'Workflows do no I/O: call an activity.' })),
+];
+const activitiesAsTypes = { group: ['**/activities/**', '../activities/*', '../activities'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' };
+const noIo = { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' };
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'openapi/generated/**'] },
@@ -24,21 +76,23 @@ export default tseslint.config(
       }],
     },
   },
+  // The layers: every folder refused what lies above it or beside it (docs/architecture.md).
+  ...['platform', 'db', 'dsl', 'activities', 'services', 'gateway', 'worker', 'sandbox']
+    .flatMap((layer) => perDepth(layer, (depth) => ({ patterns: wrongWayImports(layer, depth) }))),
+  ...perDepth('domain', (depth) => ({ patterns: wrongWayImports('domain', depth) }), ['domain/process-contracts/**']),
+  ...perDepth('workflows', (depth) => ({
+    paths: noNodeNoIo,
+    patterns: [activitiesAsTypes, noIo, ...wrongWayImports('workflows', depth).filter((p) => !p.regex.endsWith('activities/'))],
+  })),
   {
-    files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts'],
+    files: ['domain/process-contracts/*.ts'],
+    ignores: testFiles,
+    rules: { 'no-restricted-imports': ['error', { paths: noNodeNoIo, patterns: [noIo, ...wrongWayImports('domain', 2)] }] },
+  },
+  {
+    files: deterministic,
+    ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
-          ...['postgres', 'drizzle-orm', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'hono', 'jose']
-            .map((name) => ({ name, message: 'Workflows do no I/O: call an activity.' })),
-        ],
-        patterns: [
-          { group: ['**/activities/**', '../activities/*', '../activities'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
-          { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' },
-        ],
-      }],
       'no-restricted-globals': ['error',
         { name: 'Date', message: 'Workflow time comes from workflows/clock.ts.' },
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },

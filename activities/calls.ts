@@ -5,14 +5,14 @@
  * `dsl/ranking.ts`, and returns the verdicts the call workflow signals to the applications.
  * A transition run again (an activity retry) finds the call past it and returns its verdicts anew.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applications, callEntries, calls } from '../db/schema/index.js';
 import type { Facts } from '../dsl/expressions.js';
 import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
-import { appendAudit } from '../services/audit.js';
-import type { CallStage, CallVerdict } from '../workflows/call-contract.js';
+import { appendAudit } from '../domain/audit.js';
+import type { CallStage, CallVerdict } from '../domain/process-contracts/call-process.js';
 import { enqueueNotification } from './outbox-queue.js';
 
 type Entry = typeof callEntries.$inferSelect & { applicationStatus: string };
@@ -264,10 +264,3 @@ export function createCallActivities(db: Database) {
 }
 
 export type CallActivities = ReturnType<typeof createCallActivities>;
-
-/** Entries of a call with their application's status, for views (outside workflows). */
-export async function callEntriesWithStatus(db: Database, callId: string) {
-  return db.select({ entry: callEntries, applicationStatus: applications.status, outcomeReason: applications.outcomeReason, county: applications.county, province: applications.province })
-    .from(callEntries).innerJoin(applications, eq(applications.id, callEntries.applicationId))
-    .where(and(eq(callEntries.callId, callId)));
-}

@@ -6,7 +6,7 @@
 import { and, eq, inArray, isNotNull, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applicationEvents, applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
-import { appendAudit } from '../services/audit.js';
+import { appendAudit } from '../domain/audit.js';
 import { enqueueNotification } from './outbox-queue.js';
 
 export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close' | 'expire' | 'transfer';

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, inquiries } from '../db/schema/index.js';
-import { quarterEnd } from '../dsl/time-functions.js';
+import { quarterEnd } from '../platform/dates/time-functions.js';
 import { control, json } from '../sandbox/sandbox-client.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
 import { freshDatabase } from '../test/support/database.js';

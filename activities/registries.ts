@@ -1,16 +1,17 @@
 /**
- * Registry activities: one inquiry per call to the system's adapter in `./registries/`, with the
- * inquiry id as idempotency key, so a retried activity never makes a second inquiry. Every call is
- * recorded on the inquiry's row (who asked, why, how many calls, why the last failed, the answer).
+ * Registry activities: one inquiry per call, made as the system's contract in
+ * `domain/registry-contracts/` says, with the inquiry id as idempotency key, so a retried activity
+ * never makes a second inquiry. Every call is recorded on the inquiry's row (who asked, why, how
+ * many calls, why the last failed, the answer).
  */
 import type { Database } from '../db/client.js';
 import type { Text } from '../dsl/schema.js';
 import { DEFAULT_BACKOFF } from './registries/backoff.js';
 import { failureReason, registryFailure } from './registries/failures.js';
 import { createRegistryCaller } from './registries/http.js';
-import { REGISTRY_CONTRACTS } from './registries/index.js';
+import { REGISTRY_CONTRACTS } from '../domain/registry-contracts/index.js';
 import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './registries/records.js';
-import { sms as smsGateway } from './registries/sms.js';
+import { sms as smsGateway } from '../domain/registry-contracts/sms.js';
 
 export interface InquiryRequest {
   inquiryId: string;

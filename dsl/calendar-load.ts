@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { HolidayCalendar, Weekday } from './calendar.js';
-import { parseJalaliParts } from './jalali.js';
+import { parseJalaliParts } from '../platform/dates/jalali.js';
 
 export const DEFAULT_CALENDAR_PATH = fileURLToPath(new URL('../processes/calendar/iran.yaml', import.meta.url));
 

@@ -10,7 +10,7 @@
 import {
   DAY_MS, HOUR_MS, MINUTE_MS, dayNumberToJalali, formatJalaliDate, jalaliToDayNumber,
   monthLength, pad2, parseJalaliParts, toPersianDigits, type JalaliDate, type JalaliParts,
-} from './jalali.js';
+} from '../platform/dates/jalali.js';
 
 export type Weekday = 'saturday' | 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusalOf } from './change-rules.js';
 import { loadDefinitions } from './load.js';
-import { addMonths, jalali, tehranDay } from './time-functions.js';
+import { addMonths, jalali, tehranDay } from '../platform/dates/time-functions.js';
 
 const shipped = new Map(loadDefinitions('processes').map(({ definition }) => [definition.id, definition]));
 const declared = (id: string) => shipped.get(id)!.change;

@@ -3,7 +3,7 @@
  * @example toMermaid(definition) // 'flowchart TD\n  start(("شروع<br/>start")) --> …'
  */
 import { durationToText } from './calendar.js';
-import { toPersianDigits } from './jalali.js';
+import { toPersianDigits } from '../platform/dates/jalali.js';
 import { edgesOf, reachable } from './graph.js';
 import type { CallSection, ProcessDefinition, Step, Text } from './schema.js';
 

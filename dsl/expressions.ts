@@ -5,7 +5,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { sameName } from './person-names.js';
-import { addDays, addMonths, jalali, quarterEnd } from './time-functions.js';
+import { addDays, addMonths, jalali, quarterEnd } from '../platform/dates/time-functions.js';
 
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
@@ -14,7 +14,7 @@ const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'chan
 
 /**
  * Whole Gregorian calendar months from one `YYYY-MM-DD` date to another (negative when backwards).
- * The regulations' notice periods are Jalali months: `addMonths` (dsl/time-functions.ts) counts those.
+ * The regulations' notice periods are Jalali months: `addMonths` (platform/dates/time-functions.ts) counts those.
  */
 export function monthsBetween(from: string, to: string): number {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
@@ -27,7 +27,7 @@ function environment(variables: readonly string[]): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });
   env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
   env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(Math.floor(monthsBetween(a, b) / 12)));
-  // Jalali arithmetic in Tehran time (dsl/time-functions.ts); counts may be CEL ints or JSON numbers.
+  // Jalali arithmetic in Tehran time (platform/dates/time-functions.ts); counts may be CEL ints or JSON numbers.
   for (const count of ['int', 'double']) {
     env.registerFunction(`addMonths(string, ${count}): string`, (t: string, n: bigint | number) => addMonths(t, Number(n)));
     env.registerFunction(`addDays(string, ${count}): string`, (t: string, n: bigint | number) => addDays(t, Number(n)));

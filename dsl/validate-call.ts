@@ -3,7 +3,7 @@
  * stages need, its expressions, its dates, a county claimed by two universities, and a last
  * tie-breaker that separates every two applicants.
  */
-import { parseJalaliParts, jalaliToDayNumber } from './jalali.js';
+import { parseJalaliParts, jalaliToDayNumber } from '../platform/dates/jalali.js';
 import { checkExpression } from './expressions.js';
 import type { Path } from './parse.js';
 import type { ProcessDefinition } from './schema.js';

@@ -4,7 +4,7 @@
  * decisions with unhandled outcomes; expressions that do not parse or name unknown facts.
  */
 import { validateDeadlineSpec } from './calendar.js';
-import { parseJalaliParts } from './jalali.js';
+import { parseJalaliParts } from '../platform/dates/jalali.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkExpression } from './expressions.js';
 import { cycles, edgesOfDefinition, reachable } from './graph.js';

@@ -22,7 +22,7 @@ import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
-import type { SigningKeyStore } from './signing-keys.js';
+import type { SigningKeyStore } from '../platform/signing-keys.js';
 
 export interface GatewayOptions {
   deps: ServiceDeps;

@@ -32,7 +32,7 @@ import { createGateway } from './app.js';
 import { API_AUDIENCE } from './dev-issuer.js';
 import { createLogger } from './middleware/logging.js';
 import type { RegistryKeys } from './registry-signature.js';
-import { createSigningKeyStore } from './signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 
 /** The registries that answer late, by signed callback. */
 const ASYNC_REGISTRIES = ['security-clearance', 'criminal-record'];

@@ -7,8 +7,8 @@
  * inside any compression middleware so the signature covers the bytes before content coding.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { signDetached } from './jws.js';
-import type { SigningKeyStore } from './signing-keys.js';
+import { signDetached } from '../platform/jws.js';
+import type { SigningKeyStore } from '../platform/signing-keys.js';
 
 export const SIGNATURE_HEADER = 'x-jws-signature';
 

@@ -16,10 +16,10 @@ import {
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../services/errors.js';
-import { signDetached, verifyDetached } from './jws.js';
+import { signDetached, verifyDetached } from '../platform/jws.js';
 import { problemResponse } from './problem.js';
 import { jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
-import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../platform/signing-keys.js';
 
 const PERSIAN = 'پروانه کسب شما صادر شد. شماره پیگیری: ۱۴۰۳۰۷۱۲';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jalali, quarterEnd } from '../dsl/time-functions.js';
+import { jalali, quarterEnd } from '../platform/dates/time-functions.js';
 import { generateNationalCode } from './persons.js';
 import { control, inquire, json } from './sandbox-client.js';
 import { startSandbox, type RunningSandbox } from './server.js';

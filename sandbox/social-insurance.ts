@@ -6,7 +6,7 @@
  * counted back from the sandbox clock with the DSL's own `quarterEnd`, so the
  * registry and the licence processes agree on where a quarter ends.
  */
-import { addMonths, quarterEnd } from '../dsl/time-functions.js';
+import { addMonths, quarterEnd } from '../platform/dates/time-functions.js';
 
 /** What the social insurance registry holds about a person's workshop (کارگاه). */
 export interface SocialInsuranceProfile {

@@ -18,7 +18,7 @@ import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
 import { createLogger } from '../gateway/middleware/logging.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { generateNationalCode, personFor } from '../sandbox/persons.js';
 import type { ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';

@@ -31,7 +31,7 @@ import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { generateNationalCode, personFor } from '../sandbox/persons.js';
 import { startSandbox } from '../sandbox/server.js';
 import { submitApplication } from '../services/applications.js';
@@ -40,7 +40,7 @@ import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { signerFor } from '../worker/signer.js';
 import { startDecider } from './lib/decider.js';
-import { stateQuery, workflowIdFor, type ProcessResult } from '../workflows/contract.js';
+import { stateQuery, workflowIdFor, type ProcessResult } from '../domain/process-contracts/licence-process.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,11 +1,11 @@
 /**
  * Response-signing benchmark (not a test): ES256 over a ~1 KB JSON body, jose `CompactSign`
- * through WebCrypto against the `node:crypto` fast path in gateway/jws.ts.
+ * through WebCrypto against the `node:crypto` fast path in platform/jws.ts.
  * `npx tsx scripts/bench-signing.ts [iterations]`
  */
 import { CompactSign, importJWK } from 'jose';
-import { signDetached, verifyDetached } from '../gateway/jws.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { signDetached, verifyDetached } from '../platform/jws.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 
 const iterations = Number(process.argv[2] ?? 5000);
 

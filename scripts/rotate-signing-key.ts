@@ -4,7 +4,7 @@
  * with the new key.
  */
 import { join, resolve } from 'node:path';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 
 const path = join(resolve(process.env.PARVANEH_DATA_DIR ?? '.data'), 'response-signing-keys.json');
 const store = await createSigningKeyStore({ path });

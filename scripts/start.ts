@@ -20,7 +20,7 @@ import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, loadDevIssuer } from '../gateway/dev-issuer.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createLicenceWorker } from '../worker/create-worker.js';

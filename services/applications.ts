@@ -5,12 +5,12 @@
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
-import { withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { ApplicationInput } from './application-input.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from '../domain/audit.js';
 import { processUnavailable, startProcess } from './start-process.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

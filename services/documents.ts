@@ -7,7 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { applications, documents } from '../db/schema/index.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from '../domain/audit.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';

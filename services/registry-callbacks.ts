@@ -5,10 +5,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkAnswer } from '../activities/registry-answers.js';
+import { checkAnswer } from '../domain/registry-contracts/index.js';
 import { applications, inquiries } from '../db/schema/index.js';
-import { registryAnswerSignal } from '../workflows/contract.js';
-import { appendAudit } from './audit.js';
+import { registryAnswerSignal } from '../domain/process-contracts/licence-process.js';
+import { appendAudit } from '../domain/audit.js';
 import type { ServiceDeps } from './context.js';
 import { conflict, invalid, notFound } from './errors.js';
 

@@ -3,7 +3,7 @@
  * server (a lost reply, a retried call that finds its own workflow), so before anything is
  * undone the workflow is looked up: a running process is never left without its application row.
  */
-import { TASK_QUEUE, type LicenceProcessInput } from '../workflows/contract.js';
+import { TASK_QUEUE, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
 import type { ServiceDeps } from './context.js';
 import { DomainError } from './errors.js';
 

@@ -9,7 +9,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { licences, supervisionRecords } from '../db/schema/index.js';
-import { appendAudit } from './audit.js';
+import { appendAudit } from '../domain/audit.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { lineOfText, paragraphText } from './free-text.js';

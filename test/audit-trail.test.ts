@@ -5,7 +5,7 @@
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema/index.js';
-import { verifyAuditChain } from '../services/audit.js';
+import { verifyAuditChain } from '../domain/audit.js';
 import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { queryOne } from '../db/query.js';

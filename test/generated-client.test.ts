@@ -10,7 +10,7 @@ import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
 import type { components, paths } from '../openapi/generated/schema.js';
-import { addMonths } from '../dsl/time-functions.js';
+import { addMonths } from '../platform/dates/time-functions.js';
 import { eventually, fixturePerson, verifyResponse } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';

@@ -11,7 +11,7 @@ import { applicationEvents, applications, auditLog, licenceHoldings, licences, o
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
-import { addDays, addMonths, tehranDay } from '../dsl/time-functions.js';
+import { addDays, addMonths, tehranDay } from '../platform/dates/time-functions.js';
 import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded, throughToActivityLicence } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 

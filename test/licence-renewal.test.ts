@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, auditLog, inquiries, licences, outbox } from '../db/schema/index.js';
-import { addMonths } from '../dsl/time-functions.js';
+import { addMonths } from '../platform/dates/time-functions.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { api, decide, eventually, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence } from './support/api.js';

@@ -19,3 +19,36 @@ describe('lint: raw SQL through db/query.ts', () => {
     expect(await problems(planted, 'db/query.ts')).toEqual([]);
   });
 });
+
+describe('lint: the layers of docs/architecture.md', () => {
+  const layerProblems = async (code: string, filePath: string) =>
+    (await eslint.lintText(code, { filePath }))[0]!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+
+  it('refuses an import that points up or sideways', async () => {
+    const wrongWay: [file: string, code: string][] = [
+      ['activities/planted.ts', "import { receiveRegistryAnswer } from '../services/registry-callbacks.js';"],
+      ['activities/registries/planted.ts', "import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';"],
+      ['db/planted.ts', "import { createGateway } from '../gateway/app.js';"],
+      ['dsl/planted.ts', "import { queryRows } from '../db/query.js';"],
+      ['dsl/planted.ts', "import { signDetached } from '../platform/jws.js';"],
+      ['services/planted.ts', "import { createCallActivities } from '../activities/calls.js';"],
+      ['worker/planted.ts', "import { redact } from '../gateway/middleware/logging.js';"],
+      ['sandbox/planted.ts', "import { addMonths } from '../dsl/expressions.js';"],
+      ['workflows/planted.ts', "import { appendAudit } from '../domain/audit.js';"],
+      ['workflows/planted.ts', "import { createDatabaseActivities } from '../activities/database.js';"],
+    ];
+    for (const [file, code] of wrongWay) expect(await layerProblems(`${code}\n`, file), `${file}: ${code}`).toHaveLength(1);
+  });
+
+  it('lets an import point down, and a workflow import activities as types', async () => {
+    const rightWay: [file: string, code: string][] = [
+      ['activities/planted.ts', "import { appendAudit } from '../domain/audit.js';"],
+      ['services/planted.ts', "import { workflowIdFor } from '../domain/process-contracts/licence-process.js';"],
+      ['gateway/openapi/planted.ts', "import type { Access } from '../openapi/route.js';"],
+      ['dsl/planted.ts', "import { addMonths } from '../platform/dates/time-functions.js';"],
+      ['worker/planted.ts', "import { signDetached } from '../platform/jws.js';"],
+      ['workflows/planted.ts', "import type { DatabaseActivities } from '../activities/database.js';"],
+    ];
+    for (const [file, code] of rightWay) expect(await layerProblems(`${code}\n`, file), `${file}: ${code}`).toEqual([]);
+  });
+});

@@ -15,10 +15,10 @@ import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
-import { verifyDetached } from '../gateway/jws.js';
+import { verifyDetached } from '../platform/jws.js';
 import { honoPath } from '../gateway/openapi/mount.js';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 import type { ServiceDeps } from '../services/context.js';
 import { serveApp, type Served } from './support/serve.js';
 

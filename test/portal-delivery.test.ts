@@ -9,10 +9,10 @@ import { createPortalActivities } from '../activities/national-portal.js';
 import { enqueueNotification } from '../activities/outbox-queue.js';
 import { outbox } from '../db/schema/index.js';
 import { control, json } from '../sandbox/sandbox-client.js';
-import { createSigningKeyStore } from '../gateway/signing-keys.js';
+import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
-import { outboxChangedSignal } from '../workflows/contract.js';
+import { outboxChangedSignal } from '../domain/process-contracts/licence-process.js';
 import { api, applicationFor, eventually, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 

@@ -15,7 +15,7 @@ import { createRegistryActivities } from '../activities/registries.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
-import { TASK_QUEUE } from '../workflows/contract.js';
+import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;

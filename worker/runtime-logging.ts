@@ -4,7 +4,7 @@
  * query's parameters: names, birth dates).
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { redact, redactText } from '../gateway/middleware/redact.js';
+import { redact, redactText } from '../platform/redact.js';
 
 /** Installs the redacting logger (call once, before any worker or connection is created). */
 export function installRedactingRuntimeLogger(level: LogLevel = 'WARN'): void {

@@ -3,8 +3,8 @@
  * the portal verifies both directions against the one JWKS we publish.
  */
 import type { RequestSigner } from '../activities/national-portal.js';
-import { signDetached } from '../gateway/jws.js';
-import { createSigningKeyStore, type SigningKeyStore } from '../gateway/signing-keys.js';
+import { signDetached } from '../platform/jws.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../platform/signing-keys.js';
 
 /** A signer over a key store (its active key at the moment of signing). */
 export function signerFor(keys: Pick<SigningKeyStore, 'active'>): RequestSigner {

@@ -18,9 +18,9 @@ import { isoAt, now, parseIso } from './clock.js';
 import { conditionWithin } from './deadlines.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { claimStep, licenceNumberOf, refreshStep, setStep } from './licence-steps.js';
-import type { CallVerdict } from './call-contract.js';
+import type { CallVerdict } from '../domain/process-contracts/call-process.js';
 import { cohortStep } from './cohort-step.js';
-import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from './contract.js';
+import type { IssuedLicence, LateInquiry, OpenTaskView, PendingInquiryView, ProcessOutcome, RegistryAnswer, TaskDecision } from '../domain/process-contracts/licence-process.js';
 import { db } from './activity-options.js';
 
 const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });

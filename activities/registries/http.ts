@@ -5,9 +5,9 @@
  */
 import { cancellationSignal, currentAttempt, currentRetryIntervals } from './activity-context.js';
 import { retryAfterMs, retryDelayMs, type BackoffPolicy } from './backoff.js';
-import type { RegistryContract } from './contract.js';
+import type { RegistryContract } from '../../domain/registry-contracts/contract.js';
 import { isRetryable, registryFailure, type RegistryFailureType } from './failures.js';
-import { readReply, type RegistryReply } from './reply.js';
+import { readReply, type RegistryReply } from '../../domain/registry-contracts/reply.js';
 
 /** What the caller needs; tests pass the sandbox's URL and a fixed random. */
 export interface CallerConfig {

@@ -12,10 +12,10 @@ import type { Actor } from '../../services/context.js';
 import { DomainError } from '../../services/errors.js';
 import { freshDatabase } from '../../test/support/database.js';
 import { serveApp, type Served } from '../../test/support/serve.js';
-import { verifyDetached } from '../jws.js';
+import { verifyDetached } from '../../platform/jws.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
-import { createSigningKeyStore, type SigningKeyStore } from '../signing-keys.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
 import { idempotency } from './idempotency.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;

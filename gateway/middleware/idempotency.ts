@@ -19,7 +19,7 @@ import { idempotencyKeys } from '../../db/schema/index.js';
 import type { Actor } from '../../services/context.js';
 import { DomainError, invalid } from '../../services/errors.js';
 import { problemResponse } from '../problem.js';
-import { redact } from './redact.js';
+import { redact } from '../../platform/redact.js';
 import type { SignedResponse, SigningVariables } from '../sign-responses.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -9,10 +9,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Actor } from '../../services/context.js';
-import { redact, redactText } from './redact.js';
+import { redact, redactText } from '../../platform/redact.js';
 import { routePattern } from './route-pattern.js';
 
-export { redact, redactText } from './redact.js';
+export { redact, redactText } from '../../platform/redact.js';
 
 /**
  * A pino logger that redacts every object and message it is given; the level defaults to

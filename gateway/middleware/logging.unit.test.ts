@@ -8,7 +8,7 @@ import type { Actor } from '../../services/context.js';
 import { serveApp, type Served } from '../../test/support/serve.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
-import { createSigningKeyStore } from '../signing-keys.js';
+import { createSigningKeyStore } from '../../platform/signing-keys.js';
 import { createLogger, redact, redactText, requestLogging } from './logging.js';
 
 const NATIONAL_CODE = '0012345679';

@@ -6,7 +6,7 @@ import { DomainError } from '../../services/errors.js';
 import { serveApp, type Served } from '../../test/support/serve.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
-import { createSigningKeyStore } from '../signing-keys.js';
+import { createSigningKeyStore } from '../../platform/signing-keys.js';
 import { createMetricsRegistry, httpMetrics, metricsRoute } from './metrics.js';
 
 let served: Served;

@@ -4,10 +4,10 @@ import { requestId } from 'hono/request-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../services/context.js';
 import { serveApp, type Served } from '../../test/support/serve.js';
-import { verifyDetached } from '../jws.js';
+import { verifyDetached } from '../../platform/jws.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
-import { createSigningKeyStore, type SigningKeyStore } from '../signing-keys.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
 import { rateLimit } from './rate-limit.js';
 
 let served: Served;

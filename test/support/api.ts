@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { JSONWebKeySet } from 'jose';
 import { applications } from '../../db/schema/index.js';
-import { workflowIdFor, type ProcessResult } from '../../workflows/contract.js';
-import { verifyDetached } from '../../gateway/jws.js';
+import { workflowIdFor, type ProcessResult } from '../../domain/process-contracts/licence-process.js';
+import { verifyDetached } from '../../platform/jws.js';
 import type { Harness } from './harness.js';
 
 const jwksOf = new WeakMap<Harness, JSONWebKeySet>();

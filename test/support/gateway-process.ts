@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONWebKeySet } from 'jose';
-import { verifyDetached } from '../../gateway/jws.js';
+import { verifyDetached } from '../../platform/jws.js';
 import type { Harness } from './harness.js';
 
 export interface GatewayProcess {

@@ -15,7 +15,7 @@ import { loadDefinitions } from '../../dsl/load.js';
 import { createGateway } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/middleware/logging.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
-import { createSigningKeyStore, type SigningKeyStore } from '../../gateway/signing-keys.js';
+import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
 import { startSandbox } from '../../sandbox/server.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';

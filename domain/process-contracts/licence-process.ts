@@ -3,9 +3,9 @@
  * signals and queries. Shared by the workflow, the gateway and the tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { HolidayCalendar } from '../dsl/calendar.js';
-import type { Facts } from '../dsl/expressions.js';
-import type { ProcessDefinition, Text } from '../dsl/schema.js';
+import type { HolidayCalendar } from '../../dsl/calendar.js';
+import type { Facts } from '../../dsl/expressions.js';
+import type { ProcessDefinition, Text } from '../../dsl/schema.js';
 
 export const TASK_QUEUE = 'licence-processes';
 

@@ -3,8 +3,8 @@
  * the gateway may say to the call: ids, inputs, signals, the verdict an applicant receives.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { HolidayCalendar } from '../dsl/calendar.js';
-import type { ProcessDefinition } from '../dsl/schema.js';
+import type { HolidayCalendar } from '../../dsl/calendar.js';
+import type { ProcessDefinition } from '../../dsl/schema.js';
 
 /** The workflow id of a call (one per call definition id). */
 export const callWorkflowIdFor = (callId: string): string => `call-${callId}`;

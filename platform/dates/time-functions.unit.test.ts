@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from './expressions.js';
-import { factsAt } from './facts.js';
+import { evaluate } from '../../dsl/expressions.js';
+import { factsAt } from '../../dsl/facts.js';
 import { addDays, addMonths, jalali, quarterEnd } from './time-functions.js';
 
 describe('Jalali date arithmetic for expressions', () => {
