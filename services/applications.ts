@@ -4,14 +4,14 @@
  */
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
-import { withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
+import { withdrawSignal, type LicenceProcessInput } from '../workflows/contract.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { ApplicationInput } from './application-input.js';
 import { appendAudit } from './audit.js';
-import { processUnavailable, startProcess } from './start-process.js';
+import { openApplication, processUnavailable, startProcess } from './start-process.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -66,39 +66,19 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
     applicant: application.applicant,
     application: { id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType, submittedAt: new Date(nowMs).toISOString() },
   };
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version,
-    effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  const recorded = await deps.db.insert(applications).values({
-    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
-    definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
-    applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
-    facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
-  }).onConflictDoNothing({ target: [applications.submittedBy, applications.idempotencyKey] }).returning({ id: applications.id });
-  if (recorded.length === 0) {
-    // A twin request with the same key got there first (its key was taken over while it still ran).
-    const [twin] = await deps.db.select().from(applications)
-      .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey!)));
-    return resumeSubmission(ctx, twin!);
-  }
-  const workflowInput: LicenceProcessInput = {
-    applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
-    historyLimit: deps.historyLimit,
-  };
-  // Audited before the start: once the process runs, nothing may fail and turn the answer into
-  // an error the client would retry into a second application.
-  await appendAudit(deps.db, {
-    actor: actor.subject, action: 'application.submitted', subjectType: 'application', subjectId: applicationId,
-    detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
+  const opened = await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: application.licenceType, applicantNationalCode: application.applicant.nationalCode,
+      county: application.county, province, facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
+    },
+    audit: {
+      action: 'application.submitted', failedAction: 'application.start-failed', subjectType: 'application', subjectId: applicationId,
+      detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
+    },
   });
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    // Nothing half-written: an application whose process surely did not start is not kept.
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    await appendAudit(deps.db, { actor: actor.subject, action: 'application.start-failed', subjectType: 'application', subjectId: applicationId, detail: {} });
-    throw processUnavailable(start.error);
-  }
+  // A twin request with the same key got there first (its key was taken over while it still ran).
+  if (opened.twin) return resumeSubmission(ctx, opened.twin);
   return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
 }
 

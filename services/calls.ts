@@ -7,19 +7,19 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { callEntriesWithStatus } from '../activities/calls.js';
-import { applications, callEntries, calls, definitions } from '../db/schema/index.js';
+import { applications, callEntries, calls } from '../db/schema/index.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
 import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../workflows/call-contract.js';
-import { TASK_QUEUE, workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
+import { TASK_QUEUE } from '../workflows/contract.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from './audit.js';
 import { CallRegistrationInput, ExamResultsInput } from './call-input.js';
 import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
-import { processUnavailable, startProcess } from './start-process.js';
+import { openApplication, processUnavailable } from './start-process.js';
 
 export interface CallRegistration {
   applicationId: string;
@@ -115,33 +115,26 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
       submittedAt, callId, university, documents: [...registration.documents].sort(),
     },
   };
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(applications).values({
-      id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: callId,
-      definitionVersion: loaded.definition.version, definitionHash: loaded.hash, applicantNationalCode: registration.applicant.nationalCode,
+  const opened = await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: callId, applicantNationalCode: registration.applicant.nationalCode,
       county: registration.county, province, facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
-    });
-    await tx.insert(callEntries).values({
-      applicationId, callId, university, applicantNationalCode: registration.applicant.nationalCode, trackingCode,
-      registeredAt: new Date(nowMs), documents: facts.application.documents,
-    });
+    },
+    alongside: {
+      write: (tx) => tx.insert(callEntries).values({
+        applicationId, callId, university, applicantNationalCode: registration.applicant.nationalCode, trackingCode,
+        registeredAt: new Date(nowMs), documents: facts.application.documents,
+      }),
+      undo: (tx) => tx.delete(callEntries).where(eq(callEntries.applicationId, applicationId)),
+    },
+    audit: {
+      action: 'call.registered', failedAction: 'call.registration-start-failed', subjectType: 'application', subjectId: applicationId,
+      detail: { callId, university, definitionHash: loaded.hash },
+    },
   });
-  await appendAudit(deps.db, {
-    actor: actor.subject, action: 'call.registered', subjectType: 'application', subjectId: applicationId,
-    detail: { callId, university, definitionHash: loaded.hash },
-  });
-  const workflowInput: LicenceProcessInput = {
-    applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts, historyLimit: deps.historyLimit,
-  };
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    await deps.db.delete(callEntries).where(eq(callEntries.applicationId, applicationId));
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    throw processUnavailable(start.error);
-  }
+  // A twin request with the same key got there first: its registration is the answer.
+  if (opened.twin) return { applicationId: opened.twin.id, trackingCode: opened.twin.trackingCode, callId, university };
   return { applicationId, trackingCode, callId, university };
 }
 

@@ -6,15 +6,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { applications, definitions, licences } from '../db/schema/index.js';
+import { applications, licences } from '../db/schema/index.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
 import { tehranDay } from '../dsl/time-functions.js';
-import { workflowIdFor, type LicenceProcessInput } from '../workflows/contract.js';
 import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
-import { appendAudit } from './audit.js';
-import { processUnavailable, startProcess } from './start-process.js';
+import { openApplication } from './start-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, DomainError, forbidden, invalid, notFound, refused } from './errors.js';
 import { paragraphText } from './free-text.js';
@@ -110,23 +108,17 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   // What the change's rules can judge now is judged now: refused, nothing is started or written.
   const refusal = refusalOf(declaration, facts, nowMs);
   if (refusal) throw refused(refusal.reason, refusal.message, refusal.field, `${change} refused: ${refusal.reason}`);
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  await deps.db.insert(applications).values({
-    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: processId,
-    definitionVersion: loaded.definition.version, definitionHash: loaded.hash, applicantNationalCode: licence.holderNationalCode,
-    county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
+  await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: processId, applicantNationalCode: licence.holderNationalCode,
+      county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
+    },
+    audit: {
+      action: `licence.${change}-started`, failedAction: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number,
+      detail: { applicationId, process: processId }, failedDetail: { applicationId },
+    },
   });
-  const workflowInput: LicenceProcessInput = { applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts, historyLimit: deps.historyLimit };
-  // Audited before the start, as for applications: nothing may fail after the process runs.
-  await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-started`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId, process: processId } });
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId } });
-    throw processUnavailable(start.error);
-  }
   return { applicationId, trackingCode, licenceNumber: licence.number, change, definitionVersion: loaded.definition.version };
 }
 
