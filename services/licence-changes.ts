@@ -6,17 +6,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { applications, licences } from '../db/schema/index.js';
+import { applications } from '../db/schema/index.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
 import { tehranDay } from '../dsl/time-functions.js';
 import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { openApplication } from './start-process.js';
-import { inScope, type ServiceContext } from './context.js';
-import { conflict, DomainError, forbidden, invalid, notFound, refused } from './errors.js';
+import type { ServiceContext } from './context.js';
+import { conflict, DomainError, forbidden, invalid, refused } from './errors.js';
 import { paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
+import { licenceInScope } from './licences.js';
 
 /** A change's name, a key of the licence kind's `changes`: `renewal`, `suspension`, `manager-leave`… */
 export type LicenceChange = string;
@@ -62,9 +63,7 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   ctx: ServiceContext; licenceNumber: string; change: LicenceChange; input: Record<string, unknown>;
 }): Promise<{ applicationId: string; trackingCode: string; licenceNumber: string; change: string; definitionVersion: number }> {
   const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { licence } = await licenceInScope(ctx, licenceNumber);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
   const processId = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes[change];
   if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
@@ -133,10 +132,8 @@ export interface OfferedChange {
 
 /** The changes a licence's definition offers, who may start each and what its request carries. */
 export async function offeredChanges({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<OfferedChange[]> {
-  const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { deps } = ctx;
+  const { licence } = await licenceInScope(ctx, licenceNumber);
   const changes = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes ?? {};
   const nowMs = (deps.now ?? Date.now)();
   return Object.entries(changes).flatMap(([change, processId]) => {
