@@ -7,9 +7,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { withdrawSignal, type LicenceProcessInput } from '../workflows/contract.js';
 import { inScope, type ServiceContext } from './context.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
-import { ApplicationInput } from './application-input.js';
+import { ApplicationInput, NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { appendAudit } from './audit.js';
 import { openApplication, processUnavailable, startProcess } from './start-process.js';
 
@@ -39,14 +39,7 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
   const { deps, actor } = ctx;
   if (actor.role !== 'portal' && actor.role !== 'county-office') throw forbidden('only the national portal and county offices submit applications');
   const parsed = ApplicationInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    if (field === 'applicant.nationalCode') {
-      throw invalid('national-code', field, { fa: 'کد ملی نامعتبر است', en: 'invalid national code' }, `applicant.nationalCode: ${issue.message}`);
-    }
-    throw invalid('invalid-field', field, { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${field || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const application = parsed.data;
   if (actor.role === 'county-office' && actor.county !== application.county) throw forbidden('a county office submits applications of its own county');
   const nowMs = (deps.now ?? Date.now)();

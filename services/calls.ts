@@ -13,11 +13,12 @@ import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
 import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../workflows/call-contract.js';
 import { TASK_QUEUE } from '../workflows/contract.js';
+import { NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from './audit.js';
 import { CallRegistrationInput, ExamResultsInput } from './call-input.js';
 import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { openApplication, processUnavailable } from './start-process.js';
 
@@ -69,11 +70,7 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
   const { deps, actor } = ctx;
   if (actor.role !== 'portal') throw forbidden('registrations in a call come through the national portal');
   const parsed = CallRegistrationInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    throw invalid(field === 'applicant.nationalCode' ? 'national-code' : 'invalid-field', field, { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${field || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const registration = parsed.data;
   const nowMs = (deps.now ?? Date.now)();
   const loaded = await callDefinition(deps, callId, nowMs);
@@ -143,10 +140,7 @@ export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceCo
   const { deps, actor } = ctx;
   if (actor.role !== 'portal') throw forbidden('exam results come through the national portal');
   const parsed = ExamResultsInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, issue.message);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input);
   const [call] = await deps.db.select().from(calls).where(eq(calls.id, callId));
   if (!call) throw callNotFound(callId);
   const loaded = deps.catalogue.pinned(call.definitionHash);

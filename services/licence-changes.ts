@@ -14,7 +14,7 @@ import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { openApplication } from './start-process.js';
 import type { ServiceContext } from './context.js';
-import { conflict, DomainError, forbidden, invalid, refused } from './errors.js';
+import { conflict, DomainError, firstIssueProblem, forbidden, refused } from './errors.js';
 import { paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 import { licenceInScope } from './licences.js';
@@ -74,10 +74,7 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   if (!declaration) throw notOffered(`${processId} is started only by other processes`);
   if (!(declaration.startedBy as readonly string[]).includes(actor.role)) throw forbidden(`a ${change} is started by ${declaration.startedBy.join(' or ')}`);
   const parsed = changeInputSchema(declaration).safeParse(input ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input ?? {});
   // One exclusive change at a time per licence (a renewal must not race a revocation), and never two of one change.
   const pending = await deps.db.select({ id: applications.id, type: sql<string>`${applications.facts}->'change'->>'type'`, exclusive: sql<boolean | null>`(${applications.facts}->'change'->>'exclusive')::boolean` })
     .from(applications)

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { supervisionRecords } from '../db/schema/index.js';
 import { appendAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { conflict, forbidden, invalid } from './errors.js';
+import { conflict, firstIssueProblem, forbidden, invalid } from './errors.js';
 import { lineOfText, paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 import { startLicenceChange } from './licence-changes.js';
@@ -49,10 +49,7 @@ function levelOf(ctx: ServiceContext, kind: 'self-assessment' | 'inspection'): '
 /** Records a supervision against a licence and opens the change its finding calls for. */
 export async function recordSupervision({ ctx, licenceNumber, input }: { ctx: ServiceContext; licenceNumber: string; input: unknown }) {
   const parsed = SupervisionInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input);
   const record = parsed.data;
   const { deps, actor } = ctx;
   const { licence } = await licenceInScope(ctx, licenceNumber);
