@@ -2,7 +2,7 @@
  * Application verbs: submit, read, list, withdraw. Each checks the caller's scope, writes what
  * it changes, and talks to the application's workflow.
  */
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { withdrawSignal, type LicenceProcessInput } from '../workflows/contract.js';
@@ -115,16 +115,6 @@ export async function getApplication({ ctx, applicationId }: { ctx: ServiceConte
     db.select().from(licences).where(eq(licences.applicationId, applicationId)).orderBy(asc(licences.issuedAt)),
   ]);
   return { application: row, timeline, tasks: openTasks, inquiries: sentInquiries, licences: issued };
-}
-
-/** Applications in the caller's scope, newest first. */
-export async function listApplications({ ctx, status, limit = 50 }: { ctx: ServiceContext; status?: string; limit?: number }) {
-  const filters: SQL[] = [];
-  if (ctx.actor.role === 'county-office') filters.push(eq(applications.county, ctx.actor.county ?? ''));
-  else if (ctx.actor.role === 'province-office') filters.push(eq(applications.province, ctx.actor.province ?? ''));
-  else if (ctx.actor.role !== 'portal') throw forbidden('listing applications is for the portal and offices');
-  if (status) filters.push(eq(applications.status, status as 'running'));
-  return ctx.deps.db.select().from(applications).where(and(...filters)).orderBy(desc(applications.createdAt)).limit(Math.min(limit, 200));
 }
 
 /** Withdraws a running application at the applicant's request (through the portal). */

@@ -4,7 +4,7 @@
  * workflow, each applicant in the generic licence process.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { callEntriesWithStatus } from '../activities/calls.js';
 import { applications, callEntries, calls } from '../db/schema/index.js';
@@ -207,9 +207,4 @@ export async function callRanking({ ctx, callId }: { ctx: ServiceContext; callId
       || (a.finalRank ?? Infinity) - (b.finalRank ?? Infinity) || (a.shortlistRank ?? Infinity) - (b.shortlistRank ?? Infinity)
       || (a.trackingCode < b.trackingCode ? -1 : 1));
   return { callId, stage: call.stage, definitionVersion: call.definitionVersion, items: lines };
-}
-
-/** A call's entries in registration order (for tests and tools). */
-export function callEntriesOf(deps: ServiceDeps, callId: string) {
-  return deps.db.select().from(callEntries).where(eq(callEntries.callId, callId)).orderBy(asc(callEntries.registeredAt));
 }
