@@ -371,7 +371,6 @@ export type Text = z.infer<typeof Text>;
 export type Duration = z.infer<typeof Duration>;
 export type Deadline = z.infer<typeof Deadline>;
 export type Step = z.infer<typeof Step>;
-export type StepType = Step['type'];
 export type ProcessDefinition = z.infer<typeof ProcessDefinition>;
 export type LicenceKind = z.infer<typeof LicenceKind>;
 export type RetryPolicy = z.infer<typeof RetryPolicy>;

@@ -4,6 +4,9 @@ import { lineOfText } from './free-text.js';
 import { isValidNationalCode, normaliseText } from './identifiers.js';
 import { provinceOf } from './geography.js';
 
+/** A national code's refusal has its own problem type. */
+export const NATIONAL_CODE_PROBLEM = { 'applicant.nationalCode': { code: 'national-code', title: { fa: 'کد ملی نامعتبر است', en: 'invalid national code' } } };
+
 const name = lineOfText().transform(normaliseText).pipe(z.string().min(1).max(200));
 
 export const ApplicantInput = z.object({

@@ -2,16 +2,16 @@
  * Application verbs: submit, read, list, withdraw. Each checks the caller's scope, writes what
  * it changes, and talks to the application's workflow.
  */
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
-import { withdrawSignal, workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
+import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
+import { withdrawSignal, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
-import { ApplicationInput } from './application-input.js';
+import { ApplicationInput, NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { appendAudit } from '../domain/audit.js';
-import { processUnavailable, startProcess } from './start-process.js';
+import { openApplication, processUnavailable, startProcess } from './start-process.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -39,14 +39,7 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
   const { deps, actor } = ctx;
   if (actor.role !== 'portal' && actor.role !== 'county-office') throw forbidden('only the national portal and county offices submit applications');
   const parsed = ApplicationInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    if (field === 'applicant.nationalCode') {
-      throw invalid('national-code', field, { fa: 'کد ملی نامعتبر است', en: 'invalid national code' }, `applicant.nationalCode: ${issue.message}`);
-    }
-    throw invalid('invalid-field', field, { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${field || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const application = parsed.data;
   if (actor.role === 'county-office' && actor.county !== application.county) throw forbidden('a county office submits applications of its own county');
   const nowMs = (deps.now ?? Date.now)();
@@ -66,39 +59,19 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
     applicant: application.applicant,
     application: { id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType, submittedAt: new Date(nowMs).toISOString() },
   };
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version,
-    effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  const recorded = await deps.db.insert(applications).values({
-    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: application.licenceType,
-    definitionVersion: loaded.definition.version, definitionHash: loaded.hash,
-    applicantNationalCode: application.applicant.nationalCode, county: application.county, province,
-    facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
-  }).onConflictDoNothing({ target: [applications.submittedBy, applications.idempotencyKey] }).returning({ id: applications.id });
-  if (recorded.length === 0) {
-    // A twin request with the same key got there first (its key was taken over while it still ran).
-    const [twin] = await deps.db.select().from(applications)
-      .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey!)));
-    return resumeSubmission(ctx, twin!);
-  }
-  const workflowInput: LicenceProcessInput = {
-    applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts,
-    historyLimit: deps.historyLimit,
-  };
-  // Audited before the start: once the process runs, nothing may fail and turn the answer into
-  // an error the client would retry into a second application.
-  await appendAudit(deps.db, {
-    actor: actor.subject, action: 'application.submitted', subjectType: 'application', subjectId: applicationId,
-    detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
+  const opened = await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: application.licenceType, applicantNationalCode: application.applicant.nationalCode,
+      county: application.county, province, facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
+    },
+    audit: {
+      action: 'application.submitted', failedAction: 'application.start-failed', subjectType: 'application', subjectId: applicationId,
+      detail: { licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash, county: application.county },
+    },
   });
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    // Nothing half-written: an application whose process surely did not start is not kept.
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    await appendAudit(deps.db, { actor: actor.subject, action: 'application.start-failed', subjectType: 'application', subjectId: applicationId, detail: {} });
-    throw processUnavailable(start.error);
-  }
+  // A twin request with the same key got there first (its key was taken over while it still ran).
+  if (opened.twin) return resumeSubmission(ctx, opened.twin);
   return { applicationId, trackingCode, licenceType: application.licenceType, definitionVersion: loaded.definition.version, definitionHash: loaded.hash };
 }
 
@@ -142,16 +115,6 @@ export async function getApplication({ ctx, applicationId }: { ctx: ServiceConte
     db.select().from(licences).where(eq(licences.applicationId, applicationId)).orderBy(asc(licences.issuedAt)),
   ]);
   return { application: row, timeline, tasks: openTasks, inquiries: sentInquiries, licences: issued };
-}
-
-/** Applications in the caller's scope, newest first. */
-export async function listApplications({ ctx, status, limit = 50 }: { ctx: ServiceContext; status?: string; limit?: number }) {
-  const filters: SQL[] = [];
-  if (ctx.actor.role === 'county-office') filters.push(eq(applications.county, ctx.actor.county ?? ''));
-  else if (ctx.actor.role === 'province-office') filters.push(eq(applications.province, ctx.actor.province ?? ''));
-  else if (ctx.actor.role !== 'portal') throw forbidden('listing applications is for the portal and offices');
-  if (status) filters.push(eq(applications.status, status as 'running'));
-  return ctx.deps.db.select().from(applications).where(and(...filters)).orderBy(desc(applications.createdAt)).limit(Math.min(limit, 200));
 }
 
 /** Withdraws a running application at the applicant's request (through the portal). */

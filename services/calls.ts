@@ -4,22 +4,23 @@
  * workflow, each applicant in the generic licence process.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { callEntriesWithStatus } from './call-views.js';
-import { applications, callEntries, calls, definitions } from '../db/schema/index.js';
+import { applications, callEntries, calls } from '../db/schema/index.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
 import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/process-contracts/call-process.js';
-import { TASK_QUEUE, workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
+import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
+import { NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from '../domain/audit.js';
 import { CallRegistrationInput, ExamResultsInput } from './call-input.js';
 import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
-import { processUnavailable, startProcess } from './start-process.js';
+import { openApplication, processUnavailable } from './start-process.js';
 
 export interface CallRegistration {
   applicationId: string;
@@ -69,11 +70,7 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
   const { deps, actor } = ctx;
   if (actor.role !== 'portal') throw forbidden('registrations in a call come through the national portal');
   const parsed = CallRegistrationInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    throw invalid(field === 'applicant.nationalCode' ? 'national-code' : 'invalid-field', field, { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${field || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const registration = parsed.data;
   const nowMs = (deps.now ?? Date.now)();
   const loaded = await callDefinition(deps, callId, nowMs);
@@ -115,33 +112,26 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
       submittedAt, callId, university, documents: [...registration.documents].sort(),
     },
   };
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(applications).values({
-      id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: callId,
-      definitionVersion: loaded.definition.version, definitionHash: loaded.hash, applicantNationalCode: registration.applicant.nationalCode,
+  const opened = await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: callId, applicantNationalCode: registration.applicant.nationalCode,
       county: registration.county, province, facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
-    });
-    await tx.insert(callEntries).values({
-      applicationId, callId, university, applicantNationalCode: registration.applicant.nationalCode, trackingCode,
-      registeredAt: new Date(nowMs), documents: facts.application.documents,
-    });
+    },
+    alongside: {
+      write: (tx) => tx.insert(callEntries).values({
+        applicationId, callId, university, applicantNationalCode: registration.applicant.nationalCode, trackingCode,
+        registeredAt: new Date(nowMs), documents: facts.application.documents,
+      }),
+      undo: (tx) => tx.delete(callEntries).where(eq(callEntries.applicationId, applicationId)),
+    },
+    audit: {
+      action: 'call.registered', failedAction: 'call.registration-start-failed', subjectType: 'application', subjectId: applicationId,
+      detail: { callId, university, definitionHash: loaded.hash },
+    },
   });
-  await appendAudit(deps.db, {
-    actor: actor.subject, action: 'call.registered', subjectType: 'application', subjectId: applicationId,
-    detail: { callId, university, definitionHash: loaded.hash },
-  });
-  const workflowInput: LicenceProcessInput = {
-    applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts, historyLimit: deps.historyLimit,
-  };
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    await deps.db.delete(callEntries).where(eq(callEntries.applicationId, applicationId));
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    throw processUnavailable(start.error);
-  }
+  // A twin request with the same key got there first: its registration is the answer.
+  if (opened.twin) return { applicationId: opened.twin.id, trackingCode: opened.twin.trackingCode, callId, university };
   return { applicationId, trackingCode, callId, university };
 }
 
@@ -150,10 +140,7 @@ export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceCo
   const { deps, actor } = ctx;
   if (actor.role !== 'portal') throw forbidden('exam results come through the national portal');
   const parsed = ExamResultsInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, issue.message);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input);
   const [call] = await deps.db.select().from(calls).where(eq(calls.id, callId));
   if (!call) throw callNotFound(callId);
   const loaded = deps.catalogue.pinned(call.definitionHash);
@@ -220,9 +207,4 @@ export async function callRanking({ ctx, callId }: { ctx: ServiceContext; callId
       || (a.finalRank ?? Infinity) - (b.finalRank ?? Infinity) || (a.shortlistRank ?? Infinity) - (b.shortlistRank ?? Infinity)
       || (a.trackingCode < b.trackingCode ? -1 : 1));
   return { callId, stage: call.stage, definitionVersion: call.definitionVersion, items: lines };
-}
-
-/** A call's entries in registration order (for tests and tools). */
-export function callEntriesOf(deps: ServiceDeps, callId: string) {
-  return deps.db.select().from(callEntries).where(eq(callEntries.callId, callId)).orderBy(asc(callEntries.registeredAt));
 }

@@ -6,19 +6,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { applications, definitions, licences } from '../db/schema/index.js';
+import { applications } from '../db/schema/index.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
 import { tehranDay } from '../platform/dates/time-functions.js';
-import { workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
 import { ApplicantInput } from './application-input.js';
 import { newTrackingCode } from './applications.js';
-import { appendAudit } from '../domain/audit.js';
-import { processUnavailable, startProcess } from './start-process.js';
-import { inScope, type ServiceContext } from './context.js';
-import { conflict, DomainError, forbidden, invalid, notFound, refused } from './errors.js';
+import { openApplication } from './start-process.js';
+import type { ServiceContext } from './context.js';
+import { conflict, DomainError, firstIssueProblem, forbidden, refused } from './errors.js';
 import { paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
+import { licenceInScope } from './licences.js';
 
 /** A change's name, a key of the licence kind's `changes`: `renewal`, `suspension`, `manager-leave`… */
 export type LicenceChange = string;
@@ -64,9 +63,7 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   ctx: ServiceContext; licenceNumber: string; change: LicenceChange; input: Record<string, unknown>;
 }): Promise<{ applicationId: string; trackingCode: string; licenceNumber: string; change: string; definitionVersion: number }> {
   const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { licence } = await licenceInScope(ctx, licenceNumber);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
   const processId = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes[change];
   if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
@@ -77,10 +74,7 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   if (!declaration) throw notOffered(`${processId} is started only by other processes`);
   if (!(declaration.startedBy as readonly string[]).includes(actor.role)) throw forbidden(`a ${change} is started by ${declaration.startedBy.join(' or ')}`);
   const parsed = changeInputSchema(declaration).safeParse(input ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input ?? {});
   // One exclusive change at a time per licence (a renewal must not race a revocation), and never two of one change.
   const pending = await deps.db.select({ id: applications.id, type: sql<string>`${applications.facts}->'change'->>'type'`, exclusive: sql<boolean | null>`(${applications.facts}->'change'->>'exclusive')::boolean` })
     .from(applications)
@@ -110,23 +104,17 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   // What the change's rules can judge now is judged now: refused, nothing is started or written.
   const refusal = refusalOf(declaration, facts, nowMs);
   if (refusal) throw refused(refusal.reason, refusal.message, refusal.field, `${change} refused: ${refusal.reason}`);
-  await deps.db.insert(definitions).values({
-    hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-  }).onConflictDoNothing();
-  await deps.db.insert(applications).values({
-    id: applicationId, trackingCode, workflowId: workflowIdFor(applicationId), licenceType: processId,
-    definitionVersion: loaded.definition.version, definitionHash: loaded.hash, applicantNationalCode: licence.holderNationalCode,
-    county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
+  await openApplication({
+    ctx, loaded,
+    application: {
+      id: applicationId, trackingCode, licenceType: processId, applicantNationalCode: licence.holderNationalCode,
+      county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
+    },
+    audit: {
+      action: `licence.${change}-started`, failedAction: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number,
+      detail: { applicationId, process: processId }, failedDetail: { applicationId },
+    },
   });
-  const workflowInput: LicenceProcessInput = { applicationId, definition: loaded.definition, definitionHash: loaded.hash, calendar: deps.calendar, facts, historyLimit: deps.historyLimit };
-  // Audited before the start, as for applications: nothing may fail after the process runs.
-  await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-started`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId, process: processId } });
-  const start = await startProcess(deps, workflowIdFor(applicationId), workflowInput);
-  if (!start.started) {
-    await deps.db.delete(applications).where(eq(applications.id, applicationId));
-    await appendAudit(deps.db, { actor: actor.subject, action: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number, detail: { applicationId } });
-    throw processUnavailable(start.error);
-  }
   return { applicationId, trackingCode, licenceNumber: licence.number, change, definitionVersion: loaded.definition.version };
 }
 
@@ -141,10 +129,8 @@ export interface OfferedChange {
 
 /** The changes a licence's definition offers, who may start each and what its request carries. */
 export async function offeredChanges({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<OfferedChange[]> {
-  const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { deps } = ctx;
+  const { licence } = await licenceInScope(ctx, licenceNumber);
   const changes = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes ?? {};
   const nowMs = (deps.now ?? Date.now)();
   return Object.entries(changes).flatMap(([change, processId]) => {

@@ -101,6 +101,16 @@ async function loadLicence(deps: ServiceDeps, licenceNumber: string) {
   return found;
 }
 
+/**
+ * A licence and its application's facts, if it is in the caller's scope: not found, then out of scope.
+ * @example const { licence } = await licenceInScope(ctx, 'WSC-AL-1405-000001')
+ */
+export async function licenceInScope(ctx: ServiceContext, licenceNumber: string) {
+  const found = await loadLicence(ctx.deps, licenceNumber);
+  if (!inScope(ctx.actor, found.licence)) throw forbidden(`licence ${found.licence.number} is outside your scope`);
+  return found;
+}
+
 export interface LicenceFilter {
   status?: LicenceStatus;
   licenceType?: string;
@@ -132,8 +142,7 @@ export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; 
 
 /** One licence, if it is in the caller's scope. */
 export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView> {
-  const { licence, facts } = await loadLicence(ctx.deps, licenceNumber);
-  if (!inScope(ctx.actor, licence)) throw forbidden(`licence ${licence.number} is outside your scope`);
+  const { licence, facts } = await licenceInScope(ctx, licenceNumber);
   return licenceView(ctx.deps, licence, facts);
 }
 

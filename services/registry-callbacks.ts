@@ -10,7 +10,7 @@ import { applications, inquiries } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../domain/process-contracts/licence-process.js';
 import { appendAudit } from '../domain/audit.js';
 import type { ServiceDeps } from './context.js';
-import { conflict, invalid, notFound } from './errors.js';
+import { conflict, firstIssueProblem, invalid, notFound } from './errors.js';
 
 const Callback = z.object({
   inquiryId: z.string().min(1),
@@ -24,10 +24,7 @@ export type CallbackResult = { inquiryId: string; status: 'delivered' | 'duplica
 /** Records and delivers a registry's answer; the signature was verified by the caller. */
 export async function receiveRegistryAnswer({ deps, registry, body }: { deps: ServiceDeps; registry: string; body: unknown }): Promise<CallbackResult> {
   const parsed = Callback.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-callback', issue.path.join('.'), { fa: 'پاسخ نامعتبر', en: 'invalid callback' }, issue.message);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, body, { as: { code: 'invalid-callback', title: { fa: 'پاسخ نامعتبر', en: 'invalid callback' } } });
   const callback = parsed.data;
   if (callback.registry !== registry) throw invalid('registry-mismatch', 'registry', { fa: 'سامانه نادرست', en: 'registry mismatch' });
   const checked = checkAnswer(registry, callback.answer);

@@ -8,13 +8,14 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { licences, supervisionRecords } from '../db/schema/index.js';
+import { supervisionRecords } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
-import { inScope, type ServiceContext } from './context.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import type { ServiceContext } from './context.js';
+import { conflict, firstIssueProblem, forbidden, invalid } from './errors.js';
 import { lineOfText, paragraphText } from './free-text.js';
 import { normaliseText } from './identifiers.js';
 import { startLicenceChange } from './licence-changes.js';
+import { licenceInScope } from './licences.js';
 
 const text = (max: number, kind: typeof lineOfText = paragraphText) => kind().transform(normaliseText).pipe(z.string().min(3).max(max));
 
@@ -48,15 +49,10 @@ function levelOf(ctx: ServiceContext, kind: 'self-assessment' | 'inspection'): '
 /** Records a supervision against a licence and opens the change its finding calls for. */
 export async function recordSupervision({ ctx, licenceNumber, input }: { ctx: ServiceContext; licenceNumber: string; input: unknown }) {
   const parsed = SupervisionInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid('invalid-field', issue.path.join('.'), { fa: 'مقدار نامعتبر', en: 'invalid value' }, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw firstIssueProblem(parsed.error, input);
   const record = parsed.data;
   const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence)) throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { licence } = await licenceInScope(ctx, licenceNumber);
   const level = levelOf(ctx, record.kind);
   if (record.opens) {
     if (record.result === 'compliant') throw conflict('nothing-to-open', { fa: 'یافته‌ای برای اقدام نیست', en: 'a compliant finding opens nothing' });
@@ -98,9 +94,8 @@ async function supervisionRecord(ctx: ServiceContext, id: string) {
 /** The supervisions of a licence in the caller's scope, newest first. */
 export async function listSupervision({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }) {
   const { deps, actor } = ctx;
-  const [licence] = await deps.db.select().from(licences).where(eq(licences.number, licenceNumber));
-  if (!licence) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' });
-  if (!inScope(actor, licence) || actor.role === 'integrator') throw forbidden(`licence ${licenceNumber} is outside your scope`);
+  const { licence } = await licenceInScope(ctx, licenceNumber);
+  if (actor.role === 'integrator') throw forbidden(`licence ${licence.number} is outside your scope`);
   const rows = await deps.db.select().from(supervisionRecords)
     .where(and(eq(supervisionRecords.licenceNumber, licence.number))).orderBy(desc(supervisionRecords.recordedAt));
   return rows.map(typed);

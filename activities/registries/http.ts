@@ -85,6 +85,3 @@ export function createRegistryCaller(config: CallerConfig) {
     return read.reply;
   };
 }
-
-/** The caller's type, for the adapters' factory. */
-export type CallRegistry = ReturnType<typeof createRegistryCaller>;

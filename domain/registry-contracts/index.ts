@@ -3,7 +3,6 @@
  * shares with the adapters. A reply that does not match is a failure with a clear reason, never
  * a crash further down the process.
  */
-import type { z } from 'zod';
 import { addiction } from './addiction.js';
 import { civilRegistry } from './civil-registry.js';
 import type { RegistryContract } from './contract.js';
@@ -23,11 +22,6 @@ export { inquiryReply, readReply, type RegistryReply } from './reply.js';
 export const REGISTRY_CONTRACTS: Readonly<Record<string, RegistryContract>> = Object.fromEntries(
   [civilRegistry, securityClearance, criminalRecord, addiction, militaryService, higherEducation, socialInsurance, sms]
     .map((contract) => [contract.name, contract]),
-);
-
-/** Each system's answer schema, by name (kept for callers that only validate answers). */
-export const registryAnswerSchemas: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = Object.fromEntries(
-  Object.values(REGISTRY_CONTRACTS).map((contract) => [contract.name, contract.answer]),
 );
 
 /** Checks an answer against its registry's schema. @example checkAnswer('addiction', { status: 'negative' }) // { ok: false, … } */

@@ -22,9 +22,6 @@ export const IsoDateTime = z.union([z.date(), z.iso.datetime({ offset: true })])
 /** A JSON object of any shape (facts, event details, registry answers); typed loosely on the way in. */
 export const JsonObject = z.unknown().pipe(z.record(z.string(), z.unknown()));
 
-/** A calendar day as ISO 8601: `2026-03-21`. */
-export const IsoDate = z.iso.date();
-
 /** The same moment or day on the Solar Hijri calendar, in Iran's time: `1405/01/01` or `1405/01/01 14:30`. */
 export const JalaliText = z.string().regex(/^\d{4}\/\d{2}\/\d{2}( \d{2}:\d{2})?$/)
   .describe('The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments.');
