@@ -14,6 +14,7 @@ import type { DatabaseActivities, TimelineEvent } from '../../activities/databas
 import type { RegistryActivities } from '../../activities/registries.js';
 import { resolveDeadline, type DeadlineSpec, type HolidayCalendar } from '../../dsl/calendar.js';
 import { ageOn } from '../../dsl/facts.js';
+import { sameName } from '../../dsl/person-names.js';
 import type { Text } from '../../dsl/schema.js';
 import { isoAt, now } from '../clock.js';
 import {
@@ -385,7 +386,7 @@ class WelfareCentre {
     return value;
   }
 
-  /** The process, step by step, as v1.yaml defines it. */
+  /** The process, step by step, as v2.yaml defines it. */
   async run(): Promise<Ending> {
     let end = await this.check('eligibility', [
       [() => !((ageOn(String(this.applicant.birthDate ?? ''), now()) ?? -1) >= 25), 'AGE_BELOW_MINIMUM', { fa: 'سن متقاضی کمتر از ۲۵ سال است', en: 'the applicant is younger than 25' }],
@@ -400,6 +401,9 @@ class WelfareCentre {
 
     end = await this.check('identity', [
       [() => this.field('civil', 'found') !== undefined && this.field('civil', 'found') !== true, 'IDENTITY_NOT_FOUND', { fa: 'کد ملی در ثبت احوال یافت نشد', en: 'the national code is unknown to the civil registry' }],
+      [() => !(sameName(String(this.applicant.firstName ?? ''), String(this.field('civil', 'firstName') ?? '')) && sameName(String(this.applicant.lastName ?? ''), String(this.field('civil', 'lastName') ?? ''))),
+        'CIVIL_REGISTRY_NAME_MISMATCH', { fa: 'نام یا نام خانوادگی متقاضی با ثبت احوال یکسان نیست', en: 'the applicant\'s first or last name differs from the civil registry\'s record' }],
+      [() => this.applicant.birthDate !== this.field('civil', 'birthDate'), 'CIVIL_REGISTRY_BIRTH_DATE_MISMATCH', { fa: 'تاریخ تولد متقاضی با ثبت احوال یکسان نیست', en: 'the applicant\'s birth date differs from the civil registry\'s record' }],
       [() => this.field('civil', 'alive') !== true, 'APPLICANT_DECEASED', { fa: 'متقاضی در قید حیات نیست', en: 'the applicant is deceased' }],
       [() => this.field('civil', 'citizenship') !== 'IR', 'NOT_IRANIAN_CITIZEN', { fa: 'متقاضی تبعه ایران نیست', en: 'the applicant is not an Iranian citizen' }],
     ]);
