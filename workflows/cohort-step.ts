@@ -5,7 +5,7 @@
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
 import type { CallActivities } from '../activities/calls.js';
-import type { CohortStep } from '../dsl/schema.js';
+import type { CohortStep } from '../dsl/steps/cohort.js';
 import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../domain/process-contracts/call-process.js';
 import { isoAt, now } from './clock.js';
 import { conditionWithin } from './deadlines.js';
