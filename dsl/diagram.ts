@@ -6,80 +6,20 @@ import { durationToText } from './calendar.js';
 import { toPersianDigits } from '../platform/dates/jalali.js';
 import { edgesOf, reachable } from './graph.js';
 import type { CallSection, ProcessDefinition, Step, Text } from './schema.js';
-
-const TYPE_LABEL: Record<Step['type'], Text> = {
-  check: { fa: 'بررسی شرایط', en: 'check' },
-  inquire: { fa: 'استعلام', en: 'inquiry' },
-  task: { fa: 'تصمیم کارشناس', en: 'decision' },
-  parallel: { fa: 'هم‌زمان', en: 'in parallel' },
-  switch: { fa: 'انتخاب مسیر', en: 'route' },
-  wait: { fa: 'انتظار', en: 'wait' },
-  issue: { fa: 'صدور', en: 'issue' },
-  notify: { fa: 'اطلاع‌رسانی', en: 'notify' },
-  subprocess: { fa: 'فرایند فرعی', en: 'subprocess' },
-  amend: { fa: 'تغییر پروانه', en: 'licence change' },
-  refresh: { fa: 'خواندن دوباره پروانه', en: 're-read the licence' },
-  set: { fa: 'ثبت مقادیر', en: 'set facts' },
-  claim: { fa: 'یک پروانه برای هر نفر', en: 'claim a holding' },
-  cohort: { fa: 'رتبه‌بندی فراخوان', en: 'call ranking' },
-  end: { fa: 'پایان', en: 'end' },
-};
-
-const OUTCOME_LABEL: Record<string, Text> = {
-  approved: { fa: 'تأیید', en: 'approved' },
-  rejected: { fa: 'رد', en: 'rejected' },
-  withdrawn: { fa: 'انصراف', en: 'withdrawn' },
-};
-
-const STAGE_LABEL: Record<string, Text> = {
-  shortlist: { fa: 'فهرست مصاحبه', en: 'interview shortlist' },
-  final: { fa: 'رتبه‌بندی نهایی', en: 'final ranking' },
-};
+import { label } from './steps/draw.js';
+import { kindOf, stepKinds } from './steps/index.js';
+import { SHAPES, type Drawing } from './steps/kind.js';
 
 const node = (id: string) => `s_${id.replace(/-/g, '_')}`;
-const escape = (text: string) => text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'));
-const label = (t: Text) => `${escape(t.fa)}<br/>${escape(t.en)}`;
 
-function describe(id: string, step: Step): string {
-  const title = step.title ?? TYPE_LABEL[step.type];
-  const lines = [label(title)];
-  if (step.type === 'task') lines.push(`${escape(step.role)} · ${step.due ? label(durationToText(step.due)) : '?'}`);
-  if (step.type === 'inquire') lines.push(`${escape(step.registry)}${step.timeout ? ` · ${label(durationToText(step.timeout))}` : ''}`);
-  if (step.type === 'wait' && step.delay) lines.push(label(durationToText(step.delay)));
-  if (step.type === 'end') lines.push(`${label(OUTCOME_LABEL[step.outcome]!)} · ${step.reason}`);
-  if (step.type === 'check') lines.push(step.rules.map((r) => r.reason).join(', '));
-  if (step.type === 'claim') lines.push(`${escape(step.holding)} · ${step.reason}`);
-  if (step.type === 'amend') lines.push(`${step.action}${step.dependents ? ` · ${label({ fa: 'وابسته‌ها', en: 'dependents' })}: ${step.dependents}` : ''}`);
-  if (step.type === 'subprocess') lines.push(`${escape(step.process)}${step.detach ? ` · ${label({ fa: 'جداگانه', en: 'detached' })}` : ''}`);
-  if (step.type === 'cohort') lines.push(label(STAGE_LABEL[step.stage]!));
-  return `"${lines.join('<br/>')}<br/><small>${id}</small>"`;
-}
-
+/** A step's node: its kind's shape around its title (or its kind's label), its detail and its id. */
 function shape(id: string, step: Step): string {
-  const text = describe(id, step);
-  switch (step.type) {
-    case 'check':
-    case 'switch':
-    case 'claim':
-      return `${node(id)}{${text}}`;
-    case 'inquire':
-    case 'refresh':
-      return `${node(id)}[/${text}/]`;
-    case 'wait':
-      return `${node(id)}([${text}])`;
-    case 'issue':
-    case 'amend':
-    case 'subprocess':
-      return `${node(id)}[[${text}]]`;
-    case 'end':
-      return `${node(id)}((${text}))`;
-    case 'cohort':
-      return `${node(id)}{{${text}}}`;
-    case 'parallel':
-      return `${node(id)}[${text}]`;
-    default:
-      return `${node(id)}[${text}]`;
-  }
+  const { diagram } = kindOf(step);
+  const lines = [label(step.title ?? diagram.label)];
+  const detail = diagram.detail?.(step);
+  if (detail !== undefined) lines.push(detail);
+  const [open, close] = SHAPES[diagram.shape];
+  return `${node(id)}${open}"${lines.join('<br/>')}<br/><small>${id}</small>"${close}`;
 }
 
 /** Renders the definition's flowchart (Mermaid source). */
@@ -91,25 +31,28 @@ export function toMermaid(definition: ProcessDefinition): string {
       if (edge.kind === 'branch') continue;
       out.push(edge.label ? `  ${node(id)} -->|"${label(edge.label)}"| ${node(edge.to)}` : `  ${node(id)} --> ${node(edge.to)}`);
     }
-    if (step.type === 'parallel') {
-      const join = `${node(id)}_join`;
-      out.push(`  ${join}{{"${label({ fa: 'پایان همه شاخه‌ها', en: 'all branches done' })}"}}`);
-      for (const branch of step.branches) {
-        out.push(`  ${node(id)} --> ${node(branch)}`);
-        for (const member of reachable(definition, [branch])) {
-          const s = definition.steps[member];
-          if (s && s.type !== 'end' && !edgesOf(member, s).some((e) => e.kind === 'next')) out.push(`  ${node(member)} --> ${join}`);
-        }
-      }
-      if (step.next) out.push(`  ${join} --> ${node(step.next)}`);
-    }
+    out.push(...(kindOf(step).diagram.extra?.(id, step, drawing(definition)) ?? []));
   }
   if (definition.call) out.push(...callStages(definition.call));
   out.push('  classDef finish fill:#e8f5e9,stroke:#2e7d32;', '  classDef task fill:#fff3e0,stroke:#ef6c00;');
-  const ofType = (t: Step['type']) => Object.entries(definition.steps).filter(([, s]) => s.type === t).map(([i]) => node(i));
-  if (ofType('end').length) out.push(`  class ${ofType('end').join(',')} finish;`);
-  if (ofType('task').length) out.push(`  class ${ofType('task').join(',')} task;`);
+  for (const className of ['finish', 'task'] as const) {
+    const types = new Set<string>(stepKinds.filter((k) => k.diagram.className === className).map((k) => k.type));
+    const nodes = Object.entries(definition.steps).filter(([, s]) => types.has(s.type)).map(([i]) => node(i));
+    if (nodes.length) out.push(`  class ${nodes.join(',')} ${className};`);
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** What a kind may draw beside its edges with. */
+function drawing(definition: ProcessDefinition): Drawing {
+  return {
+    node,
+    label,
+    branchEnds: (branch) => [...reachable(definition, [branch])].filter((member) => {
+      const s = definition.steps[member];
+      return s && s.type !== 'end' && !edgesOf(member, s).some((e) => e.kind === 'next');
+    }),
+  };
 }
 
 /** The start, through the change's rules when it declares any: they are judged on the request, before the first step. */

@@ -3,59 +3,19 @@
  * (references, reachability, cycles) and the diagram.
  */
 import type { ProcessDefinition, Step } from './schema.js';
+import { kindOf } from './steps/index.js';
+import type { AddEdge, Edge } from './steps/kind.js';
 
-/** One edge: from a step to another, with the label a diagram shows on it. */
-export interface Edge {
-  from: string;
-  to: string;
-  /** Where in the step the reference is written, for error locations. */
-  path: (string | number)[];
-  kind: 'next' | 'fail' | 'timeout' | 'overdue' | 'outcome' | 'case' | 'default' | 'branch';
-  label?: { fa: string; en: string };
-}
+export type { Edge } from './steps/kind.js';
 
-/** Every reference a step makes to another step. */
+/** Every reference a step makes to another step: its `next`, then its kind's own. */
 export function edgesOf(id: string, step: Step): Edge[] {
   const edges: Edge[] = [];
-  const add = (to: string | undefined, path: (string | number)[], kind: Edge['kind'], label?: Edge['label']) => {
+  const add: AddEdge = (to, path, kind, label) => {
     if (to) edges.push({ from: id, to, path: ['steps', id, ...path], kind, label });
   };
   if ('next' in step) add(step.next, ['next'], 'next');
-  switch (step.type) {
-    case 'check':
-      add(step.onFail, ['onFail'], 'fail', { fa: 'رد شرط', en: 'rule failed' });
-      break;
-    case 'subprocess':
-      add(step.onFail, ['onFail'], 'fail', { fa: 'ناموفق', en: 'not approved' });
-      break;
-    case 'amend':
-      add(step.onRefused, ['onRefused'], 'fail', { fa: 'وضعیت پروانه اجازه نداد', en: 'licence state changed' });
-      break;
-    case 'claim':
-      add(step.onFail, ['onFail'], 'fail', { fa: 'در اختیار دیگری', en: 'held by another' });
-      break;
-    case 'cohort':
-      add(step.onFail, ['onFail'], 'fail', { fa: 'پذیرفته نشد', en: 'not admitted' });
-      break;
-    case 'inquire':
-      add(step.onTimeout, ['onTimeout'], 'timeout', { fa: 'پایان مهلت', en: 'timed out' });
-      break;
-    case 'task':
-      for (const [name, outcome] of Object.entries(step.outcomes)) {
-        add(outcome.next, ['outcomes', name, 'next'], 'outcome', outcome.title);
-      }
-      add(step.onOverdue, ['onOverdue'], 'overdue', { fa: 'مهلت گذشت', en: 'overdue' });
-      break;
-    case 'switch':
-      step.cases.forEach((c, i) => add(c.next, ['cases', i, 'next'], 'case', { fa: c.when, en: c.when }));
-      add(step.default, ['default'], 'default', { fa: 'در غیر این صورت', en: 'otherwise' });
-      break;
-    case 'parallel':
-      step.branches.forEach((b, i) => add(b, ['branches', i], 'branch'));
-      break;
-    default:
-      break;
-  }
+  kindOf(step).edges?.(step, add);
   return edges;
 }
 

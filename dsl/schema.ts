@@ -1,252 +1,19 @@
 /**
- * The one source of the licence-process language: the zod schema below gives the TypeScript
+ * The one source of the licence-process language: the zod schema below (each step kind's in
+ * `steps/<kind>.ts`, gathered by `steps/index.ts`) gives the TypeScript
  * types (`z.infer`) and the published JSON Schema (`npm run dsl:schema` writes
  * `dsl/process.schema.json`). Semantic rules the schema cannot express (references, reachability,
  * deadlines, unhandled outcomes) live in `validate.ts`, so the schema stays permissive there
  * and the validator can name the exact problem.
  */
 import { z } from 'zod';
+import { count, Expression, FactName, JalaliDate, ReasonCode, StepId, Text, Duration } from './primitives.js';
+import { stepSchemas } from './steps/index.js';
 
-/** A label in both languages, as every user-facing name in Parvaneh. */
-export const Text = z.object({ fa: z.string().min(1), en: z.string().min(1) }).strict();
+export { Deadline, Duration, Expression, FactName, JalaliDate, ReasonCode, Registries, Scopes, StepId, Text } from './primitives.js';
 
-export const StepId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'step ids are kebab-case: letters, digits and "-"');
-export const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'reason codes are UPPER_SNAKE_CASE');
-export const FactName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'fact names are camelCase identifiers');
-/** A CEL expression over the application's facts; checked for syntax by the validator. */
-export const Expression = z.string().min(1);
-/** A Jalali date, `YYYY/MM/DD`. */
-export const JalaliDate = z.string().regex(/^\d{4}\/\d{2}\/\d{2}( \d{2}:\d{2})?$/, 'a Jalali date as YYYY/MM/DD');
-
-const count = z.number().int().positive();
-export const Duration = z.union([
-  z.object({ hours: count }).strict(),
-  z.object({ workingHours: count }).strict(),
-  z.object({ days: count }).strict(),
-  z.object({ workingDays: count }).strict(),
-  z.object({ months: count }).strict(),
-]);
-export const Deadline = z.union([Duration, z.object({ until: JalaliDate }).strict()]);
-
-export const Registries = [
-  'civil-registry', 'security-clearance', 'criminal-record', 'addiction',
-  'military-service', 'higher-education', 'social-insurance',
-] as const;
-export const Roles = ['portal', 'county-office', 'province-office'] as const;
-/** Which office may act on a task: the applicant's county office, their province's, or any. */
-export const Scopes = ['applicant-county', 'applicant-province', 'national'] as const;
-
-const base = { title: Text.optional(), description: Text.optional() };
-
-export const CheckStep = z.object({
-  type: z.literal('check'), ...base,
-  rules: z.array(z.object({ expr: Expression, reason: ReasonCode, message: Text }).strict()).min(1),
-  next: StepId.optional(),
-  /** Where a failed rule leads; when absent the application is rejected with the rule's reason. */
-  onFail: StepId.optional(),
-}).strict();
-
-export const RetryPolicy = z.object({
-  maximumAttempts: z.number().int().min(1).max(100).default(10),
-  initialIntervalSeconds: z.number().positive().default(5),
-  backoffCoefficient: z.number().min(1).max(10).default(2),
-  maximumIntervalSeconds: z.number().positive().default(3600),
-}).strict();
-
-export const InquireStep = z.object({
-  type: z.literal('inquire'), ...base,
-  registry: z.string(),
-  /** CEL expression giving the national code asked about. */
-  subject: Expression,
-  /** Why we ask: recorded with the inquiry for audit. */
-  purpose: Text.optional(),
-  timeout: Deadline.optional(),
-  retry: RetryPolicy.optional(),
-  /** The fact the answer is saved under. */
-  saveAs: FactName,
-  /** An answer after the timeout: `record` keeps it for audit only, `apply` also updates the fact. */
-  lateAnswer: z.enum(['record', 'apply']).default('record'),
-  next: StepId.optional(),
-  onTimeout: StepId.optional(),
-}).strict();
-
-export const TaskOutcome = z.object({
-  title: Text,
-  next: StepId.optional(),
-  requiresReason: z.boolean().default(false),
-}).strict();
-
-export const TaskStep = z.object({
-  type: z.literal('task'), ...base,
-  role: z.string(),
-  scope: z.enum(Scopes).default('applicant-county'),
-  due: Deadline.optional(),
-  /** When `due` passes the task moves up to another role, with a new deadline. */
-  escalation: z.object({ role: z.string(), scope: z.enum(Scopes).default('applicant-province'), due: Deadline }).strict().optional(),
-  outcomes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), TaskOutcome),
-  /** The step taken when every deadline has passed without a decision. */
-  onOverdue: StepId.optional(),
-  saveAs: FactName.optional(),
-}).strict();
-
-export const ParallelStep = z.object({
-  type: z.literal('parallel'), ...base,
-  /** Each branch starts at a step and runs until a step without `next`. */
-  branches: z.array(StepId).min(2),
-  next: StepId.optional(),
-}).strict();
-
-export const SwitchStep = z.object({
-  type: z.literal('switch'), ...base,
-  cases: z.array(z.object({ when: Expression, next: StepId }).strict()).min(1),
-  default: StepId.optional(),
-}).strict();
-
-export const WaitStep = z.object({
-  type: z.literal('wait'), ...base,
-  delay: Deadline.optional(),
-  /** Or: a CEL expression giving the ISO date (or date-time) to wait until, e.g. `change.effectiveDate`. */
-  until: Expression.optional(),
-  next: StepId.optional(),
-}).strict();
-
-export const IssueStep = z.object({
-  type: z.literal('issue'), ...base,
-  licence: z.string(),
-  /**
-   * CEL giving the number of the licence this one depends on (a centre's activity licence, for its
-   * manager licence); an `amend` with `dependents` reaches it. An error or a non-string: none.
-   */
-  dependsOn: Expression.optional(),
-  /**
-   * Ends, with this action, the other licences in force of the same kind that stand on the same
-   * licence (`dependsOn`): a centre's new manager licence ends the previous manager's. The portal
-   * is told of each (`licence-closed` / `licence-revoked`, `because` the new licence).
-   */
-  supersedes: z.enum(['close', 'revoke']).optional(),
-  next: StepId.optional(),
-}).strict();
-
-export const NotifyStep = z.object({
-  type: z.literal('notify'), ...base,
-  channel: z.enum(['portal', 'sms']),
-  /** A stable event name the portal understands, e.g. `principle-agreement-issued`. */
-  event: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  message: Text.optional(),
-  next: StepId.optional(),
-}).strict();
-
-export const SubprocessStep = z.object({
-  type: z.literal('subprocess'), ...base,
-  process: z.string(),
-  /** Facts handed to the child: name → CEL expression over this application's facts. */
-  input: z.record(FactName, Expression).default({}),
-  /** CEL giving the child's applicant (a person: nationalCode, names…); absent: this application's. */
-  applicant: Expression.optional(),
-  /**
-   * `true`: start the child and go on at once; it runs on by itself (even after this process ends)
-   * and its outcome is not awaited, so `saveAs` and `onFail` are not allowed.
-   */
-  detach: z.boolean().default(false),
-  saveAs: FactName.optional(),
-  next: StepId.optional(),
-  /** Where a child that ends rejected or withdrawn leads; absent: this application ends the same way. */
-  onFail: StepId.optional(),
-}).strict();
-
-/** Changes the licence a lifecycle process is about (`licence.number` in its facts). */
-export const AmendActions = ['renew', 'suspend', 'reinstate', 'revoke', 'close', 'expire', 'transfer'] as const;
-export const AmendStep = z.object({
-  type: z.literal('amend'), ...base,
-  /**
-   * `expire` ends an active or suspended licence whose validity has passed (a licence not renewed
-   * in time); `transfer` hands an active or suspended licence to a new `holder`, with its dependents
-   * held by the same holder and its "one per person" holdings (refused when the new holder already
-   * has one of those holdings).
-   */
-  action: z.enum(AmendActions),
-  /**
-   * For `transfer` (and only for it): CEL giving the new holder, a person (`change.successor`: the
-   * register then shows their name) or a national code.
-   */
-  holder: Expression.optional(),
-  /** For `renew`: the new validity, counted from the current expiry (or from now if already expired). */
-  validity: Duration.optional(),
-  /** Also applies this action to every licence issued as depending on this one (`issue.dependsOn`). */
-  dependents: z.enum(['suspend', 'reinstate', 'revoke', 'close', 'expire']).optional(),
-  next: StepId.optional(),
-  /**
-   * Where the process goes when the licence's state no longer allows the change (another change
-   * got there first); absent: it ends rejected with `LICENCE_STATE_CHANGED`.
-   */
-  onRefused: StepId.optional(),
-  /** Saves `{ applied, status, refusal }` (`refusal`: why a refused change was refused, or null) under this fact. */
-  saveAs: FactName.optional(),
-}).strict();
-
-/**
- * Re-reads the licence a lifecycle or standing process is about from the register, into the
- * `licence` fact: after a wait, it may have been renewed, suspended or revoked meanwhile.
- */
-export const RefreshStep = z.object({
-  type: z.literal('refresh'), ...base,
-  next: StepId.optional(),
-}).strict();
-
-/** Saves the values of CEL expressions as facts, e.g. the quarter a recurring obligation is about. */
-export const SetStep = z.object({
-  type: z.literal('set'), ...base,
-  facts: z.record(FactName, Expression),
-  next: StepId.optional(),
-}).strict();
-
-/**
- * Claims a holding for a person, e.g. "one centre licence per natural person": the register holds
- * each holding once per holder, so of two applications arriving at the same moment only one gets
- * it. It is released when the application ends without a licence in force, or when the last of
- * its licences leaves force (revoked, closed, expired).
- */
-export const ClaimStep = z.object({
-  type: z.literal('claim'), ...base,
-  /** What is held, kebab-case, e.g. `welfare-services-centre`: the same name in any file is the same holding. */
-  holding: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  /** CEL giving the holder's national code. */
-  holder: Expression,
-  /** CEL: claim only when this holds (e.g. a natural person); otherwise go on without a claim. */
-  when: Expression.optional(),
-  /** The reason the application is refused with when another application or licence holds it. */
-  reason: ReasonCode,
-  message: Text,
-  next: StepId.optional(),
-  /** Where a refused claim leads; absent: the application is rejected with `reason`. */
-  onFail: StepId.optional(),
-}).strict();
-
-/**
- * Stands in a competitive call's cohort (`kind: call`): the application waits here until the call
- * ranks every applicant together, then goes on (`next`) or, refused, to `onFail` (absent: it is
- * rejected with the call's reason, e.g. `EXAM_BELOW_PASS_MARK`). See the `call` section.
- */
-export const CohortStep = z.object({
-  type: z.literal('cohort'), ...base,
-  /** `shortlist`: the ranking after the exam that invites to interview; `final`: the final ranking. */
-  stage: z.enum(['shortlist', 'final']),
-  next: StepId.optional(),
-  onFail: StepId.optional(),
-  /** The applicant's standing (university, score, bonus, total, rank) saved as a fact. */
-  saveAs: FactName.optional(),
-}).strict();
-
-export const EndStep = z.object({
-  type: z.literal('end'), ...base,
-  outcome: z.enum(['approved', 'rejected', 'withdrawn']),
-  reason: ReasonCode,
-}).strict();
-
-export const Step = z.discriminatedUnion('type', [
-  CheckStep, InquireStep, TaskStep, ParallelStep, SwitchStep, WaitStep,
-  IssueStep, NotifyStep, SubprocessStep, AmendStep, RefreshStep, SetStep, ClaimStep, CohortStep, EndStep,
-]);
+/** Any step: the union of the kinds listed in `steps/index.ts`. */
+export const Step = z.discriminatedUnion('type', stepSchemas);
 
 export const LicenceKind = z.object({
   title: Text,
@@ -367,15 +134,10 @@ export const ProcessDefinition = z.object({
   steps: z.record(StepId, Step),
 }).strict();
 
-export type Text = z.infer<typeof Text>;
-export type Duration = z.infer<typeof Duration>;
-export type Deadline = z.infer<typeof Deadline>;
 export type Step = z.infer<typeof Step>;
 export type ProcessDefinition = z.infer<typeof ProcessDefinition>;
 export type LicenceKind = z.infer<typeof LicenceKind>;
-export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type ChangeDeclaration = z.infer<typeof ChangeDeclaration>;
 export type ChangeInputField = z.infer<typeof ChangeInputField>;
 export type ChangeRule = z.infer<typeof ChangeRule>;
 export type CallSection = z.infer<typeof CallSection>;
-export type CohortStep = z.infer<typeof CohortStep>;

@@ -1,16 +1,15 @@
 /**
- * The `cohort` step: an applicant of a competitive call joins the cohort at a stage and waits for
+ * Runs a `cohort` step: an applicant of a competitive call joins the cohort at a stage and waits for
  * the call's verdict (a signal from the call workflow). Once a day it asks the database again, so
  * a verdict is never lost and the wait survives continue-as-new.
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
-import type { CallActivities } from '../activities/calls.js';
-import type { CohortStep } from '../dsl/schema.js';
-import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../domain/process-contracts/call-process.js';
-import { isoAt, now } from './clock.js';
-import { conditionWithin } from './deadlines.js';
-import type { Ending, Interpreter } from './interpreter.js';
-import { db, DATABASE_RETRY } from './activity-options.js';
+import type { CallActivities } from '../../activities/calls.js';
+import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/process-contracts/call-process.js';
+import { isoAt, now } from '../clock.js';
+import { conditionWithin } from '../deadlines.js';
+import type { StepRunner } from './context.js';
+import { db, DATABASE_RETRY } from '../activity-options.js';
 
 const calls = proxyLocalActivities<CallActivities>({
   startToCloseTimeout: '60s',
@@ -33,17 +32,17 @@ export async function tellCall(callId: string): Promise<void> {
   }
 }
 
-export async function cohortStep(interpreter: Interpreter, id: string, step: CohortStep): Promise<{ next?: string; end?: Ending }> {
-  const { mailbox, state, definition } = interpreter;
+export const runCohort: StepRunner<'cohort'> = async (ctx, id, step) => {
+  const { mailbox, state, definition } = ctx;
   const callId = callIdOf(state.facts);
   if (!callId) throw new Error(`step ${id}: the application stands in no call`);
   const ask = () => calls.joinCohort({
-    applicationId: interpreter.applicationId, stage: step.stage, facts: state.facts, at: isoAt(now()), interviews: Boolean(definition.call?.interview),
+    applicationId: ctx.applicationId, stage: step.stage, facts: state.facts, at: isoAt(now()), interviews: Boolean(definition.call?.interview),
   });
   let known = await ask();
   // After the interview the call is waiting for its invited applicants; before, it acts on its own dates.
   if (step.stage === 'final') await tellCall(callId);
-  await db.recordEvent(interpreter.event('cohort-joined', id, { stage: step.stage, verdict: known.verdict }));
+  await db.recordEvent(ctx.event('cohort-joined', id, { stage: step.stage, verdict: known.verdict }));
   mailbox.awaitingStage = step.stage;
   let verdict: CallVerdict | undefined;
   try {
@@ -60,8 +59,8 @@ export async function cohortStep(interpreter: Interpreter, id: string, step: Coh
     mailbox.awaitingStage = undefined;
   }
   if (step.saveAs) state.facts[step.saveAs] = { stage: step.stage, verdict: known.verdict, reason: known.reason ?? null, ...(known.standing as object) };
-  await db.recordEvent(interpreter.event(known.verdict === 'advance' ? 'cohort-advanced' : 'cohort-refused', id, { stage: step.stage, reason: known.reason ?? null }));
+  await db.recordEvent(ctx.event(known.verdict === 'advance' ? 'cohort-advanced' : 'cohort-refused', id, { stage: step.stage, reason: known.reason ?? null }));
   if (known.verdict === 'advance') return { next: step.next };
   if (step.onFail) return { next: step.onFail };
   return { end: { outcome: 'rejected', reason: known.reason ?? 'REFUSED_BY_CALL', stepId: id } };
-}
+};

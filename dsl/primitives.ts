@@ -1,0 +1,41 @@
+/**
+ * The words every part of the language is built from: bilingual text, names, expressions,
+ * dates and durations. Step kinds (`steps/`) and the process schema (`schema.ts`) share them.
+ */
+import { z } from 'zod';
+
+/** A label in both languages, as every user-facing name in Parvaneh. */
+export const Text = z.object({ fa: z.string().min(1), en: z.string().min(1) }).strict();
+
+export const StepId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'step ids are kebab-case: letters, digits and "-"');
+export const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'reason codes are UPPER_SNAKE_CASE');
+export const FactName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'fact names are camelCase identifiers');
+/** A CEL expression over the application's facts; checked for syntax by the validator. */
+export const Expression = z.string().min(1);
+/** A Jalali date, `YYYY/MM/DD`. */
+export const JalaliDate = z.string().regex(/^\d{4}\/\d{2}\/\d{2}( \d{2}:\d{2})?$/, 'a Jalali date as YYYY/MM/DD');
+
+export const count = z.number().int().positive();
+export const Duration = z.union([
+  z.object({ hours: count }).strict(),
+  z.object({ workingHours: count }).strict(),
+  z.object({ days: count }).strict(),
+  z.object({ workingDays: count }).strict(),
+  z.object({ months: count }).strict(),
+]);
+export const Deadline = z.union([Duration, z.object({ until: JalaliDate }).strict()]);
+
+export const Registries = [
+  'civil-registry', 'security-clearance', 'criminal-record', 'addiction',
+  'military-service', 'higher-education', 'social-insurance',
+] as const;
+export const Roles = ['portal', 'county-office', 'province-office'] as const;
+/** Which office may act on a task: the applicant's county office, their province's, or any. */
+export const Scopes = ['applicant-county', 'applicant-province', 'national'] as const;
+
+/** The fields every step may carry. */
+export const stepBase = { title: Text.optional(), description: Text.optional() };
+
+export type Text = z.infer<typeof Text>;
+export type Duration = z.infer<typeof Duration>;
+export type Deadline = z.infer<typeof Deadline>;

@@ -1,0 +1,38 @@
+/**
+ * `cohort`: stands in a competitive call's cohort (`kind: call`): the application waits here until
+ * the call ranks every applicant together, then goes on (`next`) or, refused, to `onFail` (absent:
+ * it is rejected with the call's reason, e.g. `EXAM_BELOW_PASS_MARK`).
+ */
+import { z } from 'zod';
+import { FactName, StepId, type Text, stepBase } from '../primitives.js';
+import { label } from './draw.js';
+import { defineStepKind } from './kind.js';
+
+export const CohortStep = z.object({
+  type: z.literal('cohort'), ...stepBase,
+  /** `shortlist`: the ranking after the exam that invites to interview; `final`: the final ranking. */
+  stage: z.enum(['shortlist', 'final']),
+  next: StepId.optional(),
+  onFail: StepId.optional(),
+  /** The applicant's standing (university, score, bonus, total, rank) saved as a fact. */
+  saveAs: FactName.optional(),
+}).strict();
+export type CohortStep = z.infer<typeof CohortStep>;
+
+const STAGE_LABEL: Record<CohortStep['stage'], Text> = {
+  shortlist: { fa: 'فهرست مصاحبه', en: 'interview shortlist' },
+  final: { fa: 'رتبه‌بندی نهایی', en: 'final ranking' },
+};
+
+export const cohort = defineStepKind({
+  schema: CohortStep,
+  leadsOn: true,
+  edges(step, add) {
+    add(step.onFail, ['onFail'], 'fail', { fa: 'پذیرفته نشد', en: 'not admitted' });
+  },
+  diagram: {
+    label: { fa: 'رتبه‌بندی فراخوان', en: 'call ranking' },
+    shape: 'cohort',
+    detail: (step) => label(STAGE_LABEL[step.stage]),
+  },
+});

@@ -1,0 +1,52 @@
+/** `inquire`: asks a registry about a person and saves the answer, or goes to `onTimeout`. */
+import { z } from 'zod';
+import { durationToText } from '../calendar.js';
+import { Deadline, Expression, FactName, Registries, StepId, Text, stepBase } from '../primitives.js';
+import { escape, label } from './draw.js';
+import { defineStepKind } from './kind.js';
+
+export const RetryPolicy = z.object({
+  maximumAttempts: z.number().int().min(1).max(100).default(10),
+  initialIntervalSeconds: z.number().positive().default(5),
+  backoffCoefficient: z.number().min(1).max(10).default(2),
+  maximumIntervalSeconds: z.number().positive().default(3600),
+}).strict();
+
+export const InquireStep = z.object({
+  type: z.literal('inquire'), ...stepBase,
+  registry: z.string(),
+  /** CEL expression giving the national code asked about. */
+  subject: Expression,
+  /** Why we ask: recorded with the inquiry for audit. */
+  purpose: Text.optional(),
+  timeout: Deadline.optional(),
+  retry: RetryPolicy.optional(),
+  /** The fact the answer is saved under. */
+  saveAs: FactName,
+  /** An answer after the timeout: `record` keeps it for audit only, `apply` also updates the fact. */
+  lateAnswer: z.enum(['record', 'apply']).default('record'),
+  next: StepId.optional(),
+  onTimeout: StepId.optional(),
+}).strict();
+
+export const inquire = defineStepKind({
+  schema: InquireStep,
+  leadsOn: true,
+  deadlines: (step) => [[['timeout'], step.timeout]],
+  validate(step, v) {
+    if (!(Registries as readonly string[]).includes(step.registry)) {
+      v.report(v.at('registry'), 'unknown-registry', `step "${v.id}" asks unknown registry "${step.registry}"; known: ${Registries.join(', ')}`);
+    }
+    v.expression(step.subject, v.at('subject'));
+    if (!step.timeout) v.report(v.at(), 'missing-deadline', `inquiry "${v.id}" has no timeout`, true);
+    else if (!step.onTimeout) v.report(v.at('timeout'), 'unhandled-timeout', `inquiry "${v.id}" has a timeout but no onTimeout step`);
+  },
+  edges(step, add) {
+    add(step.onTimeout, ['onTimeout'], 'timeout', { fa: 'پایان مهلت', en: 'timed out' });
+  },
+  diagram: {
+    label: { fa: 'استعلام', en: 'inquiry' },
+    shape: 'exchange',
+    detail: (step) => `${escape(step.registry)}${step.timeout ? ` · ${label(durationToText(step.timeout))}` : ''}`,
+  },
+});

@@ -1,0 +1,92 @@
+/**
+ * What a step kind is: its schema, its validation, the edges it draws in the step graph, and its
+ * shape and label in a diagram. Each `steps/<kind>.ts` defines one; `steps/index.ts` lists them.
+ * @example export const refresh = defineStepKind({ schema: RefreshStep, leadsOn: true, diagram: { … } });
+ */
+import type { z } from 'zod';
+import type { Text } from '../primitives.js';
+
+/** Where in a definition something is written, e.g. `['steps', 'review', 'due']`. */
+export type Path = (string | number)[];
+
+/** One edge: from a step to another, with the label a diagram shows on it. */
+export interface Edge {
+  from: string;
+  to: string;
+  /** Where in the step the reference is written, for error locations. */
+  path: Path;
+  kind: 'next' | 'fail' | 'timeout' | 'overdue' | 'outcome' | 'case' | 'default' | 'branch';
+  label?: Text;
+}
+
+/** Adds an edge to `to` (nothing when absent), written at `path` within the step. */
+export type AddEdge = (to: string | undefined, path: Path, kind: Edge['kind'], label?: Text) => void;
+
+/** What a kind's validation may see and say about one step. */
+export interface StepCheck {
+  id: string;
+  /** The path of a field of this step. */
+  at(...rest: Path): Path;
+  report(path: Path, code: string, message: string, key?: boolean): void;
+  /** Reports an expression that does not parse or names unknown facts. */
+  expression(expr: string, path: Path): void;
+  /** The process the step belongs to: its kind and declared licences. */
+  process: { kind: string; licences: Readonly<Record<string, unknown>> };
+  /** Ids of the processes a `subprocess` may start; unchecked when absent. */
+  knownProcesses?: ReadonlySet<string>;
+}
+
+/** Mermaid node shapes, by what they stand for. */
+export const SHAPES = {
+  decision: ['{', '}'],
+  exchange: ['[/', '/]'],
+  pause: ['([', '])'],
+  register: ['[[', ']]'],
+  ending: ['((', '))'],
+  cohort: ['{{', '}}'],
+  box: ['[', ']'],
+} as const;
+
+/** What a diagram draws beside a step's edges, with the helpers it needs. */
+export interface Drawing {
+  node(id: string): string;
+  label(text: Text): string;
+  /** The steps reachable from `branch` that end it (no `next`, not an `end`). */
+  branchEnds(branch: string): string[];
+}
+
+export interface StepBehaviour<S> {
+  /** Goes on by `next`: a step of this kind without one must be the end of a parallel branch. */
+  leadsOn: boolean;
+  /** Works on the licence of a lifecycle or standing process. */
+  needsLicence?: boolean;
+  /** Waits for time or a person: a loop through it is not a busy loop. */
+  waits?: boolean;
+  /** Facts it saves besides `saveAs`. */
+  facts?(step: S): string[];
+  /** Its deadlines, by path within the step, checked as calendar specs. */
+  deadlines?(step: S): [Path, unknown][];
+  validate?(step: S, check: StepCheck): void;
+  /** Its edges besides `next`. */
+  edges?(step: S, add: AddEdge): void;
+  diagram: {
+    label: Text;
+    shape: keyof typeof SHAPES;
+    /** A second line under the label. */
+    detail?(step: S): string | undefined;
+    /** The Mermaid class its nodes get. */
+    className?: 'finish' | 'task';
+    /** Lines drawn after the step's edges. */
+    extra?(id: string, step: S, draw: Drawing): string[];
+  };
+}
+
+/** A step's schema: a strict object discriminated by its `type`. */
+export type StepSchema = z.ZodObject<{ type: z.ZodLiteral<string> } & z.core.$ZodShape, z.core.$strict>;
+
+export type StepKind<S extends StepSchema = StepSchema> = StepBehaviour<z.infer<S>> & { schema: S; type: z.infer<S>['type'] };
+
+/** Defines a step kind; its `type` is read from the schema. */
+export function defineStepKind<S extends StepSchema>(kind: { schema: S } & StepBehaviour<z.infer<S>>): StepKind<S> {
+  return { ...kind, type: kind.schema.shape.type.value as z.infer<S>['type'] };
+}

@@ -1,0 +1,34 @@
+/** `parallel`: runs branches at the same time; goes on when all have ended. */
+import { z } from 'zod';
+import { StepId, stepBase } from '../primitives.js';
+import { defineStepKind } from './kind.js';
+
+export const ParallelStep = z.object({
+  type: z.literal('parallel'), ...stepBase,
+  /** Each branch starts at a step and runs until a step without `next`. */
+  branches: z.array(StepId).min(2),
+  next: StepId.optional(),
+}).strict();
+
+export const parallel = defineStepKind({
+  schema: ParallelStep,
+  leadsOn: true,
+  edges(step, add) {
+    step.branches.forEach((b, i) => add(b, ['branches', i], 'branch'));
+  },
+  diagram: {
+    label: { fa: 'هم‌زمان', en: 'in parallel' },
+    shape: 'box',
+    // The branches meet at a join node, which leads on.
+    extra(id, step, draw) {
+      const join = `${draw.node(id)}_join`;
+      const out = [`  ${join}{{"${draw.label({ fa: 'پایان همه شاخه‌ها', en: 'all branches done' })}"}}`];
+      for (const branch of step.branches) {
+        out.push(`  ${draw.node(id)} --> ${draw.node(branch)}`);
+        for (const member of draw.branchEnds(branch)) out.push(`  ${draw.node(member)} --> ${join}`);
+      }
+      if (step.next) out.push(`  ${join} --> ${draw.node(step.next)}`);
+      return out;
+    },
+  },
+});

@@ -1,0 +1,61 @@
+/** `task`: an office decides between named outcomes, by a due date, escalated when it passes. */
+import { z } from 'zod';
+import { durationToText } from '../calendar.js';
+import { Deadline, FactName, Scopes, StepId, Text, stepBase } from '../primitives.js';
+import { escape, label } from './draw.js';
+import { defineStepKind } from './kind.js';
+
+/** The roles that decide tasks in their inbox. */
+const TaskRoles = ['county-office', 'province-office'] as const;
+
+export const TaskOutcome = z.object({
+  title: Text,
+  next: StepId.optional(),
+  requiresReason: z.boolean().default(false),
+}).strict();
+
+export const TaskStep = z.object({
+  type: z.literal('task'), ...stepBase,
+  role: z.string(),
+  scope: z.enum(Scopes).default('applicant-county'),
+  due: Deadline.optional(),
+  /** When `due` passes the task moves up to another role, with a new deadline. */
+  escalation: z.object({ role: z.string(), scope: z.enum(Scopes).default('applicant-province'), due: Deadline }).strict().optional(),
+  outcomes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), TaskOutcome),
+  /** The step taken when every deadline has passed without a decision. */
+  onOverdue: StepId.optional(),
+  saveAs: FactName.optional(),
+}).strict();
+
+export const task = defineStepKind({
+  schema: TaskStep,
+  leadsOn: false,
+  waits: true,
+  deadlines: (step) => [[['due'], step.due], [['escalation', 'due'], step.escalation?.due]],
+  validate(step, v) {
+    for (const [path, role] of [[v.at('role'), step.role], [v.at('escalation', 'role'), step.escalation?.role]] as const) {
+      if (role !== undefined && !(TaskRoles as readonly string[]).includes(role)) {
+        v.report(path, 'unknown-role', `task "${v.id}" names role "${role}", which decides no tasks; offices that do: ${TaskRoles.join(', ')}`);
+      }
+    }
+    if (!step.due) v.report(v.at(), 'missing-deadline', `task "${v.id}" has no due date`, true);
+    else if (!step.onOverdue) v.report(v.at('due'), 'unhandled-overdue', `task "${v.id}" has a due date but no onOverdue step`);
+    const outcomes = Object.entries(step.outcomes);
+    if (outcomes.length === 0) v.report(v.at('outcomes'), 'no-outcomes', `task "${v.id}" has no outcomes to decide`);
+    for (const [name, outcome] of outcomes) {
+      if (!outcome.next) v.report(v.at('outcomes', name), 'unhandled-outcome', `outcome "${name}" of task "${v.id}" leads nowhere`, true);
+    }
+  },
+  edges(step, add) {
+    for (const [name, outcome] of Object.entries(step.outcomes)) {
+      add(outcome.next, ['outcomes', name, 'next'], 'outcome', outcome.title);
+    }
+    add(step.onOverdue, ['onOverdue'], 'overdue', { fa: 'مهلت گذشت', en: 'overdue' });
+  },
+  diagram: {
+    label: { fa: 'تصمیم کارشناس', en: 'decision' },
+    shape: 'box',
+    className: 'task',
+    detail: (step) => `${escape(step.role)} · ${step.due ? label(durationToText(step.due)) : '?'}`,
+  },
+});

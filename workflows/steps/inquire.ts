@@ -1,0 +1,77 @@
+/**
+ * Runs an `inquire`: asks the registry (retried until the inquiry's deadline), takes an answer
+ * given at once or signalled before the deadline, and otherwise goes to `onTimeout`, keeping
+ * the inquiry open for a late answer.
+ */
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import type { RegistryActivities } from '../../activities/registries.js';
+import { resolveDeadline } from '../../dsl/calendar.js';
+import { evaluate } from '../../dsl/expressions.js';
+import { factsAt } from '../../dsl/facts.js';
+import type { RegistryAnswer } from '../../domain/process-contracts/licence-process.js';
+import { db } from '../activity-options.js';
+import { isoAt, now } from '../clock.js';
+import { conditionWithin } from '../deadlines.js';
+import type { StepContext, StepRunner } from './context.js';
+
+export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
+  const { mailbox } = ctx;
+  const inquiryId = ctx.entryKey(id);
+  const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
+  const nationalCode = String(evaluate(step.subject, factsAt(ctx.state.facts, now())));
+  // Without a policy, retry until the inquiry's own deadline (no attempt limit, bounded by scheduleToClose).
+  const retry = step.retry;
+  const registries = proxyActivities<RegistryActivities>({
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: Math.max(1000, deadline - now()),
+    retry: {
+      ...(retry ? { maximumAttempts: retry.maximumAttempts } : {}),
+      backoffCoefficient: retry?.backoffCoefficient ?? 2,
+      initialInterval: (retry?.initialIntervalSeconds ?? 5) * 1000,
+      maximumInterval: (retry?.maximumIntervalSeconds ?? 3600) * 1000,
+      nonRetryableErrorTypes: ['InquiryRefused'],
+    },
+  });
+  mailbox.pendingInquiries.set(inquiryId, { inquiryId, stepId: id, registry: step.registry, deadlineAt: isoAt(deadline) });
+  try {
+    let answer: Record<string, unknown> | undefined;
+    try {
+      const outcome = await registries.sendInquiry({
+        inquiryId, applicationId: ctx.applicationId, stepId: id, registry: step.registry,
+        nationalCode, purpose: step.purpose, deadlineAt: isoAt(deadline),
+        requestedBy: `${ctx.definition.id}@v${ctx.definition.version}#${id}`,
+      });
+      if (outcome.status === 'answered') {
+        answer = outcome.answer;
+        mailbox.consumed.add(inquiryId);
+      }
+      else if (await conditionWithin(() => mailbox.answers.has(inquiryId), deadline - now())) {
+        answer = mailbox.answers.get(inquiryId)!.answer;
+        mailbox.answers.delete(inquiryId);
+        mailbox.consumed.add(inquiryId);
+      }
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      await db.recordEvent(ctx.event('inquiry-failed', id, { inquiryId, registry: step.registry, error: error.cause?.message ?? error.message }));
+    }
+    if (answer) {
+      ctx.state.facts[step.saveAs] = answer;
+      await db.recordEvent(ctx.event('inquiry-answered', id, { inquiryId, registry: step.registry }));
+      return { next: step.next };
+    }
+    mailbox.late.set(inquiryId, { inquiryId, stepId: id, saveAs: step.saveAs, policy: step.lateAnswer });
+    await db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
+    return { next: step.onTimeout };
+  } finally {
+    mailbox.pendingInquiries.delete(inquiryId);
+  }
+};
+
+/** Handles an answer that arrived after its inquiry's deadline, by the step's `lateAnswer` policy. */
+export async function handleLateAnswer(ctx: StepContext, answer: RegistryAnswer): Promise<void> {
+  const late = ctx.mailbox.late.get(answer.inquiryId);
+  if (!late) return;
+  ctx.mailbox.late.delete(answer.inquiryId);
+  if (late.policy === 'apply') ctx.state.facts[late.saveAs] = answer.answer;
+  await db.recordEvent(ctx.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
+}

@@ -1,0 +1,13 @@
+/** Runs a `refresh`: replaces the `licence` fact with the register's current view of the licence. */
+import { db } from '../activity-options.js';
+import { licenceNumberOf, type StepRunner } from './context.js';
+
+export const runRefresh: StepRunner<'refresh'> = async (ctx, id, step) => {
+  const number = licenceNumberOf(ctx, id);
+  const previous = ctx.state.facts.licence as Record<string, unknown>;
+  const { holder, ...current } = await db.readLicence(number, ctx.event('licence-read', id, { number }));
+  ctx.state.facts.licence = { ...previous, ...current };
+  // The licence may have passed to a successor meanwhile: the process now speaks to them.
+  if (holder) ctx.state.facts.applicant = holder;
+  return { next: step.next };
+};

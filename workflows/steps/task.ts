@@ -1,0 +1,81 @@
+/**
+ * Runs a `task`: opens it in the office's inbox, waits for a valid decision until it is due,
+ * escalates once when it has an escalation, and otherwise closes it overdue.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import { resolveDeadline } from '../../dsl/calendar.js';
+import type { OpenTaskView, TaskDecision } from '../../domain/process-contracts/licence-process.js';
+import { db } from '../activity-options.js';
+import { isoAt, now } from '../clock.js';
+import { conditionWithin } from '../deadlines.js';
+import { applicationOf, type StepContext, type StepOf, type StepRunner } from './context.js';
+
+export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
+  const taskId = ctx.entryKey(id);
+  let role = step.role;
+  let dueAt = resolveDeadline(step.due!, now(), ctx.calendar);
+  const outcomes = Object.entries(step.outcomes).map(([name, o]) => ({ name, title: o.title, requiresReason: o.requiresReason }));
+  const view = (): OpenTaskView => ({ taskId, stepId: id, role, dueAt: isoAt(dueAt), outcomes: outcomes.map((o) => o.name) });
+  let closed = false;
+  try {
+    await db.openTask(
+      { taskId, applicationId: ctx.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...scopeOf(ctx, step.scope), outcomes, dueAt: isoAt(dueAt) },
+      ctx.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt) }),
+    );
+    ctx.mailbox.openTasks.set(taskId, view());
+    let escalated = false;
+    for (;;) {
+      const decided = await conditionWithin(() => validDecision(ctx, taskId, step) !== undefined, dueAt - now());
+      if (decided) {
+        const decision = validDecision(ctx, taskId, step)!;
+        ctx.mailbox.decisions.delete(taskId);
+        await db.closeTask(
+          { taskId, status: 'decided', outcome: decision.outcome, reason: decision.reason, decidedBy: decision.decidedBy },
+          ctx.event('task-decided', id, { taskId, outcome: decision.outcome, decidedBy: decision.decidedBy }),
+        );
+        closed = true;
+        if (step.saveAs) ctx.state.facts[step.saveAs] = { outcome: decision.outcome, reason: decision.reason ?? null };
+        return { next: step.outcomes[decision.outcome]!.next };
+      }
+      if (step.escalation && !escalated) {
+        escalated = true;
+        role = step.escalation.role;
+        dueAt = resolveDeadline(step.escalation.due, now(), ctx.calendar);
+        ctx.mailbox.openTasks.set(taskId, view());
+        await db.escalateTask({ taskId, role, ...scopeOf(ctx, step.escalation.scope), dueAt: isoAt(dueAt) },
+          ctx.event('task-escalated', id, { taskId, role, dueAt: isoAt(dueAt) }));
+        continue;
+      }
+      await db.closeTask({ taskId, status: 'expired' }, ctx.event('task-overdue', id, { taskId }));
+      closed = true;
+      return { next: step.onOverdue };
+    }
+  } finally {
+    ctx.mailbox.openTasks.delete(taskId);
+    if (!closed) {
+      // The application ended elsewhere (withdrawal, a failed parallel branch): clear the inbox.
+      await CancellationScope.nonCancellable(() =>
+        db.closeTask({ taskId, status: 'cancelled' }, ctx.event('task-cancelled', id, { taskId })));
+    }
+  }
+};
+
+/** The offices a task's scope lets act: the applicant's county's, their province's, or any. */
+function scopeOf(ctx: StepContext, scope: string): { county: string | null; province: string | null } {
+  const app = applicationOf(ctx);
+  if (scope === 'applicant-county') return { county: app.county ?? null, province: app.province ?? null };
+  if (scope === 'applicant-province') return { county: null, province: app.province ?? null };
+  return { county: null, province: null };
+}
+
+/** A buffered decision for this task that names one of its outcomes, with a reason where required. */
+function validDecision(ctx: StepContext, taskId: string, step: StepOf<'task'>): TaskDecision | undefined {
+  const decision = ctx.mailbox.decisions.get(taskId);
+  if (!decision) return undefined;
+  const outcome = step.outcomes[decision.outcome];
+  if (!outcome || (outcome.requiresReason && !decision.reason?.trim())) {
+    ctx.mailbox.decisions.delete(taskId);
+    return undefined;
+  }
+  return decision;
+}
