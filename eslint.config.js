@@ -21,7 +21,7 @@ const LAYERS = {
   sandbox: ['platform'],
 };
 const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'openapi', 'test'];
-const DEEPEST = 4; // folders nest at most this deep (workflows/benchmark/…, activities/registries/…)
+const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/registries/…)
 
 /**
  * `no-restricted-imports` patterns refusing what a file `depth` folders inside `layer` may not
@@ -48,7 +48,7 @@ const perDepth = (layer, options, ignores = []) => Array.from({ length: DEEPEST 
 }));
 const testFiles = ['**/*.test.ts', 'test/**'];
 // Workflows and the contracts they share with their callers are bundled into the workflow sandbox.
-const deterministic = ['workflows/**/*.ts', 'domain/process-contracts/**/*.ts'];
+const deterministic = ['workflows/**/*.ts', 'domain/process-contracts/**/*.ts', 'scripts/bench-process/**/*.ts'];
 const noNodeNoIo = [
   ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
   ...['postgres', 'drizzle-orm', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'hono', 'jose']

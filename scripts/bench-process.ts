@@ -245,7 +245,7 @@ async function main(): Promise<number> {
   try {
     log(`${N} applications per variant in ${ROUNDS} rounds (ABBA), concurrency ${C}, warm-up ${WARMUP} per variant`);
     const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('../workflows/benchmark/index.ts', import.meta.url)),
+      workflowsPath: fileURLToPath(new URL('./bench-process/workflows.ts', import.meta.url)),
       logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) },
     });
     const env = await TestWorkflowEnvironment.createLocal({
