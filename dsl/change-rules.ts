@@ -12,7 +12,11 @@ import type { ChangeDeclaration, ChangeRule } from './schema.js';
  * @example refusalOf(closure.change, facts, Date.now())?.reason // 'CLOSURE_NOTICE_TOO_SHORT'
  */
 export function refusalOf(declaration: ChangeDeclaration | undefined, facts: Facts, atMs: number): ChangeRule | undefined {
-  if (!declaration?.rules.length) return undefined;
+  // A process started before change.rules existed (release 5d72675) carries its definition pinned
+  // in its workflow input without them: the schema's default never filled them in, so `rules` may
+  // be missing here (test/replay-releases.test.ts replays such revocation and renewal histories).
+  const rules = (declaration as { rules?: ChangeRule[] } | undefined)?.rules ?? [];
+  if (!rules.length) return undefined;
   const seen = factsAt(facts, atMs);
-  return declaration.rules.find((rule) => !holds(rule.expr, seen));
+  return rules.find((rule) => !holds(rule.expr, seen));
 }
