@@ -10,7 +10,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { openDatabase } from '../db/client.js';
@@ -98,11 +98,15 @@ async function startTemporal(): Promise<ChildProcess> {
   const binary = resolve('.tools/bin/temporal');
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run scripts/install.sh`);
   stopLeftoverTemporal();
-  // A session of its own: the terminal's Ctrl-C reaches only us, and we stop it last.
+  // A session of its own: the terminal's Ctrl-C reaches only us, and we stop it last. Its errors go
+  // to .data/temporal.log, not our terminal: a server in a session of its own must not hold our
+  // output open after we have gone (whoever waits for that output to close would wait for it too).
+  const logFd = openSync(join(dataDir, 'temporal.log'), 'a');
   const child = spawn(binary, [
     'server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host,
     '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi), '--log-level', 'error',
-  ], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  ], { stdio: ['ignore', 'ignore', logFd], detached: true });
+  closeSync(logFd);
   temporalProcess = child;
   // Stopped last: everything else talks to Temporal.
   started('Temporal', () => stopTemporal(child));
@@ -184,7 +188,12 @@ async function main(): Promise<void> {
   const running = worker.run();
   started('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
+    // A workflow task or activity still running gets 10 s to finish; Temporal hands it to the next
+    // worker after that, so a slow one cannot hold the whole stop.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((done) => { timer = setTimeout(() => { log('the worker did not stop within 10 s: leaving it'); done(); }, 10_000); });
+    await Promise.race([running, late]);
+    clearTimeout(timer);
   });
   await ensureOutboxDelivery(temporal);
 

@@ -62,7 +62,8 @@ function npmStart(): Promise<Started> {
 function ctrlC(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     const signalGroup = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* the group is gone */ } };
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 60_000);
+    // Past a minute: kill the group and whatever it left in sessions of its own, and stop waiting.
+    const timer = setTimeout(() => { signalGroup('SIGKILL'); sweepServers(); resolve({ code: null, signal: 'SIGKILL' }); }, 60_000);
     child.once('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal }); });
     signalGroup('SIGINT');
   });
