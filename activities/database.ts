@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
+import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
@@ -54,6 +54,20 @@ export interface LicenceToIssue {
   dependsOn?: string;
   /** Ends (with this action) the other licences in force of this kind that stand on the same licence. */
   supersedes?: 'close' | 'revoke';
+}
+
+/** A migration to record: the application's new pin, the definition it is pinned to, and who ordered it why. */
+export interface MigrationRecord {
+  applicationId: string;
+  from: { version: number; hash: string };
+  to: { id: string; version: number; hash: string; effectiveFrom: string; source: string };
+  moves: { from: string; to: string }[];
+  resumeAt: string;
+  cancelledTasks: string[];
+  reaskedInquiries: string[];
+  requestedBy: string;
+  reason: string;
+  requestKey?: string;
 }
 
 export type { Notification } from './outbox-queue.js';
@@ -194,6 +208,50 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       const result = await register.claimHolding(claim);
       await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused' });
       return result;
+    },
+
+    /**
+     * Takes a migrating application's open tasks from the inbox, unless a decision on one has been
+     * taken (it is on its way to the process, and the migration waits for it). The row lock and the
+     * decision's conditional UPDATE (`services/tasks.ts`) exclude each other: of a decision and a
+     * migration at the same moment, exactly one gets the task. A retry finds its own rows cancelled.
+     */
+    async holdTasksForMigration(hold: { taskIds: string[]; at: string }): Promise<{ held: true } | { held: false; taskId: string }> {
+      return db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        const rows = await tx.select({ id: tasks.id, status: tasks.status, decisionDelivery: tasks.decisionDelivery })
+          .from(tasks).where(inArray(tasks.id, hold.taskIds)).for('update');
+        const taken = rows.find((t) => t.decisionDelivery !== null || t.status === 'decided' || t.status === 'expired');
+        if (taken) return { held: false, taskId: taken.id };
+        await tx.update(tasks).set({ status: 'cancelled', decidedAt: new Date(hold.at) })
+          .where(and(inArray(tasks.id, hold.taskIds), eq(tasks.status, 'open')));
+        return { held: true };
+      });
+    },
+
+    /**
+     * Records a migration in one transaction: the target definition kept by hash, the application
+     * pinned to it, the audit entry (once: a retry finds the application already moved) and the event.
+     */
+    async recordMigration(migration: MigrationRecord, event: TimelineEvent): Promise<void> {
+      const { applicationId, from, to } = migration;
+      await db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        await tx.insert(definitions).values({ hash: to.hash, id: to.id, version: to.version, effectiveFrom: to.effectiveFrom, source: to.source }).onConflictDoNothing();
+        const moved = await tx.update(applications).set({ definitionVersion: to.version, definitionHash: to.hash, updatedAt: sql`now()` })
+          .where(and(eq(applications.id, applicationId), eq(applications.definitionHash, from.hash))).returning({ id: applications.id });
+        if (moved.length > 0) {
+          await appendAudit(tx, {
+            actor: migration.requestedBy, action: 'application.migrated', subjectType: 'application', subjectId: applicationId,
+            detail: {
+              from, to: { version: to.version, hash: to.hash }, moves: migration.moves, resumeAt: migration.resumeAt, reason: migration.reason,
+              cancelledTasks: migration.cancelledTasks, reaskedInquiries: migration.reaskedInquiries,
+              ...(migration.requestKey ? { requestKey: migration.requestKey } : {}),
+            },
+          });
+        }
+        await appendEvent(event, tx);
+      });
     },
 
     /**

@@ -4,7 +4,7 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
+  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../activities/definitions.js';
@@ -13,10 +13,11 @@ import type { Facts } from '../dsl/expressions.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
 import { isoAt, now } from './clock.js';
 import {
-  decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
+  decisionSignal, migrateUpdate, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
 } from '../domain/process-contracts/licence-process.js';
 import { Interpreter, Mailbox, type Ending, type StandingLicence } from './interpreter.js';
+import { Migrations } from './migration.js';
 import { callVerdictSignal, type CallVerdict } from '../domain/process-contracts/call-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
@@ -85,6 +86,10 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit),
   });
 
+  // A supervisor's order to move the application to a newer version of its definition.
+  const migrations = new Migrations(interpreter, () => !ending && !withdrawal && !refusal, () => main.cancel());
+  setHandler(migrateUpdate, (order) => migrations.order(order), { validator: (order) => migrations.validate(order) });
+
   if (!resume) {
     await db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
   }
@@ -101,12 +106,18 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     if (!ending) ending = { outcome: 'rejected', reason: 'PROCESS_STOPPED_WITHOUT_END', stepId: 'unknown' };
   } catch (error) {
     if (!isCancellation(error)) throw error;
+    if (migrations.pending && !withdrawal && !refusal) {
+      const migrated = await migrations.apply(input, runs);
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof licenceProcess>(migrated);
+    }
     // Withdrawn by the applicant, or cancelled with its parent (a subprocess of a withdrawn application).
     const stepId = [...mailbox.currentSteps][0] ?? 'unknown';
     ending = refusal
       ? { outcome: 'rejected', reason: refusal.reason ?? 'REFUSED_BY_CALL', stepId }
       : { outcome: 'withdrawn', reason: withdrawal ? 'WITHDRAWN_BY_APPLICANT' : 'CANCELLED_WITH_PARENT', stepId };
   }
+  migrations.abandon();
   const final = ending;
   await CancellationScope.nonCancellable(() => db.finishApplication(
     { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },

@@ -2,7 +2,7 @@
  * What the outside world may say to, and ask of, a running licence process: its input, its
  * signals and queries. Shared by the workflow, the gateway and the tests.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { HolidayCalendar } from '../../dsl/calendar.js';
 import type { Facts } from '../../dsl/expressions.js';
 import type { ProcessDefinition, Text } from '../../dsl/schema.js';
@@ -111,6 +111,42 @@ export const decisionSignal = defineSignal<[TaskDecision]>('decision');
 export const registryAnswerSignal = defineSignal<[RegistryAnswer]>('registryAnswer');
 export const withdrawSignal = defineSignal<[Withdrawal]>('withdraw');
 export const stateQuery = defineQuery<ProcessState>('state');
+
+/** A supervisor's order to move a running application to a newer version of its definition. */
+export interface MigrationOrder {
+  /** The version to move to, as the catalogue loaded it (the source is kept in `definitions`). */
+  target: { definition: ProcessDefinition; hash: string; source: string };
+  /** Current step → target step, where the ids differ. */
+  mapping: Record<string, string>;
+  /** The supervisor (the token's subject). */
+  requestedBy: string;
+  /** Why the authority orders it, recorded with the migration. */
+  reason: string;
+  /** The request's Idempotency-Key, kept in the audit entry so a retried request finds its migration. */
+  requestKey?: string;
+}
+
+/** What a migration did: from which version to which, at which step the process goes on. */
+export interface MigrationResult {
+  applicationId: string;
+  from: { version: number; hash: string };
+  to: { version: number; hash: string };
+  moves: { from: string; to: string }[];
+  resumeAt: string;
+  /** Tasks taken from the inbox: the migrated step opens its own. */
+  cancelledTasks: string[];
+  /** Inquiries asked again by the migrated step (a late answer to these is recorded, not applied). */
+  reaskedInquiries: string[];
+}
+
+/**
+ * Moves a running application to a newer version (`workflows/migration.ts`). Refused (an
+ * `ApplicationFailure` of a `MIGRATION_FAILURES` type, nothing changed) or answered once recorded.
+ */
+export const migrateUpdate = defineUpdate<MigrationResult, [MigrationOrder]>('migrate');
+
+/** The `type` of the failures `migrateUpdate` answers with; `refused` carries the refusals as its details. */
+export const MIGRATION_FAILURES = { refused: 'MigrationRefused', busy: 'MigrationBusy', ended: 'ApplicationEnded' } as const;
 
 /** Wakes the outbox delivery workflow: something new is queued for the portal. */
 export const outboxChangedSignal = defineSignal('outboxChanged');

@@ -136,13 +136,13 @@ function operationOf(route: DescribedRoute): OperationObject {
 }
 
 /** The 422 of an operation whose request a definition's rules may refuse: `reason` is one of its codes. */
-function refusalResponse(operationId: string, { reasons, example }: Refusals): ResponseObject {
-  const problem = { type: 'https://parvaneh.example/problems/change-refused', status: 422, ...example, requestId: '0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f' };
+function refusalResponse(operationId: string, { reasons, example, type = 'change-refused', description }: Refusals): ResponseObject {
+  const problem = { type: `https://parvaneh.example/problems/${type}`, status: 422, ...example, requestId: '0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f' };
   check(`${operationId} 422`, ProblemSchema, problem);
   if (!reasons.includes(example.reason)) throw new Error(`${operationId} 422: the example's reason ${example.reason} is not among its reasons`);
   return {
-    description: 'The rules of the change\'s definition refuse the request as it stands, judged on submission: nothing was started or '
-      + `written. \`type\` is \`change-refused\`; \`reason\` is the rule's code (${reasons.map((r) => `\`${r}\``).join(', ')}), \`title\` and `
+    description: (description ?? 'The rules of the change\'s definition refuse the request as it stands, judged on submission: nothing was started or written.')
+      + ` \`type\` is \`${type}\`; \`reason\` is the rule's code (${reasons.map((r) => `\`${r}\``).join(', ')}), \`title\` and `
       + '`title_fa` its message, `field` the input it judged, if any.',
     headers: PROBLEM_HEADERS,
     content: {

@@ -105,10 +105,14 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   deprecated?: boolean;
 }
 
-/** A 422 `change-refused` an operation may answer: its reason codes and an example. */
+/** A 422 an operation may answer (`change-refused` unless `type` says otherwise): its reason codes and an example. */
 export interface Refusals {
   reasons: readonly [string, ...string[]];
   example: { reason: string; title: string; title_fa: string; detail: string; field?: string };
+  /** The problem type, e.g. `migration-refused`; default `change-refused`. */
+  type?: string;
+  /** What refuses the request, when not a change's rules. */
+  description?: string;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;

@@ -2,12 +2,14 @@
 import { searchApplications, trackApplication, viewApplication } from '../../services/application-views.js';
 import { submitApplication, withdrawApplication } from '../../services/applications.js';
 import { attachDocument } from '../../services/documents.js';
+import { migrateApplication } from '../../services/migrations.js';
 import { describeRoute } from '../openapi/route.js';
 import {
   ApplicationId, ApplicationList, ApplicationListQuery, ApplicationSubmission, ApplicationView, SubmittedApplication, Tracking,
   TrackingCode, Withdrawal, WithdrawalRequested,
 } from '../schemas/applications.js';
 import { DocumentMetadata, DocumentUpload } from '../schemas/documents.js';
+import { Migration, MIGRATION_REFUSALS, MigrationOrder } from '../schemas/migrations.js';
 import * as examples from '../schemas/examples.js';
 
 /** A base64 document of 5 MB and its JSON envelope fit; the gateway's default limit is smaller. */
@@ -58,6 +60,29 @@ export const applicationRoutes = [
     responses: { 202: { description: 'The withdrawal was delivered to the process.', schema: WithdrawalRequested, example: { applicationId: examples.applicationRecord.id, status: 'withdrawal-requested' } } },
     problems: [409],
   }, async ({ ctx, params, body }) => ({ status: 202, body: await withdrawApplication({ ctx, applicationId: params.applicationId, reason: body.reason }) })),
+
+  describeRoute({
+    method: 'post', path: '/v1/applications/{applicationId}/migrations', operationId: 'migrateApplication', tags: ['applications'],
+    summary: 'Move a running application to a newer version of its definition', summaryFa: 'انتقال درخواست جاری به نسخه جدید فرایند',
+    description: 'Where the authority orders it, a national supervisor moves an application that waits at a step (a task, an inquiry, a wait) '
+      + 'to a newer version in effect, from the same step or the one `mapping` names. The process checks the order against the step it is at '
+      + '(docs/dsl.md §1, migration): a refused order (422 `migration-refused`, the step named in its title) changes nothing. Once migrated, '
+      + 'the open task leaves the inbox and the step opens its own under the new version; the audit trail and the timeline record who, from '
+      + 'which version to which, the steps and the reason. `409 application-busy`: the application is moving between steps or a decision on '
+      + 'its task is on its way; retry shortly.',
+    access: ['national-office'],
+    request: { params: ApplicationId, body: { schema: MigrationOrder, example: examples.migrationOrder } },
+    responses: { 200: { description: 'Migrated: the application is pinned to the target version from now on.', schema: Migration, example: examples.migration } },
+    problems: [409, 503],
+    refusals: {
+      type: 'migration-refused', reasons: MIGRATION_REFUSALS, example: examples.migrationRefused,
+      description: 'The migration is not allowed as ordered (a version that is not newer or not in effect, a step the target lacks or '
+        + 'offers differently, a step the application cannot be moved from): nothing was changed.',
+    },
+  }, async ({ c, ctx, params, body }) => ({
+    status: 200,
+    body: await migrateApplication({ ctx, applicationId: params.applicationId, input: body, idempotencyKey: c.req.header('idempotency-key') }),
+  })),
 
   describeRoute({
     method: 'post', path: '/v1/applications/{applicationId}/documents', operationId: 'attachDocument', tags: ['applications'],

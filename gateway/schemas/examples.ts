@@ -152,6 +152,28 @@ export const refused = {
   }),
 };
 
+/** A national supervisor's order moving an application to version 2 of its licence type. */
+export const migrationOrder = {
+  toVersion: 2,
+  reason: 'Circular 1405/112 of the State Welfare Organisation: applications waiting at a step go on under version 2',
+};
+
+export const migration = {
+  applicationId: APPLICATION_ID,
+  from: { version: 1, hash: DEFINITION_HASH },
+  to: { version: 2, hash: 'c8d1e4f7a0b3c6d9e2f5a8b1c4d7e0f3a6b9c2d5e8f1a4b7c0d3e6f9a2b5c8d1' },
+  moves: [{ from: 'initial-interview', to: 'initial-interview' }],
+  resumeAt: 'initial-interview',
+  cancelledTasks: [`${APPLICATION_ID}.initial-interview.1`],
+  reaskedInquiries: [],
+};
+
+export const migrationRefused = {
+  reason: 'STEP_NOT_IN_TARGET', field: 'mapping',
+  detail: 'step "initial-interview" does not exist in version 3; map it to a step that does',
+  title: 'step "initial-interview" does not exist in version 3; map it to a step that does', title_fa: 'مرحله «initial-interview» در نسخه 3 وجود ندارد',
+};
+
 /** A tiny, real PDF. */
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 

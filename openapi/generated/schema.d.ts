@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{applicationId}/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a running application to a newer version of its definition
+         * @description Where the authority orders it, a national supervisor moves an application that waits at a step (a task, an inquiry, a wait) to a newer version in effect, from the same step or the one `mapping` names. The process checks the order against the step it is at (docs/dsl.md §1, migration): a refused order (422 `migration-refused`, the step named in its title) changes nothing. Once migrated, the open task leaves the inbox and the step opens its own under the new version; the audit trail and the timeline record who, from which version to which, the steps and the reason. `409 application-busy`: the application is moving between steps or a decision on its task is on its way; retry shortly.
+         */
+        post: operations["migrateApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications/{applicationId}/documents": {
         parameters: {
             query?: never;
@@ -717,6 +737,17 @@ export interface components {
             /** @description Why the applicant withdraws, as they said it. */
             reason: string;
         };
+        /** @description A national supervisor's order to move a running application to a newer version of its definition. */
+        MigrationOrder: {
+            /** @description The version of the application's licence type to move to: newer than its own, and in effect. */
+            toVersion: number;
+            /** @description Where the step the application waits at goes in the target, where the ids differ: `{ "<current step>": "<target step>" }`. A step not named keeps its id. */
+            mapping?: {
+                [key: string]: string;
+            };
+            /** @description Why the authority orders the migration (the circular or decision it follows): recorded in the audit trail and the timeline. */
+            reason: string;
+        };
         RegistryCallback: {
             /** @description The inquiry id we sent (also our Idempotency-Key to the registry). */
             inquiryId: string;
@@ -778,7 +809,7 @@ export interface components {
             detail?: string;
             /** @description The offending input: a body field as a dotted path (`applicant.nationalCode`), a parameter name, or `(body)`. */
             field?: string;
-            /** @description For `change-refused` (422): the reason code of the definition's rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. */
+            /** @description For `change-refused` (422): the reason code of the definition's rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. For `migration-refused` (422): why the migration is not allowed, e.g. `STEP_NOT_IN_TARGET`. */
             reason?: string;
             /** @description The request id (also in `x-request-id`); quote it when asking for support. */
             requestId?: string;
@@ -1113,6 +1144,31 @@ export interface components {
             updatedAt: string;
             /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
             updatedAtJalali: string;
+        };
+        /** @description The migration, recorded: the application is pinned to the target from now on. */
+        Migration: {
+            applicationId: string;
+            from: {
+                version: number;
+                /** @description sha256 of the definition. */
+                hash: string;
+            };
+            to: {
+                version: number;
+                /** @description sha256 of the definition. */
+                hash: string;
+            };
+            /** @description Each step the application waited at, and the step of the target it goes on from. */
+            moves: {
+                from: string;
+                to: string;
+            }[];
+            /** @description The step of the target the process goes on from, entered afresh. */
+            resumeAt: string;
+            /** @description Tasks taken from the inbox: the migrated step opens its own, with its own deadline. */
+            cancelledTasks: string[];
+            /** @description Inquiries the migrated step asks again; a late answer to one of these is recorded, not applied. */
+            reaskedInquiries: string[];
         };
         CallbackReceived: {
             inquiryId: string;
@@ -1955,6 +2011,108 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    migrateApplication: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`). */
+                applicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "toVersion": 2,
+                 *       "reason": "Circular 1405/112 of the State Welfare Organisation: applications waiting at a step go on under version 2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MigrationOrder"];
+            };
+        };
+        responses: {
+            /** @description Migrated: the application is pinned to the target version from now on. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applicationId": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11",
+                     *       "from": {
+                     *         "version": 1,
+                     *         "hash": "b5e0c3a5f7d1e2c4b6a8d0f2e4c6b8a0d2f4e6c8b0a2d4f6e8c0b2a4d6f8e0c2"
+                     *       },
+                     *       "to": {
+                     *         "version": 2,
+                     *         "hash": "c8d1e4f7a0b3c6d9e2f5a8b1c4d7e0f3a6b9c2d5e8f1a4b7c0d3e6f9a2b5c8d1"
+                     *       },
+                     *       "moves": [
+                     *         {
+                     *           "from": "initial-interview",
+                     *           "to": "initial-interview"
+                     *         }
+                     *       ],
+                     *       "resumeAt": "initial-interview",
+                     *       "cancelledTasks": [
+                     *         "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11.initial-interview.1"
+                     *       ],
+                     *       "reaskedInquiries": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Migration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The migration is not allowed as ordered (a version that is not newer or not in effect, a step the target lacks or offers differently, a step the application cannot be moved from): nothing was changed. `type` is `migration-refused`; `reason` is the rule's code (`NOT_A_NEWER_VERSION`, `TARGET_NOT_IN_EFFECT`, `OTHER_PROCESS`, `NO_CURRENT_STEP`, `INSIDE_PARALLEL`, `STEP_NOT_MIGRATABLE`, `MAPPING_NOT_CURRENT`, `STEP_NOT_IN_TARGET`, `INCOMPATIBLE_STEP`, `MISSING_FACT`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/migration-refused",
+                     *       "status": 422,
+                     *       "reason": "STEP_NOT_IN_TARGET",
+                     *       "field": "mapping",
+                     *       "detail": "step \"initial-interview\" does not exist in version 3; map it to a step that does",
+                     *       "title": "step \"initial-interview\" does not exist in version 3; map it to a step that does",
+                     *       "title_fa": "مرحله «initial-interview» در نسخه 3 وجود ندارد",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "NOT_A_NEWER_VERSION" | "TARGET_NOT_IN_EFFECT" | "OTHER_PROCESS" | "NO_CURRENT_STEP" | "INSIDE_PARALLEL" | "STEP_NOT_MIGRATABLE" | "MAPPING_NOT_CURRENT" | "STEP_NOT_IN_TARGET" | "INCOMPATIBLE_STEP" | "MISSING_FACT";
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
         };
     };
     attachDocument: {

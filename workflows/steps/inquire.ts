@@ -35,6 +35,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   mailbox.pendingInquiries.set(inquiryId, { inquiryId, stepId: id, registry: step.registry, deadlineAt: isoAt(deadline) });
   try {
     let answer: Record<string, unknown> | undefined;
+    mailbox.settled.add(id);
     try {
       const outcome = await registries.sendInquiry({
         inquiryId, applicationId: ctx.applicationId, stepId: id, registry: step.registry,
@@ -51,9 +52,11 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
         mailbox.consumed.add(inquiryId);
       }
     } catch (error) {
+      mailbox.settled.delete(id);
       if (!(error instanceof ActivityFailure)) throw error;
       await db.recordEvent(ctx.event('inquiry-failed', id, { inquiryId, registry: step.registry, error: error.cause?.message ?? error.message }));
     }
+    mailbox.settled.delete(id);
     if (answer) {
       ctx.state.facts[step.saveAs] = answer;
       await db.recordEvent(ctx.event('inquiry-answered', id, { inquiryId, registry: step.registry }));
@@ -63,6 +66,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
     await db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
     return { next: step.onTimeout };
   } finally {
+    mailbox.settled.delete(id);
     mailbox.pendingInquiries.delete(inquiryId);
   }
 };

@@ -15,6 +15,12 @@ export class Mailbox {
   verdicts = new Map<string, CallVerdict>();
   awaitingStage?: string;
 
+  /**
+   * Steps waiting on the outside world (a decision, a registry, a timer) with nothing of their own
+   * under way: where a migration may stop the run (`workflows/migration.ts`).
+   */
+  settled = new Set<string>();
+
   /** Inquiries whose answer was already taken: a repeated delivery changes nothing. */
   consumed = new Set<string>();
 

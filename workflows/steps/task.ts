@@ -25,7 +25,9 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
     ctx.mailbox.openTasks.set(taskId, view());
     let escalated = false;
     for (;;) {
+      ctx.mailbox.settled.add(id);
       const decided = await conditionWithin(() => validDecision(ctx, taskId, step) !== undefined, dueAt - now());
+      ctx.mailbox.settled.delete(id);
       if (decided) {
         const decision = validDecision(ctx, taskId, step)!;
         ctx.mailbox.decisions.delete(taskId);
@@ -51,6 +53,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
       return { next: step.onOverdue };
     }
   } finally {
+    ctx.mailbox.settled.delete(id);
     ctx.mailbox.openTasks.delete(taskId);
     if (!closed) {
       // The application ended elsewhere (withdrawal, a failed parallel branch): clear the inbox.

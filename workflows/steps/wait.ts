@@ -17,6 +17,11 @@ export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
     until = resolveDeadline(step.delay!, now(), ctx.calendar);
   }
   await db.recordEvent(ctx.event('waiting', id, { until: isoAt(Math.max(until, now())) }));
-  await sleep(Math.max(0, until - now()));
+  ctx.mailbox.settled.add(id);
+  try {
+    await sleep(Math.max(0, until - now()));
+  } finally {
+    ctx.mailbox.settled.delete(id);
+  }
   return { next: step.next };
 };
