@@ -10,6 +10,7 @@ import {
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { ProcessActivities } from '../activities/processes.js';
 import type { Facts } from '../dsl/expressions.js';
+import { respell } from '../dsl/respell.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
 import { isoAt, now } from './clock.js';
 import {
@@ -25,7 +26,9 @@ import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 
 
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
-  const { applicationId, definition, definitionHash, calendar } = input;
+  const { applicationId, definitionHash, calendar } = input;
+  // Pinned in whatever spelling the language had when the application started; run in today's.
+  const definition = respell(input.definition).definition;
   const resume = input.resume;
   const mailbox = new Mailbox();
   for (const d of resume?.decisions ?? []) mailbox.decisions.set(d.taskId, d);

@@ -1,6 +1,6 @@
 /**
  * Runs an `inquire`: asks the registry (retried until the inquiry's deadline), takes an answer
- * given at once or signalled before the deadline, and otherwise goes to `onTimeout`, keeping
+ * given at once or signalled before the deadline, and otherwise goes to `late`, keeping
  * the inquiry open for a late answer.
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
@@ -19,16 +19,16 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   const inquiryId = ctx.entryKey(id);
   const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
   const nationalCode = String(evaluate(step.subject, factsAt(ctx.state.facts, now())));
-  // Without a policy, retry until the inquiry's own deadline (no attempt limit, bounded by scheduleToClose).
-  const retry = step.retry;
+  // The product's policy for every registry: retried with backoff until the inquiry's own deadline
+  // (no attempt limit, bounded by scheduleToClose). Definitions pinned with the first spelling's
+  // `retry` knobs run with it too.
   const registries = proxyActivities<RegistryActivities>({
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: Math.max(1000, deadline - now()),
     retry: {
-      ...(retry ? { maximumAttempts: retry.maximumAttempts } : {}),
-      backoffCoefficient: retry?.backoffCoefficient ?? 2,
-      initialInterval: (retry?.initialIntervalSeconds ?? 5) * 1000,
-      maximumInterval: (retry?.maximumIntervalSeconds ?? 3600) * 1000,
+      backoffCoefficient: 2,
+      initialInterval: 5000,
+      maximumInterval: 3600 * 1000,
       nonRetryableErrorTypes: ['InquiryRefused'],
     },
   });
@@ -61,7 +61,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
     }
     mailbox.late.set(inquiryId, { inquiryId, stepId: id, saveAs: step.saveAs, policy: step.lateAnswer });
     await db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
-    return { next: step.onTimeout };
+    return { next: step.late };
   } finally {
     mailbox.pendingInquiries.delete(inquiryId);
   }

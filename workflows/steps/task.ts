@@ -48,7 +48,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
       }
       await db.closeTask({ taskId, status: 'expired' }, ctx.event('task-overdue', id, { taskId }));
       closed = true;
-      return { next: step.onOverdue };
+      return { next: step.late };
     }
   } finally {
     ctx.mailbox.openTasks.delete(taskId);
