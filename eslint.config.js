@@ -21,7 +21,7 @@ const LAYERS = {
   sandbox: ['platform'],
 };
 const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'openapi', 'test'];
-const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/registries/…)
+const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/outbound/…)
 
 /**
  * `no-restricted-imports` patterns refusing what a file `depth` folders inside `layer` may not

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkAnswer } from '../domain/registry-contracts/index.js';
+import { checkAnswer } from '../domain/registries/index.js';
 import { applications, inquiries } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../domain/process-contracts/licence-process.js';
 import { appendAudit } from '../domain/audit.js';

@@ -27,7 +27,7 @@ describe('lint: the layers of docs/architecture.md', () => {
   it('refuses an import that points up or sideways', async () => {
     const wrongWay: [file: string, code: string][] = [
       ['activities/planted.ts', "import { receiveRegistryAnswer } from '../services/registry-callbacks.js';"],
-      ['activities/registries/planted.ts', "import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';"],
+      ['activities/outbound/planted.ts', "import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';"],
       ['db/planted.ts', "import { createGateway } from '../gateway/app.js';"],
       ['dsl/planted.ts', "import { queryRows } from '../db/query.js';"],
       ['dsl/planted.ts', "import { signDetached } from '../platform/jws.js';"],

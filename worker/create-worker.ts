@@ -11,7 +11,8 @@ import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
 import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
 import { createProcessActivities } from '../activities/processes.js';
-import { createRegistryActivities } from '../activities/registries.js';
+import { createInquiryActivities } from '../activities/inquiries.js';
+import { createSmsActivities } from '../activities/sms.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
@@ -49,7 +50,8 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
   const activities = {
     ...createDatabaseActivities(deps.db, deps.calendar),
     ...createCallActivities(deps.db),
-    ...createRegistryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
+    ...createInquiryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
+    ...createSmsActivities({ baseUrl: deps.registryBaseUrl }),
     ...createDefinitionActivities(deps.catalogue),
     ...createProcessActivities({
       client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default' }),

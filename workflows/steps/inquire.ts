@@ -4,7 +4,7 @@
  * the inquiry open for a late answer.
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { RegistryActivities } from '../../activities/registries.js';
+import type { InquiryActivities } from '../../activities/inquiries.js';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
@@ -21,7 +21,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   const nationalCode = String(evaluate(step.subject, factsAt(ctx.state.facts, now())));
   // Without a policy, retry until the inquiry's own deadline (no attempt limit, bounded by scheduleToClose).
   const retry = step.retry;
-  const registries = proxyActivities<RegistryActivities>({
+  const registries = proxyActivities<InquiryActivities>({
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: Math.max(1000, deadline - now()),
     retry: {

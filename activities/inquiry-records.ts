@@ -3,9 +3,9 @@
  * many calls it took, why the last one failed, and what came back. Retries share the row.
  */
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
-import { inquiries } from '../../db/schema/index.js';
-import type { Text } from '../../dsl/schema.js';
+import type { Database } from '../db/client.js';
+import { inquiries } from '../db/schema/index.js';
+import type { Text } from '../dsl/schema.js';
 
 /** The facts of an inquiry, as first recorded. */
 export interface InquiryRecord {

@@ -1,5 +1,6 @@
 /**
- * The simulated external registries and how each answers an inquiry (استعلام).
+ * The simulated external registries and how each answers an inquiry (استعلام), and the
+ * simulated SMS operator, which takes the same envelope at `/registries/sms/inquiries`.
  * Sync registries answer in the HTTP response; async ones accept (202) and
  * call the gateway back later.
  */

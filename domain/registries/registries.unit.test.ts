@@ -1,22 +1,23 @@
 /** Each system's contract: the answers the sandbox gives validate, and a wrong one is named precisely. */
 import { describe, expect, it } from 'vitest';
 import { civilRegistry } from './civil-registry.js';
-import { checkAnswer, readReply, REGISTRY_CONTRACTS } from './index.js';
+import { smsGateway } from '../messaging/sms.js';
+import { checkAnswer, readReply, REGISTRIES } from './index.js';
 import { socialInsurance } from './social-insurance.js';
 
 const insured = { nationalCode: '0012345679', found: true, insured: true, workshopCode: '1410020011', insuredStaff: 7, paidThrough: '2026-03-31' };
 
-describe('registry contracts', () => {
-  it('declares every system with a path, a mode and a title in Persian and English', () => {
-    expect(Object.keys(REGISTRY_CONTRACTS).sort()).toEqual([
-      'addiction', 'civil-registry', 'criminal-record', 'higher-education', 'military-service', 'security-clearance', 'sms', 'social-insurance',
+describe('registries', () => {
+  it('declares every registry (and the SMS gateway beside them) with a path, a mode and a title in Persian and English', () => {
+    expect(Object.keys(REGISTRIES).sort()).toEqual([
+      'addiction', 'civil-registry', 'criminal-record', 'higher-education', 'military-service', 'security-clearance', 'social-insurance',
     ]);
-    for (const contract of Object.values(REGISTRY_CONTRACTS)) {
+    for (const contract of [...Object.values(REGISTRIES), smsGateway]) {
       expect(contract.path).toBe(`/registries/${contract.name}/inquiries`);
       expect(contract.title.fa).toMatch(/[\u0600-\u06FF]/);
       expect(contract.title.en).not.toBe('');
     }
-    expect(REGISTRY_CONTRACTS['security-clearance']!.mode).toBe('async');
+    expect(REGISTRIES['security-clearance']!.mode).toBe('async');
     expect(socialInsurance.mode).toBe('sync');
   });
 

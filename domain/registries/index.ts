@@ -1,6 +1,6 @@
 /**
- * The catalogue of external systems Parvaneh asks, and the answer check the callback service
- * shares with the adapters. A reply that does not match is a failure with a clear reason, never
+ * The catalogue of government registries Parvaneh inquires of, and the answer check the callback
+ * service shares with the adapters. A reply that does not match is a failure with a clear reason, never
  * a crash further down the process.
  */
 import { addiction } from './addiction.js';
@@ -11,22 +11,21 @@ import { higherEducation } from './higher-education.js';
 import { explainMismatch } from './issues.js';
 import { militaryService } from './military-service.js';
 import { securityClearance } from './security-clearance.js';
-import { sms } from './sms.js';
 import { socialInsurance } from './social-insurance.js';
 
 export type { InquiryBody, RegistryContract } from './contract.js';
 export { describeIssues, explainMismatch } from './issues.js';
 export { inquiryReply, readReply, type RegistryReply } from './reply.js';
 
-/** Every system Parvaneh talks to, by name. @example REGISTRY_CONTRACTS['social-insurance'].mode // 'sync' */
-export const REGISTRY_CONTRACTS: Readonly<Record<string, RegistryContract>> = Object.fromEntries(
-  [civilRegistry, securityClearance, criminalRecord, addiction, militaryService, higherEducation, socialInsurance, sms]
+/** Every registry a process may inquire of, by name. @example REGISTRIES['social-insurance'].mode // 'sync' */
+export const REGISTRIES: Readonly<Record<string, RegistryContract>> = Object.fromEntries(
+  [civilRegistry, securityClearance, criminalRecord, addiction, militaryService, higherEducation, socialInsurance]
     .map((contract) => [contract.name, contract]),
 );
 
 /** Checks an answer against its registry's schema. @example checkAnswer('addiction', { status: 'negative' }) // { ok: false, … } */
 export function checkAnswer(registry: string, answer: unknown): { ok: true; answer: Record<string, unknown> } | { ok: false; error: string } {
-  const contract = REGISTRY_CONTRACTS[registry];
+  const contract = REGISTRIES[registry];
   if (!contract) return { ok: false, error: `no answer schema for registry ${registry}` };
   const parsed = contract.answer.safeParse(answer);
   if (parsed.success) return { ok: true, answer: parsed.data };

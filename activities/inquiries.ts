@@ -1,17 +1,16 @@
 /**
- * Registry activities: one inquiry per call, made as the system's contract in
- * `domain/registry-contracts/` says, with the inquiry id as idempotency key, so a retried activity
+ * Inquiry activities: one inquiry of a government registry per call, made as the registry's entry
+ * in `domain/registries/` says, with the inquiry id as idempotency key, so a retried activity
  * never makes a second inquiry. Every call is recorded on the inquiry's row (who asked, why, how
  * many calls, why the last failed, the answer).
  */
 import type { Database } from '../db/client.js';
 import type { Text } from '../dsl/schema.js';
-import { DEFAULT_BACKOFF } from './registries/backoff.js';
-import { failureReason, registryFailure } from './registries/failures.js';
-import { createRegistryCaller } from './registries/http.js';
-import { REGISTRY_CONTRACTS } from '../domain/registry-contracts/index.js';
-import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './registries/records.js';
-import { sms as smsGateway } from '../domain/registry-contracts/sms.js';
+import { DEFAULT_BACKOFF } from './outbound/backoff.js';
+import { failureReason, registryFailure } from './outbound/failures.js';
+import { createEndpointCaller } from './outbound/http.js';
+import { REGISTRIES } from '../domain/registries/index.js';
+import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './inquiry-records.js';
 
 export interface InquiryRequest {
   inquiryId: string;
@@ -30,7 +29,7 @@ export type InquiryOutcome =
   | { status: 'answered'; answer: Record<string, unknown> }
   | { status: 'accepted' };
 
-export interface RegistryConfig {
+export interface InquiryConfig {
   /** Base URL of the registries (the sandbox in development and tests). */
   baseUrl: string;
   db: Database;
@@ -48,11 +47,11 @@ export interface RegistryConfig {
 const REQUESTER = 'parvaneh-licence-process';
 
 /**
- * Builds the registry activities (tests pass their own base URL and database).
- * @example createRegistryActivities({ baseUrl: sandbox.url, db }).sendInquiry(request)
+ * Builds the inquiry activities (tests pass their own base URL and database).
+ * @example createInquiryActivities({ baseUrl: sandbox.url, db }).sendInquiry(request)
  */
-export function createRegistryActivities(config: RegistryConfig) {
-  const callRegistry = createRegistryCaller({
+export function createInquiryActivities(config: InquiryConfig) {
+  const callRegistry = createEndpointCaller({
     baseUrl: config.baseUrl,
     timeoutMs: config.requestTimeoutMs ?? 10_000,
     fetch: config.fetch ?? fetch,
@@ -66,8 +65,8 @@ export function createRegistryActivities(config: RegistryConfig) {
   return {
     /** Sends one inquiry; a synchronous registry answers at once, an asynchronous one later by callback. */
     async sendInquiry(request: InquiryRequest): Promise<InquiryOutcome> {
-      const contract = REGISTRY_CONTRACTS[request.registry];
-      if (!contract || contract === smsGateway) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
+      const contract = REGISTRIES[request.registry];
+      if (!contract) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
       const requestedBy = request.requestedBy ?? REQUESTER;
       await recordAttempt(config.db, { ...request, requestedBy });
       let reply: InquiryOutcome;
@@ -86,17 +85,7 @@ export function createRegistryActivities(config: RegistryConfig) {
       else await recordAnswer(config.db, request.inquiryId, reply.answer);
       return reply;
     },
-
-    /** Sends an SMS through the gateway operator; the message id makes retries safe. */
-    async sendSms(sms: { messageId: string; nationalCode: string; message: string }): Promise<{ status: string }> {
-      const reply = await callRegistry({
-        contract: smsGateway,
-        idempotencyKey: sms.messageId,
-        body: smsGateway.body({ inquiryId: sms.messageId, nationalCode: sms.nationalCode, message: sms.message, requester: REQUESTER }),
-      });
-      return { status: reply.status === 'answered' ? String(reply.answer.status) : 'queued' };
-    },
   };
 }
 
-export type RegistryActivities = ReturnType<typeof createRegistryActivities>;
+export type InquiryActivities = ReturnType<typeof createInquiryActivities>;

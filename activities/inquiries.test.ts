@@ -1,5 +1,5 @@
 /**
- * The registry activities against the sandbox registries over real HTTP on loopback and a real
+ * The inquiry and SMS activities against the sandbox registries over real HTTP on loopback and a real
  * PostgreSQL, run inside Temporal's mock activity context so each call knows its attempt.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,7 +13,8 @@ import { quarterEnd } from '../platform/dates/time-functions.js';
 import { control, json } from '../sandbox/sandbox-client.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/server.js';
 import { freshDatabase } from '../test/support/database.js';
-import { createRegistryActivities, type InquiryRequest, type RegistryConfig } from './registries.js';
+import { createInquiryActivities, type InquiryConfig, type InquiryRequest } from './inquiries.js';
+import { createSmsActivities } from './sms.js';
 
 let sandbox: RunningSandbox;
 let handle: Awaited<ReturnType<typeof freshDatabase>>;
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => { await Promise.all([sandbox?.close(), handle?.close()]); });
 beforeEach(() => control(sandbox.url, 'POST', '/control/reset'));
 
-const activities = (config: Partial<RegistryConfig> = {}) => createRegistryActivities({ baseUrl: sandbox.url, db: handle.db, ...config });
+const activities = (config: Partial<InquiryConfig> = {}) => createInquiryActivities({ baseUrl: sandbox.url, db: handle.db, ...config });
 const request = (registry: string, extra: Partial<InquiryRequest> = {}): InquiryRequest => ({
   inquiryId: `inq-${++seq}`, applicationId: APPLICATION, stepId: 'step', registry, nationalCode: ALI,
   purpose: { fa: 'احراز صلاحیت متقاضی', en: 'eligibility of the applicant' },
@@ -154,8 +155,8 @@ describe('registry activities', () => {
 
   it('sends an SMS once however often it is retried', async () => {
     const sms = { messageId: `sms-${++seq}`, nationalCode: ALI, message: 'پرونده شما تشکیل شد' };
-    expect(await asAttempt(1, () => activities().sendSms(sms))).toEqual({ status: 'queued' });
-    expect(await asAttempt(2, () => activities().sendSms(sms))).toEqual({ status: 'queued' });
+    expect(await asAttempt(1, () => createSmsActivities({ baseUrl: sandbox.url }).sendSms(sms))).toEqual({ status: 'queued' });
+    expect(await asAttempt(2, () => createSmsActivities({ baseUrl: sandbox.url }).sendSms(sms))).toEqual({ status: 'queued' });
     expect(await registryLog('sms')).toEqual([expect.objectContaining({ inquiryId: sms.messageId, attempts: 2 })]);
   });
 });

@@ -1,9 +1,12 @@
-/** The SMS gateway operator: sends a text to the person with a national code. */
+/**
+ * The SMS gateway operator: sends a text to the person with a national code. Not a registry (it is
+ * asked nothing), but it takes the registries' envelope at a path beside theirs.
+ */
 import { z } from 'zod';
-import { inquiryPath, type InquiryBody, type RegistryContract } from './contract.js';
+import { inquiryPath, type InquiryBody, type RegistryContract } from '../registries/contract.js';
 
 /** Synchronous: the operator queues the message and answers with its own message id. */
-export const sms: RegistryContract = {
+export const smsGateway: RegistryContract = {
   name: 'sms',
   mode: 'sync',
   path: inquiryPath('sms'),

@@ -1,13 +1,13 @@
 /**
- * The one HTTP caller every registry adapter shares: a timeout on every call, the idempotency key
+ * The one HTTP caller the registry and SMS adapters share: a timeout on every call, the idempotency key
  * on every call (so a retry is the same inquiry, never a second one), and every way a call can
  * go wrong turned into a typed failure that says what happened and when to try again.
  */
 import { cancellationSignal, currentAttempt, currentRetryIntervals } from './activity-context.js';
 import { retryAfterMs, retryDelayMs, type BackoffPolicy } from './backoff.js';
-import type { RegistryContract } from '../../domain/registry-contracts/contract.js';
+import type { RegistryContract } from '../../domain/registries/contract.js';
 import { isRetryable, registryFailure, type RegistryFailureType } from './failures.js';
-import { readReply, type RegistryReply } from '../../domain/registry-contracts/reply.js';
+import { readReply, type RegistryReply } from '../../domain/registries/reply.js';
 
 /** What the caller needs; tests pass the sandbox's URL and a fixed random. */
 export interface CallerConfig {
@@ -19,7 +19,7 @@ export interface CallerConfig {
 }
 
 /** One call: which system, under which idempotency key, with which body. */
-export interface RegistryCall {
+export interface EndpointCall {
   contract: RegistryContract;
   idempotencyKey: string;
   body: Record<string, unknown>;
@@ -36,11 +36,11 @@ function summarise(text: string): string {
   return text.slice(0, 200);
 }
 
-/** Builds `callRegistry`, which resolves with a checked reply or throws a registry failure. */
-export function createRegistryCaller(config: CallerConfig) {
+/** Builds `callEndpoint`, which resolves with a checked reply or throws a registry failure. */
+export function createEndpointCaller(config: CallerConfig) {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
 
-  return async function callRegistry({ contract, idempotencyKey, body }: RegistryCall): Promise<RegistryReply> {
+  return async function callEndpoint({ contract, idempotencyKey, body }: EndpointCall): Promise<RegistryReply> {
     const attempt = currentAttempt();
     const intervals = currentRetryIntervals();
     const backoff: BackoffPolicy = {
