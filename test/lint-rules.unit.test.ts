@@ -31,7 +31,7 @@ describe('lint: the layers of docs/architecture.md', () => {
       ['db/planted.ts', "import { createGateway } from '../gateway/app.js';"],
       ['dsl/planted.ts', "import { queryRows } from '../db/query.js';"],
       ['dsl/planted.ts', "import { signDetached } from '../platform/jws.js';"],
-      ['services/planted.ts', "import { createCallActivities } from '../activities/calls.js';"],
+      ['services/planted.ts', "import { createCompetitionActivities } from '../activities/competitions.js';"],
       ['worker/planted.ts', "import { redact } from '../gateway/middleware/logging.js';"],
       ['sandbox/planted.ts', "import { addMonths } from '../dsl/expressions.js';"],
       ['workflows/planted.ts', "import { appendAudit } from '../domain/audit.js';"],

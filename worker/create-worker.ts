@@ -6,7 +6,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createCallActivities } from '../activities/calls.js';
+import { createCompetitionActivities } from '../activities/competitions.js';
 import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
 import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
@@ -49,7 +49,7 @@ const quietBundlerLogger = {
 export async function createLicenceWorker(deps: WorkerDependencies): Promise<Worker> {
   const activities = {
     ...createDatabaseActivities(deps.db, deps.calendar),
-    ...createCallActivities(deps.db),
+    ...createCompetitionActivities(deps.db),
     ...createInquiryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
     ...createSmsActivities({ baseUrl: deps.registryBaseUrl }),
     ...createDefinitionActivities(deps.catalogue),

@@ -6,12 +6,12 @@
  * between any two transitions.
  */
 import { continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { CallActivities, CallTransition } from '../activities/calls.js';
+import type { CallActivities, CallTransition } from '../activities/competitions.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import {
   callEntryChangedSignal, callStateQuery, callVerdictSignal, examResultsSignal,
   type CallProcessInput, type CallStage, type CallSummary, type CallVerdict,
-} from '../domain/process-contracts/call-process.js';
+} from '../domain/process-contracts/competition-process.js';
 import { now } from './clock.js';
 import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 import { conditionWithin } from './deadlines.js';

@@ -17,7 +17,7 @@ import {
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
 } from '../domain/process-contracts/licence-process.js';
 import { Interpreter, Mailbox, type Ending, type StandingLicence } from './interpreter.js';
-import { callVerdictSignal, type CallVerdict } from '../domain/process-contracts/call-process.js';
+import { callVerdictSignal, type CallVerdict } from '../domain/process-contracts/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';

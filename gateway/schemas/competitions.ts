@@ -1,11 +1,11 @@
 /** Competitive calls on the wire: a registration, exam results, the published ranking. */
 import { z } from 'zod';
-import { CallRegistrationInput, ExamResultsInput } from '../../services/call-input.js';
+import { CompetitionRegistrationInput, ExamResultsInput } from '../../services/competition-input.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 
 export const CallId = z.object({ callId: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('The call\'s id, e.g. `health-services-office-call-1405`.') });
 
-export const CallRegistration = requestSchema('CallRegistration', CallRegistrationInput
+export const CallRegistration = requestSchema('CallRegistration', CompetitionRegistrationInput
   .describe('A registration: the applicant, the county of the office (its university is the one covering it), and the ids of the uploaded documents.'));
 
 export const CallRegistered = responseSchema('CallRegistered', z.object({

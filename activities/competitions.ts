@@ -7,22 +7,22 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { applications, callEntries, calls } from '../db/schema/index.js';
+import { applications, competitionEntries, competitions } from '../db/schema/index.js';
 import type { Facts } from '../dsl/expressions.js';
 import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
-import type { CallStage, CallVerdict } from '../domain/process-contracts/call-process.js';
+import type { CallStage, CallVerdict } from '../domain/process-contracts/competition-process.js';
 import { enqueueNotification } from './outbox-queue.js';
 
-type Entry = typeof callEntries.$inferSelect & { applicationStatus: string };
+type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** The transitions of a call, each run once at its moment by the call workflow. */
 export type CallTransition = 'close-documents' | 'shortlist' | 'refill-interviews' | 'close-interviews' | 'final' | 'refill-reserves' | 'close-reserves';
 
 /** Reasons the call refuses an applicant with (the application ends rejected with them). */
-export const CallReasons = {
+export const CompetitionReasons = {
   lateDocuments: 'LATE_DOCUMENTS',
   examAbsent: 'EXAM_ABSENT',
   belowPassMark: 'EXAM_BELOW_PASS_MARK',
@@ -58,29 +58,29 @@ const running = (e: Entry) => e.applicationStatus === 'running';
 const refuse = (e: Entry, stage: CallVerdict['stage'], reason: string): CallVerdict => ({ applicationId: e.applicationId, stage, verdict: 'refuse', reason });
 const advance = (e: Entry, stage: CallVerdict['stage']): CallVerdict => ({ applicationId: e.applicationId, stage, verdict: 'advance' });
 
-export function createCallActivities(db: Database) {
+export function createCompetitionActivities(db: Database) {
   const loadEntries = async (tx: Tx, callId: string): Promise<Entry[]> => {
-    const rows = await tx.select({ entry: callEntries, applicationStatus: applications.status }).from(callEntries)
-      .innerJoin(applications, eq(applications.id, callEntries.applicationId))
-      .where(eq(callEntries.callId, callId)).orderBy(callEntries.applicationId);
+    const rows = await tx.select({ entry: competitionEntries, applicationStatus: applications.status }).from(competitionEntries)
+      .innerJoin(applications, eq(applications.id, competitionEntries.applicationId))
+      .where(eq(competitionEntries.callId, callId)).orderBy(competitionEntries.applicationId);
     return rows.map((r) => ({ ...r.entry, applicationStatus: r.applicationStatus }));
   };
   const lockCall = async (tx: Tx, callId: string) => {
-    const [call] = await tx.select().from(calls).where(eq(calls.id, callId)).for('update');
+    const [call] = await tx.select().from(competitions).where(eq(competitions.id, callId)).for('update');
     if (!call) throw new Error(`call ${callId} is not recorded`);
     return call;
   };
-  const setEntry = (tx: Tx, applicationId: string, change: Partial<typeof callEntries.$inferInsert>) =>
-    tx.update(callEntries).set({ ...change, updatedAt: sql`now()` }).where(eq(callEntries.applicationId, applicationId));
+  const setEntry = (tx: Tx, applicationId: string, change: Partial<typeof competitionEntries.$inferInsert>) =>
+    tx.update(competitionEntries).set({ ...change, updatedAt: sql`now()` }).where(eq(competitionEntries.applicationId, applicationId));
   const setStage = (tx: Tx, callId: string, stage: CallStage) =>
-    tx.update(calls).set({ stage, updatedAt: sql`now()` }).where(eq(calls.id, callId));
+    tx.update(competitions).set({ stage, updatedAt: sql`now()` }).where(eq(competitions.id, callId));
   /** Entries whose application was withdrawn drop out: their place is free for the next in rank. */
   const dropWithdrawn = async (tx: Tx, entries: Entry[]) => {
     for (const e of entries) {
       if (e.applicationStatus === 'withdrawn' && e.status !== 'refused') {
-        await setEntry(tx, e.applicationId, { status: 'refused', reason: CallReasons.withdrawn });
+        await setEntry(tx, e.applicationId, { status: 'refused', reason: CompetitionReasons.withdrawn });
         e.status = 'refused';
-        e.reason = CallReasons.withdrawn;
+        e.reason = CompetitionReasons.withdrawn;
       }
     }
   };
@@ -100,13 +100,13 @@ export function createCallActivities(db: Database) {
 
   const transitions: Record<CallTransition, (tx: Tx, callId: string, call: CallSection, entries: Entry[], stage: CallStage) => Promise<{ verdicts: CallVerdict[]; pending: number; stage?: CallStage }>> = {
     async 'close-documents'(tx, callId, _call, entries, stage) {
-      const late = entries.filter((e) => running(e) && (e.status === 'registered' || (e.status === 'refused' && e.reason === CallReasons.lateDocuments)));
-      if (stage === 'registration') for (const e of late) await setEntry(tx, e.applicationId, { status: 'refused', reason: CallReasons.lateDocuments });
-      return { verdicts: late.map((e) => refuse(e, 'shortlist', CallReasons.lateDocuments)), pending: 0, stage: 'exam' };
+      const late = entries.filter((e) => running(e) && (e.status === 'registered' || (e.status === 'refused' && e.reason === CompetitionReasons.lateDocuments)));
+      if (stage === 'registration') for (const e of late) await setEntry(tx, e.applicationId, { status: 'refused', reason: CompetitionReasons.lateDocuments });
+      return { verdicts: late.map((e) => refuse(e, 'shortlist', CompetitionReasons.lateDocuments)), pending: 0, stage: 'exam' };
     },
 
     async shortlist(tx, _callId, call, entries, stage) {
-      const reasons = [CallReasons.examAbsent, CallReasons.belowPassMark, CallReasons.scoreUnavailable];
+      const reasons = [CompetitionReasons.examAbsent, CompetitionReasons.belowPassMark, CompetitionReasons.scoreUnavailable];
       if (stage !== 'exam') {
         // Run again: the verdicts as they stand.
         const verdicts = entries.filter(running).flatMap((e) =>
@@ -120,7 +120,7 @@ export function createCallActivities(db: Database) {
       for (const e of entries.filter((x) => running(x) && x.status === 'eligible')) {
         const facts = scoringFacts(e, call.exam.maxScore);
         const percent = (facts.exam as { percent: number } | null)?.percent;
-        const reason = percent === undefined ? CallReasons.examAbsent : percent < call.exam.passMark ? CallReasons.belowPassMark : undefined;
+        const reason = percent === undefined ? CompetitionReasons.examAbsent : percent < call.exam.passMark ? CompetitionReasons.belowPassMark : undefined;
         if (reason) {
           await setEntry(tx, e.applicationId, { status: 'refused', reason });
           verdicts.push(refuse(e, finalStage, reason));
@@ -129,8 +129,8 @@ export function createCallActivities(db: Database) {
       const ranking = rankByUniversity(call, passed);
       const scoreless = passed.filter((e) => ranking.get(e.applicationId)!.total === null);
       for (const e of scoreless) {
-        await setEntry(tx, e.applicationId, { status: 'refused', reason: CallReasons.scoreUnavailable });
-        verdicts.push(refuse(e, finalStage, CallReasons.scoreUnavailable));
+        await setEntry(tx, e.applicationId, { status: 'refused', reason: CompetitionReasons.scoreUnavailable });
+        verdicts.push(refuse(e, finalStage, CompetitionReasons.scoreUnavailable));
       }
       const pool = passed.filter((e) => !scoreless.includes(e));
       const multiple = call.interview?.multiple ?? 1;
@@ -149,7 +149,7 @@ export function createCallActivities(db: Database) {
       const verdicts: CallVerdict[] = [];
       for (const [university, { capacity }] of Object.entries(call.universities)) {
         const mine = entries.filter((e) => e.university === university);
-        const taken = mine.filter((e) => e.invited && e.reason !== CallReasons.withdrawn).length;
+        const taken = mine.filter((e) => e.invited && e.reason !== CompetitionReasons.withdrawn).length;
         const waiting = mine.filter((e) => running(e) && e.status === 'waitlisted').sort((a, b) => a.shortlistRank! - b.shortlistRank!);
         for (const e of waiting.slice(0, Math.max(0, capacity * (call.interview?.multiple ?? 1) - taken))) {
           await setEntry(tx, e.applicationId, { status: 'shortlisted', invited: true });
@@ -163,8 +163,8 @@ export function createCallActivities(db: Database) {
     async 'close-interviews'(tx, _callId, _call, entries, stage) {
       const verdicts: CallVerdict[] = [];
       for (const e of entries.filter(running)) {
-        const reason = e.status === 'shortlisted' ? CallReasons.interviewNotHeld : e.status === 'waitlisted' ? CallReasons.notShortlisted
-          : e.status === 'refused' && (e.reason === CallReasons.interviewNotHeld || e.reason === CallReasons.notShortlisted) ? e.reason : undefined;
+        const reason = e.status === 'shortlisted' ? CompetitionReasons.interviewNotHeld : e.status === 'waitlisted' ? CompetitionReasons.notShortlisted
+          : e.status === 'refused' && (e.reason === CompetitionReasons.interviewNotHeld || e.reason === CompetitionReasons.notShortlisted) ? e.reason : undefined;
         if (!reason) continue;
         if (stage === 'interviews') await setEntry(tx, e.applicationId, { status: 'refused', reason });
         verdicts.push(refuse(e, e.status === 'shortlisted' ? 'final' : 'shortlist', reason));
@@ -201,9 +201,9 @@ export function createCallActivities(db: Database) {
     },
 
     async 'close-reserves'(tx, _callId, _call, entries, stage) {
-      const left = entries.filter((e) => running(e) && (e.status === 'reserve' || (e.status === 'refused' && e.reason === CallReasons.notSelected)));
-      if (stage === 'reserves') for (const e of left) await setEntry(tx, e.applicationId, { status: 'refused', reason: CallReasons.notSelected });
-      return { verdicts: left.map((e) => refuse(e, 'final', CallReasons.notSelected)), pending: 0, stage: 'closed' };
+      const left = entries.filter((e) => running(e) && (e.status === 'reserve' || (e.status === 'refused' && e.reason === CompetitionReasons.notSelected)));
+      if (stage === 'reserves') for (const e of left) await setEntry(tx, e.applicationId, { status: 'refused', reason: CompetitionReasons.notSelected });
+      return { verdicts: left.map((e) => refuse(e, 'final', CompetitionReasons.notSelected)), pending: 0, stage: 'closed' };
     },
   };
 
@@ -214,15 +214,15 @@ export function createCallActivities(db: Database) {
      */
     async joinCohort(input: { applicationId: string; stage: 'shortlist' | 'final'; facts: Facts; at: string; interviews: boolean }): Promise<{ verdict: 'advance' | 'refuse' | 'wait'; reason?: string; standing?: unknown }> {
       return db.transaction(async (tx) => {
-        const [found] = await tx.select().from(callEntries).where(eq(callEntries.applicationId, input.applicationId));
+        const [found] = await tx.select().from(competitionEntries).where(eq(competitionEntries.applicationId, input.applicationId));
         if (!found) throw new Error(`application ${input.applicationId} stands in no call`);
         const call = await lockCall(tx, found.callId);
-        const [entry] = await tx.select().from(callEntries).where(eq(callEntries.applicationId, input.applicationId)).for('update');
+        const [entry] = await tx.select().from(competitionEntries).where(eq(competitionEntries.applicationId, input.applicationId)).for('update');
         let { status, reason } = entry!;
         const joinsCohort = input.stage === 'shortlist' || !input.interviews;
         if (joinsCohort && status === 'registered') {
           const late = call.stage !== 'registration' || Date.parse(input.at) >= call.documentsDueAt.getTime();
-          [status, reason] = late ? ['refused', CallReasons.lateDocuments] : ['eligible', null];
+          [status, reason] = late ? ['refused', CompetitionReasons.lateDocuments] : ['eligible', null];
           await setEntry(tx, input.applicationId, { status, reason, ...(late ? {} : { facts: input.facts }) });
         } else if (!joinsCohort && status === 'shortlisted') {
           status = 'interviewed';
@@ -263,4 +263,4 @@ export function createCallActivities(db: Database) {
   };
 }
 
-export type CallActivities = ReturnType<typeof createCallActivities>;
+export type CallActivities = ReturnType<typeof createCompetitionActivities>;

@@ -1,7 +1,7 @@
 /** Competitive calls: register through the portal, record exam results, read the ranking. */
-import { callRanking, recordExamResults, registerInCall } from '../../services/calls.js';
+import { competitionRanking, recordExamResults, registerInCompetition } from '../../services/competitions.js';
 import { describeRoute } from '../openapi/route.js';
-import { CallId, CallRanking, CallRegistered, CallRegistration, ExamRecorded, ExamResults } from '../schemas/calls.js';
+import { CallId, CallRanking, CallRegistered, CallRegistration, ExamRecorded, ExamResults } from '../schemas/competitions.js';
 
 const CALL = 'health-services-office-call-1405';
 const registration = {
@@ -10,7 +10,7 @@ const registration = {
   documents: ['national-id-card', 'birth-certificate', 'photo', 'military-service-card', 'degree', 'guild-school-licence'],
 };
 
-export const callRoutes = [
+export const competitionRoutes = [
   describeRoute({
     method: 'post', path: '/v1/calls/{callId}/registrations', operationId: 'registerInCall', tags: ['calls'],
     summary: 'Register an applicant in a competitive call', summaryFa: 'ثبت‌نام در فراخوان',
@@ -21,7 +21,7 @@ export const callRoutes = [
     responses: { 202: { description: 'Registered: the process has started.', schema: CallRegistered, example: { applicationId: '0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11', trackingCode: 'PRV-7K2M-QX9D', callId: CALL, university: 'arak' }, headers: ['Location'] } },
     problems: [409, 503],
   }, async ({ c, ctx, params, body }) => {
-    const registered = await registerInCall({ ctx, callId: params.callId, input: body, idempotencyKey: c.req.header('idempotency-key') });
+    const registered = await registerInCompetition({ ctx, callId: params.callId, input: body, idempotencyKey: c.req.header('idempotency-key') });
     return { status: 202, body: registered, headers: { location: `/v1/applications/${registered.applicationId}` } };
   }),
 
@@ -43,5 +43,5 @@ export const callRoutes = [
     access: ['portal', 'integrator', 'province-office', 'county-office'],
     request: { params: CallId },
     responses: { 200: { description: 'The ranking.', schema: CallRanking, example: { callId: CALL, stage: 'reserves', definitionVersion: 1, items: [] } } },
-  }, async ({ ctx, params }) => ({ status: 200, body: await callRanking({ ctx, callId: params.callId }) })),
+  }, async ({ ctx, params }) => ({ status: 200, body: await competitionRanking({ ctx, callId: params.callId }) })),
 ];

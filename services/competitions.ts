@@ -6,23 +6,23 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { callEntriesWithStatus } from './call-views.js';
-import { applications, callEntries, calls } from '../db/schema/index.js';
+import { competitionEntriesWithStatus } from './competition-views.js';
+import { applications, competitionEntries, competitions } from '../db/schema/index.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
-import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/process-contracts/call-process.js';
+import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/process-contracts/competition-process.js';
 import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
 import { NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from '../domain/audit.js';
-import { CallRegistrationInput, ExamResultsInput } from './call-input.js';
+import { CompetitionRegistrationInput, ExamResultsInput } from './competition-input.js';
 import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
 import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { openApplication, processUnavailable } from './start-process.js';
 
-export interface CallRegistration {
+export interface CompetitionRegistration {
   applicationId: string;
   trackingCode: string;
   callId: string;
@@ -33,7 +33,7 @@ const callNotFound = (callId: string) => notFound({ fa: 'فراخوان یافت
 
 /** The call's definition: the one it opened with, or (before it opened) the one in effect now. */
 async function callDefinition(deps: ServiceDeps, callId: string, nowMs: number): Promise<LoadedDefinition> {
-  const [row] = await deps.db.select().from(calls).where(eq(calls.id, callId));
+  const [row] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));
   const loaded = row ? deps.catalogue.pinned(row.definitionHash) : deps.catalogue.current(callId, nowMs);
   if (!loaded || loaded.definition.kind !== 'call' || !loaded.definition.call) {
     if (row) throw processUnavailable(new Error(`definition ${row.definitionHash} of call ${callId} is no longer loaded`));
@@ -47,10 +47,10 @@ async function ensureCall(deps: ServiceDeps, loaded: LoadedDefinition): Promise<
   const { definition, hash } = loaded;
   const call = definition.call!;
   const closes = parseJalali(call.registration.closes, deps.calendar);
-  const inserted = await deps.db.insert(calls).values({
+  const inserted = await deps.db.insert(competitions).values({
     id: definition.id, definitionVersion: definition.version, definitionHash: hash, workflowId: callWorkflowIdFor(definition.id),
     registrationClosesAt: new Date(closes), documentsDueAt: new Date(resolveDeadline(call.lateDocuments.after, closes, deps.calendar)),
-  }).onConflictDoNothing().returning({ id: calls.id });
+  }).onConflictDoNothing().returning({ id: competitions.id });
   if (inserted.length > 0) await appendAudit(deps.db, { actor: 'gateway', action: 'call.opened', subjectType: 'call', subjectId: definition.id, detail: { version: definition.version, hash } });
   const input: CallProcessInput = { callId: definition.id, definition, definitionHash: hash, calendar: deps.calendar, historyLimit: deps.historyLimit };
   try {
@@ -66,10 +66,10 @@ async function ensureCall(deps: ServiceDeps, loaded: LoadedDefinition): Promise<
  * of the call covers, a required document missing (no military-service card, no registration),
  * or a second registration of the same person.
  */
-export async function registerInCall({ ctx, callId, input, idempotencyKey }: { ctx: ServiceContext; callId: string; input: unknown; idempotencyKey?: string }): Promise<CallRegistration> {
+export async function registerInCompetition({ ctx, callId, input, idempotencyKey }: { ctx: ServiceContext; callId: string; input: unknown; idempotencyKey?: string }): Promise<CompetitionRegistration> {
   const { deps, actor } = ctx;
   if (actor.role !== 'portal') throw forbidden('registrations in a call come through the national portal');
-  const parsed = CallRegistrationInput.safeParse(input);
+  const parsed = CompetitionRegistrationInput.safeParse(input);
   if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const registration = parsed.data;
   const nowMs = (deps.now ?? Date.now)();
@@ -96,8 +96,8 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
       .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey)));
     if (earlier) return { applicationId: earlier.id, trackingCode: earlier.trackingCode, callId, university };
   }
-  const [already] = await deps.db.select({ id: callEntries.applicationId }).from(callEntries)
-    .where(and(eq(callEntries.callId, callId), eq(callEntries.applicantNationalCode, registration.applicant.nationalCode)));
+  const [already] = await deps.db.select({ id: competitionEntries.applicationId }).from(competitionEntries)
+    .where(and(eq(competitionEntries.callId, callId), eq(competitionEntries.applicantNationalCode, registration.applicant.nationalCode)));
   if (already) throw conflict('already-registered', { fa: 'متقاضی پیش‌تر در این فراخوان ثبت‌نام کرده است', en: 'already registered in this call' });
 
   await ensureCall(deps, loaded);
@@ -119,11 +119,11 @@ export async function registerInCall({ ctx, callId, input, idempotencyKey }: { c
       county: registration.county, province, facts, submittedBy: actor.subject, idempotencyKey: idempotencyKey ?? null,
     },
     alongside: {
-      write: (tx) => tx.insert(callEntries).values({
+      write: (tx) => tx.insert(competitionEntries).values({
         applicationId, callId, university, applicantNationalCode: registration.applicant.nationalCode, trackingCode,
         registeredAt: new Date(nowMs), documents: facts.application.documents,
       }),
-      undo: (tx) => tx.delete(callEntries).where(eq(callEntries.applicationId, applicationId)),
+      undo: (tx) => tx.delete(competitionEntries).where(eq(competitionEntries.applicationId, applicationId)),
     },
     audit: {
       action: 'call.registered', failedAction: 'call.registration-start-failed', subjectType: 'application', subjectId: applicationId,
@@ -141,7 +141,7 @@ export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceCo
   if (actor.role !== 'portal') throw forbidden('exam results come through the national portal');
   const parsed = ExamResultsInput.safeParse(input);
   if (!parsed.success) throw firstIssueProblem(parsed.error, input);
-  const [call] = await deps.db.select().from(calls).where(eq(calls.id, callId));
+  const [call] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));
   if (!call) throw callNotFound(callId);
   const loaded = deps.catalogue.pinned(call.definitionHash);
   const maxScore = loaded?.definition.call?.exam.maxScore ?? Number.POSITIVE_INFINITY;
@@ -151,13 +151,13 @@ export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceCo
   const { results } = parsed.data;
   const over = results.find((r) => r.score > maxScore);
   if (over) throw invalid('score-out-of-range', 'results', { fa: 'نمره بیش از حداکثر است', en: 'score above the maximum' }, `${over.applicationId}: ${over.score} > ${maxScore}`);
-  const known = await deps.db.select({ id: callEntries.applicationId }).from(callEntries)
-    .where(and(eq(callEntries.callId, callId), inArray(callEntries.applicationId, results.map((r) => r.applicationId))));
+  const known = await deps.db.select({ id: competitionEntries.applicationId }).from(competitionEntries)
+    .where(and(eq(competitionEntries.callId, callId), inArray(competitionEntries.applicationId, results.map((r) => r.applicationId))));
   const strangers = results.filter((r) => !known.some((k) => k.id === r.applicationId));
   if (strangers.length > 0) throw invalid('unknown-applicant', 'results', { fa: 'متقاضی در فراخوان نیست', en: 'not an applicant of this call' }, strangers.map((s) => s.applicationId).slice(0, 5).join(', '));
   await deps.db.transaction(async (tx) => {
-    for (const r of results) await tx.update(callEntries).set({ examScore: r.score }).where(eq(callEntries.applicationId, r.applicationId));
-    await tx.update(calls).set({ examRecordedAt: new Date() }).where(eq(calls.id, callId));
+    for (const r of results) await tx.update(competitionEntries).set({ examScore: r.score }).where(eq(competitionEntries.applicationId, r.applicationId));
+    await tx.update(competitions).set({ examRecordedAt: new Date() }).where(eq(competitions.id, callId));
   });
   await appendAudit(deps.db, { actor: actor.subject, action: 'call.exam-recorded', subjectType: 'call', subjectId: callId, detail: { results: results.length } });
   await deps.temporal.workflow.getHandle(call.workflowId).signal(examResultsSignal);
@@ -169,7 +169,7 @@ export interface RankingLine {
   applicationId: string;
   trackingCode: string;
   university: string;
-  status: (typeof callEntries.$inferSelect)['status'];
+  status: (typeof competitionEntries.$inferSelect)['status'];
   reason: string | null;
   applicationStatus: (typeof applications.$inferSelect)['status'];
   outcomeReason: string | null;
@@ -187,12 +187,12 @@ export interface RankingLine {
  * A call's ranking, per university in rank order (final rank, then shortlist rank, then the rest).
  * Offices see their province's universities; the portal and integrators all of them.
  */
-export async function callRanking({ ctx, callId }: { ctx: ServiceContext; callId: string }) {
+export async function competitionRanking({ ctx, callId }: { ctx: ServiceContext; callId: string }) {
   const { deps, actor } = ctx;
   if (!['portal', 'integrator', 'province-office', 'county-office'].includes(actor.role)) throw forbidden('rankings are for the portal, integrators and offices');
-  const [call] = await deps.db.select().from(calls).where(eq(calls.id, callId));
+  const [call] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));
   if (!call) throw callNotFound(callId);
-  const rows = await callEntriesWithStatus(deps.db, callId);
+  const rows = await competitionEntriesWithStatus(deps.db, callId);
   const lines: RankingLine[] = rows
     .filter((row) => inScope(actor, row))
     .map(({ entry, applicationStatus, outcomeReason }) => {

@@ -3,7 +3,7 @@ import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timesta
 import { applications } from './applications.js';
 
 /** One competitive call (`kind: call` definition), pinned to the definition it opened with. */
-export const calls = pgTable('calls', {
+export const competitions = pgTable('calls', {
   /** The call's definition id, e.g. `health-services-office-call-1405`. */
   id: text('id').primaryKey(),
   definitionVersion: integer('definition_version').notNull(),
@@ -24,9 +24,9 @@ export const calls = pgTable('calls', {
  * An applicant's place in a call: the cohort's view of one application. How the application
  * itself ended (withdrawn, rejected, licensed) is in `applications.status`.
  */
-export const callEntries = pgTable('call_entries', {
+export const competitionEntries = pgTable('call_entries', {
   applicationId: text('application_id').primaryKey().references(() => applications.id),
-  callId: text('call_id').notNull().references(() => calls.id),
+  callId: text('call_id').notNull().references(() => competitions.id),
   university: text('university').notNull(),
   applicantNationalCode: text('applicant_national_code').notNull(),
   trackingCode: text('tracking_code').notNull(),

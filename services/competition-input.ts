@@ -4,7 +4,7 @@ import { ApplicantInput } from './application-input.js';
 import { provinceOf } from './geography.js';
 
 /** A registration in a call: who, for which county (hence which university), with which documents. */
-export const CallRegistrationInput = z.object({
+export const CompetitionRegistrationInput = z.object({
   county: z.string().refine((c) => provinceOf(c) !== undefined, { message: 'unknown county' }),
   applicant: ApplicantInput.omit({ religionRecognised: true }).extend({
     /** `official`: an official government employee (civil or military); `contract`: contract or temporary staff. */
@@ -21,4 +21,4 @@ export const ExamResultsInput = z.object({
   }).strict()).min(1).max(10_000),
 }).strict();
 
-export type CallRegistrationInput = z.infer<typeof CallRegistrationInput>;
+export type CompetitionRegistrationInput = z.infer<typeof CompetitionRegistrationInput>;
