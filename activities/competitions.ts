@@ -12,7 +12,7 @@ import type { Facts } from '../dsl/expressions.js';
 import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
-import type { CallStage, CallVerdict } from '../domain/process-contracts/competition-process.js';
+import type { CallStage, CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { enqueueNotification } from './outbox-queue.js';
 
 type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };

@@ -65,16 +65,16 @@ export function createInquiryActivities(config: InquiryConfig) {
   return {
     /** Sends one inquiry; a synchronous registry answers at once, an asynchronous one later by callback. */
     async sendInquiry(request: InquiryRequest): Promise<InquiryOutcome> {
-      const contract = REGISTRIES[request.registry];
-      if (!contract) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
+      const endpoint = REGISTRIES[request.registry];
+      if (!endpoint) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
       const requestedBy = request.requestedBy ?? REQUESTER;
       await recordAttempt(config.db, { ...request, requestedBy });
       let reply: InquiryOutcome;
       try {
         reply = await callRegistry({
-          contract,
+          endpoint,
           idempotencyKey: request.inquiryId,
-          body: contract.body({ inquiryId: request.inquiryId, nationalCode: request.nationalCode, purpose: request.purpose?.en, requester: requestedBy }),
+          body: endpoint.body({ inquiryId: request.inquiryId, nationalCode: request.nationalCode, purpose: request.purpose?.en, requester: requestedBy }),
         });
       } catch (error) {
         const reason = failureReason(error);

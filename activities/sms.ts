@@ -33,7 +33,7 @@ export function createSmsActivities(config: SmsConfig) {
     /** Sends an SMS through the gateway operator; the message id makes retries safe. */
     async sendSms(sms: { messageId: string; nationalCode: string; message: string }): Promise<{ status: string }> {
       const reply = await callGateway({
-        contract: smsGateway,
+        endpoint: smsGateway,
         idempotencyKey: sms.messageId,
         body: smsGateway.body({ inquiryId: sms.messageId, nationalCode: sms.nationalCode, message: sms.message, requester: SENDER }),
       });

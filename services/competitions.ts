@@ -11,8 +11,8 @@ import { applications, competitionEntries, competitions } from '../db/schema/ind
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
-import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/process-contracts/competition-process.js';
-import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
+import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/workflow-interfaces/competition-process.js';
+import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 import { NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { newTrackingCode } from './applications.js';
 import { appendAudit } from '../domain/audit.js';

@@ -43,7 +43,7 @@ describe('lint: the layers of docs/architecture.md', () => {
   it('lets an import point down, and a workflow import activities as types', async () => {
     const rightWay: [file: string, code: string][] = [
       ['activities/planted.ts', "import { appendAudit } from '../domain/audit.js';"],
-      ['services/planted.ts', "import { workflowIdFor } from '../domain/process-contracts/licence-process.js';"],
+      ['services/planted.ts', "import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';"],
       ['gateway/openapi/planted.ts', "import type { Access } from '../openapi/route.js';"],
       ['dsl/planted.ts', "import { addMonths } from '../platform/dates/time-functions.js';"],
       ['worker/planted.ts', "import { signDetached } from '../platform/jws.js';"],

@@ -16,7 +16,7 @@ import { createSmsActivities } from '../activities/sms.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
-import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
+import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;

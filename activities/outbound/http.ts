@@ -5,7 +5,7 @@
  */
 import { cancellationSignal, currentAttempt, currentRetryIntervals } from './activity-context.js';
 import { retryAfterMs, retryDelayMs, type BackoffPolicy } from './backoff.js';
-import type { RegistryContract } from '../../domain/registries/contract.js';
+import type { InquiryEndpoint } from '../../domain/registries/endpoint.js';
 import { isRetryable, registryFailure, type RegistryFailureType } from './failures.js';
 import { readReply, type RegistryReply } from '../../domain/registries/reply.js';
 
@@ -20,7 +20,7 @@ export interface CallerConfig {
 
 /** One call: which system, under which idempotency key, with which body. */
 export interface EndpointCall {
-  contract: RegistryContract;
+  endpoint: InquiryEndpoint;
   idempotencyKey: string;
   body: Record<string, unknown>;
 }
@@ -40,7 +40,7 @@ function summarise(text: string): string {
 export function createEndpointCaller(config: CallerConfig) {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
 
-  return async function callEndpoint({ contract, idempotencyKey, body }: EndpointCall): Promise<RegistryReply> {
+  return async function callEndpoint({ endpoint, idempotencyKey, body }: EndpointCall): Promise<RegistryReply> {
     const attempt = currentAttempt();
     const intervals = currentRetryIntervals();
     const backoff: BackoffPolicy = {
@@ -49,14 +49,14 @@ export function createEndpointCaller(config: CallerConfig) {
       maximumIntervalMs: intervals?.maximumIntervalMs ?? config.backoff.maximumIntervalMs,
     };
     const fail = (type: RegistryFailureType, message: string, waitAtLeastMs?: number) =>
-      registryFailure(type, `${contract.name} ${message}`, isRetryable(type) ? retryDelayMs(attempt, backoff, waitAtLeastMs) : undefined);
+      registryFailure(type, `${endpoint.name} ${message}`, isRetryable(type) ? retryDelayMs(attempt, backoff, waitAtLeastMs) : undefined);
 
     const cancelled = cancellationSignal();
     const timeout = AbortSignal.timeout(config.timeoutMs);
     let res: Response;
     let text: string;
     try {
-      res = await config.fetch(`${baseUrl}${contract.path}`, {
+      res = await config.fetch(`${baseUrl}${endpoint.path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
@@ -80,7 +80,7 @@ export function createEndpointCaller(config: CallerConfig) {
     if (!res.ok) throw fail('RegistryUnavailable', `answered an unexpected HTTP ${res.status}`);
 
     // The idempotency key is the inquiry id, so it is also the id the reply must be for.
-    const read = readReply(contract, idempotencyKey, text);
+    const read = readReply(endpoint, idempotencyKey, text);
     if (!read.ok) throw fail('MalformedReply', `sent a malformed reply: ${read.reason}`);
     return read.reply;
   };

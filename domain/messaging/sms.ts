@@ -3,10 +3,10 @@
  * asked nothing), but it takes the registries' envelope at a path beside theirs.
  */
 import { z } from 'zod';
-import { inquiryPath, type InquiryBody, type RegistryContract } from '../registries/contract.js';
+import { inquiryPath, type InquiryBody, type InquiryEndpoint } from '../registries/endpoint.js';
 
 /** Synchronous: the operator queues the message and answers with its own message id. */
-export const smsGateway: RegistryContract = {
+export const smsGateway: InquiryEndpoint = {
   name: 'sms',
   mode: 'sync',
   path: inquiryPath('sms'),

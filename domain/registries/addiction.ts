@@ -1,9 +1,9 @@
 /** The addiction test certificate (عدم اعتیاد). */
 import { z } from 'zod';
-import { inquiryPath, isoDate, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, isoDate, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** Synchronous: the result and how long the certificate stays valid. */
-export const addiction: RegistryContract = {
+export const addiction: InquiryEndpoint = {
   name: 'addiction',
   mode: 'sync',
   path: inquiryPath('addiction'),

@@ -1,6 +1,6 @@
 /** National Organisation for Civil Registration (ثبت احوال): identity, birth date, sex, alive. */
 import { z } from 'zod';
-import { inquiryPath, isoDate, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, isoDate, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** A person the civil registry knows. */
 const person = z.object({
@@ -14,7 +14,7 @@ const person = z.object({
 });
 
 /** Synchronous: the identity comes back in the response. */
-export const civilRegistry: RegistryContract = {
+export const civilRegistry: InquiryEndpoint = {
   name: 'civil-registry',
   mode: 'sync',
   path: inquiryPath('civil-registry'),

@@ -1,9 +1,9 @@
 /** The judiciary's criminal record (عدم سوء پیشینه کیفری). */
 import { z } from 'zod';
-import { inquiryPath, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** Asynchronous: the certificate comes back by callback, `clear` or `record`. */
-export const criminalRecord: RegistryContract = {
+export const criminalRecord: InquiryEndpoint = {
   name: 'criminal-record',
   mode: 'async',
   path: inquiryPath('criminal-record'),

@@ -1,6 +1,6 @@
 /** Degrees held (مدارک تحصیلی), from the higher-education registry. */
 import { z } from 'zod';
-import { inquiryPath, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 const level = z.enum(['bachelor', 'master', 'phd']);
 const degree = z.object({ level, field: z.string(), university: z.string(), year: z.number().int() });
@@ -9,7 +9,7 @@ const degree = z.object({ level, field: z.string(), university: z.string(), year
  * Synchronous. `highest` is null for a person with no degree: the process's rules then fail
  * with their own reason, rather than the answer being refused as malformed.
  */
-export const higherEducation: RegistryContract = {
+export const higherEducation: InquiryEndpoint = {
   name: 'higher-education',
   mode: 'sync',
   path: inquiryPath('higher-education'),

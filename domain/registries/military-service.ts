@@ -1,9 +1,9 @@
 /** Military-service status (وضعیت نظام وظیفه); women are `not-applicable`. */
 import { z } from 'zod';
-import { inquiryPath, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** Synchronous: served, exempt, liable or not applicable. */
-export const militaryService: RegistryContract = {
+export const militaryService: InquiryEndpoint = {
   name: 'military-service',
   mode: 'sync',
   path: inquiryPath('military-service'),

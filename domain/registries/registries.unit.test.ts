@@ -1,4 +1,4 @@
-/** Each system's contract: the answers the sandbox gives validate, and a wrong one is named precisely. */
+/** Each registry's endpoint: the answers the sandbox gives validate, and a wrong one is named precisely. */
 import { describe, expect, it } from 'vitest';
 import { civilRegistry } from './civil-registry.js';
 import { smsGateway } from '../messaging/sms.js';
@@ -12,10 +12,10 @@ describe('registries', () => {
     expect(Object.keys(REGISTRIES).sort()).toEqual([
       'addiction', 'civil-registry', 'criminal-record', 'higher-education', 'military-service', 'security-clearance', 'social-insurance',
     ]);
-    for (const contract of [...Object.values(REGISTRIES), smsGateway]) {
-      expect(contract.path).toBe(`/registries/${contract.name}/inquiries`);
-      expect(contract.title.fa).toMatch(/[\u0600-\u06FF]/);
-      expect(contract.title.en).not.toBe('');
+    for (const endpoint of [...Object.values(REGISTRIES), smsGateway]) {
+      expect(endpoint.path).toBe(`/registries/${endpoint.name}/inquiries`);
+      expect(endpoint.title.fa).toMatch(/[\u0600-\u06FF]/);
+      expect(endpoint.title.en).not.toBe('');
     }
     expect(REGISTRIES['security-clearance']!.mode).toBe('async');
     expect(socialInsurance.mode).toBe('sync');

@@ -4,7 +4,7 @@
  * reads `lastError` and the timeline.
  */
 import { z } from 'zod';
-import type { RegistryContract } from './contract.js';
+import type { InquiryEndpoint } from './endpoint.js';
 import { explainMismatch } from './issues.js';
 
 /** The envelope every registry wraps its reply in. */
@@ -19,7 +19,7 @@ export type RegistryReply =
   | { status: 'accepted' };
 
 /** The reply, or why it is malformed. @example readReply(addiction, 'i-1', '{"inq') // { ok: false, reason: 'not JSON …' } */
-export function readReply(contract: RegistryContract, inquiryId: string, text: string): { ok: true; reply: RegistryReply } | { ok: false; reason: string } {
+export function readReply(endpoint: InquiryEndpoint, inquiryId: string, text: string): { ok: true; reply: RegistryReply } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,10 +32,10 @@ export function readReply(contract: RegistryContract, inquiryId: string, text: s
   if (reply.inquiryId !== inquiryId) return { ok: false, reason: `the reply is for inquiry ${reply.inquiryId}, not ${inquiryId}` };
   if (reply.status === 'accepted') {
     // A synchronous system never calls back: waiting for its callback would only wait out the deadline.
-    if (contract.mode === 'sync') return { ok: false, reason: 'it accepted the inquiry without answering, but it answers at once' };
+    if (endpoint.mode === 'sync') return { ok: false, reason: 'it accepted the inquiry without answering, but it answers at once' };
     return { ok: true, reply: { status: 'accepted' } };
   }
-  const answer = contract.answer.safeParse(reply.answer);
-  if (!answer.success) return { ok: false, reason: `the answer does not match its schema ${explainMismatch(contract.answer, reply.answer, answer.error)}` };
+  const answer = endpoint.answer.safeParse(reply.answer);
+  if (!answer.success) return { ok: false, reason: `the answer does not match its schema ${explainMismatch(endpoint.answer, reply.answer, answer.error)}` };
   return { ok: true, reply: { status: 'answered', answer: answer.data } };
 }

@@ -1,9 +1,9 @@
 /** The security office's clearance (تاییدیه صلاحیت از حراست) of a licence holder. */
 import { z } from 'zod';
-import { inquiryPath, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** Asynchronous: the office takes days and calls back with `clear` or `denied`. */
-export const securityClearance: RegistryContract = {
+export const securityClearance: InquiryEndpoint = {
   name: 'security-clearance',
   mode: 'async',
   path: inquiryPath('security-clearance'),

@@ -3,7 +3,7 @@
  * up to when the employer has paid its premiums (staff must be insured, evidence filed quarterly).
  */
 import { z } from 'zod';
-import { inquiryPath, isoDate, notFound, personInquiry, type RegistryContract } from './contract.js';
+import { inquiryPath, isoDate, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
 /** A person the registry knows, with their workshop (کارگاه). */
 const insuredPerson = z.object({
@@ -18,7 +18,7 @@ const insuredPerson = z.object({
 });
 
 /** Synchronous: the insurance record comes back in the response. */
-export const socialInsurance: RegistryContract = {
+export const socialInsurance: InquiryEndpoint = {
   name: 'social-insurance',
   mode: 'sync',
   path: inquiryPath('social-insurance'),

@@ -23,7 +23,7 @@ import {
   decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal,
   type IssuedLicence, type LicenceProcessInput, type OpenTaskView, type PendingInquiryView, type ProcessOutcome,
   type ProcessResult, type ProcessState, type RegistryAnswer, type TaskDecision, type Withdrawal,
-} from '../../domain/process-contracts/licence-process.js';
+} from '../../domain/workflow-interfaces/licence-process.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
   startToCloseTimeout: '30s',

@@ -5,7 +5,7 @@
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
 import type { CallActivities } from '../../activities/competitions.js';
-import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/process-contracts/competition-process.js';
+import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/workflow-interfaces/competition-process.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
 import type { StepRunner } from './context.js';

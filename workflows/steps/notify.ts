@@ -1,7 +1,7 @@
 /** Runs a `notify`: a portal notice through the outbox, or an SMS that may fail without harm. */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { SmsActivities } from '../../activities/sms.js';
-import type { IssuedLicence } from '../../domain/process-contracts/licence-process.js';
+import type { IssuedLicence } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';

@@ -1,7 +1,7 @@
 /**
- * What every registry adapter declares about its system: the URL it is asked at, whether it
- * answers at once or later by callback, how an inquiry is put to it, and what it may answer.
- * The HTTP caller and the audit record are shared; only this contract differs per system.
+ * A registry's endpoint: the URL it is asked at, whether it answers at once or later by callback,
+ * the request body of an inquiry, and the schema of what it may answer. The HTTP caller and the
+ * audit record are shared; only the endpoint differs per registry (the SMS gateway has one too).
  */
 import { z } from 'zod';
 import type { Text } from '../../dsl/schema.js';
@@ -18,8 +18,8 @@ export interface InquiryBody {
   message?: string;
 }
 
-/** One external system's contract. */
-export interface RegistryContract {
+/** One system's inquiry endpoint: request body and answer schema. */
+export interface InquiryEndpoint {
   /** Name as used in process definitions and URLs, e.g. `civil-registry`. */
   name: string;
   /** `sync` answers in the response; `async` accepts (202) and calls back later. */
