@@ -1,11 +1,12 @@
 /**
- * Integration gauges, read at scrape time through `services/integration-health.ts`: what the
- * national portal has not acknowledged yet (and how old the oldest is), and registry inquiries
- * still waiting. An alert on these finds a portal or registry outage before a citizen does.
+ * Integration gauges on the gateway's Prometheus registry: what the national portal has not
+ * acknowledged yet (and how old the oldest is), and registry inquiries still waiting. Only the
+ * wiring lives here; the queries are the read model in `services/integration-health.ts`, run at
+ * scrape time. An alert on these finds a portal or registry outage before a citizen does.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { Database } from '../../db/client.js';
-import { oldestUndeliveredSeconds, undeliveredNotifications, waitingInquiries } from '../../services/integration-health.js';
+import type { Database } from '../db/client.js';
+import { oldestUndeliveredSeconds, undeliveredNotifications, waitingInquiries } from '../services/integration-health.js';
 
 /**
  * Registers the gauges on `registry`; each scrape runs three small aggregate queries.

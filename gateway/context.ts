@@ -1,3 +1,4 @@
+/** The Hono context types of the gateway: the variables every route reads from `c.get()`. */
 import type { JSONWebKeySet } from 'jose';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import type { Actor, ServiceDeps } from '../services/context.js';
