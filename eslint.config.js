@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // Each layer and the folders it may import (besides itself and npm packages). Entry points and
-// harnesses (scripts/, openapi/, test/, every *.test.ts) may import anything.
+// harnesses (scripts/, api-spec/, test/, every *.test.ts) may import anything.
 const LAYERS = {
   platform: [],
   db: ['platform'],
@@ -20,13 +20,13 @@ const LAYERS = {
   worker: ['activities', 'workflows', 'domain', 'db', 'dsl', 'platform'],
   sandbox: ['platform'],
 };
-const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'openapi', 'test'];
+const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'api-spec', 'test'];
 const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/outbound/…)
 
 /**
  * `no-restricted-imports` patterns refusing what a file `depth` folders inside `layer` may not
- * import. The `../` count anchors each pattern at the top-level folder, so `gateway/openapi/` is
- * not mistaken for `openapi/`.
+ * import. The `../` count anchors each pattern at the top-level folder, so a nested folder is
+ * not mistaken for a top-level one of the same name.
  */
 function wrongWayImports(layer, depth) {
   const allowed = LAYERS[layer];
@@ -58,7 +58,7 @@ const activitiesAsTypes = { group: ['**/activities/**', '../activities/*', '../a
 const noIo = { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'openapi/generated/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'api-spec/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
