@@ -7,7 +7,7 @@ import type { TimelineEvent } from '../activities/database.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
-import type { RegistryAnswer } from '../domain/process-contracts/licence-process.js';
+import type { RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
 import { db } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Ending, InterpreterHooks, InterpreterState, StepContext, Transition } from './steps/context.js';

@@ -16,9 +16,9 @@ import { isoAt, now } from './clock.js';
 import {
   decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
-} from '../domain/process-contracts/licence-process.js';
+} from '../domain/workflow-interfaces/licence-process.js';
 import { Interpreter, Mailbox, type Ending, type StandingLicence } from './interpreter.js';
-import { callVerdictSignal, type CallVerdict } from '../domain/process-contracts/call-process.js';
+import { callVerdictSignal, type CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';

@@ -4,8 +4,8 @@
  * a verdict is never lost and the wait survives continue-as-new.
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
-import type { CallActivities } from '../../activities/calls.js';
-import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/process-contracts/call-process.js';
+import type { CallActivities } from '../../activities/competitions.js';
+import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/workflow-interfaces/competition-process.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
 import type { StepRunner } from './context.js';

@@ -4,11 +4,11 @@
  * the inquiry open for a late answer.
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { RegistryActivities } from '../../activities/registries.js';
+import type { InquiryActivities } from '../../activities/inquiries.js';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
-import type { RegistryAnswer } from '../../domain/process-contracts/licence-process.js';
+import type { RegistryAnswer } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
@@ -22,7 +22,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   // The product's policy for every registry: retried with backoff until the inquiry's own deadline
   // (no attempt limit, bounded by scheduleToClose). Definitions pinned with the first spelling's
   // `retry` knobs run with it too.
-  const registries = proxyActivities<RegistryActivities>({
+  const registries = proxyActivities<InquiryActivities>({
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: Math.max(1000, deadline - now()),
     retry: {
