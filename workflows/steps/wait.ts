@@ -1,19 +1,11 @@
-/**
- * Runs a `wait`: a timer for its delay, or until the date its expression gives. In a process about
- * a licence, the licence is read again when the wait ends, so the steps after it see a renewal,
- * suspension or revocation made meanwhile.
- */
-import { patched, sleep } from '@temporalio/workflow';
+/** Runs a `wait`: a timer for its delay, or until the date its expression gives. */
+import { sleep } from '@temporalio/workflow';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import { db } from '../activity-options.js';
 import { isoAt, now, parseIso } from '../clock.js';
 import type { StepRunner } from './context.js';
-import { readLicenceAgain } from './refresh.js';
-
-/** Histories recorded before waits read the licence (they did it in a `refresh` step) replay without it. */
-export const WAIT_READS_LICENCE = 'wait-reads-licence';
 
 export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
   let until: number;
@@ -26,7 +18,5 @@ export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
   }
   await db.recordEvent(ctx.event('waiting', id, { until: isoAt(Math.max(until, now())) }));
   await sleep(Math.max(0, until - now()));
-  const number = (ctx.state.facts.licence as { number?: string } | undefined)?.number;
-  if (number && patched(WAIT_READS_LICENCE)) await readLicenceAgain(ctx, id, number);
   return { next: step.next };
 };
