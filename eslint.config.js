@@ -7,26 +7,26 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // Each layer and the folders it may import (besides itself and npm packages). Entry points and
-// harnesses (scripts/, openapi/, test/, every *.test.ts) may import anything.
+// harnesses (scripts/, api-spec/, test/, every *.test.ts) may import anything.
 const LAYERS = {
   platform: [],
   db: ['platform'],
   dsl: ['platform/dates'],
   domain: ['db', 'dsl', 'platform'],
   activities: ['domain', 'db', 'dsl', 'platform'],
-  workflows: ['dsl', 'domain/process-contracts'], // and activities, as types only (below)
+  workflows: ['dsl', 'domain/workflow-interfaces'], // and activities, as types only (below)
   services: ['domain', 'db', 'dsl', 'platform'],
   gateway: ['services', 'domain', 'db', 'dsl', 'platform'],
   worker: ['activities', 'workflows', 'domain', 'db', 'dsl', 'platform'],
   sandbox: ['platform'],
 };
-const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'openapi', 'test'];
-const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/registries/…)
+const PROJECT_FOLDERS = [...Object.keys(LAYERS), 'scripts', 'api-spec', 'test'];
+const DEEPEST = 4; // folders nest at most this deep (workflows/steps/…, activities/outbound/…)
 
 /**
  * `no-restricted-imports` patterns refusing what a file `depth` folders inside `layer` may not
- * import. The `../` count anchors each pattern at the top-level folder, so `gateway/openapi/` is
- * not mistaken for `openapi/`.
+ * import. The `../` count anchors each pattern at the top-level folder, so a nested folder is
+ * not mistaken for a top-level one of the same name.
  */
 function wrongWayImports(layer, depth) {
   const allowed = LAYERS[layer];
@@ -47,8 +47,8 @@ const perDepth = (layer, options, ignores = []) => Array.from({ length: DEEPEST 
   rules: { 'no-restricted-imports': ['error', options(i + 1)] },
 }));
 const testFiles = ['**/*.test.ts', 'test/**'];
-// Workflows and the contracts they share with their callers are bundled into the workflow sandbox.
-const deterministic = ['workflows/**/*.ts', 'domain/process-contracts/**/*.ts', 'scripts/bench-process/**/*.ts'];
+// Workflows and the interfaces they share with their callers are bundled into the workflow sandbox.
+const deterministic = ['workflows/**/*.ts', 'domain/workflow-interfaces/**/*.ts', 'scripts/bench-process/**/*.ts'];
 const noNodeNoIo = [
   ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
   ...['postgres', 'drizzle-orm', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'hono', 'jose']
@@ -58,7 +58,7 @@ const activitiesAsTypes = { group: ['**/activities/**', '../activities/*', '../a
 const noIo = { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'openapi/generated/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'api-spec/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -79,13 +79,13 @@ export default tseslint.config(
   // The layers: every folder refused what lies above it or beside it (docs/architecture.md).
   ...['platform', 'db', 'dsl', 'activities', 'services', 'gateway', 'worker', 'sandbox']
     .flatMap((layer) => perDepth(layer, (depth) => ({ patterns: wrongWayImports(layer, depth) }))),
-  ...perDepth('domain', (depth) => ({ patterns: wrongWayImports('domain', depth) }), ['domain/process-contracts/**']),
+  ...perDepth('domain', (depth) => ({ patterns: wrongWayImports('domain', depth) }), ['domain/workflow-interfaces/**']),
   ...perDepth('workflows', (depth) => ({
     paths: noNodeNoIo,
     patterns: [activitiesAsTypes, noIo, ...wrongWayImports('workflows', depth).filter((p) => !p.regex.endsWith('activities/'))],
   })),
   {
-    files: ['domain/process-contracts/*.ts'],
+    files: ['domain/workflow-interfaces/*.ts'],
     ignores: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths: noNodeNoIo, patterns: [noIo, ...wrongWayImports('domain', 2)] }] },
   },

@@ -4,7 +4,7 @@
  * not children: nothing ties their end to the process that started them.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
+import { workflowIdFor, type LicenceProcessInput } from '../domain/workflow-interfaces/licence-process.js';
 
 export function createProcessActivities(deps: { client: Client; taskQueue: string }) {
   return {

@@ -28,7 +28,7 @@ export type DurationSpec =
   | { workingDays: number }
   | { months: number };
 
-export type DeadlineSpec = DurationSpec | { until: string /* 'YYYY/MM/DD' or 'YYYY/MM/DD HH:mm' */ };
+export type DeadlineSpec = DurationSpec | { date: string /* 'YYYY/MM/DD' or 'YYYY/MM/DD HH:mm' */ };
 
 export class CalendarError extends Error {
   override name = 'CalendarError';
@@ -111,7 +111,7 @@ export function parseJalali(text: string, cal: HolidayCalendar): number {
 
 /** English error message for an invalid deadline spec, or null when valid. */
 export function validateDeadlineSpec(value: unknown): string | null {
-  const expected = `one of ${[...DURATION_KEYS, 'until'].join(', ')}`;
+  const expected = `one of ${[...DURATION_KEYS, 'date'].join(', ')}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return `deadline must be an object with exactly ${expected}`;
   }
@@ -119,9 +119,9 @@ export function validateDeadlineSpec(value: unknown): string | null {
   if (keys.length !== 1) return `deadline must have exactly one key (${expected}), got ${keys.length}: ${keys.join(', ')}`;
   const key = keys[0] as string;
   const v = (value as Record<string, unknown>)[key];
-  if (key === 'until') {
+  if (key === 'date') {
     if (typeof v !== 'string' || !parseJalaliParts(v)) {
-      return `deadline "until" must be a valid Jalali date YYYY/MM/DD or YYYY/MM/DD HH:mm, got ${JSON.stringify(v)}`;
+      return `deadline "date" must be a valid Jalali date YYYY/MM/DD or YYYY/MM/DD HH:mm, got ${JSON.stringify(v)}`;
     }
     return null;
   }
@@ -132,11 +132,11 @@ export function validateDeadlineSpec(value: unknown): string | null {
   return null;
 }
 
-function checkedSpec(spec: DeadlineSpec): [DurationKey, number] | ['until', string] {
+function checkedSpec(spec: DeadlineSpec): [DurationKey, number] | ['date', string] {
   const error = validateDeadlineSpec(spec);
   if (error) throw new CalendarError(error);
-  const [entry] = Object.entries(spec) as [DurationKey | 'until', number | string][];
-  return entry as [DurationKey, number] | ['until', string];
+  const [entry] = Object.entries(spec) as [DurationKey | 'date', number | string][];
+  return entry as [DurationKey, number] | ['date', string];
 }
 
 /**
@@ -149,11 +149,11 @@ function checkedSpec(spec: DeadlineSpec): [DurationKey, number] | ['until', stri
  *   non-working days are skipped whole). "Answer within 72 hours".
  * - months: Jalali months, same local time; the day clamps to the target
  *   month's length (1405/06/31 + 1 month = 1405/07/30).
- * - until: that Jalali date at 00:00 local (or the given HH:mm); ignores fromMs.
+ * - date: that Jalali date at 00:00 local (or the given HH:mm); ignores fromMs.
  */
 export function resolveDeadline(spec: DeadlineSpec, fromMs: number, cal: HolidayCalendar): number {
   const [kind, n] = checkedSpec(spec);
-  if (kind === 'until') return parseJalali(n, cal);
+  if (kind === 'date') return parseJalali(n, cal);
   const { day, timeOfDay } = localDay(fromMs, cal);
   switch (kind) {
     case 'hours':
@@ -198,7 +198,7 @@ const UNITS: Record<DurationKey, { fa: string; en: [string, string] }> = {
 /** Human label, e.g. { workingDays: 3 } → { fa: '۳ روز کاری', en: '3 working days' }. */
 export function durationToText(spec: DeadlineSpec): { fa: string; en: string } {
   const [kind, n] = checkedSpec(spec);
-  if (kind === 'until') {
+  if (kind === 'date') {
     const p = parseJalaliParts(n) as JalaliParts; // validated above
     const time = p.hasTime ? ` ${pad2(p.hour)}:${pad2(p.minute)}` : '';
     const text = formatJalaliDate(p) + time;

@@ -111,14 +111,14 @@ describe('resolveDeadline', () => {
     expect(resolve({ months: 12 }, '1403/12/30 09:00')).toBe('1404/12/29 09:00');
   });
 
-  it('resolves until to local midnight or to the given time, ignoring the start', () => {
-    expect(resolveDeadline({ until: '1405/12/29' }, 0, cal)).toBe(at('1405/12/29'));
-    expect(resolve({ until: '۱۴۰۵/۱۲/۲۹ ۱۴:۳۰' }, '1405/09/02 10:00')).toBe('1405/12/29 14:30');
+  it('resolves a fixed date to local midnight or to the given time, ignoring the start', () => {
+    expect(resolveDeadline({ date: '1405/12/29' }, 0, cal)).toBe(at('1405/12/29'));
+    expect(resolve({ date: '۱۴۰۵/۱۲/۲۹ ۱۴:۳۰' }, '1405/09/02 10:00')).toBe('1405/12/29 14:30');
   });
 
-  it('throws a CalendarError for an impossible until date', () => {
-    expect(() => resolveDeadline({ until: '1405/13/01' }, 0, cal)).toThrow(CalendarError);
-    expect(() => resolveDeadline({ until: '1404/12/30' }, 0, cal)).toThrow(/1404\/12\/30/);
+  it('throws a CalendarError for an impossible fixed date', () => {
+    expect(() => resolveDeadline({ date: '1405/13/01' }, 0, cal)).toThrow(CalendarError);
+    expect(() => resolveDeadline({ date: '1404/12/30' }, 0, cal)).toThrow(/1404\/12\/30/);
   });
 
   it('throws a CalendarError for an invalid duration', () => {
@@ -143,14 +143,14 @@ describe('durationToText', () => {
     expect(durationToText({ hours: 1 })).toEqual({ fa: '۱ ساعت', en: '1 hour' });
     expect(durationToText({ days: 10 })).toEqual({ fa: '۱۰ روز', en: '10 days' });
     expect(durationToText({ months: 2 })).toEqual({ fa: '۲ ماه', en: '2 months' });
-    expect(durationToText({ until: '1405/12/29' })).toEqual({ fa: 'تا ۱۴۰۵/۱۲/۲۹', en: 'until 1405/12/29' });
-    expect(durationToText({ until: '۱۴۰۵/۱/۵ ۰۹:۰۰' })).toEqual({ fa: 'تا ۱۴۰۵/۰۱/۰۵ ۰۹:۰۰', en: 'until 1405/01/05 09:00' });
+    expect(durationToText({ date: '1405/12/29' })).toEqual({ fa: 'تا ۱۴۰۵/۱۲/۲۹', en: 'until 1405/12/29' });
+    expect(durationToText({ date: '۱۴۰۵/۱/۵ ۰۹:۰۰' })).toEqual({ fa: 'تا ۱۴۰۵/۰۱/۰۵ ۰۹:۰۰', en: 'until 1405/01/05 09:00' });
   });
 });
 
 describe('validateDeadlineSpec', () => {
-  it('accepts exactly one known key with a positive integer or a valid until date', () => {
-    for (const ok of [{ hours: 1 }, { workingHours: 72 }, { days: 3 }, { workingDays: 5 }, { months: 1 }, { until: '1403/12/30 23:59' }]) {
+  it('accepts exactly one known key with a positive integer or a valid fixed date', () => {
+    for (const ok of [{ hours: 1 }, { workingHours: 72 }, { days: 3 }, { workingDays: 5 }, { months: 1 }, { date: '1403/12/30 23:59' }]) {
       expect(validateDeadlineSpec(ok)).toBeNull();
     }
   });
@@ -164,9 +164,9 @@ describe('validateDeadlineSpec', () => {
     expect(validateDeadlineSpec({ days: 0 })).toMatch(/"days" must be a positive integer/);
     expect(validateDeadlineSpec({ days: 1.5 })).toMatch(/positive integer/);
     expect(validateDeadlineSpec({ days: '3' })).toMatch(/positive integer/);
-    expect(validateDeadlineSpec({ until: '1405/13/01' })).toMatch(/1405\/13\/01/);
-    expect(validateDeadlineSpec({ until: '1404/12/30' })).toMatch(/valid Jalali date/);
-    expect(validateDeadlineSpec({ until: 14051229 })).toMatch(/valid Jalali date/);
+    expect(validateDeadlineSpec({ date: '1405/13/01' })).toMatch(/1405\/13\/01/);
+    expect(validateDeadlineSpec({ date: '1404/12/30' })).toMatch(/valid Jalali date/);
+    expect(validateDeadlineSpec({ date: 14051229 })).toMatch(/valid Jalali date/);
   });
 });
 

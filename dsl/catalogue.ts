@@ -3,7 +3,8 @@
  * new application takes on a given day (the highest version already in effect).
  */
 import { parseJalali, type HolidayCalendar } from './calendar.js';
-import type { LoadedDefinition } from './load.js';
+import { definitionHash, type LoadedDefinition } from './load.js';
+import { parseDefinition } from './parse.js';
 
 export class DefinitionCatalogue {
   private readonly byId = new Map<string, LoadedDefinition[]>();
@@ -37,6 +38,25 @@ export class DefinitionCatalogue {
   /** The version a new application started at `atMs` runs: the newest already effective. */
   current(id: string, atMs: number): LoadedDefinition | undefined {
     return this.versions(id).find((v) => this.effectiveFromMs(v) <= atMs);
+  }
+
+  /**
+   * Definitions pinned by hash in an earlier spelling of the language (the sources applications
+   * and licences were pinned to): each whose content, respelled, is a definition of this
+   * catalogue is found by its old hash too. A source whose meaning differs stays unknown.
+   * @returns the old hashes adopted.
+   */
+  adopt(pinned: readonly { hash: string; source: string }[]): string[] {
+    const adopted: string[] = [];
+    for (const { hash, source } of pinned) {
+      if (this.byHash.has(hash)) continue;
+      const definition = parseDefinition(source, hash).definition;
+      const twin = definition && this.byHash.get(definitionHash(definition));
+      if (!twin) continue;
+      this.byHash.set(hash, twin);
+      adopted.push(hash);
+    }
+    return adopted;
   }
 
   /** A definition by the content hash an application is pinned to. */

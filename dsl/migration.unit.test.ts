@@ -21,7 +21,7 @@ function nextVersion(definition: ProcessDefinition, edit: (copy: ProcessDefiniti
 const refusalsOf = (verdict: MigrationVerdict) => (verdict.allowed ? [] : verdict.refusals.map((r) => `${r.reason}@${r.stepId ?? '-'}`));
 
 const task = (next: Record<string, string>, extra: Record<string, unknown> = {}) => ({
-  type: 'task', role: 'county-office', due: { days: 3 }, onOverdue: 'rejected',
+  type: 'task', role: 'county-office', due: { days: 3 }, late: 'rejected',
   outcomes: Object.fromEntries(Object.entries(next).map(([name, to]) => [name, { title: { fa: name, en: name }, next: to }])), ...extra,
 });
 
@@ -112,7 +112,7 @@ describe('migrating a running application to a newer version', () => {
     const pinned = sampleProcess({ review: task({ accept: 'done', reject: 'refused' }), done, refused, rejected: refused }).definition!;
     const target = sampleProcess({
       'ask-registry': {
-        type: 'inquire', registry: 'civil-registry', subject: 'applicant.nationalCode', timeout: { days: 1 }, onTimeout: 'rejected', saveAs: 'civil', next: 'review',
+        type: 'inquire', registry: 'civil-registry', subject: 'applicant.nationalCode', timeout: { days: 1 }, late: 'rejected', saveAs: 'civil', next: 'review',
       },
       review: task({ accept: 'judge', reject: 'refused' }),
       judge: { type: 'check', rules: [{ expr: 'civil.alive == true', reason: 'DECEASED', message: { fa: 'فوت', en: 'deceased' } }], next: 'done' },

@@ -5,7 +5,9 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
+import { respell, type Respelling } from './respell.js';
 import { ProcessDefinition } from './schema.js';
+import { stepKinds } from './steps/index.js';
 
 export type Path = (string | number)[];
 
@@ -18,6 +20,8 @@ export interface ParseResult {
   locate: Locator;
   /** The raw document as plain data, even when the schema refused it (for the validator's hints). */
   raw: unknown;
+  /** What was written in the language's first spelling and read in today's (`respell.ts`). */
+  respelled: Respelling[];
 }
 
 /** Parses and schema-checks one definition. */
@@ -35,18 +39,18 @@ export function parseDefinition(text: string, file: string): ParseResult {
       message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     });
   }
-  if (diagnostics.length > 0) return { diagnostics, locate, raw: undefined };
+  if (diagnostics.length > 0) return { diagnostics, locate, raw: undefined, respelled: [] };
 
-  const raw: unknown = doc.toJS();
+  const { definition: raw, respelled } = respell<unknown>(doc.toJS());
   const parsed = ProcessDefinition.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) diagnostics.push(...fromSchemaIssue(issue, file, locate));
-    return { diagnostics, locate, raw };
+    for (const issue of parsed.error.issues) diagnostics.push(...fromSchemaIssue(issue, file, locate, raw));
+    return { diagnostics, locate, raw, respelled };
   }
-  return { definition: parsed.data, diagnostics, locate, raw };
+  return { definition: parsed.data, diagnostics, locate, raw, respelled };
 }
 
-function fromSchemaIssue(issue: z.core.$ZodIssue, file: string, locate: Locator): Diagnostic[] {
+function fromSchemaIssue(issue: z.core.$ZodIssue, file: string, locate: Locator, raw: unknown): Diagnostic[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const where = path.length > 0 ? `${path.join('.')}: ` : '';
   if (issue.code === 'unrecognized_keys') {
@@ -58,17 +62,17 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, file: string, locate: Locator)
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && path[0] === 'steps') {
     return [{
       file, ...locate(path), path, code: 'unknown-step-type',
-      message: `${where}unknown step type; expected one of check, inquire, task, parallel, switch, wait, issue, notify, subprocess, amend, refresh, set, claim, cohort, end`,
+      message: `${where}unknown step type; expected one of ${stepKinds.map((kind) => kind.type).join(', ')}`,
     }];
   }
   const last = path[path.length - 1];
-  if (issue.code === 'invalid_union' && typeof last === 'string' && ['due', 'timeout', 'delay', 'validity', 'after', 'within', 'resultsDue'].includes(last)) {
+  if (issue.code === 'invalid_union' && typeof last === 'string' && ['due', 'timeout', 'delay', 'validity', 'after', 'within', 'resultsDue'].includes(last) && valueAt(raw, path) !== undefined) {
     return [{
       file, ...locate(path), path, code: 'schema',
-      message: `${where}expected a deadline: one of { hours | workingHours | days | workingDays | months: <whole number> } or { until: YYYY/MM/DD }`,
+      message: `${where}expected a deadline: one of { hours | workingHours | days | workingDays | months: <whole number> } or { date: YYYY/MM/DD }`,
     }];
   }
-  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  const missing = (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) || (issue.code === 'invalid_union' && valueAt(raw, path) === undefined);
   return [{
     file, ...locate(path), path,
     code: missing ? 'missing-field' : 'schema',
@@ -98,4 +102,11 @@ function makeLocator(doc: Document, lineCounter: LineCounter): Locator {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+}
+
+/** The value at a path of the raw document, or undefined. */
+function valueAt(raw: unknown, path: Path): unknown {
+  let value = raw;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+  return value;
 }

@@ -23,7 +23,8 @@ export const Duration = z.union([
   z.object({ workingDays: count }).strict(),
   z.object({ months: count }).strict(),
 ]);
-export const Deadline = z.union([Duration, z.object({ until: JalaliDate }).strict()]);
+/** A duration counted from when the step starts, or a fixed Jalali `date` (`due: { date: 1405/06/31 }`). */
+export const Deadline = z.union([Duration, z.object({ date: JalaliDate }).strict()]);
 
 export const Registries = [
   'civil-registry', 'security-clearance', 'criminal-record', 'addiction',
@@ -32,6 +33,14 @@ export const Registries = [
 export const Roles = ['portal', 'county-office', 'province-office'] as const;
 /** Which office may act on a task: the applicant's county office, their province's, or any. */
 export const Scopes = ['applicant-county', 'applicant-province', 'national'] as const;
+
+/**
+ * The two unhappy paths every step names the same way: `otherwise` where a condition is not met
+ * (a rule fails, no case holds, a change is refused, a subprocess is not approved), `late` where
+ * time runs out (an inquiry unanswered, a task undecided by its last deadline).
+ */
+export const Otherwise = StepId.optional();
+export const Late = StepId.optional();
 
 /** The fields every step may carry. */
 export const stepBase = { title: Text.optional(), description: Text.optional() };

@@ -8,7 +8,7 @@ import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
 import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
-import type { GatewayEnv, GatewayServices } from './env.js';
+import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
@@ -17,7 +17,7 @@ import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/in
 import { idempotency } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
-import { registerIntegrationMetrics } from './middleware/integration-metrics.js';
+import { registerIntegrationMetrics } from './integration-gauges.js';
 import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';

@@ -33,6 +33,7 @@ import { API_AUDIENCE } from './dev-issuer.js';
 import { createLogger } from './middleware/logging.js';
 import type { RegistryKeys } from './registry-signature.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
+import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 
 /** The registries that answer late, by signed callback. */
 const ASYNC_REGISTRIES = ['security-clearance', 'criminal-record'];
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
   const signingKeys = await createSigningKeyStore({ path: required('SIGNING_KEYS_PATH') });
   const database = await openDatabase({ url: required('DATABASE_URL') });
+  await adoptPinnedDefinitions(database.db, catalogue);
   const connection = await Connection.connect({ address: required('TEMPORAL_ADDRESS') });
   const temporal = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { mulberry32 } from './prng.js';
-import { REGISTRIES, REGISTRY_NAMES } from './registries.js';
+import { REGISTRIES, REGISTRY_NAMES } from './simulated-registries.js';
 
 /** Everything faults can be set on: the registries and the national permits portal. */
 export const FAULT_TARGETS = [...REGISTRY_NAMES, 'national-portal'] as const;

@@ -3,7 +3,7 @@
  * for repeats of the same inquiryId) and, for async registries, the pending
  * answer and its callback delivery progress.
  */
-import type { RegistryName } from './registries.js';
+import type { RegistryName } from './simulated-registries.js';
 
 /** One inquiry as a registry recorded it. */
 export interface InquiryRecord {

@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { InquirySubject, RegistryName } from './registries.js';
+import type { InquirySubject, RegistryName } from './simulated-registries.js';
 
 const nationalCode = z.string().regex(/^\d{10}$/, 'must be exactly 10 digits');
 const mobile = z.string().regex(/^09\d{9}$/, 'must be an Iranian mobile number like 09121234567');

@@ -8,7 +8,7 @@ import { parseInquiry } from './inquiry-schema.js';
 import type { InquiryRecord } from './inquiries.js';
 import { personFor } from './persons.js';
 import { problem, sendProblem } from './problem.js';
-import { REGISTRIES, isRegistryName } from './registries.js';
+import { REGISTRIES, isRegistryName } from './simulated-registries.js';
 import type { SandboxState } from './state.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -40,7 +40,7 @@ import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { signerFor } from '../worker/signer.js';
 import { startDecider } from './lib/decider.js';
-import { stateQuery, workflowIdFor, type ProcessResult } from '../domain/process-contracts/licence-process.js';
+import { stateQuery, workflowIdFor, type ProcessResult } from '../domain/workflow-interfaces/licence-process.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -27,6 +27,7 @@ import { createLicenceWorker } from '../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
+import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {
@@ -166,6 +167,8 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ url: databaseUrl });
   started('database connections', () => database.close());
+  const adopted = await adoptPinnedDefinitions(database.db, catalogue);
+  if (adopted.length > 0) log(`definitions:  ${adopted.length} pinned in the language's first spelling, found by their old hashes`);
   const connection = await Connection.connect({ address: `${host}:${ports.temporal}` });
   started('Temporal client', () => connection.close());
   const temporal = new Client({ connection });

@@ -5,7 +5,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
-import { withdrawSignal, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
+import { withdrawSignal, type LicenceProcessInput } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';

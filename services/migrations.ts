@@ -13,7 +13,7 @@ import type { MigrationRefusal } from '../dsl/migration.js';
 import type { Text } from '../dsl/schema.js';
 import {
   MIGRATION_FAILURES, migrateUpdate, type MigrationOrder, type MigrationResult,
-} from '../domain/process-contracts/licence-process.js';
+} from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
 import { processUnavailable } from './start-process.js';

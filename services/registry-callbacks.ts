@@ -5,9 +5,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkAnswer } from '../domain/registry-contracts/index.js';
+import { checkAnswer } from '../domain/registries/index.js';
 import { applications, inquiries } from '../db/schema/index.js';
-import { registryAnswerSignal } from '../domain/process-contracts/licence-process.js';
+import { registryAnswerSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { appendAudit } from '../domain/audit.js';
 import type { ServiceDeps } from './context.js';
 import { conflict, firstIssueProblem, invalid, notFound } from './errors.js';

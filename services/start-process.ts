@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applications, definitions } from '../db/schema/index.js';
 import type { LoadedDefinition } from '../dsl/load.js';
-import { TASK_QUEUE, workflowIdFor, type LicenceProcessInput } from '../domain/process-contracts/licence-process.js';
+import { TASK_QUEUE, workflowIdFor, type LicenceProcessInput } from '../domain/workflow-interfaces/licence-process.js';
 import { appendAudit } from '../domain/audit.js';
 import type { ServiceContext, ServiceDeps } from './context.js';
 import { DomainError } from './errors.js';

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applications, tasks } from '../db/schema/index.js';
-import { decisionSignal } from '../domain/process-contracts/licence-process.js';
+import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { appendAudit } from '../domain/audit.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';

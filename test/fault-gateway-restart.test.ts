@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications } from '../db/schema/index.js';
-import { workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { generatedApplication } from './support/api.js';
 import { freePort, startGatewayProcess, verifySigned, type GatewayProcess } from './support/gateway-process.js';
 import { startHarness, type Harness } from './support/harness.js';

@@ -7,7 +7,7 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
-import { workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, inquiries, tasks } from '../db/schema/index.js';
 import { submitApplication } from '../services/applications.js';
 import type { ServiceContext } from '../services/context.js';
-import { workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { decide, eventually, generatedApplication } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 

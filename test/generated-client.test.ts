@@ -9,7 +9,7 @@ import { applications, licences } from '../db/schema/index.js';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
-import type { components, paths } from '../openapi/generated/schema.js';
+import type { components, paths } from '../api-spec/generated/schema.js';
 import { addMonths } from '../platform/dates/time-functions.js';
 import { eventually, fixturePerson, verifyResponse } from './support/api.js';
 import { skipTo } from './support/clock.js';

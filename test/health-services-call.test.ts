@@ -9,13 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { applicationEvents, applications, callEntries, calls, licences, outbox, tasks } from '../db/schema/index.js';
+import { applicationEvents, applications, competitionEntries, competitions, licences, outbox, tasks } from '../db/schema/index.js';
 import { formatJalali, isWorkingDay, parseJalali, resolveDeadline } from '../dsl/calendar.js';
-import { recordExamResults, registerInCall, callRanking } from '../services/calls.js';
+import { recordExamResults, registerInCompetition, competitionRanking } from '../services/competitions.js';
 import { withdrawApplication } from '../services/applications.js';
 import { DomainError } from '../services/errors.js';
 import { api, eventually } from './support/api.js';
-import { callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/calls.js';
+import { callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/competitions.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -41,13 +41,13 @@ const ended = (applicationId: string) => eventually(async () => {
   return row.status === 'running' ? undefined : row;
 }, `application ${applicationId} to end`, 60_000);
 const callStage = (callId: string, stage: string) => eventually(async () => {
-  const [row] = await h.db.db.select({ stage: calls.stage }).from(calls).where(eq(calls.id, callId));
+  const [row] = await h.db.db.select({ stage: competitions.stage }).from(competitions).where(eq(competitions.id, callId));
   return row?.stage === stage ? true : undefined;
 }, `call ${callId} at ${stage}`, 120_000);
-const entriesOf = (callId: string) => h.db.db.select().from(callEntries).where(eq(callEntries.callId, callId));
+const entriesOf = (callId: string) => h.db.db.select().from(competitionEntries).where(eq(competitionEntries.callId, callId));
 
 /** The published rule written out by hand: score + bonus, then exam, degree, registration, tracking code. Best first. */
-function byPublishedRule(entries: (typeof callEntries.$inferSelect)[]) {
+function byPublishedRule(entries: (typeof competitionEntries.$inferSelect)[]) {
   const level: Record<string, number> = { phd: 30, master: 25, bachelor: 20 };
   const health = ['environmental-health', 'occupational-health', 'public-health', 'food-hygiene', 'nursing'];
   return entries.map((e) => {
@@ -70,10 +70,10 @@ async function throughDocuments(callId: string, inputs: Awaited<ReturnType<typeo
   const call = await callSectionOf(callId);
   const at = await h.env.currentTimeMs();
   const ids: string[] = [];
-  for (const input of inputs) ids.push((await registerInCall({ ctx: ctxAt(h, portal, at), callId, input })).applicationId);
+  for (const input of inputs) ids.push((await registerInCompetition({ ctx: ctxAt(h, portal, at), callId, input })).applicationId);
   for (const task of await openTasks(h, ids, 'document-review')) await decideAs(h, task, 'accept');
   await eventually(async () => {
-    const eligible = await h.db.db.select({ id: callEntries.applicationId }).from(callEntries).where(and(eq(callEntries.callId, callId), eq(callEntries.status, 'eligible')));
+    const eligible = await h.db.db.select({ id: competitionEntries.applicationId }).from(competitionEntries).where(and(eq(competitionEntries.callId, callId), eq(competitionEntries.status, 'eligible')));
     return eligible.length === ids.length ? true : undefined;
   }, `every applicant of ${callId} in the cohort`);
   const documentsDue = resolveDeadline(call.lateDocuments.after, parseJalali(call.registration.closes, h.deps.calendar), h.deps.calendar);
@@ -126,9 +126,9 @@ describe('a competitive call of 200 applicants', () => {
     let man = await registrationFor(9_001);
     for (let seed = 9_002; man.applicant.sex !== 'male'; seed++) man = await registrationFor(seed);
     const withoutCard = { ...man, documents: man.documents.filter((d) => d !== 'military-service-card') };
-    await expect(registerInCall({ ctx: ctxAt(h, portal, now), callId, input: withoutCard })).rejects.toMatchObject({ code: 'missing-documents', detail: 'military-service-card' });
-    await expect(registerInCall({ ctx: ctxAt(h, portal, closesAt), callId, input: man })).rejects.toMatchObject({ code: 'registration-closed' });
-    await expect(registerInCall({ ctx: ctxAt(h, portal, opensAt - 1), callId, input: man })).rejects.toBeInstanceOf(DomainError);
+    await expect(registerInCompetition({ ctx: ctxAt(h, portal, now), callId, input: withoutCard })).rejects.toMatchObject({ code: 'missing-documents', detail: 'military-service-card' });
+    await expect(registerInCompetition({ ctx: ctxAt(h, portal, closesAt), callId, input: man })).rejects.toMatchObject({ code: 'registration-closed' });
+    await expect(registerInCompetition({ ctx: ctxAt(h, portal, opensAt - 1), callId, input: man })).rejects.toBeInstanceOf(DomainError);
   });
 
   it('a call with 200 applicants ranks them by the published rule and breaks ties by it', async () => {
@@ -139,12 +139,12 @@ describe('a competitive call of 200 applicants', () => {
       const input = await registrationFor(10_000 + i, { guildSchool: i % 4 === 0 });
       const employment = input.county === 'dezful' ? 'contract' : i === 7 ? 'official' : 'none';
       input.applicant.employment = employment;
-      const r = await registerInCall({ ctx: ctxAt(h, portal, at), callId, input });
+      const r = await registerInCompetition({ ctx: ctxAt(h, portal, at), callId, input });
       registered.push({ ...r, seed: 10_000 + i, employment });
     }
     officialEmployee = registered[7]!.applicationId;
     expect(await ended(officialEmployee)).toEqual({ status: 'rejected', reason: 'OFFICIAL_GOVERNMENT_EMPLOYEE' });
-    await expect(registerInCall({ ctx: ctxAt(h, portal, start), callId, input: await registrationFor(10_001) })).rejects.toMatchObject({ code: 'already-registered' });
+    await expect(registerInCompetition({ ctx: ctxAt(h, portal, start), callId, input: await registrationFor(10_001) })).rejects.toMatchObject({ code: 'already-registered' });
 
     // Every document review answered within its 72 hours, with an SMS; one left incomplete.
     const reviewed = registered.filter((r) => r.applicationId !== officialEmployee);
@@ -152,7 +152,7 @@ describe('a competitive call of 200 applicants', () => {
     const reviews = await openTasks(h, reviewed.map((r) => r.applicationId), 'document-review', 240_000);
     for (const task of reviews) await decideAs(h, task, task.applicationId === lateApplicant ? 'incomplete' : 'accept', task.applicationId === lateApplicant ? 'the degree scan is unreadable' : undefined);
     await eventually(async () => {
-      const joined = await h.db.db.select({ id: callEntries.applicationId }).from(callEntries).where(and(eq(callEntries.callId, callId), eq(callEntries.status, 'eligible')));
+      const joined = await h.db.db.select({ id: competitionEntries.applicationId }).from(competitionEntries).where(and(eq(competitionEntries.callId, callId), eq(competitionEntries.status, 'eligible')));
       return joined.length === reviewed.length - 1 ? true : undefined;
     }, 'every accepted applicant in the cohort', 240_000);
     const sms = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.kind, 'sms-sent'), eq(applicationEvents.stepId, 'documents-accepted-sms')));
@@ -185,14 +185,14 @@ describe('a competitive call of 200 applicants', () => {
     for (const e of cohort.filter((x) => x.examScore! < 50)) expect(e).toMatchObject({ status: 'refused', reason: 'EXAM_BELOW_PASS_MARK' });
     expect(await ended(cohort.find((x) => x.examScore! < 50)!.applicationId)).toEqual({ status: 'rejected', reason: 'EXAM_BELOW_PASS_MARK' });
 
-    const view = await callRanking({ ctx: ctxAt(h, { subject: 'integrator:test', role: 'integrator' }), callId });
+    const view = await competitionRanking({ ctx: ctxAt(h, { subject: 'integrator:test', role: 'integrator' }), callId });
     expect(view.items.length).toBe(200);
     expect(JSON.stringify(view)).not.toMatch(/"\d{10}"/);
   }, 600_000);
 
   it('refuses LATE_DOCUMENTS to an applicant whose documents were not accepted by the review deadline', async () => {
     expect(await ended(lateApplicant)).toEqual({ status: 'rejected', reason: 'LATE_DOCUMENTS' });
-    const [entry] = await h.db.db.select().from(callEntries).where(eq(callEntries.applicationId, lateApplicant));
+    const [entry] = await h.db.db.select().from(competitionEntries).where(eq(competitionEntries.applicationId, lateApplicant));
     expect(entry).toMatchObject({ status: 'refused', reason: 'LATE_DOCUMENTS' });
     const [review] = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, lateApplicant), eq(tasks.status, 'cancelled')));
     expect(review?.stepId).toBe('document-review');
@@ -207,7 +207,7 @@ describe('a competitive call of 200 applicants', () => {
     await withdrawApplication({ ctx: ctxAt(h, portal), applicationId: leaving.applicationId, reason: 'moved abroad' });
     expect(await ended(leaving.applicationId)).toEqual({ status: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT' });
     await openTask(h, next.applicationId, 'interview');
-    const [moved] = await h.db.db.select().from(callEntries).where(eq(callEntries.applicationId, next.applicationId));
+    const [moved] = await h.db.db.select().from(competitionEntries).where(eq(competitionEntries.applicationId, next.applicationId));
     expect(moved).toMatchObject({ status: 'shortlisted', invited: true });
   }, 120_000);
 
@@ -268,7 +268,7 @@ describe('document review', () => {
     h.reloadDefinitions();
     await h.env.sleep(eve - now);
 
-    const { applicationId } = await registerInCall({ ctx: ctxAt(h, portal, await h.env.currentTimeMs()), callId, input: await registrationFor(77_001) });
+    const { applicationId } = await registerInCompetition({ ctx: ctxAt(h, portal, await h.env.currentTimeMs()), callId, input: await registrationFor(77_001) });
     const review = await openTask(h, applicationId, 'document-review');
     const [opened] = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-opened')));
     const openedAt = opened!.occurredAt.getTime();
@@ -344,7 +344,7 @@ describe('applicants absent from the exam or the interview', () => {
     const tasksOpen = await openTasks(h, invited.map((e) => e.applicationId), 'interview');
     for (const task of tasksOpen.filter((t) => t.applicationId !== notHeld)) await decideAs(h, task, 'passed');
     await eventually(async () => {
-      const rows = await h.db.db.select().from(callEntries).where(inArray(callEntries.applicationId, interviewed));
+      const rows = await h.db.db.select().from(competitionEntries).where(inArray(competitionEntries.applicationId, interviewed));
       return rows.every((e) => e.status === 'interviewed') ? true : undefined;
     }, 'the interviewed to wait for the final ranking');
 

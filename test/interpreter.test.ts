@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, licences } from '../db/schema/index.js';
-import { stateQuery, workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, applicationFor, decide, eventually, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 

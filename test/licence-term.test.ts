@@ -12,7 +12,7 @@ import { applicationEvents, applications, licenceHoldings, licences, outbox, tas
 import { formatJalali } from '../dsl/calendar.js';
 import { monthLength } from '../platform/dates/jalali.js';
 import { addDays, addMonths, quarterEnd } from '../platform/dates/time-functions.js';
-import { stateQuery, workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, applicationFor, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
 import { skipTo as skipTimeTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';

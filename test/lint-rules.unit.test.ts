@@ -27,11 +27,11 @@ describe('lint: the layers of docs/architecture.md', () => {
   it('refuses an import that points up or sideways', async () => {
     const wrongWay: [file: string, code: string][] = [
       ['activities/planted.ts', "import { receiveRegistryAnswer } from '../services/registry-callbacks.js';"],
-      ['activities/registries/planted.ts', "import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';"],
+      ['activities/outbound/planted.ts', "import { receiveRegistryAnswer } from '../../services/registry-callbacks.js';"],
       ['db/planted.ts', "import { createGateway } from '../gateway/app.js';"],
       ['dsl/planted.ts', "import { queryRows } from '../db/query.js';"],
       ['dsl/planted.ts', "import { signDetached } from '../platform/jws.js';"],
-      ['services/planted.ts', "import { createCallActivities } from '../activities/calls.js';"],
+      ['services/planted.ts', "import { createCompetitionActivities } from '../activities/competitions.js';"],
       ['worker/planted.ts', "import { redact } from '../gateway/middleware/logging.js';"],
       ['sandbox/planted.ts', "import { addMonths } from '../dsl/expressions.js';"],
       ['workflows/planted.ts', "import { appendAudit } from '../domain/audit.js';"],
@@ -43,7 +43,7 @@ describe('lint: the layers of docs/architecture.md', () => {
   it('lets an import point down, and a workflow import activities as types', async () => {
     const rightWay: [file: string, code: string][] = [
       ['activities/planted.ts', "import { appendAudit } from '../domain/audit.js';"],
-      ['services/planted.ts', "import { workflowIdFor } from '../domain/process-contracts/licence-process.js';"],
+      ['services/planted.ts', "import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';"],
       ['gateway/openapi/planted.ts', "import type { Access } from '../openapi/route.js';"],
       ['dsl/planted.ts', "import { addMonths } from '../platform/dates/time-functions.js';"],
       ['worker/planted.ts', "import { signDetached } from '../platform/jws.js';"],

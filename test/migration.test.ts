@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, auditLog, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { verifyAuditChain } from '../domain/audit.js';
-import { stateQuery, workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import {
   api, eventually, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence, type ApiResponse,
 } from './support/api.js';

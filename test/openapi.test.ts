@@ -128,7 +128,7 @@ describe('the OpenAPI document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parvaneh-openapi-'));
     try {
       writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
-      const config = readFileSync('redocly.yaml', 'utf8').replace('root: openapi/openapi.json', `root: ${join(dir, 'openapi.json')}`);
+      const config = readFileSync('redocly.yaml', 'utf8').replace('root: api-spec/openapi.json', `root: ${join(dir, 'openapi.json')}`);
       writeFileSync(join(dir, 'redocly.yaml'), config);
       const lint = spawnSync(bin('redocly'), ['lint', '--config', join(dir, 'redocly.yaml')], {
         encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
@@ -149,8 +149,8 @@ describe('the OpenAPI document', () => {
       // Run outside the project so openapi-typescript does not pick up redocly.yaml; the options are the npm script's.
       execFileSync(bin('openapi-typescript'), ['openapi.json', '--output', 'schema.d.ts', '--default-non-nullable=false'], { cwd: dir, stdio: 'pipe' });
       const fresh = readFileSync(join(dir, 'schema.d.ts'), 'utf8');
-      expect(readFileSync('openapi/generated/schema.d.ts', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(fresh);
-      expect(readFileSync('openapi/openapi.json', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(`${JSON.stringify(document, null, 2)}\n`);
+      expect(readFileSync('api-spec/generated/schema.d.ts', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(fresh);
+      expect(readFileSync('api-spec/openapi.json', 'utf8'), 'run `npm run openapi:generate` and commit the result').toBe(`${JSON.stringify(document, null, 2)}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

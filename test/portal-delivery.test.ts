@@ -12,7 +12,7 @@ import { control, json } from '../sandbox/sandbox-client.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
-import { outboxChangedSignal } from '../domain/process-contracts/licence-process.js';
+import { outboxChangedSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { api, applicationFor, eventually, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 

@@ -6,16 +6,17 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createCallActivities } from '../activities/calls.js';
+import { createCompetitionActivities } from '../activities/competitions.js';
 import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
 import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
 import { createProcessActivities } from '../activities/processes.js';
-import { createRegistryActivities } from '../activities/registries.js';
+import { createInquiryActivities } from '../activities/inquiries.js';
+import { createSmsActivities } from '../activities/sms.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
-import { TASK_QUEUE } from '../domain/process-contracts/licence-process.js';
+import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -48,8 +49,9 @@ const quietBundlerLogger = {
 export async function createLicenceWorker(deps: WorkerDependencies): Promise<Worker> {
   const activities = {
     ...createDatabaseActivities(deps.db, deps.calendar),
-    ...createCallActivities(deps.db),
-    ...createRegistryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
+    ...createCompetitionActivities(deps.db),
+    ...createInquiryActivities({ baseUrl: deps.registryBaseUrl, db: deps.db }),
+    ...createSmsActivities({ baseUrl: deps.registryBaseUrl }),
     ...createDefinitionActivities(deps.catalogue),
     ...createProcessActivities({
       client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default' }),

@@ -3,7 +3,7 @@
  * process that runs workers calls this at start, and exactly one delivery workflow results.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TASK_QUEUE, outboxWorkflowIdFor, type OutboxDeliveryInput } from '../domain/process-contracts/licence-process.js';
+import { TASK_QUEUE, outboxWorkflowIdFor, type OutboxDeliveryInput } from '../domain/workflow-interfaces/licence-process.js';
 
 /**
  * @example await ensureOutboxDelivery(client, 'licence-processes')

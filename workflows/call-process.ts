@@ -6,16 +6,16 @@
  * between any two transitions.
  */
 import { continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { CallActivities, CallTransition } from '../activities/calls.js';
+import type { CallActivities, CallTransition } from '../activities/competitions.js';
 import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import {
   callEntryChangedSignal, callStateQuery, callVerdictSignal, examResultsSignal,
   type CallProcessInput, type CallStage, type CallSummary, type CallVerdict,
-} from '../domain/process-contracts/call-process.js';
+} from '../domain/workflow-interfaces/competition-process.js';
 import { now } from './clock.js';
 import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 import { conditionWithin } from './deadlines.js';
-import { workflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 
 // A transition touches the whole cohort: a regular activity, so it does not stretch a workflow task.
 const calls = proxyActivities<CallActivities>({

@@ -7,12 +7,13 @@ import type { TimelineEvent } from '../activities/database.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
-import type { RegistryAnswer } from '../domain/process-contracts/licence-process.js';
+import type { RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
 import { db } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Ending, InterpreterHooks, InterpreterState, StepContext, Transition } from './steps/context.js';
 import { runStep } from './steps/index.js';
 import { handleLateAnswer } from './steps/inquire.js';
+import { afterWaiting } from './steps/refresh.js';
 import type { Mailbox } from './steps/mailbox.js';
 
 export type { Ending, InterpreterHooks, InterpreterState, StandingLicence } from './steps/context.js';
@@ -66,6 +67,7 @@ export class Interpreter implements StepContext {
         this.mailbox.currentSteps.delete(id);
       }
       if (transition.end) return transition.end;
+      if (transition.next && (step.type === 'wait' || step.type === 'task')) await afterWaiting(this, id);
       id = transition.next;
     }
     return undefined;

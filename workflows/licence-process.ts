@@ -10,15 +10,16 @@ import {
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { ProcessActivities } from '../activities/processes.js';
 import type { Facts } from '../dsl/expressions.js';
+import { respell } from '../dsl/respell.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
 import { isoAt, now } from './clock.js';
 import {
   decisionSignal, migrateUpdate, registryAnswerSignal, stateQuery, withdrawSignal, workflowIdFor,
   type IssuedLicence, type LicenceProcessInput, type ProcessResult, type ProcessState, type Withdrawal,
-} from '../domain/process-contracts/licence-process.js';
+} from '../domain/workflow-interfaces/licence-process.js';
 import { Interpreter, Mailbox, type Ending, type StandingLicence } from './interpreter.js';
 import { Migrations } from './migration.js';
-import { callVerdictSignal, type CallVerdict } from '../domain/process-contracts/call-process.js';
+import { callVerdictSignal, type CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
 import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
@@ -26,7 +27,9 @@ import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 
 
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
-  const { applicationId, definition, definitionHash, calendar } = input;
+  const { applicationId, definitionHash, calendar } = input;
+  // Pinned in whatever spelling the language had when the application started; run in today's.
+  const definition = respell(input.definition).definition;
   const resume = input.resume;
   const mailbox = new Mailbox();
   for (const d of resume?.decisions ?? []) mailbox.decisions.set(d.taskId, d);

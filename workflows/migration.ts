@@ -9,7 +9,7 @@ import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { planMigration, type StepMove } from '../dsl/migration.js';
 import {
   MIGRATION_FAILURES, type LateInquiry, type LicenceProcessInput, type MigrationOrder, type MigrationResult,
-} from '../domain/process-contracts/licence-process.js';
+} from '../domain/workflow-interfaces/licence-process.js';
 import { db } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Interpreter } from './interpreter.js';

@@ -7,7 +7,7 @@
  */
 import { continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
-import { outboxChangedSignal, type OutboxDeliveryInput } from '../domain/process-contracts/licence-process.js';
+import { outboxChangedSignal, type OutboxDeliveryInput } from '../domain/workflow-interfaces/licence-process.js';
 import { startDeadline, waitFor, type Deadline } from './deadlines.js';
 
 const portal = proxyActivities<PortalActivities>({

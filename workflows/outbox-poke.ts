@@ -3,7 +3,7 @@
  * of it now rather than at the next safety poll.
  */
 import { getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
-import { outboxChangedSignal, outboxWorkflowIdFor } from '../domain/process-contracts/licence-process.js';
+import { outboxChangedSignal, outboxWorkflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 
 /** Signals the delivery workflow of this task queue; if it is not running, its poll finds the row later. */
 export async function pokeOutbox(): Promise<void> {

@@ -9,6 +9,6 @@ export * from './licence-numbers.js';
 export * from './idempotency-keys.js';
 export * from './audit-log.js';
 export * from './documents.js';
-export * from './calls.js';
+export * from './competitions.js';
 export * from './licence-holdings.js';
 export * from './supervision-records.js';

@@ -4,10 +4,10 @@ import { done, refused, sampleProcess } from '../../test/support/step-kinds.js';
 const lifecycle = { kind: 'lifecycle' };
 
 describe('the amend step', () => {
-  it('works on the licence of a lifecycle process, and leads to onRefused when its state changed', () => {
-    const sample = sampleProcess({ suspend: { type: 'amend', action: 'suspend', dependents: 'suspend', next: 'done', onRefused: 'refused' }, done, refused }, lifecycle);
+  it('works on the licence of a lifecycle process, and leads to otherwise when its state changed', () => {
+    const sample = sampleProcess({ suspend: { type: 'amend', action: 'suspend', dependents: 'suspend', next: 'done', otherwise: 'refused' }, done, refused }, lifecycle);
     expect(sample.codes).toEqual([]);
-    expect(sample.edges('suspend')).toEqual(['next:done', 'fail:refused']);
+    expect(sample.edges('suspend')).toEqual(['next:done', 'otherwise:refused']);
     expect(sample.diagram).toContain('s_suspend[["تغییر پروانه<br/>licence change<br/>suspend · وابسته‌ها<br/>dependents: suspend<br/><small>suspend</small>"]]');
   });
 
@@ -15,8 +15,15 @@ describe('the amend step', () => {
     expect(sampleProcess({ suspend: { type: 'amend', action: 'suspend', next: 'done' }, done }).codes).toEqual([expect.stringMatching(/^needs-licence@/)]);
   });
 
-  it('refuses a renewal without a validity and a holder on anything but a transfer', () => {
+  it('has a shape per action: a renewal names its validity, and only a transfer names a holder', () => {
     const { codes } = sampleProcess({ renew: { type: 'amend', action: 'renew', holder: 'change.successor', next: 'done' }, done }, lifecycle);
-    expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/^missing-validity@/), expect.stringMatching(/^misplaced-holder@/)]));
+    expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/^missing-field@/), expect.stringMatching(/^unknown-field@/)]));
+    const transfer = sampleProcess({ pass: { type: 'amend', action: 'transfer', dependents: 'close', next: 'done' }, done }, lifecycle);
+    expect(transfer.codes).toEqual(expect.arrayContaining([expect.stringMatching(/^missing-field@/), expect.stringMatching(/^unknown-field@/)]));
+  });
+
+  it('refuses an action it does not know, naming the field', () => {
+    const { codes } = sampleProcess({ renew: { type: 'amend', action: 'extend', next: 'done' }, done }, lifecycle);
+    expect(codes).toEqual([expect.stringMatching(/^schema@/)]);
   });
 });

@@ -4,14 +4,14 @@ import { done, refused, sampleProcess } from '../../test/support/step-kinds.js';
 const rules = [{ expr: 'applicant.age >= 18', reason: 'UNDER_AGE', message: { fa: 'سن کم', en: 'under age' } }];
 
 describe('the check step', () => {
-  it('leads on by next, and to onFail when a rule fails', () => {
-    const sample = sampleProcess({ eligible: { type: 'check', rules, next: 'done', onFail: 'refused' }, done, refused });
+  it('leads on by next, and to otherwise when a rule fails', () => {
+    const sample = sampleProcess({ eligible: { type: 'check', rules, next: 'done', otherwise: 'refused' }, done, refused });
     expect(sample.codes).toEqual([]);
-    expect(sample.edges('eligible')).toEqual(['next:done', 'fail:refused']);
+    expect(sample.edges('eligible')).toEqual(['next:done', 'otherwise:refused']);
   });
 
   it('is drawn as a decision naming its reasons', () => {
-    const { diagram } = sampleProcess({ eligible: { type: 'check', rules, next: 'done', onFail: 'refused' }, done, refused });
+    const { diagram } = sampleProcess({ eligible: { type: 'check', rules, next: 'done', otherwise: 'refused' }, done, refused });
     expect(diagram).toContain('s_eligible{"بررسی شرایط<br/>check<br/>UNDER_AGE<br/><small>eligible</small>"}');
     expect(diagram).toContain('s_eligible -->|"رد شرط<br/>rule failed"|');
   });

@@ -1,10 +1,10 @@
 /**
  * `cohort`: stands in a competitive call's cohort (`kind: call`): the application waits here until
- * the call ranks every applicant together, then goes on (`next`) or, refused, to `onFail` (absent:
+ * the call ranks every applicant together, then goes on (`next`) or, refused, to `otherwise` (absent:
  * it is rejected with the call's reason, e.g. `EXAM_BELOW_PASS_MARK`).
  */
 import { z } from 'zod';
-import { FactName, StepId, type Text, stepBase } from '../primitives.js';
+import { FactName, Otherwise, StepId, stepBase, type Text } from '../primitives.js';
 import { label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
@@ -13,7 +13,7 @@ export const CohortStep = z.object({
   /** `shortlist`: the ranking after the exam that invites to interview; `final`: the final ranking. */
   stage: z.enum(['shortlist', 'final']),
   next: StepId.optional(),
-  onFail: StepId.optional(),
+  otherwise: Otherwise,
   /** The applicant's standing (university, score, bonus, total, rank) saved as a fact. */
   saveAs: FactName.optional(),
 }).strict();
@@ -28,7 +28,7 @@ export const cohort = defineStepKind({
   schema: CohortStep,
   leadsOn: true,
   edges(step, add) {
-    add(step.onFail, ['onFail'], 'fail', { fa: 'پذیرفته نشد', en: 'not admitted' });
+    add(step.otherwise, ['otherwise'], 'otherwise', { fa: 'پذیرفته نشد', en: 'not admitted' });
   },
   diagram: {
     label: { fa: 'رتبه‌بندی فراخوان', en: 'call ranking' },

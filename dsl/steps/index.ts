@@ -5,11 +5,11 @@
 import type { z } from 'zod';
 import { amend } from './amend.js';
 import { check } from './check.js';
-import { claim } from './claim.js';
 import { cohort } from './cohort.js';
 import { end } from './end.js';
 import { inquire } from './inquire.js';
 import { issue } from './issue.js';
+import { launch } from './launch.js';
 import type { StepBehaviour, StepSchema } from './kind.js';
 import { notify } from './notify.js';
 import { parallel } from './parallel.js';
@@ -22,7 +22,7 @@ import { wait } from './wait.js';
 
 export const stepKinds = [
   check, inquire, task, parallel, switchKind, wait,
-  issue, notify, subprocess, amend, refresh, set, claim, cohort, end,
+  issue, notify, subprocess, amend, refresh, set, cohort, end, launch,
 ] as const;
 
 type SchemasOf<T extends readonly { schema: StepSchema }[]> = { -readonly [K in keyof T]: T[K]['schema'] };

@@ -1,16 +1,13 @@
-/** `inquire`: asks a registry about a person and saves the answer, or goes to `onTimeout`. */
+/**
+ * `inquire`: asks a registry about a person and saves the answer, or goes to `late`. A registry
+ * that is down is asked again with backoff (5 s doubling to an hour) until the timeout: the
+ * retry policy is the product's, not the process file's.
+ */
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
-import { Deadline, Expression, FactName, Registries, StepId, Text, stepBase } from '../primitives.js';
+import { Deadline, Expression, FactName, Late, Registries, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
-
-export const RetryPolicy = z.object({
-  maximumAttempts: z.number().int().min(1).max(100).default(10),
-  initialIntervalSeconds: z.number().positive().default(5),
-  backoffCoefficient: z.number().min(1).max(10).default(2),
-  maximumIntervalSeconds: z.number().positive().default(3600),
-}).strict();
 
 export const InquireStep = z.object({
   type: z.literal('inquire'), ...stepBase,
@@ -20,13 +17,13 @@ export const InquireStep = z.object({
   /** Why we ask: recorded with the inquiry for audit. */
   purpose: Text.optional(),
   timeout: Deadline.optional(),
-  retry: RetryPolicy.optional(),
   /** The fact the answer is saved under. */
   saveAs: FactName,
   /** An answer after the timeout: `record` keeps it for audit only, `apply` also updates the fact. */
   lateAnswer: z.enum(['record', 'apply']).default('record'),
   next: StepId.optional(),
-  onTimeout: StepId.optional(),
+  /** Where an inquiry unanswered by its timeout leads. */
+  late: Late,
 }).strict();
 
 export const inquire = defineStepKind({
@@ -39,10 +36,10 @@ export const inquire = defineStepKind({
     }
     v.expression(step.subject, v.at('subject'));
     if (!step.timeout) v.report(v.at(), 'missing-deadline', `inquiry "${v.id}" has no timeout`, true);
-    else if (!step.onTimeout) v.report(v.at('timeout'), 'unhandled-timeout', `inquiry "${v.id}" has a timeout but no onTimeout step`);
+    else if (!step.late) v.report(v.at('timeout'), 'unhandled-timeout', `inquiry "${v.id}" has a timeout but no late step`);
   },
   edges(step, add) {
-    add(step.onTimeout, ['onTimeout'], 'timeout', { fa: 'پایان مهلت', en: 'timed out' });
+    add(step.late, ['late'], 'late', { fa: 'پایان مهلت', en: 'timed out' });
   },
   diagram: {
     label: { fa: 'استعلام', en: 'inquiry' },

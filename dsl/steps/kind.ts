@@ -15,7 +15,8 @@ export interface Edge {
   to: string;
   /** Where in the step the reference is written, for error locations. */
   path: Path;
-  kind: 'next' | 'fail' | 'timeout' | 'overdue' | 'outcome' | 'case' | 'default' | 'branch';
+  /** `otherwise`: a condition not met (a rule failed, no case held, a change refused); `late`: time ran out. */
+  kind: 'next' | 'otherwise' | 'late' | 'outcome' | 'case' | 'branch';
   label?: Text;
 }
 
@@ -81,12 +82,15 @@ export interface StepBehaviour<S> {
   };
 }
 
-/** A step's schema: a strict object discriminated by its `type`. */
-export type StepSchema = z.ZodObject<{ type: z.ZodLiteral<string> } & z.core.$ZodShape, z.core.$strict>;
+/** One shape of a step: a strict object discriminated by its `type`. */
+export type StepObject = z.ZodObject<{ type: z.ZodLiteral<string> } & z.core.$ZodShape, z.core.$strict>;
+/** A step's schema: one shape, or several told apart by a field of their own (`amend`'s `action`). */
+export type StepSchema = StepObject | z.ZodDiscriminatedUnion<readonly StepObject[]>;
 
 export type StepKind<S extends StepSchema = StepSchema> = StepBehaviour<z.infer<S>> & { schema: S; type: z.infer<S>['type'] };
 
 /** Defines a step kind; its `type` is read from the schema. */
 export function defineStepKind<S extends StepSchema>(kind: { schema: S } & StepBehaviour<z.infer<S>>): StepKind<S> {
-  return { ...kind, type: kind.schema.shape.type.value as z.infer<S>['type'] };
+  const object: StepObject = 'shape' in kind.schema ? kind.schema : kind.schema.options[0]!;
+  return { ...kind, type: object.shape.type.value as z.infer<S>['type'] };
 }

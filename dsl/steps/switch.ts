@@ -1,12 +1,12 @@
-/** `switch`: takes the first case whose expression holds, else `default`. */
+/** `switch`: takes the first case whose expression holds, else `otherwise`. */
 import { z } from 'zod';
-import { Expression, StepId, stepBase } from '../primitives.js';
+import { Expression, Otherwise, StepId, stepBase } from '../primitives.js';
 import { defineStepKind } from './kind.js';
 
 export const SwitchStep = z.object({
   type: z.literal('switch'), ...stepBase,
   cases: z.array(z.object({ when: Expression, next: StepId }).strict()).min(1),
-  default: StepId.optional(),
+  otherwise: Otherwise,
 }).strict();
 
 export const switchKind = defineStepKind({
@@ -14,11 +14,11 @@ export const switchKind = defineStepKind({
   leadsOn: false,
   validate(step, v) {
     step.cases.forEach((c, i) => v.expression(c.when, v.at('cases', i, 'when')));
-    if (!step.default) v.report(v.at(), 'unhandled-outcome', `switch "${v.id}" has no default: an application matching no case would stop`, true);
+    if (!step.otherwise) v.report(v.at(), 'unhandled-outcome', `switch "${v.id}" has no otherwise: an application matching no case would stop`, true);
   },
   edges(step, add) {
     step.cases.forEach((c, i) => add(c.next, ['cases', i, 'next'], 'case', { fa: c.when, en: c.when }));
-    add(step.default, ['default'], 'default', { fa: 'در غیر این صورت', en: 'otherwise' });
+    add(step.otherwise, ['otherwise'], 'otherwise', { fa: 'در غیر این صورت', en: 'otherwise' });
   },
   diagram: { label: { fa: 'انتخاب مسیر', en: 'route' }, shape: 'decision' },
 });

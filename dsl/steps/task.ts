@@ -1,7 +1,7 @@
 /** `task`: an office decides between named outcomes, by a due date, escalated when it passes. */
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
-import { Deadline, FactName, Scopes, StepId, Text, stepBase } from '../primitives.js';
+import { Deadline, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
@@ -23,7 +23,7 @@ export const TaskStep = z.object({
   escalation: z.object({ role: z.string(), scope: z.enum(Scopes).default('applicant-province'), due: Deadline }).strict().optional(),
   outcomes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), TaskOutcome),
   /** The step taken when every deadline has passed without a decision. */
-  onOverdue: StepId.optional(),
+  late: Late,
   saveAs: FactName.optional(),
 }).strict();
 
@@ -39,7 +39,7 @@ export const task = defineStepKind({
       }
     }
     if (!step.due) v.report(v.at(), 'missing-deadline', `task "${v.id}" has no due date`, true);
-    else if (!step.onOverdue) v.report(v.at('due'), 'unhandled-overdue', `task "${v.id}" has a due date but no onOverdue step`);
+    else if (!step.late) v.report(v.at('due'), 'unhandled-overdue', `task "${v.id}" has a due date but no late step`);
     const outcomes = Object.entries(step.outcomes);
     if (outcomes.length === 0) v.report(v.at('outcomes'), 'no-outcomes', `task "${v.id}" has no outcomes to decide`);
     for (const [name, outcome] of outcomes) {
@@ -50,7 +50,7 @@ export const task = defineStepKind({
     for (const [name, outcome] of Object.entries(step.outcomes)) {
       add(outcome.next, ['outcomes', name, 'next'], 'outcome', outcome.title);
     }
-    add(step.onOverdue, ['onOverdue'], 'overdue', { fa: 'مهلت گذشت', en: 'overdue' });
+    add(step.late, ['late'], 'late', { fa: 'مهلت گذشت', en: 'overdue' });
   },
   diagram: {
     label: { fa: 'تصمیم کارشناس', en: 'decision' },

@@ -7,10 +7,10 @@ const outcomes = {
 };
 
 describe('the task step', () => {
-  it('leads to each outcome, and to onOverdue when every deadline passes', () => {
-    const sample = sampleProcess({ review: { type: 'task', role: 'county-office', due: { workingDays: 5 }, outcomes, onOverdue: 'refused' }, done, refused });
+  it('leads to each outcome, and to late when every deadline passes', () => {
+    const sample = sampleProcess({ review: { type: 'task', role: 'county-office', due: { workingDays: 5 }, outcomes, late: 'refused' }, done, refused });
     expect(sample.codes).toEqual([]);
-    expect(sample.edges('review')).toEqual(['outcome:done', 'outcome:refused', 'overdue:refused']);
+    expect(sample.edges('review')).toEqual(['outcome:done', 'outcome:refused', 'late:refused']);
     expect(sample.diagram).toContain('s_review["تصمیم کارشناس<br/>decision<br/>county-office · ');
     expect(sample.diagram).toContain('class s_review task;');
   });

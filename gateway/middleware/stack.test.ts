@@ -11,7 +11,7 @@ import { freshDatabase } from '../../test/support/database.js';
 import { serveApp, type Served } from '../../test/support/serve.js';
 import { authenticate, createTokenVerifier } from '../auth.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../dev-issuer.js';
-import type { GatewayEnv } from '../env.js';
+import type { GatewayEnv } from '../context.js';
 import { verifyDetached } from '../../platform/jws.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';

@@ -7,7 +7,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../services/errors.js';
-import type { GatewayEnv } from '../env.js';
+import type { GatewayEnv } from '../context.js';
 import type { DescribedRoute } from './route.js';
 
 /** `/v1/licences/{licenceNumber}` → `/v1/licences/:licenceNumber`. */

@@ -22,7 +22,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Actor, Role, ServiceContext } from '../../services/context.js';
 import { DomainError } from '../../services/errors.js';
-import type { GatewayEnv } from '../env.js';
+import type { GatewayEnv } from '../context.js';
 import { parseJsonBytes } from '../json-body.js';
 import { parseRequest, type FieldProblem } from './validate.js';
 

@@ -1,6 +1,6 @@
 /**
  * The gateway's OpenAPI document, built once from every described route, with its YAML and
- * HTML renderings. Needs no server, database or keys: `openapi/write.ts` uses it too.
+ * HTML renderings. Needs no server, database or keys: `api-spec/write.ts` uses it too.
  */
 import { stringify } from 'yaml';
 import { allRoutes } from '../routes/index.js';

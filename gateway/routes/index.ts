@@ -5,7 +5,7 @@
 import type { DescribedRoute } from '../openapi/route.js';
 import { applicationRoutes, trackingRoutes } from './applications.js';
 import { callbackRoutes } from './callbacks.js';
-import { callRoutes } from './calls.js';
+import { competitionRoutes } from './competitions.js';
 import { licenceTypeRoutes } from './licence-types.js';
 import { licenceRoutes } from './licences.js';
 import { metaRoutes } from './meta.js';
@@ -20,7 +20,7 @@ export const registryRoutes: readonly DescribedRoute[] = callbackRoutes;
 /** Under `/v1`, behind bearer-token authentication (public operations accept no token too). */
 export const apiRoutes: readonly DescribedRoute[] = [
   ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...licenceRoutes,
-  ...callRoutes,
+  ...competitionRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];

@@ -12,7 +12,8 @@ import {
   ActivityFailure, CancellationScope, condition, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
 } from '@temporalio/workflow';
 import type { DatabaseActivities, TimelineEvent } from '../../activities/database.js';
-import type { RegistryActivities } from '../../activities/registries.js';
+import type { InquiryActivities } from '../../activities/inquiries.js';
+import type { SmsActivities } from '../../activities/sms.js';
 import { resolveDeadline, type DeadlineSpec, type HolidayCalendar } from '../../dsl/calendar.js';
 import { ageOn } from '../../dsl/facts.js';
 import { sameName } from '../../dsl/person-names.js';
@@ -22,13 +23,13 @@ import {
   decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal,
   type IssuedLicence, type LicenceProcessInput, type OpenTaskView, type PendingInquiryView, type ProcessOutcome,
   type ProcessResult, type ProcessState, type RegistryAnswer, type TaskDecision, type Withdrawal,
-} from '../../domain/process-contracts/licence-process.js';
+} from '../../domain/workflow-interfaces/licence-process.js';
 
 const db = proxyLocalActivities<DatabaseActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
-const sms = proxyActivities<RegistryActivities>({ startToCloseTimeout: '15s', retry: { maximumAttempts: 5, initialInterval: '2s' } });
+const sms = proxyActivities<SmsActivities>({ startToCloseTimeout: '15s', retry: { maximumAttempts: 5, initialInterval: '2s' } });
 
 const PROCESS = {
   id: 'welfare-services-centre',
@@ -186,7 +187,7 @@ class WelfareCentre {
     return this.step(stepId, 'inquire', async () => {
       const inquiryId = this.entryKey(stepId);
       const deadline = resolveDeadline(opts.timeout, now(), this.calendar);
-      const registries = proxyActivities<RegistryActivities>({
+      const registries = proxyActivities<InquiryActivities>({
         startToCloseTimeout: '30s',
         scheduleToCloseTimeout: Math.max(1000, deadline - now()),
         retry: {

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { tasks } from '../../db/schema/index.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { decisionSignal, workflowIdFor } from '../../domain/process-contracts/licence-process.js';
+import { decisionSignal, workflowIdFor } from '../../domain/workflow-interfaces/licence-process.js';
 
 const POSITIVE_OUTCOMES = ['accept', 'approve', 'compliant', 'confirm', 'pass'];
 

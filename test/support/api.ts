@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { JSONWebKeySet } from 'jose';
 import { applications } from '../../db/schema/index.js';
-import { workflowIdFor, type ProcessResult } from '../../domain/process-contracts/licence-process.js';
+import { workflowIdFor, type ProcessResult } from '../../domain/workflow-interfaces/licence-process.js';
 import { verifyDetached } from '../../platform/jws.js';
 import type { Harness } from './harness.js';
 

@@ -1,6 +1,6 @@
 /**
  * Runs an `amend`: asks the register to change the licence the process is about; a change the
- * licence's state no longer allows leads to `onRefused`, or ends the process rejected.
+ * licence's state no longer allows leads to `otherwise`, or ends the process rejected.
  */
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
@@ -16,14 +16,14 @@ export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
   let validUntil: string | undefined;
   if (step.action === 'renew') {
     const current = licence.validUntil ? parseIso(licence.validUntil) : now();
-    validUntil = isoAt(resolveDeadline(step.validity!, Math.max(current, now()), ctx.calendar));
+    validUntil = isoAt(resolveDeadline(step.validity, Math.max(current, now()), ctx.calendar));
   }
   const change = (ctx.state.facts.change ?? {}) as Record<string, unknown>;
-  const holder = step.action === 'transfer' ? newHolder(evaluate(step.holder!, factsAt(ctx.state.facts, now()))) : undefined;
+  const holder = step.action === 'transfer' ? newHolder(evaluate(step.holder, factsAt(ctx.state.facts, now()))) : undefined;
   const result = await db.amendLicence(
     {
       number: licence.number, action: step.action, validUntil, applicationId: ctx.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,
-      dependents: step.dependents, holder,
+      dependents: 'dependents' in step ? step.dependents : undefined, holder,
     },
     ctx.event('licence-amended', id, { number: licence.number, action: step.action, validUntil: validUntil ?? null }),
   );
@@ -31,7 +31,7 @@ export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
   if (step.saveAs) ctx.state.facts[step.saveAs] = { applied: result.applied, status: result.status, refusal: result.refusal ?? null };
   if (result.applied) await pokeOutbox();
   // Another change got there first (e.g. a revocation while a renewal waited for its site visit).
-  if (!result.applied) return step.onRefused ? { next: step.onRefused } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
+  if (!result.applied) return step.otherwise ? { next: step.otherwise } : { end: { outcome: 'rejected', reason: 'LICENCE_STATE_CHANGED', stepId: id } };
   return { next: step.next };
 };
 

@@ -1,16 +1,41 @@
-/** Runs a `check`: the first rule that does not hold rejects the application, or leads to `onFail`. */
-import { holds } from '../../dsl/expressions.js';
+/**
+ * Runs a `check`: its rules in order, each applying only `when` its guard holds; the first that
+ * fails (an expression that does not hold, a holding another has claimed) rejects the
+ * application, or leads to `otherwise`.
+ */
+import { evaluate, holds, type Facts } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
+import type { CheckRule } from '../../dsl/steps/check.js';
 import { db } from '../activity-options.js';
 import { now } from '../clock.js';
-import type { StepRunner } from './context.js';
+import type { StepContext, StepRunner } from './context.js';
 
 export const runCheck: StepRunner<'check'> = async (ctx, id, step) => {
   const facts = factsAt(ctx.state.facts, now());
-  const failed = step.rules.find((rule) => !holds(rule.expr, facts));
+  let failed: CheckRule | undefined;
+  for (const rule of step.rules) {
+    if (!(await passes(ctx, id, rule, facts))) {
+      failed = rule;
+      break;
+    }
+  }
   if (!failed) return { next: step.next };
   await db.recordEvent(ctx.event('rule-failed', id, { reason: failed.reason, message: failed.message }));
   ctx.state.facts.lastFailure = { stepId: id, reason: failed.reason };
-  if (step.onFail) return { next: step.onFail };
+  if (step.otherwise) return { next: step.otherwise };
   return { end: { outcome: 'rejected', reason: failed.reason, stepId: id } };
 };
+
+async function passes(ctx: StepContext, id: string, rule: CheckRule, facts: Facts): Promise<boolean> {
+  if ('expr' in rule) return !(rule.when && !holds(rule.when, facts)) && holds(rule.expr, facts);
+  if (rule.when && !holds(rule.when, facts)) {
+    await db.recordEvent(ctx.event('claim-not-needed', id, { holding: rule.claim }));
+    return true;
+  }
+  const holder = String(evaluate(rule.holder, facts));
+  const { granted } = await db.claimHolding(
+    { holding: rule.claim, holder, applicationId: ctx.applicationId },
+    ctx.event('holding-claimed', id, { holding: rule.claim }),
+  );
+  return granted;
+}

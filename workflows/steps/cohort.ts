@@ -4,8 +4,8 @@
  * a verdict is never lost and the wait survives continue-as-new.
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
-import type { CallActivities } from '../../activities/calls.js';
-import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/process-contracts/call-process.js';
+import type { CallActivities } from '../../activities/competitions.js';
+import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/workflow-interfaces/competition-process.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
 import type { StepRunner } from './context.js';
@@ -61,6 +61,6 @@ export const runCohort: StepRunner<'cohort'> = async (ctx, id, step) => {
   if (step.saveAs) state.facts[step.saveAs] = { stage: step.stage, verdict: known.verdict, reason: known.reason ?? null, ...(known.standing as object) };
   await db.recordEvent(ctx.event(known.verdict === 'advance' ? 'cohort-advanced' : 'cohort-refused', id, { stage: step.stage, reason: known.reason ?? null }));
   if (known.verdict === 'advance') return { next: step.next };
-  if (step.onFail) return { next: step.onFail };
+  if (step.otherwise) return { next: step.otherwise };
   return { end: { outcome: 'rejected', reason: known.reason ?? 'REFUSED_BY_CALL', stepId: id } };
 };

@@ -7,7 +7,7 @@ import type { TimelineEvent } from '../../activities/database.js';
 import type { HolidayCalendar } from '../../dsl/calendar.js';
 import type { Facts } from '../../dsl/expressions.js';
 import type { ProcessDefinition, Step } from '../../dsl/schema.js';
-import type { IssuedLicence, ProcessOutcome } from '../../domain/process-contracts/licence-process.js';
+import type { IssuedLicence, ProcessOutcome } from '../../domain/workflow-interfaces/licence-process.js';
 import type { Mailbox } from './mailbox.js';
 
 /** How an application ends. */

@@ -5,12 +5,12 @@
 import type { Step } from '../../dsl/schema.js';
 import { runAmend } from './amend.js';
 import { runCheck } from './check.js';
-import { runClaim } from './claim.js';
 import { runCohort } from './cohort.js';
 import type { StepContext, StepOf, StepRunner, Transition } from './context.js';
 import { runEnd } from './end.js';
 import { runInquire } from './inquire.js';
 import { runIssue } from './issue.js';
+import { runLaunch } from './launch.js';
 import { runNotify } from './notify.js';
 import { runParallel } from './parallel.js';
 import { runRefresh } from './refresh.js';
@@ -33,9 +33,9 @@ const runners: { [T in Step['type']]: StepRunner<T> } = {
   amend: runAmend,
   refresh: runRefresh,
   set: runSet,
-  claim: runClaim,
   cohort: runCohort,
   end: runEnd,
+  launch: runLaunch,
 };
 
 /** Runs a step by its kind's runner. */

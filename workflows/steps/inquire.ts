@@ -1,14 +1,14 @@
 /**
  * Runs an `inquire`: asks the registry (retried until the inquiry's deadline), takes an answer
- * given at once or signalled before the deadline, and otherwise goes to `onTimeout`, keeping
+ * given at once or signalled before the deadline, and otherwise goes to `late`, keeping
  * the inquiry open for a late answer.
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { RegistryActivities } from '../../activities/registries.js';
+import type { InquiryActivities } from '../../activities/inquiries.js';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
-import type { RegistryAnswer } from '../../domain/process-contracts/licence-process.js';
+import type { RegistryAnswer } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
@@ -19,16 +19,16 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   const inquiryId = ctx.entryKey(id);
   const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
   const nationalCode = String(evaluate(step.subject, factsAt(ctx.state.facts, now())));
-  // Without a policy, retry until the inquiry's own deadline (no attempt limit, bounded by scheduleToClose).
-  const retry = step.retry;
-  const registries = proxyActivities<RegistryActivities>({
+  // The product's policy for every registry: retried with backoff until the inquiry's own deadline
+  // (no attempt limit, bounded by scheduleToClose). Definitions pinned with the first spelling's
+  // `retry` knobs run with it too.
+  const registries = proxyActivities<InquiryActivities>({
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: Math.max(1000, deadline - now()),
     retry: {
-      ...(retry ? { maximumAttempts: retry.maximumAttempts } : {}),
-      backoffCoefficient: retry?.backoffCoefficient ?? 2,
-      initialInterval: (retry?.initialIntervalSeconds ?? 5) * 1000,
-      maximumInterval: (retry?.maximumIntervalSeconds ?? 3600) * 1000,
+      backoffCoefficient: 2,
+      initialInterval: 5000,
+      maximumInterval: 3600 * 1000,
       nonRetryableErrorTypes: ['InquiryRefused'],
     },
   });
@@ -64,7 +64,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
     }
     mailbox.late.set(inquiryId, { inquiryId, stepId: id, saveAs: step.saveAs, policy: step.lateAnswer });
     await db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
-    return { next: step.onTimeout };
+    return { next: step.late };
   } finally {
     mailbox.settled.delete(id);
     mailbox.pendingInquiries.delete(inquiryId);

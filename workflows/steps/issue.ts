@@ -5,7 +5,7 @@
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
-import type { IssuedLicence } from '../../domain/process-contracts/licence-process.js';
+import type { IssuedLicence } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';

@@ -1,6 +1,6 @@
 /** The signals a process holds until a step takes them, and what its `state` query shows. */
-import type { CallVerdict } from '../../domain/process-contracts/call-process.js';
-import type { LateInquiry, OpenTaskView, PendingInquiryView, RegistryAnswer, TaskDecision } from '../../domain/process-contracts/licence-process.js';
+import type { CallVerdict } from '../../domain/workflow-interfaces/competition-process.js';
+import type { LateInquiry, OpenTaskView, PendingInquiryView, RegistryAnswer, TaskDecision } from '../../domain/workflow-interfaces/licence-process.js';
 
 /** Signals received and not yet consumed, and what the `state` query shows. */
 export class Mailbox {

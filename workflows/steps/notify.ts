@@ -1,7 +1,7 @@
 /** Runs a `notify`: a portal notice through the outbox, or an SMS that may fail without harm. */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { RegistryActivities } from '../../activities/registries.js';
-import type { IssuedLicence } from '../../domain/process-contracts/licence-process.js';
+import type { SmsActivities } from '../../activities/sms.js';
+import type { IssuedLicence } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';
@@ -22,7 +22,7 @@ export const runNotify: StepRunner<'notify'> = async (ctx, id, step) => {
     return { next: step.next };
   }
   const applicant = (ctx.state.facts.applicant ?? {}) as Record<string, string>;
-  const sms = proxyActivities<RegistryActivities>({ startToCloseTimeout: '15s', retry: { maximumAttempts: 5, initialInterval: '2s' } });
+  const sms = proxyActivities<SmsActivities>({ startToCloseTimeout: '15s', retry: { maximumAttempts: 5, initialInterval: '2s' } });
   try {
     await sms.sendSms({ messageId: key, nationalCode: applicant.nationalCode ?? '', message: step.message?.fa ?? step.event });
     await db.recordEvent(ctx.event('sms-sent', id, { event: step.event }));

@@ -4,7 +4,7 @@
  */
 import { CancellationScope } from '@temporalio/workflow';
 import { resolveDeadline } from '../../dsl/calendar.js';
-import type { OpenTaskView, TaskDecision } from '../../domain/process-contracts/licence-process.js';
+import type { OpenTaskView, TaskDecision } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../deadlines.js';
@@ -50,7 +50,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
       }
       await db.closeTask({ taskId, status: 'expired' }, ctx.event('task-overdue', id, { taskId }));
       closed = true;
-      return { next: step.onOverdue };
+      return { next: step.late };
     }
   } finally {
     ctx.mailbox.settled.delete(id);

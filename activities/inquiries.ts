@@ -1,0 +1,91 @@
+/**
+ * Inquiry activities: one inquiry of a government registry per call, made as the registry's entry
+ * in `domain/registries/` says, with the inquiry id as idempotency key, so a retried activity
+ * never makes a second inquiry. Every call is recorded on the inquiry's row (who asked, why, how
+ * many calls, why the last failed, the answer).
+ */
+import type { Database } from '../db/client.js';
+import type { Text } from '../dsl/schema.js';
+import { DEFAULT_BACKOFF } from './outbound/backoff.js';
+import { failureReason, registryFailure } from './outbound/failures.js';
+import { createEndpointCaller } from './outbound/http.js';
+import { REGISTRIES } from '../domain/registries/index.js';
+import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './inquiry-records.js';
+
+export interface InquiryRequest {
+  inquiryId: string;
+  applicationId: string;
+  stepId: string;
+  registry: string;
+  nationalCode: string;
+  /** Why we ask (recorded, and sent to the registry in English). */
+  purpose?: Text;
+  /** Who asks, e.g. `welfare-services-centre@v1#securityClearance`; defaults to the licence process. */
+  requestedBy?: string;
+  deadlineAt: string;
+}
+
+export type InquiryOutcome =
+  | { status: 'answered'; answer: Record<string, unknown> }
+  | { status: 'accepted' };
+
+export interface InquiryConfig {
+  /** Base URL of the registries (the sandbox in development and tests). */
+  baseUrl: string;
+  db: Database;
+  /** Per-call timeout; Temporal retries beyond it with the definition's policy. */
+  requestTimeoutMs?: number;
+  /** Ceiling of the first retry's jittered delay (default 5 s); it doubles per attempt. */
+  retryInitialIntervalMs?: number;
+  /** Largest ceiling a retry's delay grows to (default 10 min). */
+  retryMaximumIntervalMs?: number;
+  /** Jitter source in [0, 1); tests fix it. */
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+const REQUESTER = 'parvaneh-licence-process';
+
+/**
+ * Builds the inquiry activities (tests pass their own base URL and database).
+ * @example createInquiryActivities({ baseUrl: sandbox.url, db }).sendInquiry(request)
+ */
+export function createInquiryActivities(config: InquiryConfig) {
+  const callRegistry = createEndpointCaller({
+    baseUrl: config.baseUrl,
+    timeoutMs: config.requestTimeoutMs ?? 10_000,
+    fetch: config.fetch ?? fetch,
+    backoff: {
+      initialIntervalMs: config.retryInitialIntervalMs ?? DEFAULT_BACKOFF.initialIntervalMs,
+      maximumIntervalMs: config.retryMaximumIntervalMs ?? DEFAULT_BACKOFF.maximumIntervalMs,
+      random: config.random ?? DEFAULT_BACKOFF.random,
+    },
+  });
+
+  return {
+    /** Sends one inquiry; a synchronous registry answers at once, an asynchronous one later by callback. */
+    async sendInquiry(request: InquiryRequest): Promise<InquiryOutcome> {
+      const endpoint = REGISTRIES[request.registry];
+      if (!endpoint) throw registryFailure('InquiryRefused', `no registry named ${request.registry}`);
+      const requestedBy = request.requestedBy ?? REQUESTER;
+      await recordAttempt(config.db, { ...request, requestedBy });
+      let reply: InquiryOutcome;
+      try {
+        reply = await callRegistry({
+          endpoint,
+          idempotencyKey: request.inquiryId,
+          body: endpoint.body({ inquiryId: request.inquiryId, nationalCode: request.nationalCode, purpose: request.purpose?.en, requester: requestedBy }),
+        });
+      } catch (error) {
+        const reason = failureReason(error);
+        if (reason) await recordFailure(config.db, request.inquiryId, reason);
+        throw error;
+      }
+      if (reply.status === 'accepted') await recordAccepted(config.db, request.inquiryId);
+      else await recordAnswer(config.db, request.inquiryId, reply.answer);
+      return reply;
+    },
+  };
+}
+
+export type InquiryActivities = ReturnType<typeof createInquiryActivities>;

@@ -1,0 +1,29 @@
+/** Runs a `launch`: starts another process, which runs on by itself, and goes on at once. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { DefinitionActivities } from '../../activities/definitions.js';
+import { evaluate } from '../../dsl/expressions.js';
+import { factsAt } from '../../dsl/facts.js';
+import type { StepOf } from './context.js';
+import { isoAt, now } from '../clock.js';
+import type { StepContext, StepRunner } from './context.js';
+
+const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
+
+/** Resolves a child's definition (the version in effect now), gives it its facts, and starts it. */
+export async function startChildOf(ctx: StepContext, id: string, step: StepOf<'subprocess' | 'launch'>, detach: boolean) {
+  const { definition, hash } = await definitions.resolveDefinition(step.process, isoAt(now()));
+  const facts = factsAt(ctx.state.facts, now());
+  const input = Object.fromEntries(Object.entries(step.input).map(([name, expr]) => [name, evaluate(expr, facts)]));
+  if (step.change) {
+    const { type, requestedBy, input: fields } = step.change;
+    const values = Object.fromEntries(Object.entries(fields).map(([name, expr]) => [name, evaluate(expr, facts)]));
+    input.change = { type, ...(requestedBy ? { requestedBy } : {}), ...values, receivedOn: facts.today };
+  }
+  const applicant = step.applicant ? evaluate(step.applicant, facts) : undefined;
+  return ctx.hooks.startChild(id, definition, hash, input, { applicant, detach });
+}
+
+export const runLaunch: StepRunner<'launch'> = async (ctx, id, step) => {
+  await startChildOf(ctx, id, step, true);
+  return { next: step.next };
+};
