@@ -77,7 +77,7 @@ const timeline = (applicationId: string) => h.db.db.select().from(applicationEve
 const liveDefinition = async (applicationId: string) => (await h.client.workflow.getHandle(workflowIdFor(applicationId)).query(stateQuery)).definition;
 
 describe('migrating a running application to a newer definition version', () => {
-  it('refuses what it may not do, changing nothing: another role, an older or unknown version, a step the target lacks', async () => {
+  it('refuses what it may not do, changing nothing: another role, an older or unknown version, a step the target lacks, a decision on its way', async () => {
     const applicationId = await submitOnV1(await generatedApplication(9101));
     const interview = await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview');
     const before = await row(applicationId);
@@ -115,6 +115,18 @@ describe('migrating a running application to a newer definition version', () => 
     expect(task!.status).toBe('open');
     expect(await migrationsAudited(applicationId)).toEqual([]);
     expect((await timeline(applicationId)).map((e) => e.kind)).not.toContain('definition-migrated');
+
+    // A decision an office has taken is on its way to the process (here: its delivery failed): the migration waits for it.
+    const decisionOnItsWay = { decisionDelivery: 'undelivered' as const, outcome: 'accept', decidedBy: 'county-office:ahvaz' };
+    await h.db.db.update(tasks).set(decisionOnItsWay).where(eq(tasks.id, interview.id));
+    const busy = await migrate(applicationId, { toVersion: 2, reason });
+    expect(busy.status, busy.text).toBe(409);
+    expect(busy.body.type).toMatch(/\/application-busy$/);
+    const [held] = await h.db.db.select().from(tasks).where(eq(tasks.id, interview.id));
+    expect(held).toMatchObject({ status: 'open', ...decisionOnItsWay });
+    expect(await row(applicationId)).toMatchObject({ definitionVersion: 1, definitionHash: before.definitionHash });
+    expect(await liveDefinition(applicationId)).toMatchObject({ version: 1 });
+    await h.db.db.update(tasks).set({ decisionDelivery: null, outcome: null, decidedBy: null }).where(eq(tasks.id, interview.id));
 
     // With the renamed step mapped, v3 takes it.
     const mapped = await migrated(applicationId, { toVersion: 3, mapping: { 'initial-interview': 'county-interview' }, reason });
