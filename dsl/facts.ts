@@ -4,6 +4,9 @@
  */
 import type { Facts } from './expressions.js';
 
+/** The day in Tehran (`YYYY-MM-DD`) of a moment: the day a request is received on. */
+export { tehranDay } from '../platform/dates/time-functions.js';
+
 /** Whole years between a `YYYY-MM-DD` birth date and a moment (UTC day). */
 export function ageOn(birthDate: string, atMs: number): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);

@@ -37,16 +37,16 @@ export function definitionHash(definition: ProcessDefinition): string {
 /** Parses and validates text; returns the definition and every diagnostic found. */
 export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>, processKinds?: ReadonlyMap<string, string>): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
   const parsed = parseDefinition(source, file);
-  if (!parsed.definition) return { diagnostics: parsed.diagnostics };
-  // A file is written in today's spelling; the first one is read only where it is pinned.
-  if (parsed.respelled.length > 0) {
-    return {
-      diagnostics: parsed.respelled.map(({ path, change }) => ({
-        file, ...parsed.locate(path, { key: true }), path, code: 'first-spelling',
-        message: `${path.slice(0, 2).join('.')}: written in the language's first spelling; now ${change} (docs/dsl.md, "The first spelling")`,
-      })),
-    };
-  }
+  // A file is written in today's spelling; the first one is read only where it is pinned. Said
+  // first, and also when the schema refuses the file, so no schema error about a name the author
+  // never wrote comes alone.
+  const firstSpelling: Diagnostic[] = parsed.respelled.map(({ path, change }) => ({
+    file, ...parsed.locate(path, { key: true }), path, code: 'first-spelling',
+    message: `${path.slice(0, 2).join('.')}: written in the language's first spelling; now ${change} (docs/dsl.md, "The first spelling")`,
+  }));
+  firstSpelling.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (!parsed.definition) return { diagnostics: [...firstSpelling, ...parsed.diagnostics] };
+  if (firstSpelling.length > 0) return { diagnostics: firstSpelling };
   const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses, processKinds });
   if (diagnostics.length > 0) return { diagnostics };
   const definition = parsed.definition;

@@ -30,7 +30,6 @@ export const Registries = [
   'civil-registry', 'security-clearance', 'criminal-record', 'addiction',
   'military-service', 'higher-education', 'social-insurance',
 ] as const;
-export const Roles = ['portal', 'county-office', 'province-office'] as const;
 /** Which office may act on a task: the applicant's county office, their province's, or any. */
 export const Scopes = ['applicant-county', 'applicant-province', 'national'] as const;
 

@@ -22,12 +22,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { applications } from '../db/schema/index.js';
-import { api, decide, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence } from '../test/support/api.js';
+import { api, decide, generatedApplication, processEnded, taskInInbox } from '../test/support/api.js';
 import { startHarness, type Harness } from '../test/support/harness.js';
+import { throughToActivityLicence } from '../test/support/journeys.js';
+import { officeTokens, type OfficeTokens } from '../test/support/tokens.js';
 
-type Tokens = Awaited<ReturnType<typeof officeTokens>>;
-
-async function submitted(h: Harness, tokens: Tokens, seed: number): Promise<string> {
+async function submitted(h: Harness, tokens: OfficeTokens, seed: number): Promise<string> {
   const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
   if (res.status !== 202) throw new Error(`application ${seed} answered ${res.status}: ${res.text}`);
   return res.body.applicationId;
@@ -39,7 +39,7 @@ const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
 export async function recordHistories(h: Harness, outDir: string): Promise<string[]> {
   const tokens = await officeTokens(h);
   const [licensedA, licensedB, rejected] = await Promise.all([7301, 7302, 7303].map((seed) => submitted(h, tokens, seed)));
-  const [numberA, numberB] = await Promise.all([licensedA!, licensedB!].map((id) => throughToActivityLicence(h, tokens, id)));
+  const [numberA, numberB] = await Promise.all([licensedA!, licensedB!].map(async (applicationId) => (await throughToActivityLicence(h, { tokens, applicationId })).activityLicence));
   await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, rejected!, 'initial-interview')).id, 'reject', 'needs assessment: the county already has enough centres');
   await processEnded(h, rejected!);
 

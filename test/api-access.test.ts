@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, licences } from '../db/schema/index.js';
 import { api, applicationFor, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { tokensFor } from './support/tokens.js';
 
 let h: Harness;
 const tokens: Record<string, string | undefined> = { public: undefined };
@@ -27,13 +28,7 @@ async function issue(applicationId: string, number: string) {
 
 beforeAll(async () => {
   h = await startHarness();
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.integrator = await h.issuer.mint({ role: 'integrator' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.dezful = await h.issuer.mint({ role: 'county-office', county: 'dezful' });
-  tokens.arak = await h.issuer.mint({ role: 'county-office', county: 'arak' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
-  tokens.markazi = await h.issuer.mint({ role: 'province-office', province: 'markazi' });
+  Object.assign(tokens, await tokensFor(h, ['portal', 'integrator', 'ahvaz', 'dezful', 'arak', 'khuzestan', 'markazi']));
   for (const [county, nationalCode, number] of [['ahvaz', '0012345679', 'WSC-AL-1405-900001'], ['arak', '0091234565', 'WSC-AL-1405-900002']] as const) {
     const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode, 'welfare-services-centre', county) });
     expect(res.status, res.text).toBe(202);

@@ -8,6 +8,7 @@ import { auditLog } from '../db/schema/index.js';
 import { verifyAuditChain } from '../domain/audit.js';
 import { api, applicationFor, decide, eventually, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { officeTokens } from './support/tokens.js';
 import { queryOne } from '../db/query.js';
 
 let h: Harness;
@@ -17,8 +18,7 @@ afterAll(async () => h?.close());
 
 describe('audit trail of state changes', () => {
   it('records submission, decision, registry answers and withdrawal as one valid chain', async () => {
-    const portal = await h.issuer.mint({ role: 'portal' });
-    const ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+    const { portal, ahvaz, khuzestan } = await officeTokens(h);
     const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', {
       token: portal, body: await applicationFor(h, '0012345679'), headers: { 'idempotency-key': 'audit-trail-1' },
     });
@@ -27,7 +27,7 @@ describe('audit trail of state changes', () => {
     const interview = await taskInInbox(h, ahvaz, applicationId, 'initial-interview');
     await decide(h, ahvaz, interview.id, 'accept');
     // The province decides once the vetting inquiries have answered through their callbacks.
-    await taskInInbox(h, await h.issuer.mint({ role: 'province-office', province: 'khuzestan' }), applicationId, 'province-decision');
+    await taskInInbox(h, khuzestan, applicationId, 'province-decision');
     const withdrawn = await api(h, 'POST', `/v1/applications/${applicationId}/withdrawal`, {
       token: portal, body: { reason: 'به درخواست متقاضی 0012345679' }, headers: { 'idempotency-key': 'audit-trail-2' },
     });

@@ -4,15 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks } from '../db/schema/index.js';
 import { api, applicationFor, decide, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { passManagerInterviewAndCertificate } from './support/journeys.js';
+import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+let tokens: OfficeTokens;
 
 beforeAll(async () => {
   h = await startHarness();
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+  tokens = await officeTokens(h);
 });
 afterAll(async () => h?.close());
 
@@ -24,10 +24,7 @@ async function submit(nationalCode: string): Promise<string> {
 
 const ended = (applicationId: string) => processEnded(h, applicationId);
 
-async function interviewAndCertificate(applicationId: string) {
-  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'specialist-interview')).id, 'pass');
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, applicationId, 'training-certificate')).id, 'verified');
-}
+const interviewAndCertificate = (applicationId: string) => passManagerInterviewAndCertificate(h, tokens, applicationId);
 
 describe('centre manager licence', () => {
   it('licenses a PhD holder in a listed field after the interview and the training certificate', async () => {
@@ -40,16 +37,16 @@ describe('centre manager licence', () => {
 
   it('lets the province accept a bachelor\'s holder where no master\'s holder exists, with a reason', async () => {
     const applicationId = await submit('0091234565');
-    const exception = await taskInInbox(h, tokens.khuzestan!, applicationId, 'bachelor-exception');
+    const exception = await taskInInbox(h, tokens.khuzestan, applicationId, 'bachelor-exception');
     expect(exception.outcomes.map((o) => o.name)).toEqual(['allow', 'refuse']);
-    await decide(h, tokens.khuzestan!, exception.id, 'allow', 'no master\'s holder applied in Ahvaz');
+    await decide(h, tokens.khuzestan, exception.id, 'allow', 'no master\'s holder applied in Ahvaz');
     await interviewAndCertificate(applicationId);
     expect(await ended(applicationId)).toMatchObject({ outcome: 'approved' });
   });
 
   it('refuses a bachelor\'s holder when the province requires a master\'s', async () => {
     const applicationId = await submit('0091234565');
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'bachelor-exception')).id, 'refuse');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, applicationId, 'bachelor-exception')).id, 'refuse');
     expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'DEGREE_NOT_ELIGIBLE' });
   });
 
@@ -69,7 +66,7 @@ describe('centre manager licence', () => {
 
   it('rejects a failed specialist interview', async () => {
     const applicationId = await submit('0012345679');
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, applicationId, 'specialist-interview')).id, 'fail', 'not enough experience with the centre\'s services');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, applicationId, 'specialist-interview')).id, 'fail', 'not enough experience with the centre\'s services');
     expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'FAILED_SPECIALIST_INTERVIEW' });
   });
 });

@@ -10,6 +10,7 @@ import { applicationEvents, applications, inquiries, licences, tasks } from '../
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { officeTokens } from './support/tokens.js';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
 
 const APPLICATIONS = 10;
@@ -38,9 +39,7 @@ async function openTasks(ids: string[], stepId: string) {
 
 describe('PostgreSQL restarted mid-process', () => {
   it('brings every application to its licence with one inquiry per registry and no repeated event', async () => {
-    const portal = await h.issuer.mint({ role: 'portal' });
-    const ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-    const khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+    const { portal, ahvaz, khuzestan } = await officeTokens(h);
     const bodies = await Promise.all(Array.from({ length: APPLICATIONS }, (_, i) => generatedApplication(7300 + i)));
     const ids: string[] = [];
     for (const body of bodies) {

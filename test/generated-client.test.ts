@@ -14,6 +14,7 @@ import { addMonths } from '../platform/dates/time-functions.js';
 import { eventually, fixturePerson, verifyResponse } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { officeTokens } from './support/tokens.js';
 
 type Task = components['schemas']['Task'];
 
@@ -46,9 +47,8 @@ const idempotent = () => ({ header: { 'Idempotency-Key': randomUUID() } });
 beforeAll(async () => {
   // No outbox delivery: its daily poll would wake some 1,800 times as the renewal example moves years ahead.
   h = await startHarness({ outboxDelivery: false });
-  clients.portal = clientFor(await h.issuer.mint({ role: 'portal' }));
-  clients.ahvaz = clientFor(await h.issuer.mint({ role: 'county-office', county: 'ahvaz' }));
-  clients.khuzestan = clientFor(await h.issuer.mint({ role: 'province-office', province: 'khuzestan' }));
+  const tokens = await officeTokens(h);
+  for (const office of ['portal', 'ahvaz', 'khuzestan'] as const) clients[office] = clientFor(tokens[office]);
   clients.public = clientFor();
 });
 afterAll(async () => h?.close());

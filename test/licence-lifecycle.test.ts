@@ -12,34 +12,27 @@ import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
 import { addDays, addMonths, tehranDay } from '../platform/dates/time-functions.js';
-import { api, applicationFor, decide, eventually, generatedApplication, taskInInbox, processEnded, throughToActivityLicence } from './support/api.js';
+import { api, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { passManagerInterviewAndCertificate, throughToActivityLicence, type Applicant } from './support/journeys.js';
+import { officeTokens, tokenFor, type OfficeTokens } from './support/tokens.js';
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+let tokens: OfficeTokens;
 const ahvazOffice: Actor = { subject: 'county-office:ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan' };
 const khuzestanOffice: Actor = { subject: 'province-office:khuzestan', role: 'province-office', province: 'khuzestan' };
 const arakOffice: Actor = { subject: 'county-office:arak', role: 'county-office', county: 'arak', province: 'markazi' };
 
 beforeAll(async () => {
   h = await startHarness();
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+  tokens = await officeTokens(h);
 });
 afterAll(async () => h?.close());
 
 const ended = (applicationId: string) => processEnded(h, applicationId);
 
 /** A real activity licence, through the whole application process, for a fixture or a generated person. */
-async function activityLicence(person: string | number): Promise<string> {
-  const body = typeof person === 'string' ? await applicationFor(h, person) : await generatedApplication(person);
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
-  return licenceThrough(res.body.applicationId);
-}
-
-/** Takes an application from the interview to its activity licence. */
-const licenceThrough = (id: string) => throughToActivityLicence(h, { ahvaz: tokens.ahvaz!, khuzestan: tokens.khuzestan! }, id);
+const activityLicence = async (applicant: Applicant) => (await throughToActivityLicence(h, { tokens, applicant })).activityLicence;
 
 const licenceRow = async (number: string) => (await h.db.db.select().from(licences).where(eq(licences.number, number)))[0]!;
 const ctx = (actor: Actor) => ({ deps: h.deps, actor });
@@ -69,10 +62,7 @@ async function refusedChange(token: string, number: string, name: string, body: 
 }
 
 /** The centre manager licence process of a named person: interview and certificate. */
-async function managerLicensed(childId: string) {
-  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, childId, 'specialist-interview')).id, 'pass');
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, childId, 'training-certificate')).id, 'verified');
-}
+const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
 
 describe('licence lifecycle', () => {
   it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one of 3', async () => {
@@ -93,7 +83,7 @@ describe('licence lifecycle', () => {
     expect((await licenceRow(number)).status).toBe('active');
 
     const enough = await startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'closure-notice', input: { kind: 'permanent', effectiveDate: threeMonths } });
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, enough.applicationId, 'acknowledge')).id, 'recorded');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, enough.applicationId, 'acknowledge')).id, 'recorded');
     await eventually(async () => {
       const [row] = await h.db.db.select().from(applications).where(eq(applications.id, enough.applicationId));
       return row?.currentStep === 'until-effective' ? true : undefined;
@@ -119,8 +109,8 @@ describe('licence lifecycle', () => {
     }, 'the response period');
     expect((await licenceRow(number)).status).toBe('active');
     await h.env.sleep('10 days');
-    const decision = await taskInInbox(h, tokens.khuzestan!, started.applicationId, 'decision');
-    await decide(h, tokens.khuzestan!, decision.id, 'confirm', 'no evidence of insurance was sent');
+    const decision = await taskInInbox(h, tokens.khuzestan, started.applicationId, 'decision');
+    await decide(h, tokens.khuzestan, decision.id, 'confirm', 'no evidence of insurance was sent');
     expect(await ended(started.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_SUSPENDED' });
     expect((await licenceRow(number)).status).toBe('suspended');
     const told = await h.db.db.select().from(outbox).where(eq(outbox.subject, number));
@@ -137,7 +127,7 @@ describe('licence lifecycle', () => {
       return row?.currentStep === 'response-period' ? true : undefined;
     }, 'the response period');
     await h.env.sleep('10 days');
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, revocation.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, revocation.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
     expect(await ended(revocation.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     await expect(startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} }))
       .rejects.toMatchObject({ kind: 'refused', code: 'change-refused', reason: 'LICENCE_NOT_ACTIVE' });
@@ -148,7 +138,7 @@ describe('licence lifecycle', () => {
   it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s', async () => {
     const number = await activityLicence(5201);
     const manager = (await generatedApplication(5202)).applicant;
-    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager });
+    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager });
     await managerLicensed(`${appointment}.manager-licence.1`);
     expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
     const [managerLicence] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
@@ -165,7 +155,7 @@ describe('licence lifecycle', () => {
     expect(await told(number, 'licence-revocation-started')).toHaveLength(1);
     expect((await licenceRow(number)).status).toBe('active');
     await h.env.sleep('10 days');
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
     expect(await ended(id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     expect((await licenceRow(number)).status).toBe('revoked');
     expect((await licenceRow(managerLicence!.number)).status).toBe('revoked');
@@ -182,7 +172,7 @@ describe('licence lifecycle', () => {
     const refused = await eventually(async () => (await h.db.db.select().from(applications).where(and(inArray(applications.id, ids), eq(applications.status, 'rejected'))))[0], 'one application refused');
     expect(refused.outcomeReason).toBe('ONE_CENTRE_LICENCE_PER_PERSON');
     const winner = ids.find((id) => id !== refused.id)!;
-    const number = await licenceThrough(winner);
+    const number = (await throughToActivityLicence(h, { tokens, applicationId: winner })).activityLicence;
     const held = await h.db.db.select().from(licences).where(eq(licences.holderNationalCode, body.applicant.nationalCode));
     expect(held.map((l) => l.kind).sort()).toEqual(['activity-licence', 'principle-agreement']);
     expect(new Set(held.map((l) => l.applicationId))).toEqual(new Set([winner]));
@@ -193,27 +183,27 @@ describe('licence lifecycle', () => {
 
   it('starts a manager replacement for a leave of 6 months while the centre keeps operating; a shorter leave records a substitute', async () => {
     const number = await activityLicence(5401);
-    const short = await change(tokens.portal!, number, 'manager-leave', { startDate: isoDay(0), months: 2, substitute: (await generatedApplication(5402)).applicant });
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, short, 'record-substitute')).id, 'recorded');
+    const short = await change(tokens.portal, number, 'manager-leave', { startDate: isoDay(0), months: 2, substitute: (await generatedApplication(5402)).applicant });
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, short, 'record-substitute')).id, 'recorded');
     expect(await ended(short)).toMatchObject({ outcome: 'approved', reason: 'SUBSTITUTE_RECORDED' });
-    await refusedChange(tokens.ahvaz!, number, 'manager-leave', { startDate: isoDay(0), months: 6 }, 'NEW_MANAGER_NOT_NAMED', 'newManager');
-    await refusedChange(tokens.ahvaz!, number, 'manager-leave', { startDate: isoDay(0), months: 2 }, 'SUBSTITUTE_NOT_NAMED', 'substitute');
+    await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 6 }, 'NEW_MANAGER_NOT_NAMED', 'newManager');
+    await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 2 }, 'SUBSTITUTE_NOT_NAMED', 'substitute');
 
     const firstManager = (await generatedApplication(5407)).applicant;
-    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager: firstManager });
+    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager: firstManager });
     await managerLicensed(`${appointment}.manager-licence.1`);
     expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
     const [oldManager] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
     expect(oldManager).toMatchObject({ holderNationalCode: firstManager.nationalCode, status: 'active' });
 
     const newManager = (await generatedApplication(5403)).applicant;
-    const long = await change(tokens.portal!, number, 'manager-leave', { startDate: isoDay(0), months: 6, newManager });
+    const long = await change(tokens.portal, number, 'manager-leave', { startDate: isoDay(0), months: 6, newManager });
     const childId = `${long}.replacement.1`;
     const child = await eventually(async () => (await h.db.db.select().from(applications).where(eq(applications.id, childId)))[0], 'the new manager\'s process');
     expect(child).toMatchObject({ licenceType: 'centre-manager', applicantNationalCode: newManager.nationalCode, status: 'running' });
     expect((await licenceRow(number)).status).toBe('active');
     // The centre goes on: another change to its licence is taken meanwhile.
-    await refusedChange(tokens.ahvaz!, number, 'closure-notice', { kind: 'temporary', effectiveDate: isoDay(-1) }, 'CLOSURE_NOTICE_TOO_SHORT', 'effectiveDate');
+    await refusedChange(tokens.ahvaz, number, 'closure-notice', { kind: 'temporary', effectiveDate: isoDay(-1) }, 'CLOSURE_NOTICE_TOO_SHORT', 'effectiveDate');
     await managerLicensed(childId);
     expect(await ended(long)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_REPLACED' });
     // The new manager's licence ends the old manager's: closed, the portal told why.
@@ -231,9 +221,9 @@ describe('licence lifecycle', () => {
   it('takes a successor\'s nomination only for an absence over 3 months, and the province decides', async () => {
     const number = await activityLicence(5701);
     const successor = (await generatedApplication(5702)).applicant;
-    await refusedChange(tokens.portal!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(2), successor }, 'ABSENCE_UNDER_3_MONTHS', 'absentSince');
-    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    await refusedChange(tokens.portal, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(2), successor }, 'ABSENCE_UNDER_3_MONTHS', 'absentSince');
+    const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, nominated, 'province-decision')).id, 'approve');
     expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
     expect(await told(number, 'licence-successor-approved')).toHaveLength(1);
     // The licence, and its one-centre-licence holding, pass to the successor.
@@ -255,14 +245,14 @@ describe('licence lifecycle', () => {
   it('passes the manager licence the holder held on the centre to the successor with it', async () => {
     const number = await activityLicence(5720);
     const holder = (await generatedApplication(5720)).applicant;
-    const appointment = await change(tokens.portal!, number, 'manager-appointment', { manager: holder });
+    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager: holder });
     await managerLicensed(`${appointment}.manager-licence.1`);
     expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
     const [managerLicence] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
     expect(managerLicence).toMatchObject({ holderNationalCode: holder.nationalCode, status: 'active' });
     const successor = (await generatedApplication(5725)).applicant;
-    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, nominated, 'province-decision')).id, 'approve');
     expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
     for (const n of [number, managerLicence!.number]) {
       expect((await licenceRow(n)).holderNationalCode).toBe(successor.nationalCode);
@@ -279,7 +269,7 @@ describe('licence lifecycle', () => {
   it('refuses a successor whose name differs from the civil registry\'s record, before the province decides', async () => {
     const number = await activityLicence(5730);
     const successor = { ...(await generatedApplication(5731)).applicant, lastName: 'نام دیگر' };
-    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
     expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_CIVIL_REGISTRY_NAME_MISMATCH', stepId: 'successor-qualifies' });
     expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, nominated))).toEqual([]);
     expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
@@ -290,8 +280,8 @@ describe('licence lifecycle', () => {
     await activityLicence(5712);
     const successor = (await generatedApplication(5712)).applicant;
     const before = await licenceRow(number);
-    const nominated = await change(tokens.ahvaz!, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, nominated, 'province-decision')).id, 'approve');
+    const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, nominated, 'province-decision')).id, 'approve');
     expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_HOLDS_A_CENTRE_LICENCE' });
     expect((await licenceRow(number)).holderNationalCode).toBe(before.holderNationalCode);
     expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
@@ -311,7 +301,7 @@ describe('licence lifecycle', () => {
     expect(inspected.status, inspected.text).toBe(201);
     expect(inspected.body).toMatchObject({ level: 'county', change: { change: 'violation-report' } });
     const report = inspected.body.change.applicationId;
-    await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, report, 'province-review')).id, 'suspend', 'insurance is a standing rule');
+    await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, report, 'province-review')).id, 'suspend', 'insurance is a standing rule');
     await stepReached(`${report}.suspension.1`, 'response-period');
     expect(await told(number, 'licence-suspension-started')).toHaveLength(1);
     const listed = await api<{ items: { kind: string }[] }>(h, 'GET', `/v1/licences/${number}/supervision`, { token: tokens.khuzestan });
@@ -320,7 +310,7 @@ describe('licence lifecycle', () => {
 
   it('lets the national office inspect any province and report to the licence\'s province, which decides', async () => {
     const number = await activityLicence(5602);
-    const national = await h.issuer.mint({ role: 'national-office' });
+    const national = await tokenFor(h, 'national');
     const finding = { kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'unqualified-staff', description: 'two carers without the required certificate' }], legalBasis: 'Art. 10 of the instruction' };
     // It reports; suspending is the province's.
     const tooFar = await api(h, 'POST', `/v1/licences/${number}/supervision`, { token: national, body: { ...finding, opens: 'suspension' } });
@@ -330,10 +320,10 @@ describe('licence lifecycle', () => {
     expect(inspected.body).toMatchObject({ level: 'national', recordedBy: 'national-office' });
     const report = inspected.body.change.applicationId;
     // The report waits in the licence's province (Khuzestan), and the national office decides none of it.
-    const review = await taskInInbox(h, tokens.khuzestan!, report, 'province-review');
+    const review = await taskInInbox(h, tokens.khuzestan, report, 'province-review');
     expect((await api(h, 'POST', `/v1/tasks/${review.id}/decision`, { token: national, body: { outcome: 'dismiss', reason: 'not ours to decide' } })).status).toBe(403);
     expect((await api(h, 'GET', '/v1/tasks', { token: national })).status).toBe(403);
-    await decide(h, tokens.khuzestan!, review.id, 'dismiss', 'certificates were shown at the follow-up visit');
+    await decide(h, tokens.khuzestan, review.id, 'dismiss', 'certificates were shown at the follow-up visit');
     expect(await ended(report)).toMatchObject({ outcome: 'rejected', reason: 'REPORT_DISMISSED' });
     const listed = await api<{ items: { id: string; level: string }[] }>(h, 'GET', `/v1/licences/${number}/supervision`, { token: national });
     expect(listed.body.items.find((r) => r.id === inspected.body.id)).toMatchObject({ level: 'national' });

@@ -11,12 +11,14 @@ import { applications, auditLog, inquiries, licences, outbox } from '../db/schem
 import { addMonths } from '../platform/dates/time-functions.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
-import { api, decide, eventually, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence } from './support/api.js';
+import { api, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence } from './support/journeys.js';
+import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
 let h: Harness;
-let tokens: Awaited<ReturnType<typeof officeTokens>>;
+let tokens: OfficeTokens;
 const ahvazOffice: Actor = { subject: 'county-office:ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan' };
 /** Renewed by the county office (A), through the portal (B), after passing to a successor (C). */
 const centre: Record<'a' | 'b' | 'c', { number: string; validUntil: Date }> = {} as never;
@@ -30,9 +32,7 @@ const told = (number: string, event: string) => h.db.db.select().from(outbox).wh
 const jalaliMonthsLater = (at: Date, months: number) => addMonths(at.toISOString(), months);
 
 async function activityLicence(seed: number): Promise<{ number: string; validUntil: Date }> {
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
-  expect(res.status, res.text).toBe(202);
-  const number = await throughToActivityLicence(h, tokens, res.body.applicationId);
+  const { activityLicence: number } = await throughToActivityLicence(h, { tokens, applicant: seed });
   return { number, validUntil: (await licenceRow(number)).validUntil };
 }
 

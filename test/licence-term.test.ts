@@ -13,12 +13,14 @@ import { formatJalali } from '../dsl/calendar.js';
 import { monthLength } from '../platform/dates/jalali.js';
 import { addDays, addMonths, quarterEnd } from '../platform/dates/time-functions.js';
 import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
-import { api, applicationFor, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { api, decide, eventually, processEnded, taskInInbox } from './support/api.js';
 import { skipTo as skipTimeTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence, type Applicant } from './support/journeys.js';
+import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+let tokens: OfficeTokens;
 /** Renewed (A), not renewed (B), insurance in arrears and renewed late (C), renewed by the county office (D). */
 const centre: Record<'a' | 'b' | 'c' | 'd', { number: string; validUntil: Date }> = {} as never;
 
@@ -26,22 +28,13 @@ beforeAll(async () => {
   // No delivery workflow: its daily poll would wake 1,800 times over five years; the outbox rows are what is checked.
   // A low history limit: the applications continue as new, and so should a term's workflow (about 90 events a term).
   h = await startHarness({ outboxDelivery: false, historyLimit: 50 });
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+  tokens = await officeTokens(h);
 });
 afterAll(async () => h?.close());
 
-async function activityLicence(applicant: string | number): Promise<{ number: string; validUntil: Date }> {
-  // A fixture person by national code, or a generated (eligible, insured) one by seed.
-  const body = typeof applicant === 'string' ? await applicationFor(h, applicant) : await generatedApplication(applicant);
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
-  expect(res.status, res.text).toBe(202);
-  const id = res.body.applicationId;
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'initial-interview')).id, 'accept');
-  await decide(h, tokens.khuzestan!, (await taskInInbox(h, tokens.khuzestan!, id, 'province-decision')).id, 'approve');
-  await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, id, 'site-visit')).id, 'compliant');
-  const number = (await processEnded(h, id)).licences['activity-licence']!.number;
+/** A fixture person by national code, or a generated (eligible, insured) one by seed, through to an activity licence. */
+async function activityLicence(applicant: Applicant): Promise<{ number: string; validUntil: Date }> {
+  const { activityLicence: number } = await throughToActivityLicence(h, { tokens, applicant });
   return { number, validUntil: (await licenceRow(number)).validUntil };
 }
 
@@ -97,7 +90,7 @@ describe('the term of an activity licence', () => {
   it('opens a county task when a quarterly staff-insurance filing is missed', async () => {
     const due = Date.parse(`${addDays(quarterEnd(new Date(await h.env.currentTimeMs()).toISOString()), 30)}T00:00:00+03:30`);
     await skipTo(due + 3_600_000);
-    const missed = await taskInInbox(h, tokens.ahvaz!, insuranceOf(centre.c.number), 'evidence-missing');
+    const missed = await taskInInbox(h, tokens.ahvaz, insuranceOf(centre.c.number), 'evidence-missing');
     expect(missed.outcomes.map((o) => o.name)).toEqual(['evidence-received', 'report-violation']);
     // The two centres whose staff are insured and paid up get no task: their filing passed the rule.
     for (const paid of [centre.a, centre.b]) {
@@ -105,15 +98,15 @@ describe('the term of an activity licence', () => {
       const open = await h.db.db.select().from(tasks).where(eq(tasks.applicationId, insuranceOf(paid.number)));
       expect(open).toEqual([]);
     }
-    await decide(h, tokens.ahvaz!, missed.id, 'evidence-received');
+    await decide(h, tokens.ahvaz, missed.id, 'evidence-received');
   });
 
   it('lets the county office start the renewal from its 3-month reminder task; the renewal keeps the number', async () => {
     const { number, validUntil } = centre.d;
     await skipTo(Date.parse(addMonths(validUntil.toISOString(), -3)) + 3_600_000);
-    const reminder = await taskInInbox(h, tokens.ahvaz!, termOf(number), 'county-reminder');
+    const reminder = await taskInInbox(h, tokens.ahvaz, termOf(number), 'county-reminder');
     expect(reminder.outcomes.map((o) => o.name)).toEqual(['start-renewal', 'holder-applies']);
-    await decide(h, tokens.ahvaz!, reminder.id, 'start-renewal');
+    await decide(h, tokens.ahvaz, reminder.id, 'start-renewal');
 
     const renewal = await renewalBy(number, 'county-office');
     expect(renewal).toMatchObject({ parentApplicationId: termOf(number), status: 'running' });
@@ -121,7 +114,7 @@ describe('the term of an activity licence', () => {
     expect(started.detail).toMatchObject({ childId: renewal.id, process: 'welfare-activity-licence-renewal', detached: true });
     expect((await eventsOf(termOf(number), 'task-decided')).map((e) => (e.detail as { outcome: string }).outcome)).toEqual(['start-renewal']);
 
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, renewal.id, 'site-visit', 60_000)).id, 'compliant');
     expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
     const renewed = await licenceRow(number);
     expect(renewed).toMatchObject({ number, status: 'active' });
@@ -141,7 +134,7 @@ describe('the term of an activity licence', () => {
       expect((await eventsOf(termOf(number), 'step-started')).some((e) => e.stepId === 'holder-reminder')).toBe(true);
       const due = await h.db.db.select().from(outbox).where(and(eq(outbox.subject, number), eq(outbox.event, 'licence-renewal-due')));
       expect(due).toHaveLength(1);
-      await taskInInbox(h, tokens.ahvaz!, termOf(number), 'county-reminder');
+      await taskInInbox(h, tokens.ahvaz, termOf(number), 'county-reminder');
     }
 
     await skipTo(Date.parse(addMonths(centre.c.validUntil.toISOString(), -1)) + 60_000);
@@ -161,7 +154,9 @@ describe('the term of an activity licence', () => {
     const waiting = await nextWait(number, 'until-renewal-window', validUntil);
     expect(jalaliOf(untilOf(waiting))).toBe(jalaliMonths(jalaliOf(renewed.validUntil), -3));
     const steps = (await eventsOf(termOf(number), 'step-started')).map((e) => e.stepId);
-    expect(steps).toContain('before-last-reminder');
+    // The wait before the last reminder read the licence again, and the step after it found it renewed.
+    expect((await eventsOf(termOf(number), 'licence-read')).map((e) => e.stepId)).toContain('until-last-reminder');
+    expect(steps).toContain('still-due');
     expect(steps).not.toContain('last-reminder');
     expect(await renewalsOf(number)).toHaveLength(1);
     expect(await outboxOf(number, 'licence-renewal-due')).toHaveLength(1);
@@ -169,7 +164,7 @@ describe('the term of an activity licence', () => {
 
   it('renews under the same number and extends the validity by 60 months from the old expiry', async () => {
     const renewal = await renewalBy(centre.a.number, 'reminder');
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, renewal.id, 'site-visit', 60_000)).id, 'compliant');
     expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
     const renewed = await licenceRow(centre.a.number);
     expect(renewed).toMatchObject({ number: centre.a.number, status: 'active' });
@@ -177,7 +172,7 @@ describe('the term of an activity licence', () => {
     expect(await h.db.db.select().from(outbox).where(and(eq(outbox.subject, centre.a.number), eq(outbox.event, 'licence-renewed')))).toHaveLength(1);
 
     const refused = await renewalBy(centre.b.number, 'reminder');
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, refused.id, 'site-visit', 60_000)).id, 'non-compliant', 'the premises no longer comply');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, refused.id, 'site-visit', 60_000)).id, 'non-compliant', 'the premises no longer comply');
     expect(await processEnded(h, refused.id)).toMatchObject({ outcome: 'rejected', reason: 'RENEWAL_REFUSED' });
 
     // Past the old expiry, the term read the licence again: still active, the next window set from the new date.
@@ -211,7 +206,7 @@ describe('the term of an activity licence', () => {
       .find((e) => e.stepId === 'after-expiry' && (e.detail as { next: string }).next === 'until-late-renewal'), 'the term to wait for the late renewal');
     expect((await applicationRow(termOf(number))).status).toBe('running');
 
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, renewal.id, 'site-visit', 60_000)).id, 'compliant');
     expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
     const revived = await licenceRow(number);
     expect(revived).toMatchObject({ number, status: 'active' });
@@ -265,7 +260,7 @@ describe('the term of an activity licence', () => {
     expect(await outboxOf(number, 'licence-renewal-due')).toHaveLength(2);
     const texted = (await eventsOf(termOf(number), 'sms-sent')).filter((e) => (e.detail as { event: string }).event === 'licence-renewal-due');
     expect(texted).toHaveLength(2);
-    const task = await taskInInbox(h, tokens.ahvaz!, termOf(number), 'county-reminder');
+    const task = await taskInInbox(h, tokens.ahvaz, termOf(number), 'county-reminder');
     const countyReminders = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, termOf(number)), eq(tasks.stepId, 'county-reminder')));
     expect(countyReminders.map((t) => t.status).sort()).toEqual(['expired', 'open']);
     expect(countyReminders.find((t) => t.status === 'open')!.id).toBe(task.id);
@@ -300,7 +295,7 @@ describe('the term of an activity licence', () => {
 
     // Free of its holding since the expiry, the holder is licensed for another centre; then the renewal is approved.
     const other = await activityLicence('0012345679');
-    await decide(h, tokens.ahvaz!, (await taskInInbox(h, tokens.ahvaz!, renewal.id, 'site-visit', 60_000)).id, 'compliant');
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, renewal.id, 'site-visit', 60_000)).id, 'compliant');
     expect(await processEnded(h, renewal.id)).toMatchObject({ outcome: 'rejected', reason: 'ONE_CENTRE_LICENCE_PER_PERSON' });
     const [refused] = await eventsOf(renewal.id, 'licence-amend-refused');
     expect(refused!.detail).toMatchObject({ action: 'renew', currentStatus: 'expired', refusal: 'holder-holds-holding' });

@@ -13,16 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, auditLog, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { verifyAuditChain } from '../domain/audit.js';
 import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
-import {
-  api, eventually, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence, type ApiResponse,
-} from './support/api.js';
+import { api, eventually, generatedApplication, processEnded, taskInInbox, type ApiResponse } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence } from './support/journeys.js';
+import { tokensFor } from './support/tokens.js';
 import { bundleWorkflows } from '../worker/create-worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parvaneh-migration-'));
 let h: Harness;
-let tokens: { portal: string; ahvaz: string; khuzestan: string };
-let supervisor: string;
+let tokens: Record<'portal' | 'ahvaz' | 'khuzestan' | 'national', string>;
 
 /** 1405/09/08 in Tehran: v1 is the version in effect. */
 const BEFORE_V2 = Date.parse('2026-11-29T08:00:00Z');
@@ -37,8 +36,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'welfare-services-centre/v3.yaml'), v2.replace('version: 2', 'version: 3').replaceAll('initial-interview', 'county-interview'));
   writeFileSync(join(dir, 'welfare-services-centre/v4.yaml'), v2.replace('version: 2', 'version: 4').replace('effectiveFrom: 1405/09/10', 'effectiveFrom: 1406/01/01'));
   h = await startHarness({ temporal: 'dev-server', processesDir: dir });
-  tokens = await officeTokens(h);
-  supervisor = await h.issuer.mint({ role: 'national-office' });
+  tokens = await tokensFor(h, ['portal', 'ahvaz', 'khuzestan', 'national']);
 });
 afterAll(async () => {
   await h?.close();
@@ -59,7 +57,7 @@ async function submitOnV1(body: Awaited<ReturnType<typeof generatedApplication>>
 }
 
 const migrate = <T = Problem>(applicationId: string, body: unknown, opts: { token?: string; key?: string } = {}): Promise<ApiResponse<T>> =>
-  api<T>(h, 'POST', `/v1/applications/${applicationId}/migrations`, { token: opts.token ?? supervisor, body, headers: opts.key ? { 'idempotency-key': opts.key } : {} });
+  api<T>(h, 'POST', `/v1/applications/${applicationId}/migrations`, { token: opts.token ?? tokens.national, body, headers: opts.key ? { 'idempotency-key': opts.key } : {} });
 
 /** Migrates, retrying while the process is between two steps (`409 application-busy`). */
 async function migrated(applicationId: string, body: unknown, key?: string): Promise<ApiResponse<Migrated>> {
@@ -182,10 +180,10 @@ describe('migrating a running application to a newer definition version', () => 
     expect(decided.status).toBe(409);
 
     // Carried on to its end under v2: its licences are issued by v2.
-    const number = await throughToActivityLicence(h, tokens, applicationId);
-    const [licence] = await h.db.db.select().from(licences).where(eq(licences.number, number));
+    const { activityLicence, result } = await throughToActivityLicence(h, { tokens, applicationId });
+    const [licence] = await h.db.db.select().from(licences).where(eq(licences.number, activityLicence));
     expect(licence!.definitionHash).toBe(v2.hash);
-    expect(await processEnded(h, applicationId)).toMatchObject({ outcome: 'approved', reason: 'ACTIVITY_LICENCE_ISSUED' });
+    expect(result).toMatchObject({ outcome: 'approved', reason: 'ACTIVITY_LICENCE_ISSUED' });
 
     const ended = await migrate(applicationId, { toVersion: 3, mapping: { 'initial-interview': 'county-interview' }, reason: 'too late' });
     expect(ended.status).toBe(409);

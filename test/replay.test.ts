@@ -9,11 +9,13 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications } from '../db/schema/index.js';
 import { bundleWorkflows } from '../worker/create-worker.js';
-import { api, decide, generatedApplication, officeTokens, processEnded, taskInInbox, throughToActivityLicence } from './support/api.js';
+import { api, decide, processEnded, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence } from './support/journeys.js';
+import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
 let h: Harness;
-let tokens: Awaited<ReturnType<typeof officeTokens>>;
+let tokens: OfficeTokens;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -21,14 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function licensed(seed: number): Promise<string> {
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
-  return throughToActivityLicence(h, tokens, res.body.applicationId);
-}
-
 describe('workflow determinism', () => {
   it('replays the history of every process it ran without a nondeterminism error', async () => {
-    const numbers = await Promise.all([7301, 7302, 7303].map((seed) => licensed(seed)));
+    const numbers = await Promise.all([7301, 7302, 7303].map(async (seed) => (await throughToActivityLicence(h, { tokens, applicant: seed })).activityLicence));
     const revocation = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${numbers[0]}/revocations`, {
       token: tokens.khuzestan, body: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' },
     });

@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
 import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence } from './support/journeys.js';
+import { tokensFor } from './support/tokens.js';
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+let tokens: Record<'portal' | 'ahvaz' | 'dezful' | 'khuzestan', string>;
 
 beforeAll(async () => {
   h = await startHarness();
-  tokens.portal = await h.issuer.mint({ role: 'portal' });
-  tokens.ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-  tokens.dezful = await h.issuer.mint({ role: 'county-office', county: 'dezful' });
-  tokens.khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+  tokens = await tokensFor(h, ['portal', 'ahvaz', 'dezful', 'khuzestan']);
 });
 afterAll(async () => h?.close());
 
@@ -31,20 +30,14 @@ async function submit(nationalCode: string) {
 const result = (applicationId: string) => processEnded(h, applicationId);
 
 async function passInterview(applicationId: string) {
-  const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
-  await decide(h, tokens.ahvaz!, interview.id, 'accept');
+  const interview = await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview');
+  await decide(h, tokens.ahvaz, interview.id, 'accept');
 }
 
 describe('Welfare Services Centre licence', () => {
   it('gives an eligible applicant a principle agreement, then an activity licence', async () => {
     const { applicationId, trackingCode } = await submit('0012345679');
-    await passInterview(applicationId);
-    const decision = await taskInInbox(h, tokens.khuzestan!, applicationId, 'province-decision');
-    await decide(h, tokens.khuzestan!, decision.id, 'approve');
-    const visit = await taskInInbox(h, tokens.ahvaz!, applicationId, 'site-visit');
-    await decide(h, tokens.ahvaz!, visit.id, 'compliant');
-
-    const ending = await result(applicationId);
+    const { result: ending } = await throughToActivityLicence(h, { tokens, applicationId });
     expect(ending).toMatchObject({ outcome: 'approved', reason: 'ACTIVITY_LICENCE_ISSUED' });
     expect(Object.keys(ending.licences)).toEqual(['principle-agreement', 'activity-licence']);
     expect(ending.licences['activity-licence']!.number).toMatch(/^WSC-AL-14\d\d-\d{6}$/);
@@ -129,11 +122,11 @@ describe('Welfare Services Centre licence', () => {
 
   it('ends the application when the county officer rejects it at the interview', async () => {
     const { applicationId } = await submit('0013579134');
-    const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
+    const interview = await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview');
     const withoutReason = await api(h, 'POST', `/v1/tasks/${interview.id}/decision`, { token: tokens.ahvaz, body: { outcome: 'reject' } });
     expect(withoutReason.status).toBe(400);
     expect(withoutReason.body).toMatchObject({ field: 'reason' });
-    await decide(h, tokens.ahvaz!, interview.id, 'reject', 'needs assessment: the county already has enough centres');
+    await decide(h, tokens.ahvaz, interview.id, 'reject', 'needs assessment: the county already has enough centres');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'REJECTED_AT_INTERVIEW', stepId: 'rejected-at-interview' });
     const [task] = await h.db.db.select().from(tasks).where(eq(tasks.id, interview.id));
     expect(task).toMatchObject({ status: 'decided', outcome: 'reject', decidedBy: 'county-office:ahvaz' });
@@ -148,17 +141,14 @@ describe('Welfare Services Centre licence', () => {
     }, 'the security-clearance inquiry');
     await h.env.sleep('10 days');
     await fetch(`${h.sandboxUrl}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 10 * 24 * 3600 * 1000 }) });
-    const decision = await taskInInbox(h, tokens.khuzestan!, applicationId, 'province-decision');
-    await decide(h, tokens.khuzestan!, decision.id, 'approve');
-    const visit = await taskInInbox(h, tokens.ahvaz!, applicationId, 'site-visit');
-    await decide(h, tokens.ahvaz!, visit.id, 'compliant');
-    expect(await result(applicationId)).toMatchObject({ outcome: 'approved' });
+    const { result: ending } = await throughToActivityLicence(h, { tokens, applicationId, from: 'province-decision' });
+    expect(ending).toMatchObject({ outcome: 'approved' });
     expect((await sandboxInquiries(h, '0045678911')).filter((i) => i.inquiryId === pending.inquiryId)).toHaveLength(1);
   });
 
   it('keeps a county office out of another county\'s tasks', async () => {
     const { applicationId } = await submit('0091234565');
-    const interview = await taskInInbox(h, tokens.ahvaz!, applicationId, 'initial-interview');
+    const interview = await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview');
     const inbox = await api<{ items: { id: string }[] }>(h, 'GET', '/v1/tasks', { token: tokens.dezful });
     expect(inbox.body.items.map((t) => t.id)).not.toContain(interview.id);
     const refused = await api(h, 'POST', `/v1/tasks/${interview.id}/decision`, { token: tokens.dezful, body: { outcome: 'accept' } });

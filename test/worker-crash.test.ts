@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, inquiries, tasks } from '../db/schema/index.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { officeTokens } from './support/tokens.js';
 
 let h: Harness;
 let worker: ChildProcess | undefined;
@@ -38,9 +39,7 @@ afterAll(async () => {
 
 describe('a worker killed mid-process', () => {
   it('resumes every application on another worker without repeating an inquiry', async () => {
-    const portal = await h.issuer.mint({ role: 'portal' });
-    const ahvaz = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
-    const khuzestan = await h.issuer.mint({ role: 'province-office', province: 'khuzestan' });
+    const { portal, ahvaz, khuzestan } = await officeTokens(h);
     worker = await startWorkerProcess();
     const seeds = Array.from({ length: 10 }, (_, i) => 5000 + i);
     const bodies = await Promise.all(seeds.map((s) => generatedApplication(s)));

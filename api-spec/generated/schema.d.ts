@@ -124,7 +124,7 @@ export interface paths {
         put?: never;
         /**
          * Move a running application to a newer version of its definition
-         * @description Where the authority orders it, a national supervisor moves an application that waits at a step (a task, an inquiry, a wait) to a newer version in effect, from the same step or the one `mapping` names. The process checks the order against the step it is at (docs/dsl.md §1, migration): a refused order (422 `migration-refused`, the step named in its title) changes nothing. Once migrated, the open task leaves the inbox and the step opens its own under the new version; the audit trail and the timeline record who, from which version to which, the steps and the reason. `409 application-busy`: the application is moving between steps or a decision on its task is on its way; retry shortly.
+         * @description Where the authority orders it, a national supervisor moves an application that waits at a step (a task, an inquiry, a wait) to a newer version in effect, from the same step or the one `mapping` names. The process checks the order against the step it is at (docs/dsl.md §6, "Migrating running applications"): a refused order (422 `migration-refused`, the step named in its title) changes nothing. Once migrated, the open task leaves the inbox and the step opens its own under the new version; the audit trail and the timeline record who, from which version to which, the steps and the reason. `409 application-busy`: the application is moving between steps or a decision on its task is on its way; retry shortly.
          */
         post: operations["migrateApplication"];
         delete?: never;

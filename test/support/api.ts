@@ -143,20 +143,3 @@ export async function processEnded(h: Harness, applicationId: string): Promise<P
   }, `application ${applicationId} to end`);
   return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
 }
-
-/** Bearer tokens of the offices the welfare-centre tests act as: the portal, Ahvaz county, Khuzestan province. */
-export async function officeTokens(h: Harness): Promise<{ portal: string; ahvaz: string; khuzestan: string }> {
-  return {
-    portal: await h.issuer.mint({ role: 'portal' }),
-    ahvaz: await h.issuer.mint({ role: 'county-office', county: 'ahvaz' }),
-    khuzestan: await h.issuer.mint({ role: 'province-office', province: 'khuzestan' }),
-  };
-}
-
-/** Takes a welfare-centre application from its interview to its activity licence; returns the licence number. */
-export async function throughToActivityLicence(h: Harness, tokens: { ahvaz: string; khuzestan: string }, applicationId: string): Promise<string> {
-  await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
-  await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, applicationId, 'province-decision')).id, 'approve');
-  await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'site-visit')).id, 'compliant');
-  return (await processEnded(h, applicationId)).licences['activity-licence']!.number;
-}

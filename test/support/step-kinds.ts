@@ -3,6 +3,7 @@
  * drawn as the loader does, with no server.
  * @example const { definition, codes } = sampleProcess({ first: { type: 'end', outcome: 'approved', reason: 'OK' } });
  */
+import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { toMermaid } from '../../dsl/diagram.js';
 import { edgesOf } from '../../dsl/graph.js';
@@ -24,6 +25,12 @@ export function sampleProcess(steps: Record<string, unknown>, fields: Record<str
     edges: (id: string) => (definition ? edgesOf(id, definition.steps[id]!).map((e) => `${e.kind}:${e.to}`) : []),
   };
 }
+
+/**
+ * Matches one diagnostic of `code` (at any line and column) among a sample's codes.
+ * @example expect(sampleProcess(steps).codes).toEqual([diagnostic('missing-next')]);
+ */
+export const diagnostic = (code: string) => expect.stringMatching(new RegExp(`^${code}@\\d+:\\d+$`));
 
 /** The usual ends of a sample: `done` (approved) and `refused` (rejected). */
 export const done = { type: 'end', outcome: 'approved', reason: 'DONE' };

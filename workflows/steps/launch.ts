@@ -2,7 +2,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../../activities/definitions.js';
 import { evaluate } from '../../dsl/expressions.js';
-import { factsAt } from '../../dsl/facts.js';
+import { factsAt, tehranDay } from '../../dsl/facts.js';
 import type { StepOf } from './context.js';
 import { isoAt, now } from '../clock.js';
 import type { StepContext, StepRunner } from './context.js';
@@ -17,7 +17,8 @@ export async function startChildOf(ctx: StepContext, id: string, step: StepOf<'s
   if (step.change) {
     const { type, requestedBy, input: fields } = step.change;
     const values = Object.fromEntries(Object.entries(fields).map(([name, expr]) => [name, evaluate(expr, facts)]));
-    input.change = { type, ...(requestedBy ? { requestedBy } : {}), ...values, receivedOn: facts.today };
+    // Received on the day in Tehran, as a change requested through the API is.
+    input.change = { type, ...(requestedBy ? { requestedBy } : {}), ...values, receivedOn: tehranDay(now()) };
   }
   const applicant = step.applicant ? evaluate(step.applicant, facts) : undefined;
   return ctx.hooks.startChild(id, definition, hash, input, { applicant, detach });
