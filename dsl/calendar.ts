@@ -1,5 +1,5 @@
 /**
- * Deadline calendar: turns a deadline spec ("3 working days", "until
+ * Deadline calendar: turns a deadline ("3 working days", "the date
  * 1405/12/29", ...) into an epoch-ms moment on an Iranian holiday calendar.
  *
  * Pure and deterministic (bundled into Temporal workflows): no I/O, no clock,
@@ -11,6 +11,7 @@ import {
   DAY_MS, HOUR_MS, MINUTE_MS, dayNumberToJalali, formatJalaliDate, jalaliToDayNumber,
   monthLength, pad2, parseJalaliParts, toPersianDigits, type JalaliDate, type JalaliParts,
 } from '../platform/dates/jalali.js';
+import type { Deadline } from './primitives.js';
 
 export type Weekday = 'saturday' | 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday';
 
@@ -21,14 +22,8 @@ export interface HolidayCalendar {
   holidays: { date: string /* Jalali 'YYYY/MM/DD' */; title: { fa: string; en: string } }[];
 }
 
-export type DurationSpec =
-  | { hours: number }
-  | { workingHours: number }
-  | { days: number }
-  | { workingDays: number }
-  | { months: number };
-
-export type DeadlineSpec = DurationSpec | { date: string /* 'YYYY/MM/DD' or 'YYYY/MM/DD HH:mm' */ };
+/** A deadline as the language writes it (`dsl/primitives.ts`): a duration, or a fixed Jalali `date`. */
+export type { Deadline, Duration } from './primitives.js';
 
 export class CalendarError extends Error {
   override name = 'CalendarError';
@@ -110,7 +105,7 @@ export function parseJalali(text: string, cal: HolidayCalendar): number {
 }
 
 /** English error message for an invalid deadline spec, or null when valid. */
-export function validateDeadlineSpec(value: unknown): string | null {
+export function validateDeadline(value: unknown): string | null {
   const expected = `one of ${[...DURATION_KEYS, 'date'].join(', ')}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return `deadline must be an object with exactly ${expected}`;
@@ -132,8 +127,8 @@ export function validateDeadlineSpec(value: unknown): string | null {
   return null;
 }
 
-function checkedSpec(spec: DeadlineSpec): [DurationKey, number] | ['date', string] {
-  const error = validateDeadlineSpec(spec);
+function checkedSpec(spec: Deadline): [DurationKey, number] | ['date', string] {
+  const error = validateDeadline(spec);
   if (error) throw new CalendarError(error);
   const [entry] = Object.entries(spec) as [DurationKey | 'date', number | string][];
   return entry as [DurationKey, number] | ['date', string];
@@ -151,7 +146,7 @@ function checkedSpec(spec: DeadlineSpec): [DurationKey, number] | ['date', strin
  *   month's length (1405/06/31 + 1 month = 1405/07/30).
  * - date: that Jalali date at 00:00 local (or the given HH:mm); ignores fromMs.
  */
-export function resolveDeadline(spec: DeadlineSpec, fromMs: number, cal: HolidayCalendar): number {
+export function resolveDeadline(spec: Deadline, fromMs: number, cal: HolidayCalendar): number {
   const [kind, n] = checkedSpec(spec);
   if (kind === 'date') return parseJalali(n, cal);
   const { day, timeOfDay } = localDay(fromMs, cal);
@@ -196,7 +191,7 @@ const UNITS: Record<DurationKey, { fa: string; en: [string, string] }> = {
 };
 
 /** Human label, e.g. { workingDays: 3 } → { fa: '۳ روز کاری', en: '3 working days' }. */
-export function durationToText(spec: DeadlineSpec): { fa: string; en: string } {
+export function durationToText(spec: Deadline): { fa: string; en: string } {
   const [kind, n] = checkedSpec(spec);
   if (kind === 'date') {
     const p = parseJalaliParts(n) as JalaliParts; // validated above

@@ -5,7 +5,7 @@ import { isLeapJalaaliYear } from 'jalaali-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CalendarError, durationToText, formatJalali, isWorkingDay, parseJalali, resolveDeadline,
-  toJalali, validateDeadlineSpec, weekdayOf, type DeadlineSpec, type HolidayCalendar,
+  toJalali, validateDeadline, weekdayOf, type Deadline, type HolidayCalendar,
 } from './calendar.js';
 import { loadHolidayCalendar } from './calendar-load.js';
 
@@ -20,7 +20,7 @@ const iran = loadHolidayCalendar();
 
 const at = (text: string, c: HolidayCalendar = cal) => parseJalali(text, c);
 const fmt = (ms: number, c: HolidayCalendar = cal) => formatJalali(ms, c, true);
-const resolve = (spec: DeadlineSpec, from: string, c: HolidayCalendar = cal) => fmt(resolveDeadline(spec, at(from, c), c), c);
+const resolve = (spec: Deadline, from: string, c: HolidayCalendar = cal) => fmt(resolveDeadline(spec, at(from, c), c), c);
 
 describe('Jalali conversion', () => {
   it('maps 1405/01/01 to local midnight of 2026-03-21 at UTC+03:30', () => {
@@ -123,7 +123,7 @@ describe('resolveDeadline', () => {
 
   it('throws a CalendarError for an invalid duration', () => {
     expect(() => resolveDeadline({ workingDays: 0 }, 0, cal)).toThrow(CalendarError);
-    expect(() => resolveDeadline({ days: 1, hours: 2 } as unknown as DeadlineSpec, 0, cal)).toThrow(CalendarError);
+    expect(() => resolveDeadline({ days: 1, hours: 2 } as unknown as Deadline, 0, cal)).toThrow(CalendarError);
   });
 
   it('crosses the year boundary over Oil Day and the Nowruz holidays on the Iran calendar', () => {
@@ -148,25 +148,25 @@ describe('durationToText', () => {
   });
 });
 
-describe('validateDeadlineSpec', () => {
+describe('validateDeadline', () => {
   it('accepts exactly one known key with a positive integer or a valid fixed date', () => {
     for (const ok of [{ hours: 1 }, { workingHours: 72 }, { days: 3 }, { workingDays: 5 }, { months: 1 }, { date: '1403/12/30 23:59' }]) {
-      expect(validateDeadlineSpec(ok)).toBeNull();
+      expect(validateDeadline(ok)).toBeNull();
     }
   });
 
   it('explains what is wrong with an invalid spec', () => {
-    expect(validateDeadlineSpec(null)).toMatch(/object/);
-    expect(validateDeadlineSpec([])).toMatch(/object/);
-    expect(validateDeadlineSpec({})).toMatch(/exactly one key/);
-    expect(validateDeadlineSpec({ days: 1, hours: 1 })).toMatch(/exactly one key/);
-    expect(validateDeadlineSpec({ weeks: 1 })).toMatch(/unknown deadline key "weeks"/);
-    expect(validateDeadlineSpec({ days: 0 })).toMatch(/"days" must be a positive integer/);
-    expect(validateDeadlineSpec({ days: 1.5 })).toMatch(/positive integer/);
-    expect(validateDeadlineSpec({ days: '3' })).toMatch(/positive integer/);
-    expect(validateDeadlineSpec({ date: '1405/13/01' })).toMatch(/1405\/13\/01/);
-    expect(validateDeadlineSpec({ date: '1404/12/30' })).toMatch(/valid Jalali date/);
-    expect(validateDeadlineSpec({ date: 14051229 })).toMatch(/valid Jalali date/);
+    expect(validateDeadline(null)).toMatch(/object/);
+    expect(validateDeadline([])).toMatch(/object/);
+    expect(validateDeadline({})).toMatch(/exactly one key/);
+    expect(validateDeadline({ days: 1, hours: 1 })).toMatch(/exactly one key/);
+    expect(validateDeadline({ weeks: 1 })).toMatch(/unknown deadline key "weeks"/);
+    expect(validateDeadline({ days: 0 })).toMatch(/"days" must be a positive integer/);
+    expect(validateDeadline({ days: 1.5 })).toMatch(/positive integer/);
+    expect(validateDeadline({ days: '3' })).toMatch(/positive integer/);
+    expect(validateDeadline({ date: '1405/13/01' })).toMatch(/1405\/13\/01/);
+    expect(validateDeadline({ date: '1404/12/30' })).toMatch(/valid Jalali date/);
+    expect(validateDeadline({ date: 14051229 })).toMatch(/valid Jalali date/);
   });
 });
 

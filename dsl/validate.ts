@@ -3,7 +3,7 @@
  * processes; unreachable steps; cycles that never wait; waits and tasks without a deadline;
  * decisions with unhandled outcomes; expressions that do not parse or name unknown facts.
  */
-import { validateDeadlineSpec } from './calendar.js';
+import { validateDeadline } from './calendar.js';
 import { parseJalaliParts } from '../platform/dates/jalali.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkExpression } from './expressions.js';
@@ -63,7 +63,7 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
   }
   for (const [id, step] of Object.entries(steps)) {
     for (const [path, spec] of kindOf(step).deadlines?.(step) ?? []) {
-      const error = spec === undefined ? null : validateDeadlineSpec(spec);
+      const error = spec === undefined ? null : validateDeadline(spec);
       if (error) report(['steps', id, ...path], 'invalid-date', `step "${id}": ${error}`);
     }
   }

@@ -14,7 +14,7 @@ import {
 } from '../domain/workflow-interfaces/competition-process.js';
 import { now } from './clock.js';
 import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
-import { conditionWithin } from './deadlines.js';
+import { conditionWithin } from './timers.js';
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 
 // A transition touches the whole cohort: a regular activity, so it does not stretch a workflow task.

@@ -8,7 +8,7 @@
 import { continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
 import { outboxChangedSignal, type OutboxDeliveryInput } from '../domain/workflow-interfaces/licence-process.js';
-import { startDeadline, waitFor, type Deadline } from './deadlines.js';
+import { startTimer, waitFor, type Timer } from './timers.js';
 
 const portal = proxyActivities<PortalActivities>({
   startToCloseTimeout: '5m',
@@ -33,7 +33,7 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
   let failures = input.failures ?? 0;
   let woken = false;
   setHandler(outboxChangedSignal, () => { woken = true; });
-  let poll: Deadline | undefined;
+  let poll: Timer | undefined;
 
   for (;;) {
     woken = false;
@@ -48,7 +48,7 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
       failures = 0;
       if (run.pending === 0) {
         // One safety poll pending at a time, however often processes wake the delivery meanwhile.
-        if (!poll || poll.passed) poll = startDeadline(idlePollMs);
+        if (!poll || poll.passed) poll = startTimer(idlePollMs);
         await waitFor(() => woken, poll);
       }
     }

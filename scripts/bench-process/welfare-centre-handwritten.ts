@@ -14,7 +14,7 @@ import {
 import type { DatabaseActivities, TimelineEvent } from '../../activities/database.js';
 import type { InquiryActivities } from '../../activities/inquiries.js';
 import type { SmsActivities } from '../../activities/sms.js';
-import { resolveDeadline, type DeadlineSpec, type HolidayCalendar } from '../../dsl/calendar.js';
+import { resolveDeadline, type Deadline, type HolidayCalendar } from '../../dsl/calendar.js';
 import { ageOn } from '../../dsl/facts.js';
 import { sameName } from '../../dsl/person-names.js';
 import type { Text } from '../../dsl/schema.js';
@@ -58,9 +58,9 @@ interface TaskSpec {
   title: Text;
   role: string;
   scope: Scope;
-  due: DeadlineSpec;
+  due: Deadline;
   outcomes: Outcome[];
-  escalation?: { role: string; scope: Scope; due: DeadlineSpec };
+  escalation?: { role: string; scope: Scope; due: Deadline };
 }
 
 const REJECT_FOR_NO_ANSWER: Outcome = { name: 'reject', title: { fa: 'رد به سبب نبود پاسخ', en: 'reject for want of an answer' }, requiresReason: true };
@@ -109,7 +109,7 @@ const TASKS = {
 const LICENCES = {
   'principle-agreement': { title: { fa: 'موافقت اصولی', en: 'principle agreement' }, validity: { months: 12 }, numberPrefix: 'WSC-PA' },
   'activity-licence': { title: { fa: 'پروانه فعالیت', en: 'activity licence' }, validity: { months: 60 }, numberPrefix: 'WSC-AL' },
-} satisfies Record<string, { title: Text; validity: DeadlineSpec; numberPrefix: string }>;
+} satisfies Record<string, { title: Text; validity: Deadline; numberPrefix: string }>;
 
 const SMS = {
   'principle-agreement-issued': 'موافقت اصولی مرکز شما صادر شد. پس از آماده‌سازی محل، فضا و کارکنان، بازدید شهرستان انجام می‌شود.',
@@ -183,7 +183,7 @@ class WelfareCentre {
   }
 
   /** An inquiry step; true when the registry answered before the deadline. */
-  private inquire(stepId: string, registry: string, opts: { timeout: DeadlineSpec; retry: Retry; saveAs: string; purpose?: Text; lateAnswer?: 'record' | 'apply' }): Promise<boolean> {
+  private inquire(stepId: string, registry: string, opts: { timeout: Deadline; retry: Retry; saveAs: string; purpose?: Text; lateAnswer?: 'record' | 'apply' }): Promise<boolean> {
     return this.step(stepId, 'inquire', async () => {
       const inquiryId = this.entryKey(stepId);
       const deadline = resolveDeadline(opts.timeout, now(), this.calendar);

@@ -7,7 +7,7 @@ import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/wor
 import type { CallActivities } from '../../activities/competitions.js';
 import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../../domain/workflow-interfaces/competition-process.js';
 import { isoAt, now } from '../clock.js';
-import { conditionWithin } from '../deadlines.js';
+import { conditionWithin } from '../timers.js';
 import type { StepRunner } from './context.js';
 import { db, DATABASE_RETRY } from '../activity-options.js';
 

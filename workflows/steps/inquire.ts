@@ -11,7 +11,7 @@ import { factsAt } from '../../dsl/facts.js';
 import type { RegistryAnswer } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
-import { conditionWithin } from '../deadlines.js';
+import { conditionWithin } from '../timers.js';
 import type { StepContext, StepRunner } from './context.js';
 
 export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {

@@ -7,7 +7,7 @@ import { resolveDeadline } from '../../dsl/calendar.js';
 import type { OpenTaskView, TaskDecision } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
-import { conditionWithin } from '../deadlines.js';
+import { conditionWithin } from '../timers.js';
 import { applicationOf, type StepContext, type StepOf, type StepRunner } from './context.js';
 
 export const runTask: StepRunner<'task'> = async (ctx, id, step) => {

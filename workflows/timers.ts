@@ -16,19 +16,19 @@
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
 
 /** A timer started once and never cancelled: `passed` once it has fired. */
-export interface Deadline {
+export interface Timer {
   passed: boolean;
 }
 
 /** Starts a deadline `ms` from now (at least 1 ms: one already due still gets its timer). */
-export function startDeadline(ms: number): Deadline {
-  const deadline: Deadline = { passed: false };
+export function startTimer(ms: number): Timer {
+  const deadline: Timer = { passed: false };
   void CancellationScope.nonCancellable(() => sleep(Math.max(1, Math.ceil(ms)))).then(() => { deadline.passed = true; });
   return deadline;
 }
 
 /** Waits until `fn` holds or `deadline` passes. @returns true when `fn` holds. */
-export async function waitFor(fn: () => boolean, deadline: Deadline): Promise<boolean> {
+export async function waitFor(fn: () => boolean, deadline: Timer): Promise<boolean> {
   await condition(() => fn() || deadline.passed);
   return fn();
 }
@@ -39,5 +39,5 @@ export async function waitFor(fn: () => boolean, deadline: Deadline): Promise<bo
  */
 export async function conditionWithin(fn: () => boolean, ms: number): Promise<boolean> {
   if (fn()) return true;
-  return waitFor(fn, startDeadline(ms));
+  return waitFor(fn, startTimer(ms));
 }
