@@ -17,7 +17,8 @@
  * `recordHistories` is exported so a release's code that cannot run this file with tsx (5d72675
  * was recorded from a temporary vitest file calling it) can still record its histories.
  */
-import { temporal } from '@temporalio/proto';
+// The package is CommonJS: Node's loader (tsx) gives its namespace as the default export only.
+import proto from '@temporalio/proto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,7 +75,7 @@ export async function recordHistories(h: Harness, outDir: string): Promise<strin
     // read back with History.fromObject. Not the SDK's historyToJSON/historyFromJSON: with the
     // protobufjs copies nested under @temporalio/common and @temporalio/proto in this tree they
     // throw "type must be a Type".
-    writeFileSync(file, `${JSON.stringify(temporal.api.history.v1.History.fromObject(await handle.fetchHistory()).toJSON())}\n`);
+    writeFileSync(file, `${JSON.stringify(proto.temporal.api.history.v1.History.fromObject(await handle.fetchHistory()).toJSON())}\n`);
     written.add(file);
   }
   return [...written].sort();
