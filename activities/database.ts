@@ -11,6 +11,7 @@ import { appendAudit } from '../domain/audit.js';
 import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
 import { enqueueNotification, type Notification } from './outbox-queue.js';
 import type { Text } from '../dsl/schema.js';
+import type { ProcessOutcome } from '../domain/workflow-interfaces/licence-process.js';
 import { queryOne } from '../db/query.js';
 
 export interface TimelineEvent {
@@ -258,7 +259,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * Records how the application ended, and tells the portal: one transaction, so whoever sees
      * the application ended also sees its last timeline event, its notification and its trail.
      */
-    async finishApplication(end: { applicationId: string; outcome: 'approved' | 'rejected' | 'withdrawn'; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
+    async finishApplication(end: { applicationId: string; outcome: ProcessOutcome; reason: string; stepId: string }, event: TimelineEvent): Promise<void> {
       await db.transaction(async (transaction) => {
         const tx = transaction as unknown as Database;
         const ended = await tx.update(applications).set({

@@ -84,6 +84,22 @@ export function holds(expr: string, facts: Facts): boolean {
   }
 }
 
+/**
+ * What may be told of an expression that could not be evaluated: the first line of the error,
+ * without the values the facts put into it (a quoted string, a key looked up by a value, a run of
+ * digits), since the timeline, the audit trail and the operators' logs keep it. A key the
+ * expression itself names stays: it says which field is missing.
+ * @example evaluationProblem(new Error('No such key: guardian'), 'applicant.guardian.nationalCode') // 'No such key: guardian'
+ * @example evaluationProblem(new Error('No such key: 0012345679'), '{"a": 1}[applicant.nationalCode]') // 'No such key: …'
+ */
+export function evaluationProblem(error: unknown, expression: string): string {
+  const named = new Set(expression.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return firstLine(error instanceof Error ? error.message : String(error))
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '"…"')
+    .replace(/(No such key: )(.*)$/i, (_all, prefix: string, key: string) => prefix + (named.has(key.trim()) ? key.trim() : '…'))
+    .replace(/[0-9۰-۹٠-٩]{4,}/g, '…');
+}
+
 function toPlain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(toPlain);

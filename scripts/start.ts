@@ -22,6 +22,7 @@ import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, loadDevIssuer } from '../gateway/dev-issuer.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
+import { createMetricsRegistry } from '../gateway/middleware/metrics.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
@@ -185,8 +186,10 @@ async function main(): Promise<void> {
 
   const workerConnection = await NativeConnection.connect({ address: `${host}:${ports.temporal}` });
   started('worker connection', () => workerConnection.close());
+  // One registry: the gateway's `/metrics` shows the worker's counters (process faults) too.
+  const metrics = createMetricsRegistry();
   const worker: Worker = await createLicenceWorker({
-    connection: workerConnection, db: database.db, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+    connection: workerConnection, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
   });
   const running = worker.run();
   started('worker', async () => {
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     deps: { db: database.db, temporal, catalogue, calendar },
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
     registryKeys: { 'security-clearance': registryJwks, 'criminal-record': registryJwks },
-    signingKeys,
+    signingKeys, metrics,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     checkReady: async () => {
       await database.ping();

@@ -14,7 +14,7 @@ import { normaliseText } from './identifiers.js';
 import { licenceView } from './licences.js';
 import { taskView } from './task-views.js';
 
-export type ApplicationStatus = 'running' | 'approved' | 'rejected' | 'withdrawn';
+export type ApplicationStatus = (typeof applications.$inferSelect)['status'];
 
 /** The application with its timeline, tasks, inquiries, licences and documents (metadata only). */
 export async function viewApplication({ ctx, applicationId }: { ctx: ServiceContext; applicationId: string }) {

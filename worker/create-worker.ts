@@ -6,10 +6,13 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { createCompetitionActivities } from '../activities/competitions.js';
 import { createDatabaseActivities } from '../activities/database.js';
 import { createDefinitionActivities } from '../activities/definitions.js';
 import { createPortalActivities, type RequestSigner } from '../activities/national-portal.js';
+import { createProcessFaultActivities } from '../activities/process-faults.js';
 import { createProcessActivities } from '../activities/processes.js';
 import { createInquiryActivities } from '../activities/inquiries.js';
 import { createSmsActivities } from '../activities/sms.js';
@@ -17,6 +20,7 @@ import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
+import { createRedactingLogger } from '../platform/logger.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -31,6 +35,10 @@ export interface WorkerDependencies {
   /** A pre-built bundle (tests and benchmarks build it once). */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Where operator alerts (a process fault) are logged; default: redacted JSON lines on stdout. */
+  logger?: Logger;
+  /** Where the worker's counters (`parvaneh_process_faults_total`) are registered, for whoever serves `/metrics`. */
+  metrics?: Registry;
 }
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -58,6 +66,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
     }),
     ...createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign }),
+    ...createProcessFaultActivities({ db: deps.db, logger: deps.logger ?? createRedactingLogger({ name: 'parvaneh-worker' }), metrics: deps.metrics ?? new Registry() }),
   };
   return Worker.create({
     connection: deps.connection,

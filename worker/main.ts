@@ -1,9 +1,11 @@
 /**
  * A standalone worker process (for deployments with workers apart from the gateway, and for the
  * crash tests): `TEMPORAL_ADDRESS`, `DATABASE_URL`, `REGISTRY_BASE_URL`, `SIGNING_KEYS_PATH` (the
- * gateway's key file, to sign what goes to the portal), optional `PORTAL_BASE_URL` and `TASK_QUEUE`.
+ * gateway's key file, to sign what goes to the portal), optional `PORTAL_BASE_URL` and `TASK_QUEUE`;
+ * `METRICS_PORT` (and `METRICS_HOST`, default 127.0.0.1) serves its counters on `GET /metrics`.
  */
 import { NativeConnection } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 import { openDatabase } from '../db/client.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
@@ -11,6 +13,7 @@ import { loadDefinitions } from '../dsl/load.js';
 import { createLicenceWorker } from './create-worker.js';
 import { signerFromFile } from './signer.js';
 import { installRedactingRuntimeLogger } from './runtime-logging.js';
+import { serveMetrics } from './metrics.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -23,8 +26,10 @@ const calendar = loadHolidayCalendar();
 const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
 const database = await openDatabase({ url: required('DATABASE_URL') });
 const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
+const metrics = new Registry();
+const metricsServer = process.env.METRICS_PORT ? serveMetrics(metrics, Number(process.env.METRICS_PORT), process.env.METRICS_HOST) : undefined;
 const worker = await createLicenceWorker({
-  connection, db: database.db, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
+  connection, db: database.db, metrics, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
   portal: { baseUrl: process.env.PORTAL_BASE_URL, sign: await signerFromFile(required('SIGNING_KEYS_PATH')) },
 });
 const stop = () => worker.shutdown();
@@ -32,6 +37,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 console.log('[worker] running');
 await worker.run();
+metricsServer?.close();
 await connection.close();
 await database.close();
 console.log('[worker] stopped');

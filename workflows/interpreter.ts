@@ -7,10 +7,11 @@ import type { TimelineEvent } from '../activities/database.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
-import type { RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
-import { db } from './activity-options.js';
+import { PROCESS_FAULT, type RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
+import { db, faults } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Ending, InterpreterHooks, InterpreterState, StepContext, Transition } from './steps/context.js';
+import { ExpressionFault } from './steps/evaluation.js';
 import { runStep } from './steps/index.js';
 import { handleLateAnswer } from './steps/inquire.js';
 import { afterWaiting } from './steps/refresh.js';
@@ -63,6 +64,11 @@ export class Interpreter implements StepContext {
       let transition: Transition;
       try {
         transition = await runStep(this, id, step);
+      } catch (error) {
+        // Only a fault of the file's expressions ends the application here; cancellations and
+        // Temporal's own failures go on up as before.
+        if (!(error instanceof ExpressionFault)) throw error;
+        transition = { end: await this.fail(error) };
       } finally {
         this.mailbox.currentSteps.delete(id);
       }
@@ -71,6 +77,19 @@ export class Interpreter implements StepContext {
       id = transition.next;
     }
     return undefined;
+  }
+
+  /**
+   * An expression the step could not evaluate: the operators are alerted and the application ends
+   * `failed`, instead of the workflow task failing and being retried forever with no reason given.
+   */
+  private async fail(fault: ExpressionFault): Promise<Ending> {
+    const { stepId, field, expression, problem } = fault;
+    await faults.reportProcessFault(
+      { applicationId: this.applicationId, definition: this.definition.id, version: this.definition.version, stepId, field, expression, problem },
+      this.event('expression-failed', stepId, { field, expression, problem }),
+    );
+    return { outcome: 'failed', reason: PROCESS_FAULT, stepId };
   }
 
   entryKey(stepId: string): string {

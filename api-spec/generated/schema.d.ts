@@ -1057,10 +1057,10 @@ export interface components {
             county: string;
             province: string;
             /**
-             * @description running until the process ends approved, rejected or withdrawn
+             * @description running until the process ends approved, rejected or withdrawn; or failed: a fault of the licence type's process definition (an expression it could not evaluate) ended it, through no fault of the applicant (reason `PROCESS_FAULT`)
              * @enum {string}
              */
-            status: "running" | "approved" | "rejected" | "withdrawn";
+            status: "running" | "approved" | "rejected" | "withdrawn" | "failed";
             currentStep: string | null;
             /** @description The reason code the process ended with, e.g. `AGE_BELOW_MINIMUM`. */
             outcomeReason: string | null;
@@ -1130,10 +1130,10 @@ export interface components {
             licenceType: string;
             licenceTypeTitle: components["schemas"]["Title"] | null;
             /**
-             * @description running until the process ends approved, rejected or withdrawn
+             * @description running until the process ends approved, rejected or withdrawn; or failed: a fault of the licence type's process definition (an expression it could not evaluate) ended it, through no fault of the applicant (reason `PROCESS_FAULT`)
              * @enum {string}
              */
-            status: "running" | "approved" | "rejected" | "withdrawn";
+            status: "running" | "approved" | "rejected" | "withdrawn" | "failed";
             currentStep: string | null;
             currentStepTitle: components["schemas"]["Title"] | null;
             /** Format: date-time */
@@ -1203,7 +1203,7 @@ export interface components {
             /** @description Why the call refused the applicant: `LATE_DOCUMENTS`, `EXAM_ABSENT`, `EXAM_BELOW_PASS_MARK`, `SCORE_UNAVAILABLE`, `INTERVIEW_NOT_HELD`, `NOT_SHORTLISTED`, `NOT_SELECTED`, `WITHDRAWN`. */
             reason: string | null;
             /** @enum {string} */
-            applicationStatus: "running" | "approved" | "rejected" | "withdrawn";
+            applicationStatus: "running" | "approved" | "rejected" | "withdrawn" | "failed";
             outcomeReason: string | null;
             examScore: number | null;
             /** @description The call's score formula, rounded to 2 decimals. */
@@ -1631,8 +1631,8 @@ export interface operations {
     listApplications: {
         parameters: {
             query?: {
-                /** @description running until the process ends approved, rejected or withdrawn */
-                status?: "running" | "approved" | "rejected" | "withdrawn";
+                /** @description running until the process ends approved, rejected or withdrawn; or failed: a fault of the licence type's process definition (an expression it could not evaluate) ended it, through no fault of the applicant (reason `PROCESS_FAULT`) */
+                status?: "running" | "approved" | "rejected" | "withdrawn" | "failed";
                 /** @description Only applications for this licence type (or lifecycle process). */
                 licenceType?: string;
                 /** @description At most this many, newest first (default 50). */

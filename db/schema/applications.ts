@@ -13,7 +13,8 @@ export const applications = pgTable('applications', {
   applicantNationalCode: text('applicant_national_code').notNull(),
   county: text('county').notNull(),
   province: text('province').notNull(),
-  status: text('status', { enum: ['running', 'approved', 'rejected', 'withdrawn'] }).notNull().default('running'),
+  /** `failed`: a fault of the process definition ended it (`PROCESS_FAULT`), not the applicant. */
+  status: text('status', { enum: ['running', 'approved', 'rejected', 'withdrawn', 'failed'] }).notNull().default('running'),
   currentStep: text('current_step'),
   outcomeReason: text('outcome_reason'),
   /** The facts as submitted (applicant, application); inquiry answers live in `inquiries`. */

@@ -64,7 +64,14 @@ export interface Withdrawal {
   requestedBy: string;
 }
 
-export type ProcessOutcome = 'approved' | 'rejected' | 'withdrawn';
+/**
+ * How a process ends. `failed`: a fault of its definition ended it (an expression it could not
+ * evaluate, `PROCESS_FAULT`), through no fault of the applicant; a process file cannot end so itself.
+ */
+export type ProcessOutcome = 'approved' | 'rejected' | 'withdrawn' | 'failed';
+
+/** The reason of a process that a fault of its definition ended `failed`. */
+export const PROCESS_FAULT = 'PROCESS_FAULT';
 
 export interface ProcessResult {
   outcome: ProcessOutcome;

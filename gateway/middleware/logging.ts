@@ -7,43 +7,23 @@
  * status, including problems rendered by `onError`, and the actor set later by `authenticate`.
  */
 import type { MiddlewareHandler } from 'hono';
-import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Actor } from '../../services/context.js';
-import { redact, redactText } from '../../platform/redact.js';
+import { createRedactingLogger } from '../../platform/logger.js';
 import { routePattern } from './route-pattern.js';
 
 export { redact, redactText } from '../../platform/redact.js';
 
 /**
- * A pino logger that redacts every object and message it is given; the level defaults to
- * `LOG_LEVEL` (else `info`; `silent` turns it off).
+ * The gateway's logger: redacting (`platform/logger.ts`), named `parvaneh-gateway`; the level
+ * defaults to `LOG_LEVEL` (else `info`; `silent` turns it off).
  *
  * @example
  * const logger = createLogger({ level: 'info' });
  * logger.info({ authorization: 'Bearer …' }, 'national code 0012345679'); // both redacted
  */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
-  const settings: LoggerOptions = {
-    name: 'parvaneh-gateway',
-    level: process.env.LOG_LEVEL ?? 'info',
-    timestamp: stdTimeFunctions.isoTime,
-    ...options,
-    formatters: { ...options.formatters, log: (object) => redact(object), bindings: (bindings) => redact(bindings) },
-    // `log` above has already made errors plain redacted objects; pino's own serializer would retype them.
-    serializers: { err: (err: unknown) => (err instanceof Error ? redact(err) : err), ...options.serializers },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>);
-      },
-    },
-  };
-  const logger = destination ? pino(settings, destination) : pino(settings);
-  // pino applies no formatter to a child's bindings; children inherit this `child`, so theirs are redacted too.
-  const child = logger.child;
-  logger.child = function redactedChild(this: Logger, bindings: Record<string, unknown>, childOptions?: object) {
-    return child.call(this, redact(bindings), childOptions);
-  } as Logger['child'];
-  return logger;
+  return createRedactingLogger({ name: 'parvaneh-gateway', ...options }, destination);
 }
 
 export type LoggingVariables = { actor?: Actor; requestId?: string };

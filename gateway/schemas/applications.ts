@@ -11,8 +11,10 @@ import { DocumentMetadata } from './documents.js';
 import { Licence } from './licences.js';
 import { Task } from './tasks.js';
 
-const APPLICATION_STATUSES = ['running', 'approved', 'rejected', 'withdrawn'] as const;
-export const ApplicationStatus = z.enum(APPLICATION_STATUSES).describe('running until the process ends approved, rejected or withdrawn');
+const APPLICATION_STATUSES = ['running', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
+export const ApplicationStatus = z.enum(APPLICATION_STATUSES).describe(
+  'running until the process ends approved, rejected or withdrawn; or failed: a fault of the licence type\'s process definition (an expression it could not evaluate) ended it, through no fault of the applicant (reason `PROCESS_FAULT`)',
+);
 
 export const Applicant = requestSchema('Applicant', ApplicantInput.extend({
   nationalCode: ApplicantInput.shape.nationalCode.meta({

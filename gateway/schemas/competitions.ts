@@ -26,7 +26,7 @@ export const RankingLine = responseSchema('RankingLine', z.object({
   status: z.enum(['registered', 'eligible', 'shortlisted', 'waitlisted', 'interviewed', 'selected', 'reserve', 'refused'])
     .describe('The call\'s view: `shortlisted` invited to interview, `waitlisted` next in line for an interview, `selected` given an office, `reserve` next in line for one.'),
   reason: z.string().nullable().describe('Why the call refused the applicant: `LATE_DOCUMENTS`, `EXAM_ABSENT`, `EXAM_BELOW_PASS_MARK`, `SCORE_UNAVAILABLE`, `INTERVIEW_NOT_HELD`, `NOT_SHORTLISTED`, `NOT_SELECTED`, `WITHDRAWN`.'),
-  applicationStatus: z.enum(['running', 'approved', 'rejected', 'withdrawn']),
+  applicationStatus: z.enum(['running', 'approved', 'rejected', 'withdrawn', 'failed']),
   outcomeReason: z.string().nullable(),
   examScore: z.number().nullable(),
   score: z.number().nullable().describe('The call\'s score formula, rounded to 2 decimals.'),

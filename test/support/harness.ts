@@ -14,6 +14,7 @@ import { DefinitionCatalogue } from '../../dsl/catalogue.js';
 import { loadDefinitions } from '../../dsl/load.js';
 import { createGateway } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/middleware/logging.js';
+import { createMetricsRegistry } from '../../gateway/middleware/metrics.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
 import { startSandbox } from '../../sandbox/server.js';
@@ -56,7 +57,11 @@ export interface Harness {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger } = {}): Promise<Harness> {
+/**
+ * `logger`: the gateway's; `workerLogger`: the worker's operator alerts (default: warnings and
+ * worse). The gateway's `/metrics` shows the worker's counters too, as under `npm start`.
+ */
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
@@ -78,8 +83,9 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
 
   const signingKeysPath = join(mkdtempSync(join(tmpdir(), 'parvaneh-keys-')), 'response-signing-keys.json');
   const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
+  const metrics = createMetricsRegistry();
   const gateway = createGateway({
-    deps, registryKeys, signingKeys, checkReady: db.ping, rateLimits: false,
+    deps, registryKeys, signingKeys, metrics, checkReady: db.ping, rateLimits: false,
     logger: opts.logger ?? createLogger({ level: 'warn' }),
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
   });
@@ -106,6 +112,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
       worker = await createLicenceWorker({
         connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
         registryBaseUrl: sandbox.url, workflowBundle: await bundle, portal: { sign: signerFor(signingKeys) },
+        metrics, logger: opts.workerLogger ?? createLogger({ name: 'parvaneh-worker', level: 'warn' }),
       });
       running = worker.run();
       if (opts.outboxDelivery !== false && !harness.outboxWorkflowId) harness.outboxWorkflowId = await ensureOutboxDelivery(client, taskQueue);

@@ -3,12 +3,12 @@
  * licence's state no longer allows leads to `otherwise`, or ends the process rejected.
  */
 import { resolveDeadline } from '../../dsl/calendar.js';
-import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import { db } from '../activity-options.js';
 import { isoAt, now, parseIso } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';
 import { licenceNumberOf, type StepRunner } from './context.js';
+import { valueOf } from './evaluation.js';
 
 export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
   const licence = (ctx.state.facts.licence ?? {}) as { number: string; validUntil?: string };
@@ -19,7 +19,7 @@ export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
     validUntil = isoAt(resolveDeadline(step.validity, Math.max(current, now()), ctx.calendar));
   }
   const change = (ctx.state.facts.change ?? {}) as Record<string, unknown>;
-  const holder = step.action === 'transfer' ? newHolder(evaluate(step.holder, factsAt(ctx.state.facts, now()))) : undefined;
+  const holder = step.action === 'transfer' ? newHolder(valueOf(factsAt(ctx.state.facts, now()), id, 'holder', step.holder)) : undefined;
   const result = await db.amendLicence(
     {
       number: licence.number, action: step.action, validUntil, applicationId: ctx.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,

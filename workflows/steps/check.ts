@@ -3,12 +3,13 @@
  * fails (an expression that does not hold, a holding another has claimed) rejects the
  * application, or leads to `otherwise`.
  */
-import { evaluate, holds, type Facts } from '../../dsl/expressions.js';
+import { holds, type Facts } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { CheckRule } from '../../dsl/steps/check.js';
 import { db } from '../activity-options.js';
 import { now } from '../clock.js';
 import type { StepContext, StepRunner } from './context.js';
+import { nationalCodeOf } from './evaluation.js';
 
 export const runCheck: StepRunner<'check'> = async (ctx, id, step) => {
   const facts = factsAt(ctx.state.facts, now());
@@ -32,7 +33,7 @@ async function passes(ctx: StepContext, id: string, rule: CheckRule, facts: Fact
     await db.recordEvent(ctx.event('claim-not-needed', id, { holding: rule.claim }));
     return true;
   }
-  const holder = String(evaluate(rule.holder, facts));
+  const holder = nationalCodeOf(facts, id, `holder of ${rule.claim}`, rule.holder);
   const { granted } = await db.claimHolding(
     { holding: rule.claim, holder, applicationId: ctx.applicationId },
     ctx.event('holding-claimed', id, { holding: rule.claim }),

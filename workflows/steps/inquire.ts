@@ -6,19 +6,19 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { InquiryActivities } from '../../activities/inquiries.js';
 import { resolveDeadline } from '../../dsl/calendar.js';
-import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { RegistryAnswer } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../timers.js';
 import type { StepContext, StepRunner } from './context.js';
+import { nationalCodeOf } from './evaluation.js';
 
 export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   const { mailbox } = ctx;
   const inquiryId = ctx.entryKey(id);
   const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
-  const nationalCode = String(evaluate(step.subject, factsAt(ctx.state.facts, now())));
+  const nationalCode = nationalCodeOf(factsAt(ctx.state.facts, now()), id, 'subject', step.subject);
   // The product's policy for every registry: retried with backoff until the inquiry's own deadline
   // (no attempt limit, bounded by scheduleToClose). Definitions pinned with the first spelling's
   // `retry` knobs run with it too.

@@ -1,18 +1,18 @@
 /** Runs a `wait`: a timer for its delay, or until the date its expression gives. */
 import { sleep } from '@temporalio/workflow';
 import { resolveDeadline } from '../../dsl/calendar.js';
-import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import { db } from '../activity-options.js';
 import { isoAt, now, parseIso } from '../clock.js';
 import type { StepRunner } from './context.js';
+import { ExpressionFault, kindOf, valueOf } from './evaluation.js';
 
 export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
   let until: number;
   if (step.until) {
-    const value = String(evaluate(step.until, factsAt(ctx.state.facts, now())));
-    until = parseIso(value);
-    if (Number.isNaN(until)) throw new Error(`wait ${id}: "${value}" is not a date`);
+    const value = valueOf(factsAt(ctx.state.facts, now()), id, 'until', step.until);
+    until = parseIso(String(value));
+    if (Number.isNaN(until)) throw new ExpressionFault(id, 'until', step.until, `gives ${kindOf(value)}, not a date`);
   } else {
     until = resolveDeadline(step.delay!, now(), ctx.calendar);
   }
