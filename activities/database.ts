@@ -149,6 +149,23 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       await appendEvent(event);
     },
 
+    /**
+     * Closes an open task that has nothing left to decide, because what it waited for came without
+     * a decision (`because`: `answered-meanwhile`, a late registry answer applied), and audits it.
+     */
+    async resolveTask(change: { taskId: string; because: string }, event: TimelineEvent): Promise<void> {
+      await db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Database;
+        const resolved = await tx.update(tasks).set({
+          status: 'resolved', outcome: null, reason: null, decidedBy: null, decidedAt: new Date(event.occurredAt),
+        }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open'))).returning({ applicationId: tasks.applicationId, stepId: tasks.stepId });
+        for (const task of resolved) {
+          await appendAudit(tx, { actor: 'workflow', action: 'task.resolved', subjectType: 'task', subjectId: change.taskId, detail: { applicationId: task.applicationId, stepId: task.stepId, because: change.because } });
+        }
+        await appendEvent(event, tx);
+      });
+    },
+
     /** Notes that an inquiry's deadline passed without an answer. */
     async markInquiryTimedOut(inquiryId: string, event: TimelineEvent): Promise<void> {
       await db.update(inquiries).set({ status: 'timed-out' })

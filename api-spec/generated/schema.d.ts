@@ -1012,8 +1012,11 @@ export interface components {
              * @description Same as `allowedOutcomes`; kept for older clients.
              */
             outcomes: components["schemas"]["AllowedOutcome"][];
-            /** @enum {string} */
-            status: "open" | "decided" | "expired" | "cancelled";
+            /**
+             * @description `expired`: its deadlines passed undecided; `cancelled`: the application ended; `resolved`: what it waited for came meanwhile (a late registry answer was applied), so nothing was left to decide.
+             * @enum {string}
+             */
+            status: "open" | "decided" | "expired" | "cancelled" | "resolved";
             /** Format: date-time */
             dueAt: string;
             /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */

@@ -14,7 +14,8 @@ export const tasks = pgTable('tasks', {
   province: text('province'),
   /** Allowed outcomes: `[{ name, title: {fa,en}, requiresReason }]`. */
   outcomes: jsonb('outcomes').notNull(),
-  status: text('status', { enum: ['open', 'decided', 'expired', 'cancelled'] }).notNull().default('open'),
+  /** `resolved`: what it waited for came without a decision (a late registry answer applied meanwhile). */
+  status: text('status', { enum: ['open', 'decided', 'expired', 'cancelled', 'resolved'] }).notNull().default('open'),
   dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
   escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   outcome: text('outcome'),

@@ -20,7 +20,8 @@ export const Task = responseSchema('Task', z.object({
   province: z.string().nullable(),
   allowedOutcomes: z.array(AllowedOutcome),
   outcomes: z.array(AllowedOutcome).meta({ deprecated: true, description: 'Same as `allowedOutcomes`; kept for older clients.' }),
-  status: z.enum(['open', 'decided', 'expired', 'cancelled']),
+  status: z.enum(['open', 'decided', 'expired', 'cancelled', 'resolved'])
+    .describe('`expired`: its deadlines passed undecided; `cancelled`: the application ended; `resolved`: what it waited for came meanwhile (a late registry answer was applied), so nothing was left to decide.'),
   dueAt: IsoDateTime,
   dueAtJalali: JalaliText,
   escalatedAt: IsoDateTime.nullable(),

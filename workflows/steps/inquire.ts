@@ -17,6 +17,8 @@ import { nationalCodeOf } from './evaluation.js';
 export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   const { mailbox } = ctx;
   const inquiryId = ctx.entryKey(id);
+  // Asked again: an earlier inquiry's late answer no longer stands for this one.
+  mailbox.lateApplied.delete(id);
   const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
   const nationalCode = nationalCodeOf(factsAt(ctx.state.facts, now()), id, 'subject', step.subject);
   // The product's policy for every registry: retried with backoff until the inquiry's own deadline
@@ -78,4 +80,6 @@ export async function handleLateAnswer(ctx: StepContext, answer: RegistryAnswer)
   ctx.mailbox.late.delete(answer.inquiryId);
   if (late.policy === 'apply') ctx.state.facts[late.saveAs] = answer.answer;
   await db.recordEvent(ctx.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
+  // A task following the inquiry up has nothing left to decide (follow-up.ts).
+  if (late.policy === 'apply') ctx.mailbox.lateApplied.set(late.stepId, answer.inquiryId);
 }

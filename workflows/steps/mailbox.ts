@@ -21,6 +21,12 @@ export class Mailbox {
    */
   settled = new Set<string>();
 
+  /**
+   * Late answers applied, by the `inquire` step they answer (its inquiry id), until a task that
+   * follows the inquiry up takes it (`follow-up.ts`) or the step asks again.
+   */
+  lateApplied = new Map<string, string>();
+
   /** Inquiries whose answer was already taken: a repeated delivery changes nothing. */
   consumed = new Set<string>();
 

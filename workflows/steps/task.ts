@@ -9,6 +9,7 @@ import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../timers.js';
 import { applicationOf, type StepContext, type StepOf, type StepRunner } from './context.js';
+import { followUpOf, resolveFollowUp } from './follow-up.js';
 
 export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
   const taskId = ctx.entryKey(id);
@@ -17,6 +18,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
   const outcomes = Object.entries(step.outcomes).map(([name, o]) => ({ name, title: o.title, requiresReason: o.requiresReason }));
   const view = (): OpenTaskView => ({ taskId, stepId: id, role, dueAt: isoAt(dueAt), outcomes: outcomes.map((o) => o.name) });
   let closed = false;
+  const answeredMeanwhile = followUpOf(ctx, id);
   try {
     await db.openTask(
       { taskId, applicationId: ctx.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...scopeOf(ctx, step.scope), outcomes, dueAt: isoAt(dueAt) },
@@ -26,8 +28,15 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
     let escalated = false;
     for (;;) {
       ctx.mailbox.settled.add(id);
-      const decided = await conditionWithin(() => validDecision(ctx, taskId, step) !== undefined, dueAt - now());
+      const decided = await conditionWithin(() => validDecision(ctx, taskId, step) !== undefined || answeredMeanwhile() !== undefined, dueAt - now());
       ctx.mailbox.settled.delete(id);
+      // A decision that came first stands; otherwise a late answer applied leaves nothing to decide.
+      const answered = decided && !validDecision(ctx, taskId, step) ? answeredMeanwhile() : undefined;
+      if (answered) {
+        const transition = await resolveFollowUp(ctx, id, taskId, answered);
+        closed = true;
+        return transition;
+      }
       if (decided) {
         const decision = validDecision(ctx, taskId, step)!;
         ctx.mailbox.decisions.delete(taskId);
