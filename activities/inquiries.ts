@@ -5,25 +5,17 @@
  * many calls, why the last failed, the answer).
  */
 import type { Database } from '../db/client.js';
-import type { Text } from '../dsl/schema.js';
 import { DEFAULT_BACKOFF } from './outbound/backoff.js';
 import { failureReason, registryFailure } from './outbound/failures.js';
 import { createEndpointCaller } from './outbound/http.js';
 import { REGISTRIES } from '../domain/registries/index.js';
-import { recordAccepted, recordAnswer, recordAttempt, recordFailure } from './inquiry-records.js';
+import { recordAccepted, recordAnswer, recordAttempt, recordFailure, type InquiryRecord } from './inquiry-records.js';
 
-export interface InquiryRequest {
-  inquiryId: string;
-  applicationId: string;
-  stepId: string;
-  registry: string;
-  nationalCode: string;
-  /** Why we ask (recorded, and sent to the registry in English). */
-  purpose?: Text;
+/** An inquiry as a process asks it: the facts its record keeps, `requestedBy` defaulting to the licence process. */
+export type InquiryRequest = Omit<InquiryRecord, 'requestedBy'> & {
   /** Who asks, e.g. `welfare-services-centre@v1#securityClearance`; defaults to the licence process. */
   requestedBy?: string;
-  deadlineAt: string;
-}
+};
 
 export type InquiryOutcome =
   | { status: 'answered'; answer: Record<string, unknown> }

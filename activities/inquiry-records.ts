@@ -14,6 +14,7 @@ export interface InquiryRecord {
   stepId: string;
   registry: string;
   nationalCode: string;
+  /** Why we ask (recorded, and sent to the registry in English). */
   purpose?: Text;
   requestedBy: string;
   deadlineAt: string;
