@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { applicationEvents, applications, competitionEntries, competitions, licences, outbox, tasks } from '../db/schema/index.js';
+import { smsGateway } from '../domain/messaging/sms.js';
 import { formatJalali, isWorkingDay, parseJalali, resolveDeadline } from '../dsl/calendar.js';
 import { recordExamResults, registerInCompetition, competitionRanking } from '../services/competitions.js';
 import { withdrawApplication } from '../services/applications.js';
 import { DomainError } from '../services/errors.js';
-import { api, eventually } from './support/api.js';
-import { callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/competitions.js';
+import { api, eventually, sandboxInquiries } from './support/api.js';
+import { CALL_FILE_V1, callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/competitions.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -255,51 +256,123 @@ describe('a competitive call of 200 applicants', () => {
   }, 300_000);
 });
 
-describe('document review', () => {
-  it('the 72-hour review deadline falls correctly across a holiday', async () => {
+/**
+ * Seed 000, FAQ 14 (شماره ۱۴ پرسش‌های متداول): «نتیجه بررسی مدارک 72 ساعت پس از ثبت در سامانه به
+ * متقاضی اطلاع داده خواهد شد. در صورت عدم دریافت پیامک تایید، با واحد پشتیبانی به شماره اعلام شده
+ * در فراخوان تماس بگیرید.» 72 clock hours from registration, told by SMS; the support contact when
+ * it is not. Shown across a holiday, where 72 working hours would be a day or more later.
+ */
+describe('document review (seed 000, FAQ 14)', () => {
+  const SUPPORT = 'با واحد پشتیبانی به شماره اعلام شده در فراخوان تماس بگیرید';
+  const callId = 'hso-call-review';
+  const pinnedCallId = 'hso-call-opened-under-v1';
+  let eve: number;
+  let off: number;
+  let reviewed: { applicationId: string; nationalCode: string; registeredAt: number };
+  let pinnedApplicant: string;
+
+  /** The days off (weekend, holidays) among the three days after `ms`'s day, counted as working hours skip them. */
+  const daysOffWithin72WorkingHours = (ms: number) => {
+    let day = ms;
+    let working = 0;
+    let skipped = 0;
+    while (working < 3) {
+      day += DAY;
+      if (isWorkingDay(day, h.deps.calendar)) working++;
+      else skipped++;
+    }
+    return skipped;
+  };
+  const openedAtOf = async (applicationId: string) => {
+    const [opened] = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-opened')));
+    return opened!.occurredAt.getTime();
+  };
+  const eventsAt = (applicationId: string, stepId: string, kind: string) => h.db.db.select().from(applicationEvents)
+    .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.stepId, stepId), eq(applicationEvents.kind, kind)));
+
+  beforeAll(async () => {
     const cal = h.deps.calendar;
     const now = await h.env.currentTimeMs();
     // The next listed holiday whose eve is a working day, at least two days away.
     const holiday = cal.holidays.map((d) => parseJalali(d.date, cal)).find((ms) => ms - DAY > now + 2 * DAY && isWorkingDay(ms - DAY, cal));
     expect(holiday, 'processes/calendar/iran.yaml lists a holiday ahead').toBeDefined();
-    const eve = holiday! - DAY + 10 * HOUR;
-    const callId = 'hso-call-review';
-    writeCallVariant(dir, callId, { effectiveFrom: jalali(now), 'call.registration.opens': jalali(now), 'call.registration.closes': jalali(holiday! + 20 * DAY) });
+    eve = holiday! - DAY + 10 * HOUR;
+    const window = { effectiveFrom: jalali(now), 'call.registration.opens': jalali(now), 'call.registration.closes': jalali(holiday! + 20 * DAY) };
+    // A call that opened under version 1 (its first registration pins it), before version 2 was published.
+    writeCallVariant(dir, pinnedCallId, window, { from: CALL_FILE_V1, file: `${pinnedCallId}-v1.yaml` });
+    h.reloadDefinitions();
+    await registerInCompetition({ ctx: ctxAt(h, portal, now), callId: pinnedCallId, input: await registrationFor(77_101) });
+    writeCallVariant(dir, pinnedCallId, window, { file: `${pinnedCallId}-v2.yaml` });
+    writeCallVariant(dir, callId, window);
     h.reloadDefinitions();
     await h.env.sleep(eve - now);
+    off = daysOffWithin72WorkingHours(eve);
+    expect(off, 'a day off falls within the 72 hours, so working and clock hours differ').toBeGreaterThanOrEqual(1);
+    ({ applicationId: pinnedApplicant } = await registerInCompetition({ ctx: ctxAt(h, portal, eve), callId: pinnedCallId, input: await registrationFor(77_102) }));
+  }, 120_000);
 
-    const { applicationId } = await registerInCompetition({ ctx: ctxAt(h, portal, await h.env.currentTimeMs()), callId, input: await registrationFor(77_001) });
+  it('FAQ 14 of seed 000: the document review result is due 72 clock hours after registration, across a holiday, not 72 working hours', async () => {
+    const registeredAt = await h.env.currentTimeMs();
+    const input = await registrationFor(77_001);
+    const { applicationId } = await registerInCompetition({ ctx: ctxAt(h, portal, registeredAt), callId, input });
+    reviewed = { applicationId, nationalCode: input.applicant.nationalCode, registeredAt };
     const review = await openTask(h, applicationId, 'document-review');
-    const [opened] = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-opened')));
-    const openedAt = opened!.occurredAt.getTime();
-    // The eve is a working day: the answer is due at the same time of day three working days
-    // later, every day off in between (the holiday, a Friday) added whole.
-    let day = openedAt;
-    let working = 0;
-    let off = 0;
-    while (working < 3) {
-      day += DAY;
-      if (isWorkingDay(day, cal)) working++;
-      else off++;
-    }
-    expect(off).toBeGreaterThanOrEqual(1);
-    expect(jalaliTime(review.dueAt.getTime())).toBe(jalaliTime(openedAt + (3 + off) * DAY));
-    expect(review.dueAt.getTime() - openedAt).toBe((72 + 24 * off) * HOUR);
+    const openedAt = await openedAtOf(applicationId);
+    expect(review.dueAt.getTime() - openedAt).toBe(72 * HOUR);
+    // The review opens as the registration's inquiries are answered: moments after it.
+    expect(review.dueAt.getTime() - registeredAt).toBeGreaterThanOrEqual(72 * HOUR);
+    expect(review.dueAt.getTime() - registeredAt).toBeLessThan(72 * HOUR + 10 * 60_000);
+    expect(jalaliTime(review.dueAt.getTime())).toBe(jalaliTime(openedAt + 3 * DAY));
+  }, 120_000);
 
-    // Not overdue a minute before; overdue (reported, and reopened for the office) just after.
+  it('FAQ 14 of seed 000: a late document review texts the applicant the support contact, and tells the portal as before', async () => {
+    const { applicationId, nationalCode } = reviewed;
+    const review = await openTask(h, applicationId, 'document-review');
+    // Not overdue a minute before; overdue just after: an SMS to the applicant, the portal told, the review reopened.
     await h.env.sleep(review.dueAt.getTime() - (await h.env.currentTimeMs()) - 60_000);
     const overdue = () => h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'task-overdue')));
     expect(await overdue()).toEqual([]);
     await h.env.sleep(2 * 60_000);
     await eventually(async () => ((await overdue()).length > 0 ? true : undefined), 'the review to be overdue');
+    const [texted] = await eventually(async () => {
+      const rows = await eventsAt(applicationId, 'review-overdue-sms', 'sms-sent');
+      return rows.length > 0 ? rows : undefined;
+    }, 'the late-review SMS');
+    expect(texted!.detail).toMatchObject({ event: 'documents-review-late' });
+    await eventually(async () => ((await eventsAt(applicationId, 'review-overdue', 'portal-notified')).length > 0 ? true : undefined), 'the portal told');
+    const [notice] = await h.db.db.select().from(outbox).where(and(eq(outbox.event, 'decision-overdue'), eq(outbox.subject, applicationId)));
+    expect(notice, 'the portal notice of the late review').toBeDefined();
+
+    // The message the call sends carries the seed's support contact, and it is what the operator got:
+    // the sandbox keeps no SMS text, but replays an SMS id only for the very same body (else 422).
+    const message = h.catalogue.pinned((await h.db.db.select().from(applications).where(eq(applications.id, applicationId)))[0]!.definitionHash)!
+      .definition.steps['review-overdue-sms'] as { message: { fa: string } };
+    expect(message.message.fa).toContain(SUPPORT);
+    // The first SMS the applicant gets: the result is not out yet.
+    const sent = (await sandboxInquiries(h, nationalCode)).filter((i) => i.registry === 'sms');
+    expect(sent).toHaveLength(1);
+    const resend = (text: string) => fetch(`${h.sandboxUrl}/registries/sms/inquiries`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': sent[0]!.inquiryId },
+      body: JSON.stringify(smsGateway.body({ inquiryId: sent[0]!.inquiryId, nationalCode, message: text, requester: 'parvaneh-licence-process' })),
+    });
+    expect((await resend(message.message.fa)).status).toBe(200);
+    expect((await resend('مدارک شما در حال بررسی است.')).status).toBe(422);
+
     const again = await openTask(h, applicationId, 'document-review');
     await decideAs(h, again, 'accept');
-    await eventually(async () => {
-      const [sms] = await h.db.db.select().from(applicationEvents)
-        .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.stepId, 'documents-accepted-sms'), eq(applicationEvents.kind, 'sms-sent')));
-      return sms ? true : undefined;
-    }, 'the documents-accepted SMS');
+    await eventually(async () => ((await eventsAt(applicationId, 'documents-accepted-sms', 'sms-sent')).length > 0 ? true : undefined), 'the documents-accepted SMS');
   }, 180_000);
+
+  it('a call opened under version 1 keeps it: its review stays due in 72 working hours though version 2 is in effect', async () => {
+    expect(h.catalogue.current(pinnedCallId, await h.env.currentTimeMs())!.definition.version).toBe(2);
+    const applicationId = pinnedApplicant;
+    const [row] = await h.db.db.select({ version: applications.definitionVersion }).from(applications).where(eq(applications.id, applicationId));
+    expect(row!.version).toBe(1);
+    const review = await openTask(h, applicationId, 'document-review');
+    const openedAt = await openedAtOf(applicationId);
+    expect(openedAt - eve).toBeLessThan(10 * 60_000);
+    expect(review.dueAt.getTime() - openedAt).toBe((72 + 24 * off) * HOUR);
+  }, 120_000);
 });
 
 describe('applicants absent from the exam or the interview', () => {

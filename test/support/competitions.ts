@@ -2,7 +2,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { tasks } from '../../db/schema/index.js';
 import type { Actor, ServiceContext } from '../../services/context.js';
@@ -10,24 +10,28 @@ import { decideTask } from '../../services/tasks.js';
 import { eventually, generatedApplication } from './api.js';
 import type { Harness } from './harness.js';
 
-export const CALL_FILE = 'processes/health-services-office/call-1405.yaml';
+/** The shipped call's first version, which calls opened under it keep (72 working hours to review). */
+export const CALL_FILE_V1 = 'processes/health-services-office/call-1405.yaml';
+/** The call as new calls take it. */
+export const CALL_FILE = 'processes/health-services-office/call-1405-v2.yaml';
 
-/** A folder of process files for the harness, holding a copy of the shipped call. */
+/** A folder of process files for the harness, holding a copy of every shipped version of the call. */
 export function callProcessesDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parvaneh-calls-'));
-  writeFileSync(join(dir, 'call-1405.yaml'), readFileSync(CALL_FILE, 'utf8'));
+  for (const file of new Set([CALL_FILE_V1, CALL_FILE])) writeFileSync(join(dir, basename(file)), readFileSync(file, 'utf8'));
   return dir;
 }
 
 /**
  * Writes the shipped call under another id with some fields changed (`call.registration.opens`
- * → value), as a ministry would publish next year's call: the same rules, new dates.
+ * → value), as a ministry would publish next year's call: the same rules, new dates. `from` is the
+ * version to copy (the call as new calls take it unless said), `file` the name to write (`<id>.yaml`).
  */
-export function writeCallVariant(dir: string, id: string, changes: Record<string, unknown>): void {
-  const doc = parseDocument(readFileSync(CALL_FILE, 'utf8'));
+export function writeCallVariant(dir: string, id: string, changes: Record<string, unknown>, opts: { from?: string; file?: string } = {}): void {
+  const doc = parseDocument(readFileSync(opts.from ?? CALL_FILE, 'utf8'));
   doc.set('id', id);
   for (const [path, value] of Object.entries(changes)) doc.setIn(path.split('.'), value);
-  writeFileSync(join(dir, `${id}.yaml`), doc.toString());
+  writeFileSync(join(dir, opts.file ?? `${id}.yaml`), doc.toString());
 }
 
 export const provinceOffice = (province: string): Actor => ({ subject: `province-office:${province}`, role: 'province-office', province });
