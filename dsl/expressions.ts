@@ -5,7 +5,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { sameName } from './person-names.js';
-import { addDays, addMonths, jalali, quarterEnd } from '../platform/dates/time-functions.js';
+import { addDays, addMonths, jalali, monthsBetween, quarterEnd, yearsBetween } from '../platform/dates/time-functions.js';
 
 /** The facts an expression sees: `applicant`, `application`, and every fact a step saved. */
 export type Facts = Record<string, unknown>;
@@ -13,20 +13,33 @@ export type Facts = Record<string, unknown>;
 const BASE_VARIABLES = ['applicant', 'application', 'licences', 'licence', 'change', 'today', 'now'] as const;
 
 /**
- * Whole Gregorian calendar months from one `YYYY-MM-DD` date to another (negative when backwards).
- * The regulations' notice periods are Jalali months: `addMonths` (platform/dates/time-functions.ts) counts those.
+ * How days, months and years are reckoned: on the Tehran calendar date in Jalali months (the
+ * rule), or on the UTC day in Gregorian months, as before 1405/09 and kept only for applications
+ * that started then (their recorded histories must replay as they ran).
  */
-export function monthsBetween(from: string, to: string): number {
+export type Reckoning = 'tehran-jalali' | 'utc-gregorian';
+
+/** Where facts built for an older application say how it reckons (`dsl/facts.ts` sets it; absent: the rule). */
+export const RECKONING: unique symbol = Symbol('reckoning');
+
+/** Whole Gregorian months between two `YYYY-MM-DD` dates: the count before 1405/09, for histories that used it. */
+function gregorianMonthsBetween(from: string, to: string): number {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
   const months = (ty - fy) * 12 + (tm - fm);
   return to >= from ? months - (td < fd ? 1 : 0) : months + (td > fd ? 1 : 0);
 }
 
-function environment(variables: readonly string[]): Environment {
+function environment(variables: readonly string[], reckoning: Reckoning = 'tehran-jalali'): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false });
-  env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
-  env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(Math.floor(monthsBetween(a, b) / 12)));
+  // Jalali months on the Tehran date, the same count as addMonths (platform/dates/time-functions.ts).
+  if (reckoning === 'tehran-jalali') {
+    env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(monthsBetween(a, b)));
+    env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(yearsBetween(a, b)));
+  } else {
+    env.registerFunction('monthsBetween(string, string): int', (a: string, b: string) => BigInt(gregorianMonthsBetween(a, b)));
+    env.registerFunction('yearsBetween(string, string): int', (a: string, b: string) => BigInt(Math.floor(gregorianMonthsBetween(a, b) / 12)));
+  }
   // Jalali arithmetic in Tehran time (platform/dates/time-functions.ts); counts may be CEL ints or JSON numbers.
   for (const count of ['int', 'double']) {
     env.registerFunction(`addMonths(string, ${count}): string`, (t: string, n: bigint | number) => addMonths(t, Number(n)));
@@ -44,10 +57,11 @@ const evaluators = new Map<string, Environment>();
 
 function envFor(facts: Facts): Environment {
   const names = Object.keys(facts).sort();
-  const key = names.join(',');
+  const reckoning = (facts as { [RECKONING]?: Reckoning })[RECKONING] ?? 'tehran-jalali';
+  const key = `${reckoning}:${names.join(',')}`;
   let env = evaluators.get(key);
   if (!env) {
-    env = environment(names);
+    env = environment(names, reckoning);
     evaluators.set(key, env);
   }
   return env;

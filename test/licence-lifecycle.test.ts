@@ -65,7 +65,7 @@ async function refusedChange(token: string, number: string, name: string, body: 
 const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
 
 describe('licence lifecycle', () => {
-  it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one of 3', async () => {
+  it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one on the same Jalali day 3 months ahead (seed 002, Art. 8(11))', async () => {
     const number = await activityLicence('0013579134');
     // Art. 8(11): at least 3 months' written notice, counted in Jalali months from the Tehran day the notice is received.
     const threeMonths = addMonths(tehranDay(Date.now()), 3);
@@ -82,7 +82,12 @@ describe('licence lifecycle', () => {
     expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.subjectId, number), eq(auditLog.action, 'licence.closure-notice-started')))).toEqual([]);
     expect((await licenceRow(number)).status).toBe('active');
 
-    const enough = await startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'closure-notice', input: { kind: 'permanent', effectiveDate: threeMonths } });
+    // The same Jalali day three months ahead is enough, through the same endpoint.
+    const accepted = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/closure-notices`, {
+      token: tokens.ahvaz, body: { kind: 'permanent', effectiveDate: threeMonths },
+    });
+    expect(accepted.status, accepted.text).toBe(202);
+    const enough = accepted.body;
     await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, enough.applicationId, 'acknowledge')).id, 'recorded');
     await eventually(async () => {
       const [row] = await h.db.db.select().from(applications).where(eq(applications.id, enough.applicationId));

@@ -6,6 +6,7 @@
 import type { TimelineEvent } from '../activities/database.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import { refusalOf } from '../dsl/change-rules.js';
+import type { Reckoning } from '../dsl/expressions.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { PROCESS_FAULT, type RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
 import { db, faults } from './activity-options.js';
@@ -32,6 +33,7 @@ export class Interpreter implements StepContext {
     readonly calendar: HolidayCalendar,
     readonly state: InterpreterState,
     readonly mailbox: Mailbox,
+    readonly reckoning: Reckoning,
     readonly hooks: InterpreterHooks,
   ) {}
 
@@ -46,7 +48,7 @@ export class Interpreter implements StepContext {
    * a change another process starts is judged only here): the first that fails ends it rejected.
    */
   async judgeChange(): Promise<Ending | undefined> {
-    const failed = refusalOf(this.definition.change, this.state.facts, now());
+    const failed = refusalOf(this.definition.change, this.state.facts, now(), this.reckoning);
     if (!failed) return undefined;
     await db.recordEvent(this.event('rule-failed', CHANGE_RULES, { reason: failed.reason, message: failed.message, ...(failed.field ? { field: failed.field } : {}) }));
     return { outcome: 'rejected', reason: failed.reason, stepId: CHANGE_RULES };

@@ -4,12 +4,12 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler,
+  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../activities/definitions.js';
 import type { ProcessActivities } from '../activities/processes.js';
-import type { Facts } from '../dsl/expressions.js';
+import type { Facts, Reckoning } from '../dsl/expressions.js';
 import { respell } from '../dsl/respell.js';
 import type { ProcessDefinition } from '../dsl/schema.js';
 import { isoAt, now } from './clock.js';
@@ -26,6 +26,13 @@ import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 
 
 
+/**
+ * Since 1405/09 an expression's `today` and `applicant.age` are on the Tehran date and its month
+ * counts are Jalali (issue 12, Art. 8(11) of seed 002). An application started before keeps the UTC
+ * day and Gregorian months it started with, so its recorded history replays as it ran.
+ */
+const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
+
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
   const { applicationId, definitionHash, calendar } = input;
   // Pinned in whatever spelling the language had when the application started; run in today's.
@@ -37,6 +44,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   for (const l of resume?.lateInquiries ?? []) mailbox.late.set(l.inquiryId, l);
   const state = { facts: resume?.facts ?? (JSON.parse(JSON.stringify(input.facts)) as Facts), seq: resume?.seq ?? 0, entries: resume?.entries ?? {} };
   const runs = (resume?.runs ?? 0) + 1;
+  const reckoning: Reckoning = resume ? (resume.reckoning ?? 'utc-gregorian') : patched(TEHRAN_JALALI_RECKONING) ? 'tehran-jalali' : 'utc-gregorian';
   let withdrawal: Withdrawal | undefined;
   /** A competitive call's refusal that reached the application away from its cohort step (e.g. LATE_DOCUMENTS). */
   let refusal: CallVerdict | undefined;
@@ -71,7 +79,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     runs,
   }));
 
-  const interpreter: Interpreter = new Interpreter(applicationId, definition, definitionHash, calendar, state, mailbox, {
+  const interpreter: Interpreter = new Interpreter(applicationId, definition, definitionHash, calendar, state, mailbox, reckoning, {
     async beforeTopLevelStep(stepId) {
       const info = workflowInfo();
       if (info.historyLength < (input.historyLimit ?? DEFAULT_HISTORY_LIMIT) && !info.continueAsNewSuggested) return;
@@ -79,7 +87,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       await continueAsNew<typeof licenceProcess>({
         ...input,
         resume: {
-          at: stepId, facts: state.facts, seq: state.seq, entries: state.entries, runs,
+          at: stepId, facts: state.facts, seq: state.seq, entries: state.entries, runs, reckoning,
           decisions: [...mailbox.decisions.values()], answers: [...mailbox.answers.values()], lateInquiries: [...mailbox.late.values()],
         },
       });

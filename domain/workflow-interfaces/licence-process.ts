@@ -34,6 +34,8 @@ export interface ResumeState {
   answers: RegistryAnswer[];
   lateInquiries: LateInquiry[];
   runs: number;
+  /** How the application reckons days and months (`dsl/facts.ts`); absent: started before 1405/09, the UTC day and Gregorian months. */
+  reckoning?: 'tehran-jalali' | 'utc-gregorian';
 }
 
 export interface LateInquiry {

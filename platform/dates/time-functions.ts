@@ -32,17 +32,44 @@ function fromLocal({ day, timeOfDay, dateOnly }: LocalMoment): string {
   return new Date(day * DAY_MS + timeOfDay - TEHRAN_OFFSET_MS).toISOString();
 }
 
-/**
- * Adds Jalali months (negative: back), the day clamped to the target month's length.
- * @example addMonths('2031-11-23T09:05:00.000Z', -3) // 1410/09/02 → 1410/06/02, same time of day
- */
-export function addMonths(text: string, months: number): string {
-  const at = toLocal(text);
-  const { jy, jm, jd } = dayNumberToJalali(at.day);
+/** The day number `months` Jalali months from `day`, the day of month clamped to the target month's length. */
+function shiftMonths(day: number, months: number): number {
+  const { jy, jm, jd } = dayNumberToJalali(day);
   const total = jm - 1 + Math.trunc(months);
   const ty = jy + Math.floor(total / 12);
   const tm = (((total % 12) + 12) % 12) + 1;
-  return fromLocal({ ...at, day: jalaliToDayNumber(ty, tm, Math.min(jd, monthLength(ty, tm))) });
+  return jalaliToDayNumber(ty, tm, Math.min(jd, monthLength(ty, tm)));
+}
+
+/**
+ * Adds Jalali months (negative: back), the day clamped to the target month's length.
+ * @example addMonths('2031-11-23T09:05:00.000Z', -3) // 1410/09/02 → 1410/06/02, same time of day
+ * @example addMonths('2026-09-22', 1) // 1405/06/31 → 1405/07/30 ('2026-10-22')
+ */
+export function addMonths(text: string, months: number): string {
+  const at = toLocal(text);
+  return fromLocal({ ...at, day: shiftMonths(at.day, months) });
+}
+
+/**
+ * Whole Jalali months from one Tehran day to another (negative when backwards), the count that
+ * agrees with `addMonths`: the most `n` with `addMonths(from, n)` not after `to`. Only the Tehran
+ * calendar date counts, not the time of day; a date-time is taken on its Tehran day.
+ * @example monthsBetween('2026-09-23', '2026-12-22') // 1405/07/01 → 1405/10/01: 3
+ * @example monthsBetween('2026-09-23', '2026-12-21') // 1405/07/01 → 1405/09/30: 2
+ * @example monthsBetween('2026-09-22', '2026-10-22') // 1405/06/31 → 1405/07/30: 1 (clamped, as addMonths)
+ */
+export function monthsBetween(from: string, to: string): number {
+  const [a, b] = [toLocal(from).day, toLocal(to).day];
+  const [ja, jb] = [dayNumberToJalali(a), dayNumberToJalali(b)];
+  const months = (jb.jy - ja.jy) * 12 + (jb.jm - ja.jm);
+  if (b >= a) return shiftMonths(a, months) > b ? months - 1 : months;
+  return shiftMonths(a, months) < b ? months + 1 : months;
+}
+
+/** Whole Jalali years between two Tehran days: `monthsBetween` / 12, rounded down. @example yearsBetween('2001-12-02', '2026-12-02') // 25 */
+export function yearsBetween(from: string, to: string): number {
+  return Math.floor(monthsBetween(from, to) / 12);
 }
 
 /** The Tehran day (`YYYY-MM-DD`) of a moment. @example tehranDay(Date.parse('2026-03-20T21:00:00Z')) // '2026-03-21' */

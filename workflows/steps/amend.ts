@@ -19,7 +19,7 @@ export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
     validUntil = isoAt(resolveDeadline(step.validity, Math.max(current, now()), ctx.calendar));
   }
   const change = (ctx.state.facts.change ?? {}) as Record<string, unknown>;
-  const holder = step.action === 'transfer' ? newHolder(valueOf(factsAt(ctx.state.facts, now()), id, 'holder', step.holder)) : undefined;
+  const holder = step.action === 'transfer' ? newHolder(valueOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'holder', step.holder)) : undefined;
   const result = await db.amendLicence(
     {
       number: licence.number, action: step.action, validUntil, applicationId: ctx.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,

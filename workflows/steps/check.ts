@@ -12,7 +12,7 @@ import type { StepContext, StepRunner } from './context.js';
 import { nationalCodeOf } from './evaluation.js';
 
 export const runCheck: StepRunner<'check'> = async (ctx, id, step) => {
-  const facts = factsAt(ctx.state.facts, now());
+  const facts = factsAt(ctx.state.facts, now(), ctx.reckoning);
   let failed: CheckRule | undefined;
   for (const rule of step.rules) {
     if (!(await passes(ctx, id, rule, facts))) {

@@ -5,7 +5,7 @@
  */
 import type { TimelineEvent } from '../../activities/database.js';
 import type { HolidayCalendar } from '../../dsl/calendar.js';
-import type { Facts } from '../../dsl/expressions.js';
+import type { Facts, Reckoning } from '../../dsl/expressions.js';
 import type { ProcessDefinition, Step } from '../../dsl/schema.js';
 import type { IssuedLicence, ProcessOutcome } from '../../domain/workflow-interfaces/licence-process.js';
 import type { Mailbox } from './mailbox.js';
@@ -52,6 +52,8 @@ export interface StepContext {
   readonly calendar: HolidayCalendar;
   readonly state: InterpreterState;
   readonly mailbox: Mailbox;
+  /** How its expressions reckon days and months: the Tehran date and Jalali months, or, started before 1405/09, as it started. */
+  readonly reckoning: Reckoning;
   readonly hooks: InterpreterHooks;
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail?: Record<string, unknown>, currentStep?: string | null): TimelineEvent;

@@ -20,7 +20,7 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
   // Asked again: an earlier inquiry's late answer no longer stands for this one.
   mailbox.lateApplied.delete(id);
   const deadline = resolveDeadline(step.timeout!, now(), ctx.calendar);
-  const nationalCode = nationalCodeOf(factsAt(ctx.state.facts, now()), id, 'subject', step.subject);
+  const nationalCode = nationalCodeOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'subject', step.subject);
   // The product's policy for every registry: retried with backoff until the inquiry's own deadline
   // (no attempt limit, bounded by scheduleToClose). Definitions pinned with the first spelling's
   // `retry` knobs run with it too.

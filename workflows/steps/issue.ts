@@ -40,7 +40,7 @@ export const runIssue: StepRunner<'issue'> = async (ctx, id, step) => {
 /** An expression's value, or undefined when it cannot be evaluated (a fact the process lacks). */
 function optional(ctx: StepContext, expr: string): unknown {
   try {
-    return evaluate(expr, factsAt(ctx.state.facts, now()));
+    return evaluate(expr, factsAt(ctx.state.facts, now(), ctx.reckoning));
   } catch {
     return undefined;
   }

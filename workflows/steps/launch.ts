@@ -12,7 +12,7 @@ const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout:
 /** Resolves a child's definition (the version in effect now), gives it its facts, and starts it. */
 export async function startChildOf(ctx: StepContext, id: string, step: StepOf<'subprocess' | 'launch'>, detach: boolean) {
   const { definition, hash } = await definitions.resolveDefinition(step.process, isoAt(now()));
-  const facts = factsAt(ctx.state.facts, now());
+  const facts = factsAt(ctx.state.facts, now(), ctx.reckoning);
   const input = Object.fromEntries(Object.entries(step.input).map(([name, expr]) => [name, valueOf(facts, id, `input.${name}`, expr)]));
   if (step.change) {
     const { type, requestedBy, input: fields } = step.change;

@@ -6,7 +6,7 @@ import type { StepRunner } from './context.js';
 import { valueOf } from './evaluation.js';
 
 export const runSet: StepRunner<'set'> = async (ctx, id, step) => {
-  const facts = factsAt(ctx.state.facts, now());
+  const facts = factsAt(ctx.state.facts, now(), ctx.reckoning);
   const factOf = (name: string, expr: string | Record<string, string>) => (typeof expr === 'string'
     ? valueOf(facts, id, `facts.${name}`, expr)
     : Object.fromEntries(Object.entries(expr).map(([field, inner]) => [field, valueOf(facts, id, `facts.${name}.${field}`, inner)])));

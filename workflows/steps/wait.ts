@@ -10,7 +10,7 @@ import { ExpressionFault, kindOf, valueOf } from './evaluation.js';
 export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
   let until: number;
   if (step.until) {
-    const value = valueOf(factsAt(ctx.state.facts, now()), id, 'until', step.until);
+    const value = valueOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'until', step.until);
     until = parseIso(String(value));
     if (Number.isNaN(until)) throw new ExpressionFault(id, 'until', step.until, `gives ${kindOf(value)}, not a date`);
   } else {
