@@ -98,7 +98,8 @@ export class Migrations {
     return {
       ...input, definition: target.definition, definitionHash: target.hash,
       resume: {
-        at: resumeAt, facts: state.facts, seq: state.seq, entries: state.entries, runs,
+        // The application keeps the reckoning of days and months it started with (licence-process.ts).
+        at: resumeAt, facts: state.facts, seq: state.seq, entries: state.entries, runs, reckoning: this.interpreter.reckoning,
         decisions: [...mailbox.decisions.values()].filter((d) => !cancelledTasks.includes(d.taskId)),
         answers: [...mailbox.answers.values()],
         lateInquiries: [...mailbox.late.values(), ...reasked],
