@@ -30,6 +30,24 @@ describe('the rules a change declares, judged on its request', () => {
     expect(closure!.rules.find((r) => r.reason === 'CLOSURE_NOTICE_TOO_SHORT')).toMatchObject({ field: 'effectiveDate' });
   });
 
+  it('takes an absence as grounds for a successor only when more than 3 Jalali months (seed 002, Art. 8(4), successor-nomination v3)', () => {
+    const nomination = loadDefinitions('processes').find(({ definition: d }) => d.id === 'successor-nomination' && d.version === 3)!.definition.change;
+    const successor = { nationalCode: '0012345679', firstName: 'علی', lastName: 'رضایی', birthDate: '1985-12-11', sex: 'male', religionRecognised: true };
+    const nominated = (absentSince: string, receivedOn: string) =>
+      refusalOf(nomination, { licence: { status: 'active' }, change: { cause: 'absence', absentSince, receivedOn, successor } }, at(`${receivedOn}T08:00:00Z`))?.reason;
+    // Absent since 1405/06/10: on 1405/09/10 that is 3 months, not more; from 1405/09/11 it is more.
+    expect([jalali('2026-09-01'), jalali('2026-12-01')]).toEqual(['1405/06/10', '1405/09/10']);
+    expect(nominated('2026-09-01', '2026-12-01')).toBe('ABSENCE_UNDER_3_MONTHS');
+    expect(nominated('2026-09-01', '2026-12-02')).toBeUndefined();
+    // Absent since 1404/12/10 (2026-03-01): 3 Jalali months is 1405/03/10 (2026-05-31), though 2026-06-01 is 3 Gregorian months.
+    expect(nominated('2026-03-01', '2026-05-31')).toBe('ABSENCE_UNDER_3_MONTHS');
+    expect(nominated('2026-03-01', '2026-06-01')).toBeUndefined();
+    expect(nominated('2026-03-01', '2026-05-30')).toBe('ABSENCE_UNDER_3_MONTHS');
+    expect(refusalOf(nomination, { licence: { status: 'active' }, change: { cause: 'absence', receivedOn: '2026-12-01', successor } }, at('2026-12-01T08:00:00Z'))?.reason)
+      .toBe('ABSENCE_UNDER_3_MONTHS');
+    expect(refusalOf(nomination, { licence: { status: 'active' }, change: { cause: 'death', receivedOn: '2026-12-01', successor } }, at('2026-12-01T08:00:00Z'))).toBeUndefined();
+  });
+
   it('opens the renewal window 3 Jalali months before expiry and closes it at expiry', () => {
     const renewal = declared('welfare-activity-licence-renewal');
     const validUntil = '2031-11-23T09:05:00.000Z';

@@ -42,6 +42,8 @@ export interface PersonProfile {
    */
   bornOn?: string;
   alive: boolean;
+  /** The citizenship the civil registry records (ISO 3166 alpha-2); Iranian (`IR`) when not set. */
+  citizenship?: string;
   county: County;
   military: MilitaryStatus;
   highestDegree: { level: DegreeLevel; field: StudyField };
@@ -63,7 +65,7 @@ const clean = {
   addiction: 'negative',
 } as const;
 
-/** The eleven fixture applicants, in the order documented for testers. */
+/** The twelve fixture applicants, in the order documented for testers. */
 export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0012345679', description: 'man, born 1985-12-11 (40 at Nowruz 1405), military service done, master\'s in social work, clear everywhere',
     firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, bornOn: '1985-12-11', county: 'ahvaz', military: 'served',
@@ -98,4 +100,8 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0024681350', description: 'woman, 39, master\'s in social work, clear everywhere except social insurance: her employer\'s premiums are two quarters in arrears',
     firstName: 'نرگس', lastName: 'طاهری', sex: 'female', age: 39, county: 'dezful', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('1610120024', 6, 2) },
+  // Art. 4(a) of seed 002 asks for Iranian citizenship: the one person the civil registry records as not Iranian.
+  { ...clean, nationalCode: '0035792469', description: 'woman, 36, master\'s in social work, clear everywhere, but the civil registry records her citizenship as Afghan (AF), not Iranian',
+    firstName: 'سارا', lastName: 'رحیمی', sex: 'female', age: 36, citizenship: 'AF', county: 'arak', military: 'not-applicable',
+    highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('2810130035', 4) },
 ];

@@ -47,10 +47,10 @@ describe('generated national codes', () => {
 });
 
 describe('persons', () => {
-  it('keeps the eleven fixture national codes', () => {
+  it('keeps the twelve fixture national codes', () => {
     expect(fixturePersons(NOW).map((p) => p.nationalCode)).toEqual([
       '0012345679', '0023456787', '0034567895', '0045678911', '0056789122', '0067891233',
-      '0078912342', '0089123451', '0091234565', '0013579134', '0024681350',
+      '0078912342', '0089123451', '0091234565', '0013579134', '0024681350', '0035792469',
     ]);
   });
 
@@ -58,7 +58,7 @@ describe('persons', () => {
     const expected: Record<string, number> = {
       '0023456787': 24, '0034567895': 38, '0045678911': 45, '0056789122': 33,
       '0067891233': 41, '0078912342': 27, '0089123451': 60, '0091234565': 31, '0013579134': 35,
-      '0024681350': 39,
+      '0024681350': 39, '0035792469': 36,
     };
     for (const now of [NOW, NOW + 200 * 86_400_000, Date.UTC(2024, 1, 29)]) {
       for (const p of fixturePersons(now).filter((f) => f.nationalCode in expected)) expect(ageAt(p.birthDate, now), p.nationalCode).toBe(expected[p.nationalCode]);
@@ -70,6 +70,11 @@ describe('persons', () => {
       expect(personFor('0012345679', now)!.birthDate).toBe('1985-12-11');
     }
     expect(ageAt('1985-12-11', NOW)).toBe(40);
+  });
+
+  it('records every fixture as Iranian except 0035792469, whom the civil registry records as Afghan (seed 002, Art. 4(a))', () => {
+    const foreign = fixturePersons(NOW).filter((p) => (p.citizenship ?? 'IR') !== 'IR');
+    expect(foreign.map((p) => [p.nationalCode, p.citizenship])).toEqual([['0035792469', 'AF']]);
   });
 
   it('spreads fixtures across ahvaz, dezful and arak with 0012345679 in ahvaz', () => {

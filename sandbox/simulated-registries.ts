@@ -66,7 +66,7 @@ export const REGISTRIES: Record<RegistryName, RegistryBehaviour> = {
       birthDate: p.birthDate,
       sex: p.sex,
       alive: p.alive,
-      citizenship: 'IR',
+      citizenship: p.citizenship ?? 'IR',
     })),
   },
   'security-clearance': {

@@ -6,13 +6,13 @@
  * a successor's nomination that passes the licence on; supervision findings.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, auditLog, licenceHoldings, licences, outbox, tasks } from '../db/schema/index.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { maskName } from '../services/licences.js';
 import { addDays, addMonths, tehranDay } from '../platform/dates/time-functions.js';
-import { api, decide, eventually, generatedApplication, taskInInbox, processEnded } from './support/api.js';
+import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence, type Applicant } from './support/journeys.js';
 import { officeTokens, tokenFor, type OfficeTokens } from './support/tokens.js';
@@ -275,9 +275,82 @@ describe('licence lifecycle', () => {
     const number = await activityLicence(5730);
     const successor = { ...(await generatedApplication(5731)).applicant, lastName: 'نام دیگر' };
     const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
-    expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_CIVIL_REGISTRY_NAME_MISMATCH', stepId: 'successor-qualifies' });
+    // Version 3 refuses it with the holder's reason (seed 002, Art. 8(4): vetted as a holder is).
+    expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'CIVIL_REGISTRY_NAME_MISMATCH', stepId: 'successor-identity' });
     expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, nominated))).toEqual([]);
     expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
+  });
+
+  // Seed 002, Art. 8(4): the family or partners nominate a *qualified* (واجد شرایط) successor, that is one
+  // who meets every condition Art. 4 sets for a holder, and the holder's military-service card (Art. 6).
+  describe('a successor is vetted for every holder condition (seed 002, Art. 8(4) with Art. 4 and 6)', () => {
+    let number: string;
+    beforeAll(async () => { number = await activityLicence(5740); }, 180_000);
+    const nominate = (body: unknown) => change(tokens.ahvaz, number, 'successor-nomination', body);
+    const absentFourMonths = () => addMonths(tehranDay(Date.now()), -4);
+    const fixtureSuccessor = async (nationalCode: string) => (await applicationFor(h, nationalCode)).applicant;
+    // One change at a time on a licence: a nomination a case let through to an office is refused there, so one
+    // failing case does not fail the next with 409 change-in-progress.
+    afterEach(async () => {
+      const ids = (await changesOf(number)).map((c) => c.id);
+      if (ids.length === 0) return;
+      const open = await h.db.db.select().from(tasks).where(and(inArray(tasks.applicationId, ids), eq(tasks.status, 'open')));
+      for (const t of open) await decide(h, tokens.khuzestan, t.id, t.stepId === 'incapacity-decision' ? 'not-established' : 'refuse', 'closing what the case left open');
+      for (const id of ids) await ended(id);
+    }, 60_000);
+
+    const holderConditions = [
+      ['0056789122', 'SECURITY_CLEARANCE_DENIED', 'the security office did not clear (Art. 4(a))'],
+      ['0034567895', 'CRIMINAL_RECORD', 'with a criminal record (Art. 4(a))'],
+      ['0067891233', 'ADDICTION_TEST_POSITIVE', 'whose addiction test is positive (Art. 4(a))'],
+      ['0023456787', 'AGE_BELOW_MINIMUM', 'younger than 25 (Art. 4(a))'],
+      ['0035792469', 'NOT_IRANIAN_CITIZEN', 'who is not an Iranian citizen (Art. 4(a))'],
+      ['0078912342', 'MILITARY_SERVICE_UNRESOLVED', 'a man who has neither served nor been exempted (Art. 6)'],
+    ] as const;
+    for (const [nationalCode, reason, who] of holderConditions) {
+      it(`refuses a successor ${who} with the holder's reason ${reason}, before the province decides`, async () => {
+        const nominated = await nominate({ cause: 'absence', absentSince: absentFourMonths(), successor: await fixtureSuccessor(nationalCode) });
+        expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason });
+        expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, nominated))).toEqual([]);
+        expect(await told(number, 'licence-holder-transferred')).toHaveLength(0);
+      });
+    }
+
+    it('refuses a successor of no officially recognised religion at once, RELIGION_NOT_RECOGNISED (Art. 4(a))', async () => {
+      const successor = { ...(await generatedApplication(5741)).applicant, religionRecognised: false };
+      await refusedChange(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: absentFourMonths(), successor }, 'RELIGION_NOT_RECOGNISED', 'successor');
+    });
+
+    it('takes an absence as grounds only when more than 3 Jalali months (Art. 8(4)): exactly 3 is refused, a day more goes on', async () => {
+      const successor = (await generatedApplication(5746)).applicant;
+      // The same Jalali day three months back: 3 months, not more than 3.
+      const exactlyThree = addMonths(tehranDay(Date.now()), -3);
+      expect(addMonths(exactlyThree, 3)).toBe(tehranDay(Date.now()));
+      await refusedChange(tokens.portal, number, 'successor-nomination', { cause: 'absence', absentSince: exactlyThree, successor }, 'ABSENCE_UNDER_3_MONTHS', 'absentSince');
+      const nominated = await nominate({ cause: 'absence', absentSince: addDays(exactlyThree, -1), successor });
+      await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, nominated, 'province-decision')).id, 'refuse', 'the family are still settling the estate');
+      expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_REFUSED' });
+    });
+
+    it('takes incapacity as grounds only once the province records its decision (Art. 8(4)): nothing is vetted before it', async () => {
+      const successor = (await generatedApplication(5745)).applicant;
+      const unproven = await nominate({ cause: 'incapacity', successor });
+      const recording = await taskInInbox(h, tokens.khuzestan, unproven, 'incapacity-decision');
+      expect(await sandboxInquiries(h, successor.nationalCode)).toEqual([]);
+      await decide(h, tokens.khuzestan, recording.id, 'not-established', 'no court ruling of incapacity was produced');
+      expect(await ended(unproven)).toMatchObject({ outcome: 'rejected', reason: 'INCAPACITY_NOT_ESTABLISHED' });
+      expect(await sandboxInquiries(h, successor.nationalCode)).toEqual([]);
+
+      const proven = await nominate({ cause: 'incapacity', successor });
+      await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, proven, 'incapacity-decision')).id, 'established', 'ruling 1405-0412 of the Ahvaz family court');
+      const decision = await taskInInbox(h, tokens.khuzestan, proven, 'province-decision');
+      // The province's record of the incapacity: who decided, the outcome and the ruling it rests on.
+      const [recorded] = await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, proven), eq(tasks.stepId, 'incapacity-decision')));
+      expect(recorded).toMatchObject({ status: 'decided', role: 'province-office', outcome: 'established', reason: 'ruling 1405-0412 of the Ahvaz family court' });
+      expect(recorded!.decidedBy).toBeTruthy();
+      await decide(h, tokens.khuzestan, decision.id, 'refuse', 'the successor withdrew');
+      expect(await ended(proven)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_REFUSED' });
+    });
   });
 
   it('refuses to pass a licence to a successor who already holds a centre licence', async () => {

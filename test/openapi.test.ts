@@ -85,7 +85,9 @@ describe('the OpenAPI document', () => {
 
   it('shows on each change route the 422 refusals of its definition\'s rules, by reason code', () => {
     const definitions = loadDefinitions('processes').map((l) => l.definition);
-    const rulesOf = (processId: string) => definitions.find((d) => d.id === processId)!.change?.rules.map((r) => r.reason) ?? [];
+    // The newest version of each change process: the one a request is judged by (not the first file loaded).
+    const newest = (processId: string) => definitions.filter((d) => d.id === processId).sort((a, b) => b.version - a.version)[0]!;
+    const rulesOf = (processId: string) => newest(processId).change?.rules.map((r) => r.reason) ?? [];
     const offered = new Map(definitions.flatMap((d) => Object.values(d.licences).flatMap((kind) => Object.entries(kind.changes))));
     const refusals = (path: string) => {
       const response = document.paths![path]!.post!.responses!['422'] as { content: Record<string, { schema: { allOf: [unknown, { properties: { reason: { enum: string[] } } }] } }> };

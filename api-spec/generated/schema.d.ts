@@ -3077,7 +3077,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RELIGION_NOT_RECOGNISED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
             422: {
                 headers: {
                     "x-jws-signature": components["headers"]["x-jws-signature"];
@@ -3099,7 +3099,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
+                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RELIGION_NOT_RECOGNISED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
                     };
                 };
             };
