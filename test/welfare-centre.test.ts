@@ -70,6 +70,25 @@ describe('Welfare Services Centre licence', () => {
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CRIMINAL_RECORD', stepId: 'vetting-result' });
   });
 
+  // Seed 002, Art. 4 (the holder's conditions) and Art. 6 (the military-service card): the fixture
+  // persons for a denied clearance, an unresolved military service and a foreign citizen.
+  it('rejects a holder the security office does not clear (seed 002, Art. 4: SECURITY_CLEARANCE_DENIED)', async () => {
+    const { applicationId } = await submit('0056789122');
+    await passInterview(applicationId);
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'SECURITY_CLEARANCE_DENIED', stepId: 'vetting-result' });
+  });
+
+  it('rejects a man who has neither served nor been exempted, before the interview (seed 002, Art. 6: MILITARY_SERVICE_UNRESOLVED)', async () => {
+    const { applicationId } = await submit('0078912342');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'MILITARY_SERVICE_UNRESOLVED', stepId: 'military-status' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId))).toEqual([]);
+  });
+
+  it('rejects an applicant the civil registry records as a foreign citizen (seed 002, Art. 4: NOT_IRANIAN_CITIZEN)', async () => {
+    const { applicationId } = await submit('0035792469');
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'NOT_IRANIAN_CITIZEN', stepId: 'identity' });
+  });
+
   it('rejects a deceased applicant on the civil registry answer', async () => {
     const { applicationId } = await submit('0089123451');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'APPLICANT_DECEASED' });
