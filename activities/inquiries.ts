@@ -5,7 +5,6 @@
  * many calls, why the last failed, the answer).
  */
 import type { Database } from '../db/client.js';
-import { DEFAULT_BACKOFF } from './outbound/backoff.js';
 import { failureReason, registryFailure } from './outbound/failures.js';
 import { createEndpointCaller } from './outbound/http.js';
 import { REGISTRIES } from '../domain/registries/index.js';
@@ -44,14 +43,8 @@ const REQUESTER = 'parvaneh-licence-process';
  */
 export function createInquiryActivities(config: InquiryConfig) {
   const callRegistry = createEndpointCaller({
-    baseUrl: config.baseUrl,
-    timeoutMs: config.requestTimeoutMs ?? 10_000,
-    fetch: config.fetch ?? fetch,
-    backoff: {
-      initialIntervalMs: config.retryInitialIntervalMs ?? DEFAULT_BACKOFF.initialIntervalMs,
-      maximumIntervalMs: config.retryMaximumIntervalMs ?? DEFAULT_BACKOFF.maximumIntervalMs,
-      random: config.random ?? DEFAULT_BACKOFF.random,
-    },
+    baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs, fetch: config.fetch,
+    backoff: { initialIntervalMs: config.retryInitialIntervalMs, maximumIntervalMs: config.retryMaximumIntervalMs, random: config.random },
   });
 
   return {

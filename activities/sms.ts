@@ -3,7 +3,6 @@
  * and nothing recorded on an inquiry, but the operator speaks the same envelope over HTTP, so it
  * shares the registries' caller (timeout, idempotency key, typed failures).
  */
-import { DEFAULT_BACKOFF } from './outbound/backoff.js';
 import { createEndpointCaller } from './outbound/http.js';
 import { smsGateway } from '../domain/messaging/sms.js';
 
@@ -22,12 +21,7 @@ const SENDER = 'parvaneh-licence-process';
  * @example createSmsActivities({ baseUrl: sandbox.url }).sendSms({ messageId, nationalCode, message })
  */
 export function createSmsActivities(config: SmsConfig) {
-  const callGateway = createEndpointCaller({
-    baseUrl: config.baseUrl,
-    timeoutMs: config.requestTimeoutMs ?? 10_000,
-    fetch: config.fetch ?? fetch,
-    backoff: DEFAULT_BACKOFF,
-  });
+  const callGateway = createEndpointCaller({ baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs, fetch: config.fetch });
 
   return {
     /** Sends an SMS through the gateway operator; the message id makes retries safe. */

@@ -4,7 +4,7 @@
  * go wrong turned into a typed failure that says what happened and when to try again.
  */
 import { cancellationSignal, currentAttempt, currentRetryIntervals } from './activity-context.js';
-import { retryAfterMs, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, retryAfterMs, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import type { InquiryEndpoint } from '../../domain/registries/endpoint.js';
 import { isRetryable, registryFailure, type RegistryFailureType } from './failures.js';
 import { readReply, type RegistryReply } from '../../domain/registries/reply.js';
@@ -12,10 +12,11 @@ import { readReply, type RegistryReply } from '../../domain/registries/reply.js'
 /** What the caller needs; tests pass the sandbox's URL and a fixed random. */
 export interface CallerConfig {
   baseUrl: string;
-  /** Per call; the activity's startToCloseTimeout is the outer bound. */
-  timeoutMs: number;
-  backoff: BackoffPolicy;
-  fetch: typeof fetch;
+  /** Per call (default 10 s); the activity's startToCloseTimeout is the outer bound. */
+  timeoutMs?: number;
+  /** Default `DEFAULT_BACKOFF`; the activity's retry policy, when it has one, sets the intervals. */
+  backoff?: Partial<BackoffPolicy>;
+  fetch?: typeof fetch;
 }
 
 /** One call: which system, under which idempotency key, with which body. */
@@ -37,8 +38,18 @@ function summarise(text: string): string {
 }
 
 /** Builds `callEndpoint`, which resolves with a checked reply or throws a registry failure. */
-export function createEndpointCaller(config: CallerConfig) {
-  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+export function createEndpointCaller(options: CallerConfig) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const given = options.backoff ?? {};
+  const config = {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    fetch: options.fetch ?? fetch,
+    backoff: {
+      initialIntervalMs: given.initialIntervalMs ?? DEFAULT_BACKOFF.initialIntervalMs,
+      maximumIntervalMs: given.maximumIntervalMs ?? DEFAULT_BACKOFF.maximumIntervalMs,
+      random: given.random ?? DEFAULT_BACKOFF.random,
+    },
+  };
 
   return async function callEndpoint({ endpoint, idempotencyKey, body }: EndpointCall): Promise<RegistryReply> {
     const attempt = currentAttempt();
