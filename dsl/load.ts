@@ -29,9 +29,29 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The content hash an application is pinned to. */
+/**
+ * The definition without its citations (`law`, `assumptions`, a rule's `rule`): what runs. Citing
+ * a source, or correcting a citation, is not a new version, and an application keeps its pin.
+ */
+export function withoutCitations(definition: ProcessDefinition): ProcessDefinition {
+  const { assumptions: _assumed, ...rest } = definition;
+  const uncited = <T extends object>(part: T): T => {
+    const { law: _law, assumptions: _assumptions, rule: _rule, ...kept } = part as T & { law?: unknown; assumptions?: unknown; rule?: unknown };
+    return kept as T;
+  };
+  const steps = Object.fromEntries(Object.entries(rest.steps).map(([id, step]) => {
+    const kept = uncited(step);
+    if ('rules' in kept && Array.isArray(kept.rules)) Object.assign(kept, { rules: kept.rules.map(uncited) });
+    if ('cases' in kept && Array.isArray(kept.cases)) Object.assign(kept, { cases: kept.cases.map(uncited) });
+    return [id, kept];
+  }));
+  const change = rest.change && { ...rest.change, rules: rest.change.rules.map(uncited) };
+  return { ...rest, change, steps } as ProcessDefinition;
+}
+
+/** The content hash an application is pinned to: of what runs, citations left out. */
 export function definitionHash(definition: ProcessDefinition): string {
-  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+  return createHash('sha256').update(canonicalJson(withoutCitations(definition))).digest('hex');
 }
 
 /** Parses and validates text; returns the definition and every diagnostic found. */

@@ -41,8 +41,22 @@ export const Scopes = ['applicant-county', 'applicant-province', 'national'] as 
 export const Otherwise = StepId.optional();
 export const Late = StepId.optional();
 
+/**
+ * A rule of the law, by its id in `law/rules.yaml` (which gives the seed, the article and a
+ * quote), e.g. `welfare.holder.age`. Lower-case words joined by dots, at least two.
+ */
+export const RuleId = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'rule ids are dotted kebab-case words, e.g. welfare.holder.age');
+/** A number the authority sets, not the seeds, by its id in `law/assumptions.yaml` (its value and where it came from). */
+export const AssumptionId = RuleId;
+/**
+ * Where a part of a file comes from: `law` names the rules of the sources it carries out,
+ * `assumptions` the numbers in it that the authority sets. Citations only: they do not change
+ * what runs, and the content hash leaves them out.
+ */
+export const citations = { law: z.array(RuleId).min(1).optional(), assumptions: z.array(AssumptionId).min(1).optional() };
+
 /** The fields every step may carry. */
-export const stepBase = { title: Text.optional(), description: Text.optional() };
+export const stepBase = { title: Text.optional(), description: Text.optional(), ...citations };
 
 export type Text = z.infer<typeof Text>;
 export type Duration = z.infer<typeof Duration>;

@@ -7,7 +7,7 @@
  * and the validator can name the exact problem.
  */
 import { z } from 'zod';
-import { count, Expression, FactName, JalaliDate, ReasonCode, StepId, Text, Duration } from './primitives.js';
+import { citations, count, Expression, FactName, JalaliDate, ReasonCode, RuleId, StepId, Text, Duration } from './primitives.js';
 import { stepSchemas } from './steps/index.js';
 
 export { Deadline, Duration, Expression, FactName, JalaliDate, ReasonCode, Registries, Scopes, StepId, Text } from './primitives.js';
@@ -49,7 +49,7 @@ export const ChangeInputField = z.discriminatedUnion('type', [
  * started) and again as its process starts. It sees `licence`, `change` (with `receivedOn`),
  * `applicant`, `application`, `today` and `now`; `field` names the input it judges.
  */
-export const ChangeRule = z.object({ expr: Expression, reason: ReasonCode, message: Text, field: FactName.optional() }).strict();
+export const ChangeRule = z.object({ expr: Expression, reason: ReasonCode, message: Text, field: FactName.optional(), rule: RuleId.optional() }).strict();
 
 /** Who may start a lifecycle process against a licence, and what the request carries (`change.*`). */
 export const ChangeDeclaration = z.object({
@@ -130,6 +130,8 @@ export const ProcessDefinition = z.object({
   change: ChangeDeclaration.optional(),
   /** The cohort rules, for `kind: call` only. */
   call: CallSection.optional(),
+  /** The numbers of the whole file (validity periods, say) that the authority sets, not the seeds. */
+  assumptions: citations.assumptions,
   start: StepId,
   steps: z.record(StepId, Step),
 }).strict();

@@ -7,11 +7,13 @@
  * an expression holds.
  */
 import { z } from 'zod';
-import { Expression, Otherwise, ReasonCode, StepId, Text, stepBase } from '../primitives.js';
+import { Expression, Otherwise, ReasonCode, RuleId, StepId, Text, stepBase } from '../primitives.js';
 import { escape } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 const ruleBase = {
+  /** The rule of the law this carries out (`law/rules.yaml`): where it comes from. */
+  rule: RuleId.optional(),
   /** CEL: the rule applies only when this holds (e.g. a natural person); otherwise it is passed. */
   when: Expression.optional(),
   reason: ReasonCode,

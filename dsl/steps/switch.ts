@@ -1,11 +1,12 @@
 /** `switch`: takes the first case whose expression holds, else `otherwise`. */
 import { z } from 'zod';
-import { Expression, Otherwise, StepId, stepBase } from '../primitives.js';
+import { Expression, Otherwise, RuleId, StepId, stepBase } from '../primitives.js';
 import { defineStepKind } from './kind.js';
 
 export const SwitchStep = z.object({
   type: z.literal('switch'), ...stepBase,
-  cases: z.array(z.object({ when: Expression, next: StepId }).strict()).min(1),
+  /** `rule`: the rule of the law a case carries out (military service for men, say). */
+  cases: z.array(z.object({ when: Expression, next: StepId, rule: RuleId.optional() }).strict()).min(1),
   otherwise: Otherwise,
 }).strict();
 
