@@ -64,6 +64,27 @@ export class DefinitionCatalogue {
     return this.byHash.get(hash);
   }
 
+  /**
+   * The changes a licence offers at `atMs`, change name → lifecycle process: those of the kind in
+   * the definition it was issued under (`hash`), and those a later version of the same process,
+   * in effect at `atMs`, extends to licences issued before it (`earlierLicences`); where both name
+   * a change, the newest version's word stands. A licence keeps its own definition: the running
+   * workflows never read this table, so no recorded history changes. Nothing for an unknown hash.
+   * @example catalogue.changesOf(licence.definitionHash, 'principle-agreement', Date.now()).renewal // 'principle-agreement-renewal'
+   */
+  changesOf(hash: string, kind: string, atMs: number): Record<string, string> {
+    const issuedUnder = this.pinned(hash);
+    if (!issuedUnder) return {};
+    const { id, version } = issuedUnder.definition;
+    const changes = { ...issuedUnder.definition.licences[kind]?.changes };
+    const later = this.versions(id).filter((v) => v.definition.version > version && this.effectiveFromMs(v) <= atMs).reverse();
+    for (const { definition } of later) {
+      const extended = definition.licences[kind];
+      for (const change of extended?.earlierLicences?.changes ?? []) changes[change] = extended!.changes[change]!;
+    }
+    return changes;
+  }
+
   effectiveFromMs(loaded: LoadedDefinition): number {
     return parseJalali(loaded.definition.effectiveFrom, this.calendar);
   }

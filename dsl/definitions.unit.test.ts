@@ -58,6 +58,31 @@ describe('the definition language', () => {
     expect(catalogue.pinned(v1.hash)?.definition.version).toBe(1);
   });
 
+  it('offers a licence issued under an earlier version the changes a later version in effect extends to it (earlierLicences)', () => {
+    const source = readFileSync('processes/welfare-services-centre/v2.yaml', 'utf8');
+    const v2 = checkSource(source, 'v2.yaml').loaded!;
+    const extending = (version: number, effectiveFrom: string, earlier: string) => checkSource(source
+      .replace('version: 2', `version: ${version}`).replace('effectiveFrom: 1405/09/10', `effectiveFrom: ${effectiveFrom}`)
+      .replace('changes: { suspension: licence-suspension, revocation: licence-revocation }',
+        `changes: { renewal: renewal-v${version}, suspension: licence-suspension, revocation: licence-revocation }\n    ${earlier}`), `v${version}.yaml`).loaded!;
+    const v3 = extending(3, '1405/09/10', 'earlierLicences: { changes: [renewal] }');
+    const v4 = extending(4, '1406/01/01', 'earlierLicences: { changes: [renewal] }');
+    const v5 = extending(5, '1406/01/01', '');
+    const catalogue = new DefinitionCatalogue([v2, v3, v4, v5], loadHolidayCalendar());
+    const on1405 = Date.UTC(2026, 11, 1, 12);
+    const on1406 = Date.UTC(2027, 3, 1);
+    // Version 2's agreement gains version 3's renewal; its own changes stay; its activity licence gains nothing.
+    expect(catalogue.changesOf(v2.hash, 'principle-agreement', on1405)).toEqual({ renewal: 'renewal-v3', suspension: 'licence-suspension', revocation: 'licence-revocation' });
+    expect(catalogue.changesOf(v2.hash, 'principle-agreement', Date.UTC(2026, 10, 1))).toEqual({ suspension: 'licence-suspension', revocation: 'licence-revocation' });
+    expect(catalogue.changesOf(v2.hash, 'activity-licence', on1405)).toEqual(v2.definition.licences['activity-licence']!.changes);
+    // The newest version that extends a change has the last word; one that does not extend it changes nothing for older licences.
+    expect(catalogue.changesOf(v2.hash, 'principle-agreement', on1406).renewal).toBe('renewal-v4');
+    expect(catalogue.changesOf(v3.hash, 'principle-agreement', on1406).renewal).toBe('renewal-v4');
+    expect(catalogue.changesOf(v4.hash, 'principle-agreement', on1406).renewal).toBe('renewal-v4');
+    expect(catalogue.changesOf(v5.hash, 'principle-agreement', on1406).renewal).toBe('renewal-v5');
+    expect(catalogue.changesOf('unknown', 'principle-agreement', on1406)).toEqual({});
+  });
+
   it('refuses two different contents under one id and version', () => {
     const source = readFileSync('processes/centre-manager/v1.yaml', 'utf8');
     const v1 = checkSource(source, 'v1.yaml').loaded!;

@@ -30,6 +30,13 @@ export const LicenceKind = z.object({
    * beside it while it stands: renewal reminders and expiry, recurring obligations.
    */
   standing: z.array(z.string()).default([]),
+  /**
+   * Of this kind's `changes`, those also offered to licences of the kind issued under an earlier
+   * version of this file: a change the law always gave that the earlier version left out (the
+   * principle agreement's renewal, Art. 7 of the 1398/09/04 instruction). No default, so a file
+   * without it keeps its content hash.
+   */
+  earlierLicences: z.object({ changes: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1) }).strict().optional(),
 }).strict();
 
 const changeField = { optional: z.boolean().default(false), title: Text.optional() };

@@ -78,6 +78,9 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
       namedProcess(['licences', kind, 'changes', change], processId, 'lifecycle', `licence "${kind}": ${change}`);
     }
     licence.standing.forEach((processId, i) => namedProcess(['licences', kind, 'standing', i], processId, 'standing', `licence "${kind}": standing`));
+    licence.earlierLicences?.changes.forEach((change, i) => {
+      if (!(change in licence.changes)) report(['licences', kind, 'earlierLicences', 'changes', i], 'unknown-change', `licence "${kind}": earlierLicences names change "${change}", which its changes do not declare`);
+    });
   }
   if (definition.change && definition.kind !== 'lifecycle') {
     report(['change'], 'misplaced-change', `a ${definition.kind} process is not started as a change to a licence; only kind: lifecycle declares change`, true);

@@ -65,9 +65,9 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   const { deps, actor } = ctx;
   const { licence } = await licenceInScope(ctx, licenceNumber);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
-  const processId = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes[change];
-  if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
   const nowMs = (deps.now ?? Date.now)();
+  const processId = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs)[change];
+  if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
   const loaded = deps.catalogue.current(processId, nowMs);
   if (!loaded) throw new DomainError('unavailable', 'process-missing', { fa: 'فرایند در دسترس نیست', en: 'process not available' }, processId);
   const declaration = loaded.definition.change;
@@ -127,12 +127,15 @@ export interface OfferedChange {
   input: Record<string, ChangeInputField>;
 }
 
-/** The changes a licence's definition offers, who may start each and what its request carries. */
+/**
+ * The changes a licence offers (its definition's, and those a later version extends to it), who
+ * may start each and what its request carries.
+ */
 export async function offeredChanges({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<OfferedChange[]> {
   const { deps } = ctx;
   const { licence } = await licenceInScope(ctx, licenceNumber);
-  const changes = deps.catalogue.pinned(licence.definitionHash)?.definition.licences[licence.kind]?.changes ?? {};
   const nowMs = (deps.now ?? Date.now)();
+  const changes = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs);
   return Object.entries(changes).flatMap(([change, processId]) => {
     const definition = deps.catalogue.current(processId, nowMs)?.definition;
     if (!definition?.change) return [];
