@@ -32,6 +32,8 @@ export interface LicenceFacts {
   changesInProgress: string[];
   /** The licences that stand on this one (a centre's manager licence). */
   dependents: { number: string; kind: string; status: string }[];
+  /** The other licences its application issued (a centre's activity licence, beside its principle agreement). */
+  issuedAlongside: { number: string; kind: string; status: string }[];
 }
 
 const STATUS_AFTER = { renew: 'active', reinstate: 'active', suspend: 'suspended', revoke: 'revoked', close: 'closed', expire: 'expired' } as const;
@@ -70,11 +72,13 @@ export function createLicenceRegister(db: Database) {
       const running = await db.select({ change: sql<string>`${applications.facts}->'change'->>'type'` }).from(applications)
         .where(and(eq(applications.status, 'running'), sql`${applications.facts}->'licence'->>'number' = ${number}`, isNotNull(sql`${applications.facts}->'change'->>'type'`)));
       const dependents = await db.select({ number: licences.number, kind: licences.kind, status: licences.status }).from(licences).where(eq(licences.dependsOn, number));
+      const issuedAlongside = await db.select({ number: licences.number, kind: licences.kind, status: licences.status }).from(licences)
+        .where(and(eq(licences.applicationId, row.applicationId), ne(licences.number, number))).orderBy(licences.number);
       return {
         number: row.number, kind: row.kind, licenceType: row.licenceType, status: row.status,
         issuedAt: row.issuedAt.toISOString(), validUntil: row.validUntil.toISOString(), holderNationalCode: row.holderNationalCode,
         ...(row.holder ? { holder: row.holder as Record<string, unknown> } : {}),
-        dependsOn: row.dependsOn, changesInProgress: [...new Set(running.map((r) => r.change))].sort(), dependents,
+        dependsOn: row.dependsOn, changesInProgress: [...new Set(running.map((r) => r.change))].sort(), dependents, issuedAlongside,
       };
     },
 
