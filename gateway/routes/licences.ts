@@ -75,8 +75,9 @@ export const licenceRoutes = [
 
   changeRoute({
     change: 'renewal', segment: 'renewals', operationId: 'renewLicence', summary: 'Request a renewal', summaryFa: 'درخواست تمدید پروانه',
-    description: 'By the holder through the portal or by the county office, from 3 Jalali months before expiry until expiry (the window the '
-      + 'renewal\'s definition declares); outside it the request is refused at once: `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`.',
+    description: 'An activity licence or a principle agreement, by the holder through the portal or by the county office, from 3 Jalali '
+      + 'months before expiry until expiry (the window the renewal\'s definition declares); outside it the request is refused at once: '
+      + '`RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`. A principle agreement issued under an earlier version of its definition is renewed too.',
     access: ['county-office', 'portal'], schema: RenewalRequest, example: () => ({ requestedBy: 'holder' }),
     refusals: { reasons: REFUSALS.renewal, example: examples.refused.renewalTooEarly },
   }),
