@@ -88,7 +88,7 @@ describe('role matrix', () => {
     expect(new Date(res.body.validUntil as string).getTime()).toBeGreaterThan(Date.now());
   });
 
-  it('verifies a licence for anyone, with Persian digits in the number, without personal data', async () => {
+  it('verifies a licence for anyone, with Persian digits in the number, without personal data §sla.confidentiality', async () => {
     const persian = app.ahvaz.licence.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
     const res = await api(h, 'GET', `/v1/licences/${encodeURIComponent(persian)}/verification`);
     expect(res.status).toBe(200);
