@@ -89,6 +89,22 @@ describe('Welfare Services Centre licence', () => {
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'NOT_IRANIAN_CITIZEN', stepId: 'identity' });
   });
 
+  it('rejects an applicant of no officially recognised religion at once, before any inquiry (seed 002, Art. 4(a): RELIGION_NOT_RECOGNISED) §welfare.holder.religion', async () => {
+    const body = await generatedApplication(7101);
+    const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', {
+      token: tokens.portal, body: { ...body, applicant: { ...body.applicant, religionRecognised: false } },
+    });
+    expect(res.status, res.text).toBe(202);
+    expect(await result(res.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'RELIGION_NOT_RECOGNISED', stepId: 'eligibility' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, res.body.applicationId))).toEqual([]);
+  });
+
+  it('rejects an applicant whose addiction test is positive, after the interview with the other vetting answers (seed 002, Art. 4(a): ADDICTION_TEST_POSITIVE) §welfare.holder.addiction', async () => {
+    const { applicationId } = await submit('0067891233');
+    await passInterview(applicationId);
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ADDICTION_TEST_POSITIVE', stepId: 'vetting-result' });
+  });
+
   it('rejects a deceased applicant on the civil registry answer §welfare.holder.identity', async () => {
     const { applicationId } = await submit('0089123451');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'APPLICANT_DECEASED' });
