@@ -139,7 +139,7 @@ describe('who may register, and reach the document review', () => {
     expect(await sandboxInquiries(h, official.applicant.nationalCode)).toEqual([]);
   });
 
-  it('§health.score: a registration carries no work experience to score (FAQ 7) and no licence but the guild-training school\'s (FAQ 8)', async () => {
+  it('§health.score.no-experience §health.score.guild-school-bonus: a registration carries no work experience to score (FAQ 7) and no licence but the guild-training school\'s (FAQ 8)', async () => {
     const applicant = await registrationFor(94_001, { county: 'arak' });
     const experienced = await register(callId, { ...applicant, applicant: { ...applicant.applicant, workExperienceYears: 12 } });
     expect(experienced.status).toBe(400);
@@ -147,6 +147,23 @@ describe('who may register, and reach the document review', () => {
     const sprayer = await register(callId, { ...applicant, documents: [...applicant.documents, 'pest-control-licence'] });
     expect(sprayer.status).toBe(400);
     expect(sprayer.body).toMatchObject({ type: 'https://parvaneh.example/problems/unknown-document', field: 'documents', detail: 'pest-control-licence' });
+  });
+});
+
+describe('the cities that declared a need', () => {
+  const callId = 'hso3-no-need-in-dezful';
+  // The call as a university might publish it: Dezful's university declares its need in Andimeshk only.
+  beforeAll(() => openCall(callId, 20, { 'call.universities.dezful.counties': ['andimeshk'] }));
+
+  it('§health.cities.declared-need: a registration in a county no university of the call declared a need in is refused, naming the county', async () => {
+    const applicant = await registrationFor(97_001, { county: 'dezful' });
+    const res = await register(callId, applicant);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      type: 'https://parvaneh.example/problems/county-without-need', field: 'county', detail: 'dezful',
+      title: 'no university of the call declared a need in this county', title_fa: 'این شهرستان در فراخوان اعلام نیاز نکرده است',
+    });
+    expect((await register(callId, { ...applicant, county: 'arak' })).body).toMatchObject({ university: 'arak' });
   });
 });
 
@@ -227,7 +244,7 @@ describe('from the exam to the office licence', () => {
     expect(h.catalogue.current(callId, await h.env.currentTimeMs())!.definition.call!.exam).toMatchObject({ maxScore: 100, passMark: 50 });
   });
 
-  it('§health.score: each total is the degree level, the field and half the exam, plus 10 for the guild-training-school licence alone', async () => {
+  it('§health.score §health.score.guild-school-bonus: each total is the degree level, the field and half the exam, plus 10 for the guild-training-school licence alone', async () => {
     const ranking = await api<{ items: { applicationId: string; examScore: number; score: number | null; bonus: number | null; total: number | null; shortlistRank: number | null }[] }>(
       h, 'GET', `/v1/calls/${callId}/ranking`, { token: tokens.integrator });
     expect(ranking.status).toBe(200);

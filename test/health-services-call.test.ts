@@ -123,7 +123,7 @@ describe('a competitive call of 200 applicants', () => {
     await expect(registerInCompetition({ ctx: ctxAt(h, portal, opensAt - 1), callId, input: man })).rejects.toBeInstanceOf(DomainError);
   });
 
-  it('a call with 200 applicants ranks them by the published rule and breaks ties by it', async () => {
+  it('§health.interview.shortlist §health.score: a call with 200 applicants ranks them by the published rule, breaks ties by it and invites 3 × each university\'s need', async () => {
     const start = await h.env.currentTimeMs();
     for (let i = 0; i < 200; i++) {
       // Ten at a time share one registration moment, so the tracking code must settle some ties.
@@ -200,7 +200,7 @@ describe('a competitive call of 200 applicants', () => {
     expect(moved).toMatchObject({ status: 'shortlisted', invited: true });
   }, 120_000);
 
-  it('licenses each university\'s need by the final ranking, and a place given up moves to the next reserve', async () => {
+  it('§health.selection.by-score: licenses each university\'s need by the final ranking, and a place given up moves to the next reserve', async () => {
     const invited = (await entriesOf(callId)).filter((e) => e.status === 'shortlisted');
     expect(invited.length).toBe(18);
     const interviews = await openTasks(h, invited.map((e) => e.applicationId), 'interview');
