@@ -22,7 +22,7 @@ const REFUSALS = {
   'closure-notice': ['LICENCE_NOT_ACTIVE', 'CLOSURE_NOTICE_TOO_SHORT'],
   'manager-appointment': ['LICENCE_NOT_ACTIVE'],
   'manager-leave': ['LICENCE_NOT_ACTIVE', 'SUBSTITUTE_NOT_NAMED', 'NEW_MANAGER_NOT_NAMED'],
-  'successor-nomination': ['ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED'],
+  'successor-nomination': ['LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE', 'ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;
 const ANY_CHANGE_REFUSAL = [...new Set(Object.values(REFUSALS).flat())].sort() as [string, ...string[]];
 
