@@ -13,6 +13,7 @@ import { appendAudit } from '../domain/audit.js';
 import { enqueueNotification } from '../domain/outbox.js';
 import { outboxChangedSignal, outboxWorkflowIdFor, TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 import { formatJalali } from '../dsl/calendar.js';
+import { toPersianDigits } from '../platform/dates/jalali.js';
 import type { Text } from '../dsl/schema.js';
 import type { ServiceContext, ServiceDeps } from './context.js';
 import { DomainError, invalid } from './errors.js';
@@ -56,7 +57,7 @@ function judge(window: MaintenanceAnnouncement, nowMs: number): void {
   }
   if (starts - nowMs < MAINTENANCE_NOTICE_HOURS * 3_600_000) {
     throw refusedWindow('MAINTENANCE_NOTICE_TOO_SHORT', 'startsAt',
-      { fa: `دوره نگهداری باید دست‌کم ${MAINTENANCE_NOTICE_HOURS} ساعت پیش از شروع اعلام شود`, en: `a maintenance window is announced at least ${MAINTENANCE_NOTICE_HOURS} hours before it starts` },
+      { fa: `دوره نگهداری باید دست‌کم ${toPersianDigits(String(MAINTENANCE_NOTICE_HOURS))} ساعت پیش از شروع اعلام شود`, en: `a maintenance window is announced at least ${MAINTENANCE_NOTICE_HOURS} hours before it starts` },
       `startsAt ${window.startsAt} is less than ${MAINTENANCE_NOTICE_HOURS} hours away (sla.maintenance.notice-period)`);
   }
 }

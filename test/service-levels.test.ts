@@ -46,7 +46,7 @@ describe('planned maintenance (seed 003)', () => {
       [{ startsAt: inHours(72), endsAt: inHours(71) }, 'MAINTENANCE_ENDS_BEFORE_START', 'endsAt', 'پایان دوره نگهداری پیش از شروع آن است'],
       [{ startsAt: inHours(72), endsAt: inHours(72) }, 'MAINTENANCE_ENDS_BEFORE_START', 'endsAt', 'پایان دوره نگهداری پیش از شروع آن است'],
       // sla.maintenance.notice-period: 48 hours, an assumption the authority sets.
-      [{ startsAt: inHours(47), endsAt: inHours(50) }, 'MAINTENANCE_NOTICE_TOO_SHORT', 'startsAt', 'دوره نگهداری باید دست‌کم 48 ساعت پیش از شروع اعلام شود'],
+      [{ startsAt: inHours(47), endsAt: inHours(50) }, 'MAINTENANCE_NOTICE_TOO_SHORT', 'startsAt', 'دوره نگهداری باید دست‌کم ۴۸ ساعت پیش از شروع اعلام شود'],
     ] as const;
     for (const [times, reason, field, titleFa] of refusals) {
       const res = await api<Problem>(h, 'POST', '/v1/maintenance-windows', { token: national, body: { ...times, services: ['all'], notice } });
