@@ -13,7 +13,7 @@ import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
 import type { CallStage, CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
-import { enqueueNotification } from './outbox-queue.js';
+import { enqueueNotification } from '../domain/outbox.js';
 
 type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
