@@ -46,7 +46,8 @@ export interface PersonProfile {
   citizenship?: string;
   county: County;
   military: MilitaryStatus;
-  highestDegree: { level: DegreeLevel; field: StudyField };
+  /** The highest university degree; null for a person with none (a diploma at most). */
+  highestDegree: { level: DegreeLevel; field: StudyField } | null;
   criminalRecord: boolean;
   securityClearance: 'clear' | 'denied';
   /** Sandbox time the security registry takes to answer, when not the default. */
@@ -65,7 +66,7 @@ const clean = {
   addiction: 'negative',
 } as const;
 
-/** The twelve fixture applicants, in the order documented for testers. */
+/** The fixture applicants, in the order documented for testers. */
 export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0012345679', description: 'man, born 1985-12-11 (40 at Nowruz 1405), military service done, master\'s in social work, clear everywhere',
     firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, bornOn: '1985-12-11', county: 'ahvaz', military: 'served',
@@ -104,4 +105,12 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0035792469', description: 'woman, 36, master\'s in social work, clear everywhere, but the civil registry records her citizenship as Afghan (AF), not Iranian',
     firstName: 'سارا', lastName: 'رحیمی', sex: 'female', age: 36, citizenship: 'AF', county: 'arak', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('2810130035', 4) },
+  // Health Services Office call (branch health, seed 000): a man exempt from military service with a
+  // bachelor's outside the health fields (FAQ 10, FAQ 31), and a man with no university degree (FAQ 3 item 5).
+  { ...clean, nationalCode: '0241357918', description: 'man, 30, exempt from military service, bachelor\'s in law, clear everywhere',
+    firstName: 'بهرام', lastName: 'یزدانی', sex: 'male', age: 30, county: 'arak', military: 'exempt',
+    highestDegree: { level: 'bachelor', field: 'law' }, socialInsurance: insuredAt('2810140046', 3) },
+  { ...clean, nationalCode: '0242468020', description: 'man, 29, served, no university degree (a diploma only), clear everywhere',
+    firstName: 'کامران', lastName: 'شریفی', sex: 'male', age: 29, county: 'arak', military: 'served',
+    highestDegree: null, socialInsurance: insuredAt('2810150057', 2) },
 ];
