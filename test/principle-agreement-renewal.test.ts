@@ -24,7 +24,6 @@ import { changesRunOn, portalNotices, timelineEvents } from './support/records.j
 import { throughToActivityLicence } from './support/journeys.js';
 import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
-const RULE = '§welfare.principle-agreement.renewal';
 const dir = mkdtempSync(join(tmpdir(), 'parenew-processes-'));
 let h: Harness;
 let tokens: OfficeTokens;
@@ -96,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('the renewal of a principle agreement', () => {
-  it(`${RULE}: offers the renewal to an agreement of version 3 and to one issued under version 2, which keeps its own definition`, async () => {
+  it('§welfare.principle-agreement.renewal: offers the renewal to an agreement of version 3 and to one issued under version 2, which keeps its own definition', async () => {
     const pinned = async (number: string) => h.catalogue.pinned((await licenceRow(number)).definitionHash)!.definition.version;
     expect(await pinned(agreement.v2.number)).toBe(2);
     expect(await pinned(agreement.county.number)).toBe(3);
@@ -111,12 +110,12 @@ describe('the renewal of a principle agreement', () => {
     expect((await applicationRow(termOf(agreement.county.number))).status).toBe('running');
   });
 
-  it(`${RULE}: refuses a renewal requested before its window opens, 3 months before expiry: 422 RENEWAL_TOO_EARLY, nothing started`, async () => {
+  it('§welfare.principle-agreement.renewal: refuses a renewal requested before its window opens, 3 months before expiry: 422 RENEWAL_TOO_EARLY, nothing started', async () => {
     await expectRefusedAtOnce(agreement.county.number, 'RENEWAL_TOO_EARLY', 'a principle agreement\'s renewal may be requested from 3 months before expiry');
     expect((await licenceRow(agreement.county.number)).validUntil).toEqual(agreement.county.validUntil);
   });
 
-  it(`${RULE}: when the window opens, texts the holder and tells the portal, on the Jalali date 3 months before expiry`, async () => {
+  it('§welfare.principle-agreement.renewal: when the window opens, texts the holder and tells the portal, on the Jalali date 3 months before expiry', async () => {
     const opens = Math.max(...Object.values(agreement).map((a) => Date.parse(monthsFrom(a.validUntil, -3))));
     await skipTo(h, opens + 3_600_000);
     for (const { number, validUntil } of [agreement.county, agreement.portal, agreement.lapsing]) {
@@ -134,7 +133,7 @@ describe('the renewal of a principle agreement', () => {
     expect(await told(number, 'licence-renewal-due')).toEqual([]);
   });
 
-  it(`${RULE}: renews at the county office's request: inquiries again, the county's progress review, the same number, 6 more months, the portal told`, async () => {
+  it('§welfare.principle-agreement.renewal: renews at the county office\'s request: inquiries again, the county\'s progress review, the same number, 6 more months, the portal told', async () => {
     const { number, validUntil } = agreement.county;
     const res = await api<{ applicationId: string; change: string; definitionVersion: number }>(h, 'POST', `/v1/licences/${number}/renewals`, { token: tokens.ahvaz, body: { requestedBy: 'county-office' } });
     expect(res.status, res.text).toBe(202);
@@ -155,7 +154,7 @@ describe('the renewal of a principle agreement', () => {
     expect(await audited(number, 'licence.renewed')).toHaveLength(1);
   });
 
-  it(`${RULE}: renews at the holder's request through the national portal, and the portal is told of the renewal`, async () => {
+  it('§welfare.principle-agreement.renewal: renews at the holder\'s request through the national portal, and the portal is told of the renewal', async () => {
     const { number, validUntil } = agreement.portal;
     const res = await api<{ applicationId: string; change: string }>(h, 'POST', `/v1/licences/${number}/renewals`, { token: tokens.portal, body: { requestedBy: 'holder' } });
     expect(res.status, res.text).toBe(202);
@@ -175,7 +174,7 @@ describe('the renewal of a principle agreement', () => {
     expect(accepted.slice(-2)).toEqual(['licence-renewal-due', 'licence-renewed']);
   });
 
-  it(`${RULE}: renews an agreement issued under version 2, whose standing expiry then honours the new date`, async () => {
+  it('§welfare.principle-agreement.renewal: renews an agreement issued under version 2, whose standing expiry then honours the new date', async () => {
     const { number, validUntil } = agreement.v2;
     const res = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/changes/renewal`, { token: tokens.ahvaz, body: {} });
     expect(res.status, res.text).toBe(202);
@@ -189,7 +188,7 @@ describe('the renewal of a principle agreement', () => {
     expect(await told(number, 'licence-renewed')).toHaveLength(1);
   });
 
-  it('§welfare.principle-agreement.precedes-activity-licence: does not renew the agreement of a centre that has its activity licence', async () => {
+  it('§welfare.licence.two-stages: does not renew the agreement of a centre that has its activity licence', async () => {
     const { number, validUntil } = agreement.licensed;
     const res = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/renewals`, { token: tokens.ahvaz, body: {} });
     expect(res.status, res.text).toBe(202);
@@ -199,7 +198,7 @@ describe('the renewal of a principle agreement', () => {
     expect(await told(number, 'licence-renewed')).toEqual([]);
   });
 
-  it(`${RULE}: starts the renewal itself a month before expiry; one refused lets the agreement expire, the portal told`, async () => {
+  it('§welfare.principle-agreement.renewal: starts the renewal itself a month before expiry; one refused lets the agreement expire, the portal told', async () => {
     const { number, validUntil } = agreement.lapsing;
     await skipTo(h, Date.parse(monthsFrom(validUntil, -1)) + 60_000);
     const renewal = await eventually(async () => (await renewalsOf(number)).find((r) => (r.facts as { change: { requestedBy: string } }).change.requestedBy === 'reminder'), 'the renewal the reminder starts');
@@ -229,7 +228,7 @@ describe('the renewal of a principle agreement', () => {
     expect(await told(licensed, 'licence-renewal-due')).toEqual([]);
   });
 
-  it(`${RULE}: refuses a renewal requested once the agreement has expired: 422 RENEWAL_TOO_LATE, nothing started`, async () => {
+  it('§welfare.principle-agreement.renewal: refuses a renewal requested once the agreement has expired: 422 RENEWAL_TOO_LATE, nothing started', async () => {
     const { number } = agreement.lapsing;
     const before = await renewalsOf(number);
     for (const path of [`/v1/licences/${number}/renewals`, `/v1/licences/${number}/changes/renewal`]) {
