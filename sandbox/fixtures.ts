@@ -65,7 +65,7 @@ const clean = {
   addiction: 'negative',
 } as const;
 
-/** The twelve fixture applicants, in the order documented for testers. */
+/** The fixture applicants, in the order documented for testers. */
 export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0012345679', description: 'man, born 1985-12-11 (40 at Nowruz 1405), military service done, master\'s in social work, clear everywhere',
     firstName: 'علی', lastName: 'رضایی', sex: 'male', age: 40, bornOn: '1985-12-11', county: 'ahvaz', military: 'served',
@@ -104,4 +104,8 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0035792469', description: 'woman, 36, master\'s in social work, clear everywhere, but the civil registry records her citizenship as Afghan (AF), not Iranian',
     firstName: 'سارا', lastName: 'رحیمی', sex: 'female', age: 36, citizenship: 'AF', county: 'arak', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('2810130035', 4) },
+  // The centre manager's rules (seed 002, Art. 5(b)): a master's, but in a field the article does not list.
+  { ...clean, nationalCode: '0231000014', description: 'woman, 34, master\'s in law (a field Art. 5(b) of seed 002 does not list for a centre manager), clear everywhere',
+    firstName: 'لیلا', lastName: 'عباسی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',
+    highestDegree: { level: 'master', field: 'law' }, socialInsurance: insuredAt('1410140014', 5) },
 ];

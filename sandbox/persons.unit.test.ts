@@ -47,10 +47,12 @@ describe('generated national codes', () => {
 });
 
 describe('persons', () => {
-  it('keeps the twelve fixture national codes', () => {
+  it('keeps the fixture national codes', () => {
     expect(fixturePersons(NOW).map((p) => p.nationalCode)).toEqual([
       '0012345679', '0023456787', '0034567895', '0045678911', '0056789122', '0067891233',
       '0078912342', '0089123451', '0091234565', '0013579134', '0024681350', '0035792469',
+      // the centre manager's rules
+      '0231000014',
     ]);
   });
 
