@@ -14,7 +14,7 @@ describe('the rules a change declares, judged on its request', () => {
     expect(tehranDay(at('2026-03-20T20:29:00Z'))).toBe('2026-03-20');
   });
 
-  it('takes a closure notice of 3 Jalali months to the day, not of 3 Gregorian months (Art. 8(11))', () => {
+  it('takes a closure notice of 3 Jalali months to the day, not of 3 Gregorian months (Art. 8(11)) §welfare.closure.notice', () => {
     const closure = declared('licence-closure');
     const notice = (receivedOn: string, effectiveDate: string) =>
       refusalOf(closure, { licence: { status: 'active' }, change: { kind: 'permanent', receivedOn, effectiveDate } }, at(`${receivedOn}T08:00:00Z`))?.reason;
@@ -30,7 +30,7 @@ describe('the rules a change declares, judged on its request', () => {
     expect(closure!.rules.find((r) => r.reason === 'CLOSURE_NOTICE_TOO_SHORT')).toMatchObject({ field: 'effectiveDate' });
   });
 
-  it('takes an absence as grounds for a successor only when more than 3 Jalali months (seed 002, Art. 8(4), successor-nomination v3)', () => {
+  it('takes an absence as grounds for a successor only when more than 3 Jalali months (seed 002, Art. 8(4), successor-nomination v3) §welfare.successor.causes', () => {
     const nomination = loadDefinitions('processes').find(({ definition: d }) => d.id === 'successor-nomination' && d.version === 3)!.definition.change;
     const successor = { nationalCode: '0012345679', firstName: 'علی', lastName: 'رضایی', birthDate: '1985-12-11', sex: 'male', religionRecognised: true };
     const nominated = (absentSince: string, receivedOn: string) =>
@@ -48,7 +48,7 @@ describe('the rules a change declares, judged on its request', () => {
     expect(refusalOf(nomination, { licence: { status: 'active' }, change: { cause: 'death', receivedOn: '2026-12-01', successor } }, at('2026-12-01T08:00:00Z'))).toBeUndefined();
   });
 
-  it('opens the renewal window 3 Jalali months before expiry and closes it at expiry', () => {
+  it('opens the renewal window 3 Jalali months before expiry and closes it at expiry §welfare.activity-licence.renewal', () => {
     const renewal = declared('welfare-activity-licence-renewal');
     const validUntil = '2031-11-23T09:05:00.000Z';
     const requested = (iso: string, status = 'active') => refusalOf(renewal, { licence: { status, validUntil }, change: {} }, at(iso))?.reason;
@@ -63,7 +63,7 @@ describe('the rules a change declares, judged on its request', () => {
     expect(requested('2026-11-23T09:05:00Z', 'revoked')).toBe('LICENCE_NOT_ACTIVE');
   });
 
-  it('judges a manager\'s leave by its length: a substitute under 6 months, a new manager from 6', () => {
+  it('judges a manager\'s leave by its length: a substitute under 6 months, a new manager from 6 §manager.leave.replacement', () => {
     const leave = declared('centre-manager-leave');
     const person = { nationalCode: '0013579134' };
     const judged = (change: Record<string, unknown>) => refusalOf(leave, { licence: { status: 'active' }, change }, at('2026-11-23T09:05:00Z'));

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DefinitionError, type Diagnostic } from './diagnostics.js';
+import type { Law } from './law.js';
 import { parseDefinition } from './parse.js';
 import type { ProcessDefinition } from './schema.js';
 import { validateDefinition } from './validate.js';
@@ -55,7 +56,7 @@ export function definitionHash(definition: ProcessDefinition): string {
 }
 
 /** Parses and validates text; returns the definition and every diagnostic found. */
-export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>, processKinds?: ReadonlyMap<string, string>): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
+export function checkSource(source: string, file: string, knownProcesses?: ReadonlySet<string>, processKinds?: ReadonlyMap<string, string>, law?: Law): { loaded?: LoadedDefinition; diagnostics: Diagnostic[] } {
   const parsed = parseDefinition(source, file);
   // A file is written in today's spelling; the first one is read only where it is pinned. Said
   // first, and also when the schema refuses the file, so no schema error about a name the author
@@ -67,7 +68,7 @@ export function checkSource(source: string, file: string, knownProcesses?: Reado
   firstSpelling.sort((a, b) => a.line - b.line || a.column - b.column);
   if (!parsed.definition) return { diagnostics: [...firstSpelling, ...parsed.diagnostics] };
   if (firstSpelling.length > 0) return { diagnostics: firstSpelling };
-  const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses, processKinds });
+  const diagnostics = validateDefinition(parsed.definition, { file, locate: parsed.locate, knownProcesses, processKinds, law });
   if (diagnostics.length > 0) return { diagnostics };
   const definition = parsed.definition;
   return { loaded: { definition, hash: definitionHash(definition), file, source }, diagnostics };
@@ -86,10 +87,11 @@ export function definitionFiles(dir: string): string[] {
 }
 
 /**
- * Loads every definition in a folder, checking cross-references between them.
+ * Loads every definition in a folder, checking cross-references between them, and, when the law is
+ * given, that every rule and number cites it.
  * @throws DefinitionError listing every problem in every file.
  */
-export function loadDefinitions(dir: string): LoadedDefinition[] {
+export function loadDefinitions(dir: string, law?: Law): LoadedDefinition[] {
   const files = definitionFiles(dir);
   const sources = files.map((file) => ({ file: relative(process.cwd(), file), source: readFileSync(file, 'utf8') }));
   const parsed = sources.flatMap(({ source, file }) => parseDefinition(source, file).definition ?? []);
@@ -98,7 +100,7 @@ export function loadDefinitions(dir: string): LoadedDefinition[] {
   const loaded: LoadedDefinition[] = [];
   const problems: Diagnostic[] = [];
   for (const { file, source } of sources) {
-    const result = checkSource(source, file, ids, kinds);
+    const result = checkSource(source, file, ids, kinds, law);
     if (result.loaded) loaded.push(result.loaded);
     problems.push(...result.diagnostics);
   }

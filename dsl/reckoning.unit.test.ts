@@ -9,7 +9,7 @@ const months = (from: string, to: string) => evaluate(`monthsBetween("${from}", 
 
 // Issue 12, contradiction 6: every month count is Jalali months on the Tehran date, one rule
 // everywhere (seed 002, Art. 8(11): closure needs "at least 3 months" of notice).
-describe('months are Jalali months on the Tehran date (seed 002, Art. 8(11))', () => {
+describe('months are Jalali months on the Tehran date (seed 002, Art. 8(11)) §welfare.closure.notice', () => {
   it('counts the same Jalali day three months later as 3 months, and a day less as 2', () => {
     // 1405/07/01 → 1405/10/01; in Gregorian months that is 23 September → 22 December: 2.
     expect([jalali('2026-09-23'), jalali('2026-12-22')]).toEqual(['1405/07/01', '1405/10/01']);
@@ -51,7 +51,7 @@ describe('months are Jalali months on the Tehran date (seed 002, Art. 8(11))', (
 
 // Issue 12: "Age is reckoned on the Tehran calendar date, and the 25th birthday itself passes"
 // (seed 002, Art. 4: the holder is at least 25).
-describe('age is reckoned on the Tehran calendar date (seed 002, Art. 4)', () => {
+describe('age is reckoned on the Tehran calendar date (seed 002, Art. 4) §welfare.holder.age', () => {
   const born = { applicant: { birthDate: '2001-12-02' }, civil: { birthDate: '2001-12-02' } };
   // 1405/09/11 (2 December 2026) in Tehran starts at 20:30 UTC on 1 December.
   const birthdayJustBegun = Date.parse('2026-12-01T21:00:00Z');

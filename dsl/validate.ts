@@ -10,6 +10,7 @@ import { checkExpression } from './expressions.js';
 import { cycles, edgesOfDefinition, reachable } from './graph.js';
 import type { Locator, Path } from './parse.js';
 import type { ProcessDefinition } from './schema.js';
+import { checkCitations, type Law } from './law.js';
 import { kindOf } from './steps/index.js';
 import { validateCall } from './validate-call.js';
 
@@ -20,6 +21,8 @@ export interface ValidationContext {
   knownProcesses?: ReadonlySet<string>;
   /** The `kind` of each known process, to check that a licence names a lifecycle or standing process; unchecked when absent. */
   processKinds?: ReadonlyMap<string, string>;
+  /** The law the file cites (`law/`); when given, every rule and every number must cite it (`checkCitations`). */
+  law?: Law;
 }
 
 /** Runs every semantic check; an empty list means the definition is usable. */
@@ -92,6 +95,8 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
   });
 
   validateCall(definition, facts, report);
+  if (ctx.law) checkCitations(definition, ctx.law, report);
+  unreachableReasons(definition, report);
 
   const live = reachable(definition, [definition.start]);
   for (const id of Object.keys(steps)) {
@@ -104,4 +109,27 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     }
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * A reason code no application can be given: a check rule that cannot fail (`expr: "true"`), or
+ * one that repeats an earlier rule of its step (the earlier one fails first, with its own reason),
+ * and the same for change rules. Unreachable steps, and so their reasons, are refused apart.
+ */
+function unreachableReasons(definition: ProcessDefinition, report: (path: Path, code: string, message: string) => void): void {
+  const judge = (rules: readonly { expr?: string; claim?: string; holder?: string; when?: string; reason: string }[], at: (i: number) => Path, where: string) => {
+    const seen = new Map<string, string>();
+    rules.forEach((rule, i) => {
+      const condition = JSON.stringify([rule.expr?.trim(), rule.claim, rule.holder?.trim(), rule.when?.trim()]);
+      if (rule.expr !== undefined && rule.expr.trim() === 'true') {
+        report(at(i), 'unreachable-reason', `${where}: rule ${rule.reason} always holds, so no application is ever given ${rule.reason}`);
+      } else if (seen.has(condition)) {
+        report(at(i), 'unreachable-reason', `${where}: rule ${rule.reason} repeats rule ${seen.get(condition)}, which fails first: ${rule.reason} is never given`);
+      } else seen.set(condition, rule.reason);
+    });
+  };
+  if (definition.change) judge(definition.change.rules, (i) => ['change', 'rules', i], 'the change');
+  for (const [id, step] of Object.entries(definition.steps)) {
+    if (step.type === 'check') judge(step.rules, (i) => ['steps', id, 'rules', i], `step "${id}"`);
+  }
 }

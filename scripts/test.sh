@@ -14,5 +14,7 @@ echo "== the OpenAPI document (Redocly)"
 npm run -s lint:openapi
 echo "== licence process definitions"
 npx tsx dsl/cli/validate.ts
+echo "== the law: every rule of the sources cited, carried out and tested (docs/rules.md current)"
+npx tsx dsl/cli/rules.ts --check
 echo "== tests"
 npx vitest run "$@"

@@ -88,7 +88,7 @@ describe('role matrix', () => {
     expect(new Date(res.body.validUntil as string).getTime()).toBeGreaterThan(Date.now());
   });
 
-  it('verifies a licence for anyone, with Persian digits in the number, without personal data', async () => {
+  it('verifies a licence for anyone, with Persian digits in the number, without personal data §sla.confidentiality', async () => {
     const persian = app.ahvaz.licence.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
     const res = await api(h, 'GET', `/v1/licences/${encodeURIComponent(persian)}/verification`);
     expect(res.status).toBe(200);
@@ -126,7 +126,7 @@ describe('role matrix', () => {
     await matrix('GET', () => '/v1/tasks', { portal: 200, ahvaz: 200, khuzestan: 200, integrator: 403, public: 401 });
   });
 
-  it('lets only the portal attach documents and withdraw', async () => {
+  it('lets only the portal attach documents and withdraw §health.registration.online', async () => {
     const document = { type: 'photo', fileName: 'photo.png', mediaType: 'image/png', contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]).toString('base64') };
     await matrix('POST', () => `/v1/applications/${app.arak.applicationId}/documents`, { ahvaz: 403, arak: 403, integrator: 403, public: 401, portal: 201 }, document);
     await matrix('POST', () => `/v1/applications/${app.arak.applicationId}/withdrawal`, { arak: 403, markazi: 403, integrator: 403, public: 401 }, { reason: 'moved' });

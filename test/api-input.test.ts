@@ -167,7 +167,7 @@ describe('reading', () => {
     expect(task.dueAtJalali).toMatch(/^14\d\d\/\d\d\/\d\d \d\d:\d\d$/);
   });
 
-  it('tracks an application by a code typed in lower case with Persian digits, in both calendars', async () => {
+  it('tracks an application by a code typed in lower case with Persian digits, in both calendars §sla.tracking-code', async () => {
     const res = await api(h, 'GET', `/v1/tracking/${encodeURIComponent(toPersian(trackingCode.toLowerCase()))}`);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ trackingCode, status: 'running', licenceType: 'welfare-services-centre', licenceTypeTitle: { fa: 'مرکز خدمات بهزیستی (مثبت زندگی)' } });

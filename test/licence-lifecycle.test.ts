@@ -64,7 +64,7 @@ async function refusedChange(token: string, number: string, name: string, body: 
 const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
 
 describe('licence lifecycle', () => {
-  it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one on the same Jalali day 3 months ahead (seed 002, Art. 8(11))', async () => {
+  it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one on the same Jalali day 3 months ahead (seed 002, Art. 8(11)) §welfare.closure.notice', async () => {
     const number = await activityLicence('0013579134');
     // Art. 8(11): at least 3 months' written notice, counted in Jalali months from the Tehran day the notice is received.
     const threeMonths = addMonths(tehranDay(Date.now()), 3);
@@ -98,7 +98,7 @@ describe('licence lifecycle', () => {
     expect((await licenceRow(number)).status).toBe('closed');
   });
 
-  it('suspends a licence only after the holder\'s response period and the province\'s decision', async () => {
+  it('suspends a licence only after the holder\'s response period and the province\'s decision §welfare.revocation', async () => {
     const number = await activityLicence('0091234565');
     await expect(startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'suspension', input: { grounds: 'x'.repeat(10), legalBasis: 'Art. 26' } }))
       .rejects.toMatchObject({ kind: 'forbidden' });
@@ -139,7 +139,7 @@ describe('licence lifecycle', () => {
     expect((await licenceRow(number)).status).toBe('revoked');
   });
 
-  it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s', async () => {
+  it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s §welfare.revocation', async () => {
     const number = await activityLicence(5201);
     const manager = (await generatedApplication(5202)).applicant;
     const appointment = await change(tokens.portal, number, 'manager-appointment', { manager, managerEmployedDuringCentreShift: false });
@@ -168,7 +168,7 @@ describe('licence lifecycle', () => {
     expect(trail).toHaveLength(2);
   });
 
-  it('gives one licence to two simultaneous applications by one person, refusing the other with its reason', async () => {
+  it('gives one licence to two simultaneous applications by one person, refusing the other with its reason §welfare.one-centre-per-person', async () => {
     const body = await generatedApplication(5301);
     const submitted = await Promise.all([1, 2].map(() => api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body })));
     expect(submitted.map((r) => r.status)).toEqual([202, 202]);
@@ -185,7 +185,7 @@ describe('licence lifecycle', () => {
     expect(await ended(later.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ONE_CENTRE_LICENCE_PER_PERSON' });
   });
 
-  it('starts a manager replacement for a leave of 6 months while the centre keeps operating; a shorter leave records a substitute', async () => {
+  it('starts a manager replacement for a leave of 6 months while the centre keeps operating; a shorter leave records a substitute §manager.leave.replacement §manager.leave.substitute', async () => {
     const number = await activityLicence(5401);
     const short = await change(tokens.portal, number, 'manager-leave', { startDate: isoDay(0), months: 2, substitute: (await generatedApplication(5402)).applicant });
     await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, short, 'record-substitute')).id, 'recorded');
@@ -224,7 +224,7 @@ describe('licence lifecycle', () => {
     expect((await licenceRow(number)).status).toBe('active');
   });
 
-  it('takes a successor\'s nomination only for an absence over 3 months, and the province decides', async () => {
+  it('takes a successor\'s nomination only for an absence over 3 months, and the province decides §welfare.successor.causes', async () => {
     const number = await activityLicence(5701);
     const successor = (await generatedApplication(5702)).applicant;
     await refusedChange(tokens.portal, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(2), successor }, 'ABSENCE_UNDER_3_MONTHS', 'absentSince');
@@ -248,7 +248,7 @@ describe('licence lifecycle', () => {
     expect(JSON.stringify(trail[0]!.detail)).not.toContain(successor.nationalCode);
   });
 
-  it('refuses a successor whose name differs from the civil registry\'s record, before the province decides', async () => {
+  it('refuses a successor whose name differs from the civil registry\'s record, before the province decides §welfare.successor.qualified', async () => {
     const number = await activityLicence(5730);
     const successor = { ...(await generatedApplication(5731)).applicant, lastName: 'نام دیگر' };
     const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
@@ -260,7 +260,7 @@ describe('licence lifecycle', () => {
 
   // Seed 002, Art. 8(4): the family or partners nominate a *qualified* (واجد شرایط) successor, that is one
   // who meets every condition Art. 4 sets for a holder, and the holder's military-service card (Art. 6).
-  describe('a successor is vetted for every holder condition (seed 002, Art. 8(4) with Art. 4 and 6)', () => {
+  describe('a successor is vetted for every holder condition (seed 002, Art. 8(4) with Art. 4 and 6) §welfare.successor.qualified', () => {
     let number: string;
     beforeAll(async () => { number = await activityLicence(5740); }, 180_000);
     const nominate = (body: unknown) => change(tokens.ahvaz, number, 'successor-nomination', body);
@@ -293,12 +293,12 @@ describe('licence lifecycle', () => {
       });
     }
 
-    it('refuses a successor of no officially recognised religion at once, RELIGION_NOT_RECOGNISED (Art. 4(a))', async () => {
+    it('refuses a successor of no officially recognised religion at once, RELIGION_NOT_RECOGNISED (Art. 4(a)) §welfare.successor.qualified', async () => {
       const successor = { ...(await generatedApplication(5741)).applicant, religionRecognised: false };
       await refusedChange(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: absentFourMonths(), successor }, 'RELIGION_NOT_RECOGNISED', 'successor');
     });
 
-    it('takes an absence as grounds only when more than 3 Jalali months (Art. 8(4)): exactly 3 is refused, a day more goes on', async () => {
+    it('takes an absence as grounds only when more than 3 Jalali months (Art. 8(4)): exactly 3 is refused, a day more goes on §welfare.successor.causes', async () => {
       const successor = (await generatedApplication(5746)).applicant;
       // The same Jalali day three months back: 3 months, not more than 3.
       const exactlyThree = addMonths(tehranDay(Date.now()), -3);
@@ -309,7 +309,7 @@ describe('licence lifecycle', () => {
       expect(await ended(nominated)).toMatchObject({ outcome: 'rejected', reason: 'SUCCESSOR_REFUSED' });
     });
 
-    it('takes incapacity as grounds only once the province records its decision (Art. 8(4)): nothing is vetted before it', async () => {
+    it('takes incapacity as grounds only once the province records its decision (Art. 8(4)): nothing is vetted before it §welfare.successor.causes', async () => {
       const successor = (await generatedApplication(5745)).applicant;
       const unproven = await nominate({ cause: 'incapacity', successor });
       const recording = await taskInInbox(h, tokens.khuzestan, unproven, 'incapacity-decision');
@@ -330,7 +330,7 @@ describe('licence lifecycle', () => {
     });
   });
 
-  it('refuses to pass a licence to a successor who already holds a centre licence', async () => {
+  it('refuses to pass a licence to a successor who already holds a centre licence §welfare.one-centre-per-person', async () => {
     const number = await activityLicence(5711);
     await activityLicence(5712);
     const successor = (await generatedApplication(5712)).applicant;
@@ -344,7 +344,7 @@ describe('licence lifecycle', () => {
     expect(holdings.map((x) => x.holderNationalCode)).toEqual([before.holderNationalCode]);
   });
 
-  it('records self-assessments and inspections; a county finding goes to the province, which may open a suspension', async () => {
+  it('records self-assessments and inspections; a county finding goes to the province, which may open a suspension §welfare.violations', async () => {
     const number = await activityLicence(5601);
     const self = await api<{ level: string }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.portal, body: { kind: 'self-assessment', visitedOn: isoDay(0), result: 'compliant' } });
     expect(self.status, self.text).toBe(201);

@@ -57,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('renewal and its window', () => {
-  it('refuses a renewal requested more than 3 months before expiry at once: 422 RENEWAL_TOO_EARLY, nothing started or written', async () => {
+  it('refuses a renewal requested more than 3 months before expiry at once: 422 RENEWAL_TOO_EARLY, nothing started or written §welfare.activity-licence.renewal', async () => {
     const { number } = centre.a;
     for (const path of [`/v1/licences/${number}/renewals`, `/v1/licences/${number}/changes/renewal`]) {
       const res = await api<{ type: string }>(h, 'POST', path, { token: tokens.ahvaz, body: { requestedBy: 'county-office' } });
@@ -81,7 +81,7 @@ describe('renewal and its window', () => {
     expect((await licenceRow(number)).validUntil).toEqual(validUntil);
   });
 
-  it('renews a licence in its window under the same number and extends its validity by 60 Jalali months from the old expiry', async () => {
+  it('renews a licence in its window under the same number and extends its validity by 60 Jalali months from the old expiry §welfare.activity-licence.renewal', async () => {
     const opens = Math.max(...Object.values(centre).map((c) => Date.parse(jalaliMonthsLater(c.validUntil, -3))));
     await skipTo(h, opens + 3_600_000);
     const { number, validUntil } = centre.a;
@@ -94,7 +94,7 @@ describe('renewal and its window', () => {
     expect(await told(number, 'licence-renewed')).toHaveLength(1);
   });
 
-  it('renews through the national portal end to end: the same number, a longer validity, the portal told', async () => {
+  it('renews through the national portal end to end: the same number, a longer validity, the portal told §welfare.activity-licence.renewal', async () => {
     const { number, validUntil } = centre.b;
     const requested = await api<{ applicationId: string; change: string }>(h, 'POST', `/v1/licences/${number}/renewals`, { token: tokens.portal, body: { requestedBy: 'holder' } });
     expect(requested.status, requested.text).toBe(202);

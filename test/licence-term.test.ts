@@ -87,7 +87,7 @@ describe('the term of an activity licence', () => {
     Object.assign(centre, { a, b, c, d });
   }, 120_000);
 
-  it('opens a county task when a quarterly staff-insurance filing is missed', async () => {
+  it('opens a county task when a quarterly staff-insurance filing is missed §welfare.standing.insurance', async () => {
     const due = Date.parse(`${addDays(quarterEnd(new Date(await h.env.currentTimeMs()).toISOString()), 30)}T00:00:00+03:30`);
     await skipTo(due + 3_600_000);
     const missed = await taskInInbox(h, tokens.ahvaz, insuranceOf(centre.c.number), 'evidence-missing');
@@ -101,7 +101,7 @@ describe('the term of an activity licence', () => {
     await decide(h, tokens.ahvaz, missed.id, 'evidence-received');
   });
 
-  it('lets the county office start the renewal from its 3-month reminder task; the renewal keeps the number', async () => {
+  it('lets the county office start the renewal from its 3-month reminder task; the renewal keeps the number §welfare.activity-licence.renewal', async () => {
     const { number, validUntil } = centre.d;
     await skipTo(Date.parse(addMonths(validUntil.toISOString(), -3)) + 3_600_000);
     const reminder = await taskInInbox(h, tokens.ahvaz, termOf(number), 'county-reminder');
@@ -126,7 +126,7 @@ describe('the term of an activity licence', () => {
     expect(await renewalsOf(number)).toHaveLength(1);
   });
 
-  it('sends the renewal reminders on the right Jalali dates: 3 months and 1 month before expiry', async () => {
+  it('sends the renewal reminders on the right Jalali dates: 3 months and 1 month before expiry §welfare.activity-licence.renewal', async () => {
     await skipTo(Date.parse(addMonths(centre.c.validUntil.toISOString(), -3)) + 3_600_000);
     for (const { number, validUntil } of [centre.a, centre.b]) {
       const reminded = await eventually(async () => (await eventsOf(termOf(number), 'portal-notified'))[0], 'the first reminder');

@@ -35,7 +35,7 @@ async function passInterview(applicationId: string) {
 }
 
 describe('Welfare Services Centre licence', () => {
-  it('gives an eligible applicant a principle agreement, then an activity licence', async () => {
+  it('gives an eligible applicant a principle agreement, then an activity licence §welfare.licence.two-stages §welfare.county.interview §welfare.province.decision §sla.tracking-code', async () => {
     const { applicationId, trackingCode } = await submit('0012345679');
     const { result: ending } = await throughToActivityLicence(h, { tokens, applicationId });
     expect(ending).toMatchObject({ outcome: 'approved', reason: 'ACTIVITY_LICENCE_ISSUED' });
@@ -55,7 +55,7 @@ describe('Welfare Services Centre licence', () => {
     expect(tracked.text).not.toContain('0012345679');
   });
 
-  it('rejects an applicant aged 24 with the age reason before any inquiry is sent', async () => {
+  it('rejects an applicant aged 24 with the age reason before any inquiry is sent §welfare.holder.age', async () => {
     const { applicationId } = await submit('0023456787');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'AGE_BELOW_MINIMUM', stepId: 'eligibility' });
     expect(await sandboxInquiries(h, '0023456787')).toEqual([]);
@@ -64,7 +64,7 @@ describe('Welfare Services Centre licence', () => {
     expect(view.body.inquiries).toEqual([]);
   });
 
-  it('rejects an applicant with a criminal record', async () => {
+  it('rejects an applicant with a criminal record §welfare.holder.criminal-record', async () => {
     const { applicationId } = await submit('0034567895');
     await passInterview(applicationId);
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'CRIMINAL_RECORD', stepId: 'vetting-result' });
@@ -72,24 +72,40 @@ describe('Welfare Services Centre licence', () => {
 
   // Seed 002, Art. 4 (the holder's conditions) and Art. 6 (the military-service card): the fixture
   // persons for a denied clearance, an unresolved military service and a foreign citizen.
-  it('rejects a holder the security office does not clear (seed 002, Art. 4: SECURITY_CLEARANCE_DENIED)', async () => {
+  it('rejects a holder the security office does not clear (seed 002, Art. 4: SECURITY_CLEARANCE_DENIED) §welfare.holder.security-clearance', async () => {
     const { applicationId } = await submit('0056789122');
     await passInterview(applicationId);
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'SECURITY_CLEARANCE_DENIED', stepId: 'vetting-result' });
   });
 
-  it('rejects a man who has neither served nor been exempted, before the interview (seed 002, Art. 6: MILITARY_SERVICE_UNRESOLVED)', async () => {
+  it('rejects a man who has neither served nor been exempted, before the interview (seed 002, Art. 6: MILITARY_SERVICE_UNRESOLVED) §welfare.holder.military-service', async () => {
     const { applicationId } = await submit('0078912342');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'MILITARY_SERVICE_UNRESOLVED', stepId: 'military-status' });
     expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId))).toEqual([]);
   });
 
-  it('rejects an applicant the civil registry records as a foreign citizen (seed 002, Art. 4: NOT_IRANIAN_CITIZEN)', async () => {
+  it('rejects an applicant the civil registry records as a foreign citizen (seed 002, Art. 4: NOT_IRANIAN_CITIZEN) §welfare.holder.citizenship', async () => {
     const { applicationId } = await submit('0035792469');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'NOT_IRANIAN_CITIZEN', stepId: 'identity' });
   });
 
-  it('rejects a deceased applicant on the civil registry answer', async () => {
+  it('rejects an applicant of no officially recognised religion at once, before any inquiry (seed 002, Art. 4(a): RELIGION_NOT_RECOGNISED) §welfare.holder.religion', async () => {
+    const body = await generatedApplication(7101);
+    const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', {
+      token: tokens.portal, body: { ...body, applicant: { ...body.applicant, religionRecognised: false } },
+    });
+    expect(res.status, res.text).toBe(202);
+    expect(await result(res.body.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'RELIGION_NOT_RECOGNISED', stepId: 'eligibility' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, res.body.applicationId))).toEqual([]);
+  });
+
+  it('rejects an applicant whose addiction test is positive, after the interview with the other vetting answers (seed 002, Art. 4(a): ADDICTION_TEST_POSITIVE) §welfare.holder.addiction', async () => {
+    const { applicationId } = await submit('0067891233');
+    await passInterview(applicationId);
+    expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'ADDICTION_TEST_POSITIVE', stepId: 'vetting-result' });
+  });
+
+  it('rejects a deceased applicant on the civil registry answer §welfare.holder.identity', async () => {
     const { applicationId } = await submit('0089123451');
     expect(await result(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'APPLICANT_DECEASED' });
   });
@@ -127,19 +143,19 @@ describe('Welfare Services Centre licence', () => {
     expect(told.payload.reason).toBe(reason);
   }
 
-  it('refuses an applicant whose name and birth date differ from the civil registry\'s record, before the interview', async () => {
+  it('refuses an applicant whose name and birth date differ from the civil registry\'s record, before the interview §welfare.holder.identity', async () => {
     await refusedOnCivilRecord(8101, (record) => {
       expect(record.birthDate).not.toBe('1990-01-01');
       return { firstName: 'X', lastName: 'Y', birthDate: '1990-01-01' };
     }, 'CIVIL_REGISTRY_NAME_MISMATCH');
   });
 
-  it('refuses an applicant whose birth date alone differs from the civil registry\'s record by a day', async () => {
+  it('refuses an applicant whose birth date alone differs from the civil registry\'s record by a day §welfare.holder.identity', async () => {
     const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     await refusedOnCivilRecord(8102, (record) => ({ birthDate: dayBefore(record.birthDate) }), 'CIVIL_REGISTRY_BIRTH_DATE_MISMATCH');
   });
 
-  it('ends the application when the county officer rejects it at the interview', async () => {
+  it('ends the application when the county officer rejects it at the interview §welfare.county.interview', async () => {
     const { applicationId } = await submit('0013579134');
     const interview = await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview');
     const withoutReason = await api(h, 'POST', `/v1/tasks/${interview.id}/decision`, { token: tokens.ahvaz, body: { outcome: 'reject' } });

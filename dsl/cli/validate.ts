@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { checkSource, definitionFiles } from '../load.js';
 import { formatDiagnostic } from '../diagnostics.js';
+import { loadLaw } from '../law.js';
 import { parseDefinition } from '../parse.js';
 
 const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : definitionFiles('processes');
@@ -14,9 +15,10 @@ const definitions = [...definitionFiles('processes').map((file) => ({ file, sour
   .flatMap(({ file, source }) => parseDefinition(source, file).definition ?? []);
 const known = new Set(definitions.map((d) => d.id));
 const kinds = new Map(definitions.map((d) => [d.id, d.kind]));
+const law = loadLaw();
 let failed = 0;
 for (const { file, source } of sources) {
-  const { loaded, diagnostics } = checkSource(source, file, known, kinds);
+  const { loaded, diagnostics } = checkSource(source, file, known, kinds, law);
   for (const d of diagnostics) console.log(formatDiagnostic(d));
   if (loaded) console.log(`${file}: ok (${loaded.definition.id} v${loaded.definition.version}, ${loaded.hash.slice(0, 12)})`);
   else failed += 1;

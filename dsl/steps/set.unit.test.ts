@@ -22,8 +22,8 @@ describe('the set step', () => {
   });
 
   it('refuses an expression that does not parse, in a fact or in a field of a record', () => {
-    expect(sampleProcess({ note: { ...note, facts: { filed: 'today +' } }, filing: filing('true'), done }).codes).toEqual([diagnostic('invalid-expression')]);
-    expect(sampleProcess({ note: { ...note, facts: { quarter: { due: 'nothing.here' } } }, filing: filing('true'), done }).codes).toEqual([diagnostic('invalid-expression')]);
+    expect(sampleProcess({ note: { ...note, facts: { filed: 'today +' } }, filing: filing('today != ""'), done }).codes).toEqual([diagnostic('invalid-expression')]);
+    expect(sampleProcess({ note: { ...note, facts: { quarter: { due: 'nothing.here' } } }, filing: filing('today != ""'), done }).codes).toEqual([diagnostic('invalid-expression')]);
   });
 
   it('refuses a fact name that is not camelCase, and a value that is not an expression', () => {
