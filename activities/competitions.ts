@@ -13,7 +13,7 @@ import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
 import type { CallStage, CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
-import { enqueueNotification } from './outbox-queue.js';
+import { enqueueNotification } from '../domain/outbox.js';
 
 type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -120,7 +120,9 @@ export function createCompetitionActivities(db: Database) {
       for (const e of entries.filter((x) => running(x) && x.status === 'eligible')) {
         const facts = scoringFacts(e, call.exam.maxScore);
         const percent = (facts.exam as { percent: number } | null)?.percent;
-        const reason = percent === undefined ? CompetitionReasons.examAbsent : percent < call.exam.passMark ? CompetitionReasons.belowPassMark : undefined;
+        // The pass mark is judged on the score itself, not on its rounded percentage (49.996 of 100 fails 50 %).
+        const below = e.examScore !== null && e.examScore * 100 < call.exam.passMark * call.exam.maxScore;
+        const reason = percent === undefined ? CompetitionReasons.examAbsent : below ? CompetitionReasons.belowPassMark : undefined;
         if (reason) {
           await setEntry(tx, e.applicationId, { status: 'refused', reason });
           verdicts.push(refuse(e, finalStage, reason));

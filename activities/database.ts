@@ -9,7 +9,7 @@ import { applicationEvents, applications, definitions, inquiries, licences, task
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
-import { enqueueNotification, type Notification } from './outbox-queue.js';
+import { enqueueNotification, type Notification } from '../domain/outbox.js';
 import type { Text } from '../dsl/schema.js';
 import type { ProcessOutcome } from '../domain/workflow-interfaces/licence-process.js';
 import { queryOne } from '../db/query.js';
@@ -71,7 +71,7 @@ export interface MigrationRecord {
   requestKey?: string;
 }
 
-export type { Notification } from './outbox-queue.js';
+export type { Notification } from '../domain/outbox.js';
 export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js';
 
 /** Builds the database activities around a connection (tests pass their own). */

@@ -7,7 +7,7 @@ import { and, eq, inArray, isNotNull, lte, ne, notExists, or, sql } from 'drizzl
 import type { Database } from '../db/client.js';
 import { applicationEvents, applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
-import { enqueueNotification } from './outbox-queue.js';
+import { enqueueNotification } from '../domain/outbox.js';
 
 export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close' | 'expire' | 'transfer';
 /** The actions that change a licence's status (all but `transfer`, which changes its holder). */

@@ -44,7 +44,7 @@ export const Assumption = z.object({
   seedsSay: z.string().min(1).optional(),
 }).strict();
 export const RulesFile = z.object({
-  sources: z.record(SeedId, z.object({ title: Text }).strict()),
+  sources: z.partialRecord(SeedId, z.object({ title: Text }).strict()),
   rules: z.array(LawRule),
 }).strict();
 export const AssumptionsFile = z.object({ assumptions: z.array(Assumption) }).strict();

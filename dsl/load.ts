@@ -74,13 +74,19 @@ export function checkSource(source: string, file: string, knownProcesses?: Reado
   return { loaded: { definition, hash: definitionHash(definition), file, source }, diagnostics };
 }
 
-/** Every `*.yaml` definition file under a folder (the holiday calendar excluded). */
+/**
+ * The folders under `processes/` that hold the authority's data, not definitions: the holiday
+ * calendar, and the tariff of fees for each service (`tariffs/`, read by the licence types' catalogue).
+ */
+const DATA_FOLDERS = new Set(['calendar', 'tariffs']);
+
+/** Every `*.yaml` definition file under a folder (the authority's data folders excluded). */
 export function definitionFiles(dir: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'calendar') files.push(...definitionFiles(path));
+      if (!DATA_FOLDERS.has(name)) files.push(...definitionFiles(path));
     } else if (/\.ya?ml$/.test(name)) files.push(path);
   }
   return files;

@@ -46,7 +46,8 @@ export interface PersonProfile {
   citizenship?: string;
   county: County;
   military: MilitaryStatus;
-  highestDegree: { level: DegreeLevel; field: StudyField };
+  /** The highest university degree; null for a person with none (a diploma at most). */
+  highestDegree: { level: DegreeLevel; field: StudyField } | null;
   criminalRecord: boolean;
   securityClearance: 'clear' | 'denied';
   /** Sandbox time the security registry takes to answer, when not the default. */
@@ -104,6 +105,14 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0035792469', description: 'woman, 36, master\'s in social work, clear everywhere, but the civil registry records her citizenship as Afghan (AF), not Iranian',
     firstName: 'سارا', lastName: 'رحیمی', sex: 'female', age: 36, citizenship: 'AF', county: 'arak', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('2810130035', 4) },
+  // Health Services Office call (branch health, seed 000): a man exempt from military service with a
+  // bachelor's outside the health fields (FAQ 10, FAQ 31), and a man with no university degree (FAQ 3 item 5).
+  { ...clean, nationalCode: '0241357918', description: 'man, 30, exempt from military service, bachelor\'s in law, clear everywhere',
+    firstName: 'بهرام', lastName: 'یزدانی', sex: 'male', age: 30, county: 'arak', military: 'exempt',
+    highestDegree: { level: 'bachelor', field: 'law' }, socialInsurance: insuredAt('2810140046', 3) },
+  { ...clean, nationalCode: '0242468020', description: 'man, 29, served, no university degree (a diploma only), clear everywhere',
+    firstName: 'کامران', lastName: 'شریفی', sex: 'male', age: 29, county: 'arak', military: 'served',
+    highestDegree: null, socialInsurance: insuredAt('2810150057', 2) },
   // The centre manager's rules (seed 002, Art. 5(b)): a master's, but in a field the article does not list.
   { ...clean, nationalCode: '0231000014', description: 'woman, 34, master\'s in law (a field Art. 5(b) of seed 002 does not list for a centre manager), clear everywhere',
     firstName: 'لیلا', lastName: 'عباسی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',

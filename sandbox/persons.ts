@@ -43,12 +43,14 @@ export function birthDateFor(age: number, nowMs: number): string {
   return new Date(d.getTime() - 100 * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Degrees up to the highest one, all in the same field, graduated at typical ages. */
+/** Degrees up to the highest one, all in the same field, graduated at typical ages; none without a degree. */
 function degreesFor(profile: PersonProfile, birthYear: number): Degree[] {
-  const top = LEVELS.indexOf(profile.highestDegree.level);
+  const highest = profile.highestDegree;
+  if (!highest) return [];
+  const top = LEVELS.indexOf(highest.level);
   return LEVELS.slice(0, top + 1).map((level) => ({
     level,
-    field: profile.highestDegree.field,
+    field: highest.field,
     university: UNIVERSITY[level],
     year: birthYear + GRADUATION_AGE[level],
   }));

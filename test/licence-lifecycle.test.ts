@@ -60,6 +60,12 @@ async function refusedChange(token: string, number: string, name: string, body: 
   expect(await changesOf(number)).toHaveLength(before);
 }
 
+/** An inspection's checklist of the standing rules (Art. 8): every item passed but `failing`. */
+const standingRulesChecked = (failing: string, note: string) => [
+  'welfare.standing.licence-displayed', 'welfare.standing.working-hours', 'welfare.standing.insurance',
+  'welfare.standing.hygiene-safety', 'welfare.standing.staff-training', 'welfare.standing.signage',
+].map((item) => (item === failing ? { item, result: 'fail', note } : { item, result: 'pass' }));
+
 /** The centre manager licence process of a named person: interview and certificate. */
 const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
 
@@ -349,7 +355,10 @@ describe('licence lifecycle', () => {
     const self = await api<{ level: string }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.portal, body: { kind: 'self-assessment', visitedOn: isoDay(0), result: 'compliant' } });
     expect(self.status, self.text).toBe(201);
     expect(self.body.level).toBe('self');
-    const finding = { kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'staff-not-insured', description: 'three staff members are not insured' }], legalBasis: 'Art. 8 of the instruction' };
+    const finding = {
+      kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'staff-not-insured', description: 'three staff members are not insured' }],
+      checklist: standingRulesChecked('welfare.standing.insurance', 'three staff members are not insured'), legalBasis: 'Art. 8 of the instruction',
+    };
     const tooFar = await api(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.ahvaz, body: { ...finding, opens: 'suspension' } });
     expect(tooFar.status).toBe(403);
     const inspected = await api<{ level: string; change: { applicationId: string; change: string } }>(h, 'POST', `/v1/licences/${number}/supervision`, { token: tokens.ahvaz, body: { ...finding, opens: 'violation-report' } });
@@ -366,7 +375,10 @@ describe('licence lifecycle', () => {
   it('lets the national office inspect any province and report to the licence\'s province, which decides', async () => {
     const number = await activityLicence(5602);
     const national = await tokenFor(h, 'national');
-    const finding = { kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'unqualified-staff', description: 'two carers without the required certificate' }], legalBasis: 'Art. 10 of the instruction' };
+    const finding = {
+      kind: 'inspection', visitedOn: isoDay(0), result: 'major-violation', findings: [{ code: 'unqualified-staff', description: 'two carers without the required certificate' }],
+      checklist: standingRulesChecked('welfare.standing.staff-training', 'two carers without the required certificate'), legalBasis: 'Art. 10 of the instruction',
+    };
     // It reports; suspending is the province's.
     const tooFar = await api(h, 'POST', `/v1/licences/${number}/supervision`, { token: national, body: { ...finding, opens: 'suspension' } });
     expect(tooFar.status).toBe(403);

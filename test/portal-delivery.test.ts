@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalActivities } from '../activities/national-portal.js';
-import { enqueueNotification } from '../activities/outbox-queue.js';
+import { enqueueNotification } from '../domain/outbox.js';
 import { outbox } from '../db/schema/index.js';
 import { control, json } from '../sandbox/sandbox-client.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';

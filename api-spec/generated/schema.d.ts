@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The licence types and their definition versions */
+        /**
+         * The licence types, their definition versions and fees
+         * @description Every service is listed with its fee, or says explicitly that no fee is set (seed 003, §5); the fees are the authority's tariff, `processes/tariffs/fees.yaml`.
+         */
         get: operations["listLicenceTypes"];
         put?: never;
         post?: never;
@@ -399,15 +402,35 @@ export interface paths {
         };
         /**
          * Supervision records of a licence
-         * @description Self-assessments and inspections recorded against the licence, newest first.
+         * @description Self-assessments, inspections and guild, stakeholder and expert reports recorded against the licence, newest first, with the standing rules each checked and those that failed (`failedItems`).
          */
         get: operations["listSupervision"];
         put?: never;
         /**
-         * Record a self-assessment or an inspection
-         * @description The holder files a self-assessment through the portal; county, province and national supervisors record inspections. A finding can open a change: a county or the national office reports the violation to the licence's province, a province opens a suspension or a revocation.
+         * Record a self-assessment, an inspection, or a guild, stakeholder or expert report
+         * @description The holder files a self-assessment through the portal; county, province and national supervisors record inspections, each recording every standing rule of the licence's checklist; a county or province office records a guild, stakeholder or expert report on its author's behalf, naming the `source`. A finding can open a change: a county or the national office reports the violation to the licence's province (a failed checklist item does so by itself), a province opens a suspension or a revocation.
          */
         post: operations["recordSupervision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licences/{licenceNumber}/supervision/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The standing rules a supervision of this licence checks
+         * @description For a Welfare Services Centre's activity licence, the rules of Art. 8 of its instruction an inspector checks on a visit, each by its rule id; empty for a licence kind without a checklist.
+         */
+        get: operations["getSupervisionChecklist"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -468,6 +491,30 @@ export interface paths {
         get: operations["getCallRanking"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Planned maintenance announced or in progress
+         * @description Anyone may read, around the clock, when which services will be unavailable (seed 003, "دسترس پذیری"): the windows not yet ended, soonest first.
+         */
+        get: operations["listMaintenanceWindows"];
+        put?: never;
+        /**
+         * Announce a planned maintenance window
+         * @description Maintenance that makes a service unavailable is announced to its users in advance (seed 003, "نگهداری و تغییرات خدمت"): at least 48 hours before it starts (an assumption the authority sets, `sla.maintenance.notice-period`). The national permits portal is told (`maintenance-announced`, subject `service-maintenance`) and the announcement is audited.
+         */
+        post: operations["announceMaintenanceWindow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -671,25 +718,44 @@ export interface components {
         };
         SupervisionRequest: {
             /**
-             * @description A self-assessment is filed by the holder through the portal; inspections by county and province supervisors.
+             * @description `self-assessment`: the holder, through the portal; `inspection`: a county, province or national supervisor; `guild-review` (صنفی و شبه صنفی), `stakeholder-report` (ذی نفعان), `expert-review` (نخبگانی): a report of a supervisor with no role here, recorded on its behalf by the county or province office that received it.
              * @enum {string}
              */
-            kind: "self-assessment" | "inspection";
+            kind: "self-assessment" | "inspection" | "guild-review" | "stakeholder-report" | "expert-review";
             /** @description The day of the visit or assessment (ISO 8601). */
             visitedOn: string;
-            /** @enum {string} */
+            /**
+             * @description Not `compliant` when a checklist item failed.
+             * @enum {string}
+             */
             result: "compliant" | "minor-violation" | "major-violation";
             findings?: {
                 /** @description A short code for the finding, e.g. `staff-not-insured`. */
                 code: string;
                 description: string;
             }[];
+            /** @description Each standing rule checked (seed 002, Art. 8). An office's inspection of a licence with a checklist records every item; other kinds may record some. */
+            checklist?: {
+                /** @description A standing rule of the licence's checklist (`GET /v1/licences/{licenceNumber}/supervision/checklist`), e.g. `welfare.standing.licence-displayed`, `welfare.standing.working-hours`, `welfare.standing.insurance`, `welfare.standing.hygiene-safety`, `welfare.standing.staff-training`, `welfare.standing.signage`. */
+                item: string;
+                /** @enum {string} */
+                result: "pass" | "fail";
+                /** @description What was seen; required when the item fails. */
+                note?: string;
+            }[];
+            /** @description Required for a guild, stakeholder or expert report; refused on any other. */
+            source?: {
+                /** @description The guild association, stakeholder or expert who reported. */
+                name: string;
+                /** @description Their letter or report number. */
+                reference?: string;
+            };
             /**
-             * @description The change the finding opens: a county reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process.
+             * @description The change the finding opens: a county or the national office reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process. A failed checklist item recorded by a county or the national office opens the violation report without being asked (Art. 15).
              * @enum {string}
              */
             opens?: "violation-report" | "suspension" | "revocation";
-            /** @description Required with `opens`. */
+            /** @description Required with `opens`, unless checklist items failed (their articles are the basis). */
             legalBasis?: string;
         };
         Decision: {
@@ -785,6 +851,20 @@ export interface components {
                 score: number;
             }[];
         };
+        /** @description A planned maintenance window (seed 003: announced to users in advance). */
+        MaintenanceAnnouncement: {
+            /** @description When the services become unavailable (ISO 8601 with offset); in the future, at least the notice period (48 hours) away. */
+            startsAt: string;
+            /** @description When they are available again; after `startsAt`. */
+            endsAt: string;
+            /** @description The licence types (`GET /v1/licence-types`) unavailable meanwhile, or `["all"]`. */
+            services: (string & (unknown & unknown))[];
+            /** @description What users read, in Persian and English. */
+            notice: {
+                fa: string;
+                en: string;
+            };
+        };
         /** @description A text in Persian and English. */
         Title: {
             /** @description Persian */
@@ -809,7 +889,7 @@ export interface components {
             detail?: string;
             /** @description The offending input: a body field as a dotted path (`applicant.nationalCode`), a parameter name, or `(body)`. */
             field?: string;
-            /** @description For `change-refused` (422): the reason code of the definition's rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. For `migration-refused` (422): why the migration is not allowed, e.g. `STEP_NOT_IN_TARGET`. */
+            /** @description For `change-refused` (422): the reason code of the definition's rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. For `migration-refused` (422): why the migration is not allowed, e.g. `STEP_NOT_IN_TARGET`. For `maintenance-window-refused` (422): the rule of seed 003 the window breaks, e.g. `MAINTENANCE_STARTS_IN_PAST`. */
             reason?: string;
             /** @description The request id (also in `x-request-id`); quote it when asking for support. */
             requestId?: string;
@@ -942,10 +1022,16 @@ export interface components {
             /** Format: uuid */
             id: string;
             licenceNumber: string;
-            /** @enum {string} */
-            kind: "self-assessment" | "inspection";
-            /** @enum {string} */
-            level: "self" | "county" | "province" | "national";
+            /**
+             * @description `self-assessment`: the holder, through the portal; `inspection`: a county, province or national supervisor; `guild-review` (صنفی و شبه صنفی), `stakeholder-report` (ذی نفعان), `expert-review` (نخبگانی): a report of a supervisor with no role here, recorded on its behalf by the county or province office that received it.
+             * @enum {string}
+             */
+            kind: "self-assessment" | "inspection" | "guild-review" | "stakeholder-report" | "expert-review";
+            /**
+             * @description The level of supervision (seed 004): self-assessment; organisational (county, province, national); guild; stakeholder; expert.
+             * @enum {string}
+             */
+            level: "self" | "county" | "province" | "national" | "guild" | "stakeholder" | "expert";
             visitedOn: string;
             /** @enum {string} */
             result: "compliant" | "minor-violation" | "major-violation";
@@ -954,12 +1040,41 @@ export interface components {
                 code: string;
                 description: string;
             }[];
+            checklist: {
+                /** @description A standing rule of the licence's checklist (`GET /v1/licences/{licenceNumber}/supervision/checklist`), e.g. `welfare.standing.licence-displayed`, `welfare.standing.working-hours`, `welfare.standing.insurance`, `welfare.standing.hygiene-safety`, `welfare.standing.staff-training`, `welfare.standing.signage`. */
+                item: string;
+                /** @enum {string} */
+                result: "pass" | "fail";
+                /** @description What was seen; required when the item fails. */
+                note?: string;
+            }[];
+            /** @description The standing rules that failed, by rule id. */
+            failedItems: string[];
+            source: {
+                /** @description The guild association, stakeholder or expert who reported. */
+                name: string;
+                /** @description Their letter or report number. */
+                reference?: string;
+            } | null;
             opened: string | null;
             /** @description The process the finding opened. */
             changeApplicationId: string | null;
+            /** @description Who recorded it: the portal, or the office (for a guild, stakeholder or expert report, the office that received it). */
             recordedBy: string;
             /** Format: date-time */
             recordedAt: string;
+        };
+        SupervisionChecklistItem: {
+            /** @description The rule id. */
+            id: string;
+            /** @description Where the seed says it. */
+            source: string;
+            title: components["schemas"]["Title"];
+            /** @description A standing process that follows the rule between visits (`centre-staff-insurance`). */
+            followedBy: string | null;
+        };
+        SupervisionChecklist: {
+            items: components["schemas"]["SupervisionChecklistItem"][];
         };
         SupervisionList: {
             items: components["schemas"]["SupervisionRecord"][];
@@ -968,10 +1083,16 @@ export interface components {
             /** Format: uuid */
             id: string;
             licenceNumber: string;
-            /** @enum {string} */
-            kind: "self-assessment" | "inspection";
-            /** @enum {string} */
-            level: "self" | "county" | "province" | "national";
+            /**
+             * @description `self-assessment`: the holder, through the portal; `inspection`: a county, province or national supervisor; `guild-review` (صنفی و شبه صنفی), `stakeholder-report` (ذی نفعان), `expert-review` (نخبگانی): a report of a supervisor with no role here, recorded on its behalf by the county or province office that received it.
+             * @enum {string}
+             */
+            kind: "self-assessment" | "inspection" | "guild-review" | "stakeholder-report" | "expert-review";
+            /**
+             * @description The level of supervision (seed 004): self-assessment; organisational (county, province, national); guild; stakeholder; expert.
+             * @enum {string}
+             */
+            level: "self" | "county" | "province" | "national" | "guild" | "stakeholder" | "expert";
             visitedOn: string;
             /** @enum {string} */
             result: "compliant" | "minor-violation" | "major-violation";
@@ -980,9 +1101,26 @@ export interface components {
                 code: string;
                 description: string;
             }[];
+            checklist: {
+                /** @description A standing rule of the licence's checklist (`GET /v1/licences/{licenceNumber}/supervision/checklist`), e.g. `welfare.standing.licence-displayed`, `welfare.standing.working-hours`, `welfare.standing.insurance`, `welfare.standing.hygiene-safety`, `welfare.standing.staff-training`, `welfare.standing.signage`. */
+                item: string;
+                /** @enum {string} */
+                result: "pass" | "fail";
+                /** @description What was seen; required when the item fails. */
+                note?: string;
+            }[];
+            /** @description The standing rules that failed, by rule id. */
+            failedItems: string[];
+            source: {
+                /** @description The guild association, stakeholder or expert who reported. */
+                name: string;
+                /** @description Their letter or report number. */
+                reference?: string;
+            } | null;
             opened: string | null;
             /** @description The process the finding opened. */
             changeApplicationId: string | null;
+            /** @description Who recorded it: the portal, or the office (for a guild, stakeholder or expert report, the office that received it). */
             recordedBy: string;
             /** Format: date-time */
             recordedAt: string;
@@ -1228,6 +1366,21 @@ export interface components {
             definitionVersion: number;
             items: components["schemas"]["RankingLine"][];
         };
+        /** @description The fee of the service (seed 003, §5: stated separately for each service), from the authority's tariff (`processes/tariffs/fees.yaml`). */
+        Fee: {
+            /**
+             * @description `set`: the authority set the fee (`amount` 0 is free); `not-set`: no fee set yet; `not-applicable`: nobody requests this process (a standing process, a change only an office starts).
+             * @enum {string}
+             */
+            status: "set" | "not-set" | "not-applicable";
+            /** @description Whole rials, when set. */
+            amount: number | null;
+            currency: "IRR" | null;
+            /** @description The tariff the fee rests on. */
+            basis: components["schemas"]["Title"] | null;
+            /** @description The fee as a person reads it: `۳۲۲٬۰۰۰ ریال`, `no fee set`. */
+            text: components["schemas"]["Title"];
+        };
         LicenceTypeSummary: {
             id: string;
             /**
@@ -1239,6 +1392,7 @@ export interface components {
             /** @description The version a new application takes today; null before the first takes effect. */
             currentVersion: number | null;
             versions: number[];
+            fee: components["schemas"]["Fee"];
         };
         LicenceTypeList: {
             items: components["schemas"]["LicenceTypeSummary"][];
@@ -1261,8 +1415,33 @@ export interface components {
         LicenceTypeDetail: {
             id: string;
             currentVersion: number | null;
+            fee: components["schemas"]["Fee"];
             /** @description Newest first. */
             versions: components["schemas"]["LicenceTypeVersion"][];
+        };
+        MaintenanceWindow: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `announced`: not started yet; `in-progress`: the services are unavailable now.
+             * @enum {string}
+             */
+            state: "announced" | "in-progress";
+            /** Format: date-time */
+            startsAt: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            startsAtJalali: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            endsAtJalali: string;
+            services: string[];
+            notice: components["schemas"]["Title"];
+            /** Format: date-time */
+            announcedAt: string;
+        };
+        MaintenanceWindowList: {
+            items: components["schemas"]["MaintenanceWindow"][];
         };
         Health: {
             /** @constant */
@@ -1501,16 +1680,53 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "id": "centre-manager",
+                     *           "kind": "application",
+                     *           "title": {
+                     *             "fa": "پروانه مسئول مرکز خدمات بهزیستی",
+                     *             "en": "Welfare Services Centre manager licence"
+                     *           },
+                     *           "currentVersion": 2,
+                     *           "versions": [
+                     *             2,
+                     *             1
+                     *           ],
+                     *           "fee": {
+                     *             "status": "not-set",
+                     *             "amount": null,
+                     *             "currency": null,
+                     *             "basis": null,
+                     *             "text": {
+                     *               "fa": "هزینه‌ای تعیین نشده است",
+                     *               "en": "no fee set"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
                      *           "id": "welfare-services-centre",
                      *           "kind": "application",
                      *           "title": {
                      *             "fa": "مرکز خدمات بهزیستی (مثبت زندگی)",
                      *             "en": "Welfare Services Centre (\"Mosbat-e Zendegi\")"
                      *           },
-                     *           "currentVersion": 1,
+                     *           "currentVersion": 2,
                      *           "versions": [
+                     *             2,
                      *             1
-                     *           ]
+                     *           ],
+                     *           "fee": {
+                     *             "status": "set",
+                     *             "amount": 322000,
+                     *             "currency": "IRR",
+                     *             "text": {
+                     *               "fa": "۳۲۲٬۰۰۰ ریال",
+                     *               "en": "322,000 rials"
+                     *             },
+                     *             "basis": {
+                     *               "fa": "تعرفه صدور پروانه موضوع بند ۴ ماده ۲۶ قانون تنظیم بخشی از مقررات مالی دولت (مجتمع‌ها و مراکز خدمات بهزیستی شهری)",
+                     *               "en": "the licence tariff under Art. 26(4) of the Law on Regulating Part of Government Financial Regulations (urban welfare services centres)"
+                     *             }
+                     *           }
                      *         }
                      *       ]
                      *     }
@@ -1550,6 +1766,19 @@ export interface operations {
                      * @example {
                      *       "id": "welfare-services-centre",
                      *       "currentVersion": 1,
+                     *       "fee": {
+                     *         "status": "set",
+                     *         "amount": 322000,
+                     *         "currency": "IRR",
+                     *         "text": {
+                     *           "fa": "۳۲۲٬۰۰۰ ریال",
+                     *           "en": "322,000 rials"
+                     *         },
+                     *         "basis": {
+                     *           "fa": "تعرفه صدور پروانه موضوع بند ۴ ماده ۲۶ قانون تنظیم بخشی از مقررات مالی دولت (مجتمع‌ها و مراکز خدمات بهزیستی شهری)",
+                     *           "en": "the licence tariff under Art. 26(4) of the Law on Regulating Part of Government Financial Regulations (urban welfare services centres)"
+                     *         }
+                     *       },
                      *       "versions": [
                      *         {
                      *           "version": 1,
@@ -3103,7 +3332,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `EMPLOYMENT_NOT_DECLARED`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RELIGION_NOT_RECOGNISED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `EMPLOYMENT_NOT_DECLARED`, `LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RELIGION_NOT_RECOGNISED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
             422: {
                 headers: {
                     "x-jws-signature": components["headers"]["x-jws-signature"];
@@ -3125,7 +3354,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "EMPLOYMENT_NOT_DECLARED" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RELIGION_NOT_RECOGNISED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
+                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "EMPLOYMENT_NOT_DECLARED" | "LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RELIGION_NOT_RECOGNISED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
                     };
                 };
             };
@@ -3174,8 +3403,39 @@ export interface operations {
                      *               "description": "Two staff members are not on the insured list"
                      *             }
                      *           ],
-                     *           "opened": null,
-                     *           "changeApplicationId": null,
+                     *           "checklist": [
+                     *             {
+                     *               "item": "welfare.standing.licence-displayed",
+                     *               "result": "pass"
+                     *             },
+                     *             {
+                     *               "item": "welfare.standing.working-hours",
+                     *               "result": "pass"
+                     *             },
+                     *             {
+                     *               "item": "welfare.standing.insurance",
+                     *               "result": "fail",
+                     *               "note": "Two staff members are not on the insured list"
+                     *             },
+                     *             {
+                     *               "item": "welfare.standing.hygiene-safety",
+                     *               "result": "pass"
+                     *             },
+                     *             {
+                     *               "item": "welfare.standing.staff-training",
+                     *               "result": "pass"
+                     *             },
+                     *             {
+                     *               "item": "welfare.standing.signage",
+                     *               "result": "pass"
+                     *             }
+                     *           ],
+                     *           "failedItems": [
+                     *             "welfare.standing.insurance"
+                     *           ],
+                     *           "source": null,
+                     *           "opened": "violation-report",
+                     *           "changeApplicationId": "c2b7e4a9-3f1d-4e8b-a6c5-9d0f2e7b1a34",
                      *           "recordedBy": "county-office:ahvaz",
                      *           "recordedAt": "2026-12-01T09:30:00.000Z"
                      *         }
@@ -3222,6 +3482,33 @@ export interface operations {
                  *           "code": "staff-not-insured",
                  *           "description": "Two staff members are not on the insured list"
                  *         }
+                 *       ],
+                 *       "checklist": [
+                 *         {
+                 *           "item": "welfare.standing.licence-displayed",
+                 *           "result": "pass"
+                 *         },
+                 *         {
+                 *           "item": "welfare.standing.working-hours",
+                 *           "result": "pass"
+                 *         },
+                 *         {
+                 *           "item": "welfare.standing.insurance",
+                 *           "result": "fail",
+                 *           "note": "Two staff members are not on the insured list"
+                 *         },
+                 *         {
+                 *           "item": "welfare.standing.hygiene-safety",
+                 *           "result": "pass"
+                 *         },
+                 *         {
+                 *           "item": "welfare.standing.staff-training",
+                 *           "result": "pass"
+                 *         },
+                 *         {
+                 *           "item": "welfare.standing.signage",
+                 *           "result": "pass"
+                 *         }
                  *       ]
                  *     }
                  */
@@ -3253,8 +3540,39 @@ export interface operations {
                      *           "description": "Two staff members are not on the insured list"
                      *         }
                      *       ],
-                     *       "opened": null,
-                     *       "changeApplicationId": null,
+                     *       "checklist": [
+                     *         {
+                     *           "item": "welfare.standing.licence-displayed",
+                     *           "result": "pass"
+                     *         },
+                     *         {
+                     *           "item": "welfare.standing.working-hours",
+                     *           "result": "pass"
+                     *         },
+                     *         {
+                     *           "item": "welfare.standing.insurance",
+                     *           "result": "fail",
+                     *           "note": "Two staff members are not on the insured list"
+                     *         },
+                     *         {
+                     *           "item": "welfare.standing.hygiene-safety",
+                     *           "result": "pass"
+                     *         },
+                     *         {
+                     *           "item": "welfare.standing.staff-training",
+                     *           "result": "pass"
+                     *         },
+                     *         {
+                     *           "item": "welfare.standing.signage",
+                     *           "result": "pass"
+                     *         }
+                     *       ],
+                     *       "failedItems": [
+                     *         "welfare.standing.insurance"
+                     *       ],
+                     *       "source": null,
+                     *       "opened": "violation-report",
+                     *       "changeApplicationId": "c2b7e4a9-3f1d-4e8b-a6c5-9d0f2e7b1a34",
                      *       "recordedBy": "county-office:ahvaz",
                      *       "recordedAt": "2026-12-01T09:30:00.000Z",
                      *       "change": null
@@ -3295,6 +3613,56 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getSupervisionChecklist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checklist. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "welfare.standing.insurance",
+                     *           "source": "seed 002, Art. 8(6)",
+                     *           "followedBy": "centre-staff-insurance",
+                     *           "title": {
+                     *             "fa": "همه کارکنان بر اساس قانون کار و تامین اجتماعی بیمه شده‌اند و مستندات فصلی به بهزیستی شهرستان ارائه شده است",
+                     *             "en": "every member of staff is insured under the labour and social-insurance laws, and the quarterly evidence was filed with the county"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SupervisionChecklist"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     registerInCall: {
@@ -3474,6 +3842,153 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listMaintenanceWindows: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The windows. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5c2e8a14-7d3b-4f9a-b1c6-0e4d2a8f6b3c",
+                     *           "state": "announced",
+                     *           "startsAt": "2026-12-10T20:30:00.000Z",
+                     *           "startsAtJalali": "1405/09/20 00:00",
+                     *           "endsAt": "2026-12-11T00:30:00.000Z",
+                     *           "endsAtJalali": "1405/09/20 04:00",
+                     *           "services": [
+                     *             "all"
+                     *           ],
+                     *           "notice": {
+                     *             "fa": "به‌روزرسانی پایگاه داده؛ ثبت درخواست و پیگیری در این بازه در دسترس نیست.",
+                     *             "en": "Database upgrade: applications and tracking are unavailable meanwhile."
+                     *           },
+                     *           "announcedAt": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MaintenanceWindowList"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    announceMaintenanceWindow: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "startsAt": "2026-12-10T20:30:00.000Z",
+                 *       "endsAt": "2026-12-11T00:30:00.000Z",
+                 *       "services": [
+                 *         "all"
+                 *       ],
+                 *       "notice": {
+                 *         "fa": "به‌روزرسانی پایگاه داده؛ ثبت درخواست و پیگیری در این بازه در دسترس نیست.",
+                 *         "en": "Database upgrade: applications and tracking are unavailable meanwhile."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MaintenanceAnnouncement"];
+            };
+        };
+        responses: {
+            /** @description Announced. */
+            201: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c2e8a14-7d3b-4f9a-b1c6-0e4d2a8f6b3c",
+                     *       "state": "announced",
+                     *       "startsAt": "2026-12-10T20:30:00.000Z",
+                     *       "startsAtJalali": "1405/09/20 00:00",
+                     *       "endsAt": "2026-12-11T00:30:00.000Z",
+                     *       "endsAtJalali": "1405/09/20 04:00",
+                     *       "services": [
+                     *         "all"
+                     *       ],
+                     *       "notice": {
+                     *         "fa": "به‌روزرسانی پایگاه داده؛ ثبت درخواست و پیگیری در این بازه در دسترس نیست.",
+                     *         "en": "Database upgrade: applications and tracking are unavailable meanwhile."
+                     *       },
+                     *       "announcedAt": "2026-12-01T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description The window as announced breaks a rule of seed 003: it starts in the past, ends before it starts, or is announced less than the notice period ahead; `field` names the field. Nothing was written. `type` is `maintenance-window-refused`; `reason` is the rule's code (`MAINTENANCE_STARTS_IN_PAST`, `MAINTENANCE_ENDS_BEFORE_START`, `MAINTENANCE_NOTICE_TOO_SHORT`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/maintenance-window-refused",
+                     *       "status": 422,
+                     *       "reason": "MAINTENANCE_STARTS_IN_PAST",
+                     *       "field": "startsAt",
+                     *       "detail": "startsAt 2026-11-30T20:30:00.000Z is not after now",
+                     *       "title": "the maintenance window starts in the past",
+                     *       "title_fa": "شروع دوره نگهداری گذشته است",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "MAINTENANCE_STARTS_IN_PAST" | "MAINTENANCE_ENDS_BEFORE_START" | "MAINTENANCE_NOTICE_TOO_SHORT";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

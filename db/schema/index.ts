@@ -12,3 +12,4 @@ export * from './documents.js';
 export * from './competitions.js';
 export * from './licence-holdings.js';
 export * from './supervision-records.js';
+export * from './maintenance-windows.js';

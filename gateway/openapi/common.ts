@@ -33,7 +33,7 @@ export const ProblemSchema = responseSchema('Problem', z.object({
   status: z.number().int().describe('The HTTP status.'),
   detail: z.string().optional().describe('What exactly was wrong, in English.'),
   field: z.string().optional().describe('The offending input: a body field as a dotted path (`applicant.nationalCode`), a parameter name, or `(body)`.'),
-  reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional().describe('For `change-refused` (422): the reason code of the definition\'s rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. For `migration-refused` (422): why the migration is not allowed, e.g. `STEP_NOT_IN_TARGET`.'),
+  reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional().describe('For `change-refused` (422): the reason code of the definition\'s rule that refused the request, e.g. `CLOSURE_NOTICE_TOO_SHORT`; `title` and `title_fa` are its message. For `migration-refused` (422): why the migration is not allowed, e.g. `STEP_NOT_IN_TARGET`. For `maintenance-window-refused` (422): the rule of seed 003 the window breaks, e.g. `MAINTENANCE_STARTS_IN_PAST`.'),
   requestId: z.string().optional().describe('The request id (also in `x-request-id`); quote it when asking for support.'),
 }).describe('RFC 9457 problem details (`application/problem+json`).'));
 

@@ -30,6 +30,7 @@ export const TAGS: TagObject[] = [
   { name: 'tasks', description: 'The offices\' inbox and decisions.', 'x-title-fa': 'کارتابل' },
   { name: 'licences', description: 'Issued licences: read, verify, renew, suspend, revoke, close.', 'x-title-fa': 'پروانه‌ها' },
   { name: 'licence-types', description: 'The licence processes and their versions.', 'x-title-fa': 'انواع پروانه' },
+  { name: 'service-levels', description: 'The service-level statement kept: planned maintenance announced in advance (seed 003).', 'x-title-fa': 'سطح خدمات' },
   { name: 'calls', description: 'Competitive calls: registration, exam results and the published ranking.', 'x-title-fa': 'فراخوان‌ها' },
   { name: 'callbacks', description: 'Late answers from slow registries (called by the registries).', 'x-title-fa': 'پاسخ استعلام‌ها' },
   { name: 'gateway', description: 'Health, signing keys and this description.', 'x-title-fa': 'درگاه' },

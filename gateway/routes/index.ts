@@ -8,6 +8,7 @@ import { callbackRoutes } from './callbacks.js';
 import { competitionRoutes } from './competitions.js';
 import { licenceTypeRoutes } from './licence-types.js';
 import { licenceRoutes } from './licences.js';
+import { maintenanceRoutes } from './maintenance.js';
 import { metaRoutes } from './meta.js';
 import { taskRoutes } from './tasks.js';
 
@@ -20,7 +21,7 @@ export const registryRoutes: readonly DescribedRoute[] = callbackRoutes;
 /** Under `/v1`, behind bearer-token authentication (public operations accept no token too). */
 export const apiRoutes: readonly DescribedRoute[] = [
   ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...licenceRoutes,
-  ...competitionRoutes,
+  ...competitionRoutes, ...maintenanceRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { toMermaid } from '../../dsl/diagram.js';
 import { notFound } from '../../services/errors.js';
+import { feeOf } from '../../services/fees.js';
 import { describeRoute } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import { DiagramQuery, LicenceTypeDetail, LicenceTypeId, LicenceTypeList } from '../schemas/licence-types.js';
@@ -9,16 +10,31 @@ import { DiagramQuery, LicenceTypeDetail, LicenceTypeId, LicenceTypeList } from 
 const licenceTypeNotFound = () => notFound({ fa: 'نوع پروانه یافت نشد', en: 'licence type not found' });
 
 const TITLE = { fa: 'مرکز خدمات بهزیستی (مثبت زندگی)', en: 'Welfare Services Centre ("Mosbat-e Zendegi")' };
+const FEE = {
+  status: 'set' as const, amount: 322000, currency: 'IRR' as const, text: { fa: '۳۲۲٬۰۰۰ ریال', en: '322,000 rials' },
+  basis: {
+    fa: 'تعرفه صدور پروانه موضوع بند ۴ ماده ۲۶ قانون تنظیم بخشی از مقررات مالی دولت (مجتمع‌ها و مراکز خدمات بهزیستی شهری)',
+    en: 'the licence tariff under Art. 26(4) of the Law on Regulating Part of Government Financial Regulations (urban welfare services centres)',
+  },
+};
+const NO_FEE = { status: 'not-set' as const, amount: null, currency: null, basis: null, text: { fa: 'هزینه‌ای تعیین نشده است', en: 'no fee set' } };
 
 export const licenceTypeRoutes = [
   describeRoute({
     method: 'get', path: '/v1/licence-types', operationId: 'listLicenceTypes', tags: ['licence-types'],
-    summary: 'The licence types and their definition versions', summaryFa: 'انواع پروانه',
+    summary: 'The licence types, their definition versions and fees', summaryFa: 'انواع پروانه و هزینه هر خدمت',
+    description: 'Every service is listed with its fee, or says explicitly that no fee is set (seed 003, §5); the fees are the '
+      + 'authority\'s tariff, `processes/tariffs/fees.yaml`.',
     access: 'public',
     responses: {
       200: {
         description: 'Every licence type and lifecycle process.', schema: LicenceTypeList,
-        example: { items: [{ id: 'welfare-services-centre', kind: 'application', title: TITLE, currentVersion: 1, versions: [1] }] },
+        example: {
+          items: [
+            { id: 'centre-manager', kind: 'application', title: { fa: 'پروانه مسئول مرکز خدمات بهزیستی', en: 'Welfare Services Centre manager licence' }, currentVersion: 2, versions: [2, 1], fee: NO_FEE },
+            { id: 'welfare-services-centre', kind: 'application', title: TITLE, currentVersion: 2, versions: [2, 1], fee: FEE },
+          ],
+        },
       },
     },
   }, async ({ ctx }) => {
@@ -31,7 +47,10 @@ export const licenceTypeRoutes = [
           const current = catalogue.current(id, now);
           const latest = catalogue.versions(id)[0]!;
           const shown = (current ?? latest).definition;
-          return { id, kind: shown.kind, title: shown.title, currentVersion: current?.definition.version ?? null, versions: catalogue.versions(id).map((v) => v.definition.version) };
+          return {
+            id, kind: shown.kind, title: shown.title, currentVersion: current?.definition.version ?? null,
+            versions: catalogue.versions(id).map((v) => v.definition.version), fee: feeOf(shown),
+          };
         }),
       },
     };
@@ -46,7 +65,7 @@ export const licenceTypeRoutes = [
       200: {
         description: 'The licence type.', schema: LicenceTypeDetail,
         example: {
-          id: 'welfare-services-centre', currentVersion: 1,
+          id: 'welfare-services-centre', currentVersion: 1, fee: FEE,
           versions: [{
             version: 1, effectiveFrom: '1398/09/04', hash: examples.submittedApplication.definitionHash, title: TITLE,
             catalogue: { authority: { fa: 'سازمان بهزیستی کشور', en: 'State Welfare Organisation' }, daysToIssue: 35, validityMonths: 60 },
@@ -65,6 +84,7 @@ export const licenceTypeRoutes = [
       body: {
         id: params.typeId,
         currentVersion: current?.definition.version ?? null,
+        fee: feeOf((current ?? versions[0]!).definition),
         versions: versions.map((v) => ({
           version: v.definition.version, effectiveFrom: v.definition.effectiveFrom, hash: v.hash,
           title: v.definition.title, catalogue: v.definition.catalogue ?? null, licences: v.definition.licences,

@@ -2,13 +2,13 @@
 import type { z } from 'zod';
 import { offeredChanges, startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
 import { getLicence, listLicences, verifyLicence } from '../../services/licences.js';
-import { listSupervision, recordSupervision } from '../../services/supervision.js';
+import { listSupervision, recordSupervision, supervisionChecklist } from '../../services/supervision.js';
 import { describeRoute, type Access, type Refusals } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import {
   ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeParams, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
-  LicenceListQuery, LicenceNumberParam, LicenceVerification, OfferedChangeList, RenewalRequest, SupervisionList, SupervisionRecorded,
-  SupervisionRequest,
+  LicenceListQuery, LicenceNumberParam, LicenceVerification, OfferedChangeList, RenewalRequest, SupervisionChecklist, SupervisionList,
+  SupervisionRecorded, SupervisionRequest,
 } from '../schemas/licences.js';
 
 /**
@@ -22,7 +22,7 @@ const REFUSALS = {
   'closure-notice': ['LICENCE_NOT_ACTIVE', 'CLOSURE_NOTICE_TOO_SHORT'],
   'manager-appointment': ['LICENCE_NOT_ACTIVE'],
   'manager-leave': ['LICENCE_NOT_ACTIVE', 'SUBSTITUTE_NOT_NAMED', 'NEW_MANAGER_NOT_NAMED', 'EMPLOYMENT_NOT_DECLARED'],
-  'successor-nomination': ['ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED', 'EMPLOYMENT_NOT_DECLARED'],
+  'successor-nomination': ['LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE', 'ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED', 'EMPLOYMENT_NOT_DECLARED'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;
 const ANY_CHANGE_REFUSAL = [...new Set(Object.values(REFUSALS).flat())].sort() as [string, ...string[]];
 
@@ -127,18 +127,30 @@ export const licenceRoutes = [
   describeRoute({
     method: 'get', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'listSupervision', tags: ['licences'],
     summary: 'Supervision records of a licence', summaryFa: 'سوابق نظارت بر مرکز',
-    description: 'Self-assessments and inspections recorded against the licence, newest first.',
+    description: 'Self-assessments, inspections and guild, stakeholder and expert reports recorded against the licence, newest first, '
+      + 'with the standing rules each checked and those that failed (`failedItems`).',
     access: ['portal', 'county-office', 'province-office', 'national-office'],
     request: { params: LicenceNumberParam },
     responses: { 200: { description: 'The records.', schema: SupervisionList, example: { items: [examples.supervisionRecord] } } },
   }, async ({ ctx, params }) => ({ status: 200, body: { items: await listSupervision({ ctx, licenceNumber: params.licenceNumber }) } })),
 
   describeRoute({
+    method: 'get', path: '/v1/licences/{licenceNumber}/supervision/checklist', operationId: 'getSupervisionChecklist', tags: ['licences'],
+    summary: 'The standing rules a supervision of this licence checks', summaryFa: 'فهرست موارد نظارت بر مرکز',
+    description: 'For a Welfare Services Centre\'s activity licence, the rules of Art. 8 of its instruction an inspector checks on a visit, '
+      + 'each by its rule id; empty for a licence kind without a checklist.',
+    access: ['portal', 'county-office', 'province-office', 'national-office'],
+    request: { params: LicenceNumberParam },
+    responses: { 200: { description: 'The checklist.', schema: SupervisionChecklist, example: { items: [examples.checklistItem] } } },
+  }, async ({ ctx, params }) => ({ status: 200, body: { items: await supervisionChecklist({ ctx, licenceNumber: params.licenceNumber }) } })),
+
+  describeRoute({
     method: 'post', path: '/v1/licences/{licenceNumber}/supervision', operationId: 'recordSupervision', tags: ['licences'],
-    summary: 'Record a self-assessment or an inspection', summaryFa: 'ثبت خوداظهاری یا بازرسی',
-    description: 'The holder files a self-assessment through the portal; county, province and national supervisors record inspections. '
-      + 'A finding can open a change: a county or the national office reports the violation to the licence\'s province, a province opens '
-      + 'a suspension or a revocation.',
+    summary: 'Record a self-assessment, an inspection, or a guild, stakeholder or expert report', summaryFa: 'ثبت خودارزیابی، بازرسی یا گزارش نظارت صنفی، ذی‌نفعان یا نخبگانی',
+    description: 'The holder files a self-assessment through the portal; county, province and national supervisors record inspections, '
+      + 'each recording every standing rule of the licence\'s checklist; a county or province office records a guild, stakeholder or '
+      + 'expert report on its author\'s behalf, naming the `source`. A finding can open a change: a county or the national office reports '
+      + 'the violation to the licence\'s province (a failed checklist item does so by itself), a province opens a suspension or a revocation.',
     access: ['portal', 'county-office', 'province-office', 'national-office'],
     request: { params: LicenceNumberParam, body: { schema: SupervisionRequest, example: () => examples.supervision } },
     responses: { 201: { description: 'Recorded.', schema: SupervisionRecorded, example: { ...examples.supervisionRecord, change: null } } },

@@ -118,16 +118,33 @@ export const offeredChange = {
   },
 };
 
-/** A county inspection that finds the staff uninsured and reports it to the province. */
+const CHECKLIST = [
+  'welfare.standing.licence-displayed', 'welfare.standing.working-hours', 'welfare.standing.insurance',
+  'welfare.standing.hygiene-safety', 'welfare.standing.staff-training', 'welfare.standing.signage',
+].map((item) => item === 'welfare.standing.insurance'
+  ? { item, result: 'fail' as const, note: 'Two staff members are not on the insured list' }
+  : { item, result: 'pass' as const });
+
+/** A county inspection that records each standing rule and finds the staff uninsured: the failed rule goes to the province by itself. */
 export const supervision = {
   kind: 'inspection' as const, visitedOn: '2026-12-01', result: 'minor-violation' as const,
   findings: [{ code: 'staff-not-insured', description: 'Two staff members are not on the insured list' }],
+  checklist: CHECKLIST,
 };
 
 export const supervisionRecord = {
   id: '7a1d3c5e-2b4f-4d6a-9c8e-1f3a5b7d9e0c', licenceNumber: LICENCE_NUMBER, kind: 'inspection', level: 'county', visitedOn: '2026-12-01',
-  result: 'minor-violation', findings: supervision.findings, opened: null, changeApplicationId: null, recordedBy: 'county-office:ahvaz',
+  result: 'minor-violation', findings: supervision.findings, checklist: CHECKLIST, failedItems: ['welfare.standing.insurance'], source: null,
+  opened: 'violation-report', changeApplicationId: 'c2b7e4a9-3f1d-4e8b-a6c5-9d0f2e7b1a34', recordedBy: 'county-office:ahvaz',
   recordedAt: '2026-12-01T09:30:00.000Z',
+};
+
+export const checklistItem = {
+  id: 'welfare.standing.insurance', source: 'seed 002, Art. 8(6)', followedBy: 'centre-staff-insurance',
+  title: {
+    fa: 'همه کارکنان بر اساس قانون کار و تامین اجتماعی بیمه شده‌اند و مستندات فصلی به بهزیستی شهرستان ارائه شده است',
+    en: 'every member of staff is insured under the labour and social-insurance laws, and the quarterly evidence was filed with the county',
+  },
 };
 
 /**

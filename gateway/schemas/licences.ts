@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normaliseLicenceNumber } from '../../services/licences.js';
 import { lineOfText, paragraphText } from '../../services/free-text.js';
 import { normaliseText } from '../../services/identifiers.js';
+import { CHECKLIST_ITEM_IDS } from '../../services/supervision-checklist.js';
 import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 
@@ -119,29 +120,62 @@ const Finding = z.object({
   description: paragraphText().min(3).max(2000),
 });
 
+const SupervisionKind = z.enum(['self-assessment', 'inspection', 'guild-review', 'stakeholder-report', 'expert-review'])
+  .describe('`self-assessment`: the holder, through the portal; `inspection`: a county, province or national supervisor; `guild-review` (صنفی و شبه صنفی), '
+    + '`stakeholder-report` (ذی نفعان), `expert-review` (نخبگانی): a report of a supervisor with no role here, recorded on its behalf by the county or province office that received it.');
+const SupervisionLevel = z.enum(['self', 'county', 'province', 'national', 'guild', 'stakeholder', 'expert'])
+  .describe('The level of supervision (seed 004): self-assessment; organisational (county, province, national); guild; stakeholder; expert.');
+
+const ChecklistEntry = z.object({
+  item: z.string().regex(/^[a-z][a-z0-9.-]*$/).describe(`A standing rule of the licence's checklist (\`GET /v1/licences/{licenceNumber}/supervision/checklist\`), e.g. ${CHECKLIST_ITEM_IDS.map((i) => `\`${i}\``).join(', ')}.`),
+  result: z.enum(['pass', 'fail']),
+  note: paragraphText().min(3).max(1000).optional().describe('What was seen; required when the item fails.'),
+});
+
+const SupervisionSource = z.object({
+  name: lineOfText().min(3).max(200).describe('The guild association, stakeholder or expert who reported.'),
+  reference: lineOfText().min(3).max(200).optional().describe('Their letter or report number.'),
+});
+
 export const SupervisionRequest = requestSchema('SupervisionRequest', z.object({
-  kind: z.enum(['self-assessment', 'inspection']).describe('A self-assessment is filed by the holder through the portal; inspections by county and province supervisors.'),
+  kind: SupervisionKind,
   visitedOn: z.string().transform(normaliseText).pipe(z.iso.date()).meta({ description: 'The day of the visit or assessment (ISO 8601).' }),
-  result: z.enum(['compliant', 'minor-violation', 'major-violation']),
+  result: z.enum(['compliant', 'minor-violation', 'major-violation']).describe('Not `compliant` when a checklist item failed.'),
   findings: z.array(Finding).max(50).optional(),
+  checklist: z.array(ChecklistEntry.strict()).max(50).optional()
+    .describe('Each standing rule checked (seed 002, Art. 8). An office\'s inspection of a licence with a checklist records every item; other kinds may record some.'),
+  source: SupervisionSource.strict().optional().describe('Required for a guild, stakeholder or expert report; refused on any other.'),
   opens: z.enum(['violation-report', 'suspension', 'revocation']).optional()
-    .describe('The change the finding opens: a county reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process.'),
-  legalBasis: lineOfText().min(3).max(500).optional().describe('Required with `opens`.'),
+    .describe('The change the finding opens: a county or the national office reports to the province (`violation-report`); a province opens a `suspension` or `revocation`, each with due process. '
+      + 'A failed checklist item recorded by a county or the national office opens the violation report without being asked (Art. 15).'),
+  legalBasis: lineOfText().min(3).max(500).optional().describe('Required with `opens`, unless checklist items failed (their articles are the basis).'),
 }).strict());
 
 export const SupervisionRecord = responseSchema('SupervisionRecord', z.object({
   id: z.uuid(),
   licenceNumber: z.string(),
-  kind: z.enum(['self-assessment', 'inspection']),
-  level: z.enum(['self', 'county', 'province', 'national']),
+  kind: SupervisionKind,
+  level: SupervisionLevel,
   visitedOn: z.string(),
   result: z.enum(['compliant', 'minor-violation', 'major-violation']),
   findings: z.array(Finding),
+  checklist: z.array(ChecklistEntry),
+  failedItems: z.array(z.string()).describe('The standing rules that failed, by rule id.'),
+  source: SupervisionSource.nullable(),
   opened: z.string().nullable(),
   changeApplicationId: z.string().nullable().describe('The process the finding opened.'),
-  recordedBy: z.string(),
+  recordedBy: z.string().describe('Who recorded it: the portal, or the office (for a guild, stakeholder or expert report, the office that received it).'),
   recordedAt: IsoDateTime,
 }));
+
+export const SupervisionChecklistItem = responseSchema('SupervisionChecklistItem', z.object({
+  id: z.string().describe('The rule id.'),
+  source: z.string().describe('Where the seed says it.'),
+  title: Title,
+  followedBy: z.string().nullable().describe('A standing process that follows the rule between visits (`centre-staff-insurance`).'),
+}));
+
+export const SupervisionChecklist = responseSchema('SupervisionChecklist', z.object({ items: z.array(SupervisionChecklistItem) }));
 
 export const SupervisionList = responseSchema('SupervisionList', z.object({ items: z.array(SupervisionRecord) }));
 

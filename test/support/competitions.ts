@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { tasks } from '../../db/schema/index.js';
+import { applications, competitionEntries, competitions, tasks } from '../../db/schema/index.js';
 import type { Actor, ServiceContext } from '../../services/context.js';
 import { decideTask } from '../../services/tasks.js';
 import { eventually, generatedApplication } from './api.js';
@@ -12,13 +12,15 @@ import type { Harness } from './harness.js';
 
 /** The shipped call's first version, which calls opened under it keep (72 working hours to review). */
 export const CALL_FILE_V1 = 'processes/health-services-office/call-1405.yaml';
-/** The call as new calls take it. */
-export const CALL_FILE = 'processes/health-services-office/call-1405-v2.yaml';
+/** The second version (72 clock hours to review), which calls opened under it keep: no staff step, the degree alone. */
+export const CALL_FILE_V2 = 'processes/health-services-office/call-1405-v2.yaml';
+/** The call as new calls take it (version 3: seeds 000 and 001 rule by rule). */
+export const CALL_FILE = 'processes/health-services-office/call-1405-v3.yaml';
 
 /** A folder of process files for the harness, holding a copy of every shipped version of the call. */
 export function callProcessesDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parvaneh-calls-'));
-  for (const file of new Set([CALL_FILE_V1, CALL_FILE])) writeFileSync(join(dir, basename(file)), readFileSync(file, 'utf8'));
+  for (const file of new Set([CALL_FILE_V1, CALL_FILE_V2, CALL_FILE])) writeFileSync(join(dir, basename(file)), readFileSync(file, 'utf8'));
   return dir;
 }
 
@@ -74,4 +76,38 @@ export function openTasks(h: Harness, ids: string[], stepId: string, timeoutMs =
 /** Decides a task as the province office in charge. */
 export function decideAs(h: Harness, task: { id: string; province: string | null }, outcome: string, reason?: string) {
   return decideTask({ ctx: ctxAt(h, provinceOffice(task.province!)), taskId: task.id, outcome, reason });
+}
+
+/** The application's status and outcome reason as the database has them. */
+export async function statusOf(h: Harness, applicationId: string) {
+  const [row] = await h.db.db.select({ status: applications.status, reason: applications.outcomeReason }).from(applications).where(eq(applications.id, applicationId));
+  return row!;
+}
+
+/** The application's status and reason once it has ended. */
+export function ended(h: Harness, applicationId: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const row = await statusOf(h, applicationId);
+    return row.status === 'running' ? undefined : row;
+  }, `application ${applicationId} to end`, timeoutMs);
+}
+
+/** Waits until the call's workflow has moved it to `stage`. */
+export function callStage(h: Harness, callId: string, stage: string) {
+  return eventually(async () => {
+    const [row] = await h.db.db.select({ stage: competitions.stage }).from(competitions).where(eq(competitions.id, callId));
+    return row?.stage === stage ? true : undefined;
+  }, `call ${callId} at ${stage}`, 120_000);
+}
+
+/** The call's entries: one per registration. */
+export const entriesOf = (h: Harness, callId: string) => h.db.db.select().from(competitionEntries).where(eq(competitionEntries.callId, callId));
+
+/** Waits until `count` entries of the call have joined its cohort (documents accepted in time). */
+export function eligibleCount(h: Harness, callId: string, count: number, timeoutMs = 120_000) {
+  return eventually(async () => {
+    const eligible = await h.db.db.select({ id: competitionEntries.applicationId }).from(competitionEntries)
+      .where(and(eq(competitionEntries.callId, callId), eq(competitionEntries.status, 'eligible')));
+    return eligible.length === count ? true : undefined;
+  }, `${count} applicants of ${callId} in the cohort`, timeoutMs);
 }

@@ -1,7 +1,8 @@
 /**
- * Queues a notification for the national permits portal. Each subject (a licence number, or an
- * application id before a licence exists) numbers its notifications 1, 2, 3… under a lock on the
- * subject, so two processes changing one licence at once still give the portal a gapless order.
+ * Queues a notification for the national permits portal, from a process's activity or a service
+ * (a maintenance notice). Each subject (a licence number, or an application id before a licence
+ * exists) numbers its notifications 1, 2, 3… under a lock on the subject, so two processes
+ * changing one licence at once still give the portal a gapless order.
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
