@@ -5,7 +5,7 @@
  * the working group's decision (Art. 5(b), note 2); the specialist interview, the training
  * certificate, no employment during the centre's shift (Art. 5(b)); and a licence personal to its
  * holder, which does not pass to the centre's successor (Art. 5, 8(4)): the centre's new manager
- * goes through the manager process (successor-nomination v4).
+ * goes through the manager process (successor-nomination v5).
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -213,7 +213,7 @@ describe('the centre manager licence (seed 002, Art. 1 and 5)', () => {
   });
 });
 
-describe('a centre passed to a successor (seed 002, Art. 5 and 8(4); successor-nomination v4)', () => {
+describe('a centre passed to a successor (seed 002, Art. 5 and 8(4); successor-nomination v5)', () => {
   const absentFourMonths = () => addMonths(tehranDay(Date.now()), -4);
 
   /** A centre whose holder is also its manager (Art. 5(b) note 3), with that manager licence. */
