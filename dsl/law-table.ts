@@ -106,7 +106,8 @@ export function buildLawTable(input: {
     for (const path of rule.carriedOutBy) if (!exists(path)) problems.push(`${rule.id}: carriedOutBy names ${path}, which does not exist`);
   }
   for (const assumption of law.assumptions.values()) {
-    if (!places.has(assumption.id)) problems.push(`${assumption.id}: no process file cites this assumption`);
+    if (!places.has(assumption.id) && assumption.usedIn.length === 0) problems.push(`${assumption.id}: no process file cites this assumption and no file is named as using it`);
+    for (const path of assumption.usedIn) if (!exists(path)) problems.push(`${assumption.id}: usedIn names ${path}, which does not exist`);
   }
 
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -163,7 +164,7 @@ export function buildLawTable(input: {
     '| --- | --- | --- | --- | --- |',
   );
   for (const a of law.assumptions.values()) {
-    lines.push(`| \`${a.id}\` | ${cell(a.value)} | ${cell(a.from)} | ${cell(a.seedsSay ?? '')} | ${where(a.id, [])} |`);
+    lines.push(`| \`${a.id}\` | ${cell(a.value)} | ${cell(a.from)} | ${cell(a.seedsSay ?? '')} | ${where(a.id, a.usedIn)} |`);
   }
   lines.push('');
   return {

@@ -42,6 +42,8 @@ export const Assumption = z.object({
   from: z.string().min(1),
   /** What the seeds say, or leave unsaid, on the matter. */
   seedsSay: z.string().min(1).optional(),
+  /** For a number no process file holds: the files that do, relative to the repository. */
+  usedIn: z.array(z.string().min(1)).default([]),
 }).strict();
 export const RulesFile = z.object({
   sources: z.partialRecord(SeedId, z.object({ title: Text }).strict()),

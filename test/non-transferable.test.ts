@@ -113,7 +113,7 @@ describe('a licence is not transferable (seed 002, Art. 8(4))', () => {
     expect(await h.db.db.select().from(licenceHoldings).where(eq(licenceHoldings.holderNationalCode, successor.nationalCode))).toEqual([]);
   });
 
-  it('§welfare.licence.successor: the one exception, a natural holder\'s successor, takes the same licence in the same county, still a natural person\'s', async () => {
+  it('§welfare.licence.non-transferable: the one exception, a natural holder\'s successor, takes the same licence in the same county, still a natural person\'s', async () => {
     const before = await licenceRow(natural);
     const successor = (await generatedApplication(9106)).applicant;
     const nominated = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${natural}/changes/successor-nomination`, {
