@@ -177,9 +177,14 @@ export function createLicenceRegister(db: Database) {
 /**
  * Hands a licence, and its dependents held by the same holder, to a new holder (a successor), and
  * moves the licence's "one per person" holdings with it: refused when the new holder already holds
- * one of them, or the licence is not in force. Runs in the caller's transaction.
+ * one of them, or the licence is not in force. With `dependents` (`close`, `revoke`), those
+ * dependents stay with their holder and end instead: a personal licence does not pass (a centre's
+ * manager licence, seed 002 Art. 5, 8(4)). Runs in the caller's transaction.
  */
-async function transfer(tx: Tx, change: { number: string; applicationId: string; at: string; grounds?: string; holder?: NewHolder; dedupeKey: string; current: typeof licences.$inferSelect }) {
+async function transfer(tx: Tx, change: {
+  number: string; applicationId: string; at: string; grounds?: string; holder?: NewHolder; dedupeKey: string; current: typeof licences.$inferSelect;
+  dependents?: Exclude<StatusAction, 'renew'>;
+}) {
   const { current } = change;
   const unchanged = (refusal: string) => ({ applied: false, status: current.status, validUntil: current.validUntil.toISOString(), dependents: [], refusal });
   const holder = change.holder?.nationalCode.trim();
@@ -203,8 +208,10 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
     await tx.update(licenceHoldings).set({ holderNationalCode: holder })
       .where(and(eq(licenceHoldings.applicationId, current.applicationId), eq(licenceHoldings.holderNationalCode, previous)));
   }
+  const ended = change.dependents ? await endPersonalDependents(tx, { ...change, action: change.dependents, previous }) : undefined;
   const moved = await tx.update(licences).set({ holderNationalCode: holder, holder: person }).where(and(
-    or(eq(licences.number, change.number), eq(licences.dependsOn, change.number)), eq(licences.holderNationalCode, previous),
+    ended ? eq(licences.number, change.number) : or(eq(licences.number, change.number), eq(licences.dependsOn, change.number)),
+    eq(licences.holderNationalCode, previous),
   )).returning({ number: licences.number, status: licences.status });
   const dependents = moved.filter((m) => m.number !== change.number);
   for (const licence of [{ number: change.number, status: current.status }, ...dependents]) {
@@ -222,7 +229,26 @@ async function transfer(tx: Tx, change: { number: string; applicationId: string;
       detail: { applicationId: change.applicationId, status: licence.status, holdings: holdings.map((h) => h.holding), ...(cause ? { because: cause } : {}) },
     });
   }
-  return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents };
+  return { applied: true, status: current.status, validUntil: current.validUntil.toISOString(), dependents: ended ?? dependents };
+}
+
+/**
+ * Ends (`close`, `revoke`) the licences in force standing on a licence being transferred that its
+ * previous holder held: each keeps its holder, the portal is told `because` the transferred licence.
+ */
+async function endPersonalDependents(tx: Tx, change: { number: string; applicationId: string; at: string; grounds?: string; dedupeKey: string; action: Exclude<StatusAction, 'renew'>; previous: string }) {
+  const personal = await tx.select({ number: licences.number }).from(licences).where(and(
+    eq(licences.dependsOn, change.number), eq(licences.holderNationalCode, change.previous), inArray(licences.status, [...ALLOWED_FROM[change.action]]),
+  )).for('update');
+  const ended: { number: string; status: string }[] = [];
+  for (const dependent of personal) {
+    const done = await applyOne(tx, {
+      number: dependent.number, action: change.action, applicationId: change.applicationId, at: change.at,
+      grounds: change.grounds, dedupeKey: `${change.dedupeKey}:${dependent.number}`, cause: change.number,
+    });
+    if (done) ended.push({ number: dependent.number, status: done.status });
+  }
+  return ended;
 }
 
 /**

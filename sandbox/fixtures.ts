@@ -113,4 +113,8 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0242468020', description: 'man, 29, served, no university degree (a diploma only), clear everywhere',
     firstName: 'کامران', lastName: 'شریفی', sex: 'male', age: 29, county: 'arak', military: 'served',
     highestDegree: null, socialInsurance: insuredAt('2810150057', 2) },
+  // The centre manager's rules (seed 002, Art. 5(b)): a master's, but in a field the article does not list.
+  { ...clean, nationalCode: '0231000014', description: 'woman, 34, master\'s in law (a field Art. 5(b) of seed 002 does not list for a centre manager), clear everywhere',
+    firstName: 'لیلا', lastName: 'عباسی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',
+    highestDegree: { level: 'master', field: 'law' }, socialInsurance: insuredAt('1410140014', 5) },
 ];

@@ -54,6 +54,11 @@ describe('persons', () => {
     ]);
   });
 
+  it('keeps the centre manager\'s fixture: a woman with a master\'s in law, a field seed 002 Art. 5(b) does not list', () => {
+    const unlisted = personFor('0231000014', NOW)!;
+    expect([unlisted.sex, unlisted.military, unlisted.highestDegree]).toEqual(['female', 'not-applicable', { level: 'master', field: 'law' }]);
+  });
+
   it('keeps the Health Services Office call\'s fixtures: an exempt man with a bachelor\'s in law, a man with no degree', () => {
     const exempt = personFor('0241357918', NOW)!;
     expect([exempt.sex, exempt.military, exempt.degrees.map((d) => [d.level, d.field])]).toEqual(['male', 'exempt', [['bachelor', 'law']]]);

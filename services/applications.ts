@@ -7,7 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { withdrawSignal, type LicenceProcessInput } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
-import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
+import { directApplicationRefusal } from '../dsl/direct-application.js';
+import { conflict, DomainError, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { ApplicationInput, NATIONAL_CODE_PROBLEM } from './application-input.js';
 import { appendAudit } from '../domain/audit.js';
@@ -46,6 +47,12 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
   const loaded = deps.catalogue.current(application.licenceType, nowMs);
   if (!loaded || loaded.definition.kind !== 'application') {
     throw invalid('unknown-licence-type', 'licenceType', { fa: 'نوع پروانه ناشناخته است', en: 'unknown licence type' }, `no licence type ${application.licenceType} is in effect`);
+  }
+  // A process another starts (a centre's manager licence, which the centre's holder asks for): refused, nothing written.
+  const direct = directApplicationRefusal(loaded.definition, { applicant: application.applicant, application: { licenceType: application.licenceType, county: application.county, province: provinceOf(application.county), holderType: application.holderType } }, nowMs);
+  if (direct) {
+    throw new DomainError('refused', 'application-refused', direct.message,
+      `${application.licenceType} is started by another process, which hands it ${loaded.definition.inputs.join(', ')}: ${direct.reason}`, 'licenceType', direct.reason);
   }
   if (idempotencyKey) {
     const [earlier] = await deps.db.select().from(applications)

@@ -57,7 +57,10 @@ describe('a licence is not transferable (seed 002, Art. 8(4))', () => {
       .filter(([name, field]) => field.type === 'person' || /county|city|province|holder/i.test(name))
       .map(([name]) => `${c.change}.${name}`));
     // A manager, a substitute or a new manager is the centre's manager (a licence of their own), not its holder.
-    expect(naming.sort()).toEqual(['manager-appointment.manager', 'manager-leave.newManager', 'manager-leave.substitute', 'successor-nomination.successor']);
+    expect(naming.sort()).toEqual([
+      'manager-appointment.manager', 'manager-leave.newManager', 'manager-leave.substitute',
+      'successor-nomination.manager', 'successor-nomination.substitute', 'successor-nomination.successor',
+    ]);
   });
 
   it('§welfare.licence.non-transferable: a transfer or a move is no change the licence offers (409 change-not-offered), and nothing changes', async () => {
@@ -77,7 +80,7 @@ describe('a licence is not transferable (seed 002, Art. 8(4))', () => {
     const successor = (await generatedApplication(9104)).applicant;
     const attempts = [
       ['closure-notice', { kind: 'temporary', effectiveDate: addMonths(tehranDay(Date.now()), 4), county: 'dezful' }, 'county'],
-      ['manager-appointment', { manager: successor, holder: successor }, 'holder'],
+      ['manager-appointment', { manager: successor, managerEmployedDuringCentreShift: false, holder: successor }, 'holder'],
       ['successor-nomination', { cause: 'absence', absentSince: absentFourMonths(), successor, county: 'dezful' }, 'county'],
       ['successor-nomination', { cause: 'absence', absentSince: absentFourMonths(), successor: { ...successor, holderType: 'legal' } }, 'successor.holderType'],
     ] as const;

@@ -1999,6 +1999,32 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            /** @description The licence type is started by another process, not applied for directly (a centre's manager licence: the centre's holder introduces the manager with `POST /v1/licences/{licenceNumber}/changes/manager-appointment`), judged on submission by the first check of its definition: nothing was started or written. `type` is `application-refused`; `reason` is the rule's code (`MANAGER_NEEDS_CENTRE`, `STARTED_BY_ANOTHER_PROCESS`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/application-refused",
+                     *       "status": 422,
+                     *       "reason": "MANAGER_NEEDS_CENTRE",
+                     *       "field": "licenceType",
+                     *       "detail": "centre-manager is started by another process, which hands it centreLicence, nominatedBy, employedDuringCentreShift: MANAGER_NEEDS_CENTRE",
+                     *       "title": "a manager licence is issued only for a centre with a principle agreement or activity licence, whose holder introduces the manager",
+                     *       "title_fa": "پروانه مسئول مرکز فقط برای مرکزی صادر می‌شود که موافقت اصولی یا پروانه فعالیت دارد و صاحب امتیاز آن مسئول را معرفی کرده است",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "MANAGER_NEEDS_CENTRE" | "STARTED_BY_ANOTHER_PROCESS";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -3306,7 +3332,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RELIGION_NOT_RECOGNISED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            /** @description The rules of the change's definition refuse the request as it stands, judged on submission: nothing was started or written. `type` is `change-refused`; `reason` is the rule's code (`ABSENCE_UNDER_3_MONTHS`, `CLOSURE_NOTICE_TOO_SHORT`, `EMPLOYMENT_NOT_DECLARED`, `LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE`, `LICENCE_NOT_ACTIVE`, `LICENCE_NOT_IN_FORCE`, `NEW_MANAGER_NOT_NAMED`, `RELIGION_NOT_RECOGNISED`, `RENEWAL_TOO_EARLY`, `RENEWAL_TOO_LATE`, `SUBSTITUTE_NOT_NAMED`), `title` and `title_fa` its message, `field` the input it judged, if any. */
             422: {
                 headers: {
                     "x-jws-signature": components["headers"]["x-jws-signature"];
@@ -3328,7 +3354,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RELIGION_NOT_RECOGNISED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
+                        reason: "ABSENCE_UNDER_3_MONTHS" | "CLOSURE_NOTICE_TOO_SHORT" | "EMPLOYMENT_NOT_DECLARED" | "LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE" | "LICENCE_NOT_ACTIVE" | "LICENCE_NOT_IN_FORCE" | "NEW_MANAGER_NOT_NAMED" | "RELIGION_NOT_RECOGNISED" | "RENEWAL_TOO_EARLY" | "RENEWAL_TOO_LATE" | "SUBSTITUTE_NOT_NAMED";
                     };
                 };
             };

@@ -34,10 +34,14 @@ export const StateAction = z.object({
 }).strict();
 /**
  * Hands an active or suspended licence to a new `holder` (CEL: a person, `change.successor`, whose
- * name the register then shows, or a national code), with its dependents held by the same holder
- * and its "one per person" holdings (refused when the new holder already has one of those).
+ * name the register then shows, or a national code), with its "one per person" holdings (refused
+ * when the new holder already has one of those). The licences standing on it that the previous
+ * holder held pass too, unless `dependents` ends them (`close` or `revoke`): a licence personal to
+ * its holder, as a centre's manager licence is (seed 002, Art. 5, 8(4)), does not pass to a successor.
  */
-export const TransferAction = z.object({ ...amendBase, action: z.literal('transfer'), holder: Expression }).strict();
+export const TransferAction = z.object({
+  ...amendBase, action: z.literal('transfer'), holder: Expression, dependents: z.enum(['close', 'revoke']).optional(),
+}).strict();
 
 export const AmendStep = z.discriminatedUnion('action', [RenewAction, StateAction, TransferAction]);
 

@@ -18,8 +18,16 @@ describe('the amend step', () => {
   it('has a shape per action: a renewal names its validity, and only a transfer names a holder', () => {
     const { codes } = sampleProcess({ renew: { type: 'amend', action: 'renew', holder: 'change.successor', next: 'done' }, done }, lifecycle);
     expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/^missing-field@/), expect.stringMatching(/^unknown-field@/)]));
-    const transfer = sampleProcess({ pass: { type: 'amend', action: 'transfer', dependents: 'close', next: 'done' }, done }, lifecycle);
+    const transfer = sampleProcess({ pass: { type: 'amend', action: 'transfer', validity: { months: 12 }, next: 'done' }, done }, lifecycle);
     expect(transfer.codes).toEqual(expect.arrayContaining([expect.stringMatching(/^missing-field@/), expect.stringMatching(/^unknown-field@/)]));
+  });
+
+  it('lets a transfer end the dependents its previous holder held (close or revoke), and nothing else', () => {
+    const personal = sampleProcess({ pass: { type: 'amend', action: 'transfer', holder: 'change.successor', dependents: 'close', next: 'done' }, done }, lifecycle);
+    expect(personal.codes).toEqual([]);
+    expect(personal.diagram).toContain('transfer · وابسته‌ها<br/>dependents: close');
+    const suspended = sampleProcess({ pass: { type: 'amend', action: 'transfer', holder: 'change.successor', dependents: 'suspend', next: 'done' }, done }, lifecycle);
+    expect(suspended.codes).toEqual([expect.stringMatching(/^schema@/)]);
   });
 
   it('refuses an action it does not know, naming the field', () => {

@@ -12,6 +12,13 @@ import { DocumentMetadata, DocumentUpload } from '../schemas/documents.js';
 import { Migration, MIGRATION_REFUSALS, MigrationOrder } from '../schemas/migrations.js';
 import * as examples from '../schemas/examples.js';
 
+/**
+ * The reasons a direct application is refused with (422): the first check of each definition
+ * another process starts (`inputs`), else STARTED_BY_ANOTHER_PROCESS; test/centre-manager.test.ts
+ * holds these to the definitions.
+ */
+const DIRECT_APPLICATION_REFUSALS = ['MANAGER_NEEDS_CENTRE', 'STARTED_BY_ANOTHER_PROCESS'] as const;
+
 /** A base64 document of 5 MB and its JSON envelope fit; the gateway's default limit is smaller. */
 const DOCUMENT_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -30,6 +37,12 @@ export const applicationRoutes = [
     },
     responses: { 202: { description: 'Accepted: the process has started.', schema: SubmittedApplication, example: examples.submittedApplication, headers: ['Location'] } },
     problems: [409, 503],
+    refusals: {
+      type: 'application-refused', reasons: DIRECT_APPLICATION_REFUSALS, example: examples.applicationRefused,
+      description: 'The licence type is started by another process, not applied for directly (a centre\'s manager licence: the centre\'s holder '
+        + 'introduces the manager with `POST /v1/licences/{licenceNumber}/changes/manager-appointment`), judged on submission by the first '
+        + 'check of its definition: nothing was started or written.',
+    },
   }, async ({ c, ctx, body }) => {
     const submitted = await submitApplication({ ctx, input: body, idempotencyKey: c.req.header('idempotency-key') });
     return { status: 202, body: submitted, headers: { location: `/v1/applications/${submitted.applicationId}` } };

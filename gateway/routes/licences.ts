@@ -21,8 +21,8 @@ const REFUSALS = {
   revocation: ['LICENCE_NOT_IN_FORCE'],
   'closure-notice': ['LICENCE_NOT_ACTIVE', 'CLOSURE_NOTICE_TOO_SHORT'],
   'manager-appointment': ['LICENCE_NOT_ACTIVE'],
-  'manager-leave': ['LICENCE_NOT_ACTIVE', 'SUBSTITUTE_NOT_NAMED', 'NEW_MANAGER_NOT_NAMED'],
-  'successor-nomination': ['LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE', 'ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED'],
+  'manager-leave': ['LICENCE_NOT_ACTIVE', 'SUBSTITUTE_NOT_NAMED', 'NEW_MANAGER_NOT_NAMED', 'EMPLOYMENT_NOT_DECLARED'],
+  'successor-nomination': ['LEGAL_PERSON_LICENCE_NOT_TRANSFERABLE', 'ABSENCE_UNDER_3_MONTHS', 'RELIGION_NOT_RECOGNISED', 'EMPLOYMENT_NOT_DECLARED'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;
 const ANY_CHANGE_REFUSAL = [...new Set(Object.values(REFUSALS).flat())].sort() as [string, ...string[]];
 

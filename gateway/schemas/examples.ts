@@ -185,6 +185,13 @@ export const migration = {
   reaskedInquiries: [],
 };
 
+/** A direct application for a licence another process starts (422 `application-refused`): the reason of its first check. */
+export const applicationRefused = {
+  reason: 'MANAGER_NEEDS_CENTRE', field: 'licenceType',
+  detail: 'centre-manager is started by another process, which hands it centreLicence, nominatedBy, employedDuringCentreShift: MANAGER_NEEDS_CENTRE',
+  title: 'a manager licence is issued only for a centre with a principle agreement or activity licence, whose holder introduces the manager',
+  title_fa: 'پروانه مسئول مرکز فقط برای مرکزی صادر می‌شود که موافقت اصولی یا پروانه فعالیت دارد و صاحب امتیاز آن مسئول را معرفی کرده است',
+};
 export const migrationRefused = {
   reason: 'STEP_NOT_IN_TARGET', field: 'mapping',
   detail: 'step "initial-interview" does not exist in version 3; map it to a step that does',
