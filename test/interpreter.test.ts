@@ -29,8 +29,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function submit(nationalCode: string): Promise<string> {
-  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: portal, body: await applicationFor(h, nationalCode, 'test-loop-with-child') });
+async function submit(nationalCode: string, licenceType = 'test-loop-with-child'): Promise<string> {
+  const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: portal, body: await applicationFor(h, nationalCode, licenceType) });
   expect(res.status, res.text).toBe(202);
   return res.body.applicationId;
 }
@@ -74,5 +74,11 @@ describe('the interpreter', () => {
     expect(await ended(refusedId)).toMatchObject({ outcome: 'rejected', reason: 'CHILD_REFUSED' });
     const [refusedChild] = await h.db.db.select().from(applications).where(eq(applications.parentApplicationId, refusedId));
     expect(refusedChild).toMatchObject({ status: 'rejected', outcomeReason: 'CHILD_AGE_RULE' });
+  });
+
+  it('passes a rule whose `when` does not hold, and judges it where it does', async () => {
+    // 0091234565 is a woman of 31: the men's rule is not hers. 0012345679 is a man of 40: it is, and he is under 50.
+    expect(await ended(await submit('0091234565', 'test-guarded-rule'))).toMatchObject({ outcome: 'approved', reason: 'GUARD_PASSED' });
+    expect(await ended(await submit('0012345679', 'test-guarded-rule'))).toMatchObject({ outcome: 'rejected', reason: 'MAN_UNDER_50', stepId: 'age' });
   });
 });

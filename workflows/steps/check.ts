@@ -3,6 +3,7 @@
  * fails (an expression that does not hold, a holding another has claimed) rejects the
  * application, or leads to `otherwise`.
  */
+import { patched } from '@temporalio/workflow';
 import { holds, type Facts } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { CheckRule } from '../../dsl/steps/check.js';
@@ -27,8 +28,17 @@ export const runCheck: StepRunner<'check'> = async (ctx, id, step) => {
   return { end: { outcome: 'rejected', reason: failed.reason, stepId: id } };
 };
 
+/**
+ * An expression rule whose `when` does not hold is passed, as the language says. The first runner
+ * failed it instead; no shipped file had such a rule, and the patch keeps any history that did.
+ */
+export const WHEN_GUARD_PASSES = 'check-when-guard-passes';
+
 async function passes(ctx: StepContext, id: string, rule: CheckRule, facts: Facts): Promise<boolean> {
-  if ('expr' in rule) return !(rule.when && !holds(rule.when, facts)) && holds(rule.expr, facts);
+  if ('expr' in rule) {
+    if (rule.when && !holds(rule.when, facts)) return patched(WHEN_GUARD_PASSES);
+    return holds(rule.expr, facts);
+  }
   if (rule.when && !holds(rule.when, facts)) {
     await db.recordEvent(ctx.event('claim-not-needed', id, { holding: rule.claim }));
     return true;
