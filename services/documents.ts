@@ -12,12 +12,9 @@ import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
 
-/** The document types the portal may attach; the definitions' catalogue lists them as free text. */
-export const DOCUMENT_TYPES = [
-  'birth-certificate', 'national-id-card', 'photo', 'degree', 'military-service-card',
-  'no-criminal-record', 'no-addiction', 'icdl', 'non-disclosure-form', 'other',
-] as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+/** The document types the portal may attach (the language's: a task outcome may require them). */
+import { DOCUMENT_TYPES, type DocumentType } from '../dsl/documents.js';
+export { DOCUMENT_TYPES, type DocumentType };
 
 export const MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];

@@ -2,11 +2,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { applications, tasks } from '../db/schema/index.js';
+import { applications, documents, tasks } from '../db/schema/index.js';
+import { requiredDocumentTypes } from '../dsl/documents.js';
+import type { Facts } from '../dsl/expressions.js';
 import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { appendAudit } from '../domain/audit.js';
-import { conflict, forbidden, invalid, notFound } from './errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
 import { processUnavailable } from './start-process.js';
 
@@ -58,6 +60,7 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
   if (chosen.requiresReason && !why) {
     throw invalid('reason-required', 'reason', { fa: 'ذکر دلیل الزامی است', en: 'a reason is required' }, `outcome ${chosen.name} requires a reason`);
   }
+  await requireDocuments(ctx, task, chosen.name);
   const decision = { taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject };
   if (!(await takeDecision(ctx, task, decision)) && !(await retakeUndelivered(ctx, decision))) {
     throw taskClosed('the task has already been decided');
@@ -77,6 +80,26 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
   // The process has the decision: nothing after this may turn the answer into an error the client retries.
   await delivery('delivered').catch(() => undefined);
   return { taskId, outcome: chosen.name, status: 'decision-delivered' as const };
+}
+
+/**
+ * The documents the outcome requires (its `documents`, by the definition the application runs):
+ * one the application has not attached refuses the decision, naming every one missing, before
+ * anything is taken.
+ */
+async function requireDocuments({ deps }: ServiceContext, task: typeof tasks.$inferSelect, outcome: string): Promise<void> {
+  const [app] = await deps.db.select({ hash: applications.definitionHash, facts: applications.facts }).from(applications).where(eq(applications.id, task.applicationId));
+  const step = app && deps.catalogue.pinned(app.hash)?.definition.steps[task.stepId];
+  const required = step?.type === 'task' ? step.outcomes[outcome]?.documents : undefined;
+  if (!required) return;
+  const wanted = requiredDocumentTypes(required, app!.facts as Facts);
+  const attached = new Set((await deps.db.select({ type: documents.type }).from(documents).where(eq(documents.applicationId, task.applicationId))).map((d) => d.type));
+  const missing = wanted.filter((type) => !attached.has(type));
+  if (missing.length === 0) return;
+  throw new DomainError('refused', 'documents-missing', {
+    fa: `مدارک لازم برای این تصمیم پیوست نشده است: ${missing.join('، ')}`,
+    en: `the documents this decision needs are not attached: ${missing.join(', ')}`,
+  }, `outcome ${outcome} of ${task.stepId} requires ${wanted.join(', ')}; missing ${missing.join(', ')}`, 'documents', 'DOCUMENTS_MISSING');
 }
 
 type TaskDecisionInput = { taskId: string; outcome: string; reason?: string; decidedBy: string };

@@ -675,7 +675,7 @@ export interface components {
              * @description The kind of document (Art. 6 of the welfare centre instruction); `other` for anything else.
              * @enum {string}
              */
-            type: "birth-certificate" | "national-id-card" | "photo" | "degree" | "military-service-card" | "no-criminal-record" | "no-addiction" | "icdl" | "non-disclosure-form" | "other";
+            type: "birth-certificate" | "national-id-card" | "photo" | "degree" | "temporary-degree-certificate" | "military-service-card" | "no-criminal-record" | "no-addiction" | "icdl" | "non-disclosure-form" | "training-certificate" | "guild-school-licence" | "other";
             /** @description The file name as the applicant gave it. */
             fileName: string;
             /**
@@ -2640,6 +2640,32 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            /** @description The outcome requires documents (its `documents` in the process definition) that the application has not attached through the portal: nothing was decided. `type` is `documents-missing`; `reason` is the rule's code (`DOCUMENTS_MISSING`), `title` and `title_fa` its message, `field` the input it judged, if any. */
+            422: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://parvaneh.example/problems/documents-missing",
+                     *       "status": 422,
+                     *       "reason": "DOCUMENTS_MISSING",
+                     *       "field": "documents",
+                     *       "detail": "outcome accept of initial-interview requires birth-certificate, national-id-card, photo; missing photo",
+                     *       "title": "the documents this decision needs are not attached: photo",
+                     *       "title_fa": "مدارک لازم برای این تصمیم پیوست نشده است: photo",
+                     *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        reason: "DOCUMENTS_MISSING";
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

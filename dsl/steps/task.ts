@@ -1,6 +1,8 @@
 /** `task`: an office decides between named outcomes, by a due date, escalated when it passes. */
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
+import { RequiredDocument } from '../documents.js';
+import { checkExpression } from '../expressions.js';
 import { Deadline, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
@@ -12,6 +14,11 @@ export const TaskOutcome = z.object({
   title: Text,
   next: StepId.optional(),
   requiresReason: z.boolean().default(false),
+  /**
+   * The documents the application must have attached (through the portal) for the office to take
+   * this outcome: the office checks them, and a decision is refused naming any that is missing.
+   */
+  documents: z.array(RequiredDocument).min(1).optional(),
 }).strict();
 
 export const TaskStep = z.object({
@@ -44,6 +51,11 @@ export const task = defineStepKind({
     if (outcomes.length === 0) v.report(v.at('outcomes'), 'no-outcomes', `task "${v.id}" has no outcomes to decide`);
     for (const [name, outcome] of outcomes) {
       if (!outcome.next) v.report(v.at('outcomes', name), 'unhandled-outcome', `outcome "${name}" of task "${v.id}" leads nowhere`, true);
+      outcome.documents?.forEach((d, i) => {
+        // Judged on the facts as submitted (the applicant, the application), when the office decides.
+        const error = typeof d === 'string' ? null : checkExpression(d.when, []);
+        if (error) v.report(v.at('outcomes', name, 'documents', i, 'when'), 'invalid-expression', `outcome "${name}" of task "${v.id}": document ${typeof d === 'string' ? d : d.type}: ${error}`);
+      });
     }
   },
   edges(step, add) {

@@ -22,6 +22,10 @@ export const taskRoutes = [
     request: { params: TaskId, body: { schema: Decision, example: { outcome: 'accept' } } },
     responses: { 202: { description: 'The decision was delivered.', schema: DecisionDelivered, example: { taskId: examples.task.id, outcome: 'accept', status: 'decision-delivered' } } },
     problems: [409, 503],
+    refusals: {
+      reasons: ['DOCUMENTS_MISSING'], type: 'documents-missing', example: examples.refused.documentsMissing,
+      description: 'The outcome requires documents (its `documents` in the process definition) that the application has not attached through the portal: nothing was decided.',
+    },
   }, async ({ ctx, params, body }) => ({
     status: 202, body: await decideTask({ ctx, taskId: params.taskId, outcome: body.outcome, reason: body.reason }),
   })),

@@ -163,6 +163,10 @@ export const refused = {
     reason: 'RENEWAL_TOO_EARLY', detail: 'renewal refused: RENEWAL_TOO_EARLY',
     title: 'a renewal may be requested from 3 months before expiry', title_fa: 'درخواست تمدید از سه ماه پیش از پایان اعتبار پذیرفته می‌شود',
   },
+  documentsMissing: {
+    reason: 'DOCUMENTS_MISSING', field: 'documents', detail: 'outcome accept of initial-interview requires birth-certificate, national-id-card, photo; missing photo',
+    title: 'the documents this decision needs are not attached: photo', title_fa: 'مدارک لازم برای این تصمیم پیوست نشده است: photo',
+  },
   notInForce: (change: string) => ({
     reason: 'LICENCE_NOT_IN_FORCE', detail: `${change} refused: LICENCE_NOT_IN_FORCE`,
     title: 'the licence\'s status does not allow this', title_fa: 'وضعیت پروانه اجازه این اقدام را نمی‌دهد',

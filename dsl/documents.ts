@@ -1,0 +1,29 @@
+/**
+ * Documents an outcome of a task requires (Art. 6 of the welfare centre instruction; FAQ 3 of the
+ * health call): the applicant attaches them through the national portal, and the office deciding
+ * the task checks them; an outcome that requires one the application lacks is refused at the
+ * decision, naming the missing documents. A document may be required only `when` an expression
+ * over the submitted facts holds (a military-service card, for men).
+ */
+import { z } from 'zod';
+import { holds, type Facts } from './expressions.js';
+import { Expression } from './primitives.js';
+
+/** The document types the portal may attach. */
+export const DOCUMENT_TYPES = [
+  'birth-certificate', 'national-id-card', 'photo', 'degree', 'temporary-degree-certificate', 'military-service-card',
+  'no-criminal-record', 'no-addiction', 'icdl', 'non-disclosure-form', 'training-certificate', 'guild-school-licence', 'other',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** A required document: its type, or its type and the condition on the submitted facts under which it is required. */
+export const RequiredDocument = z.union([
+  z.enum(DOCUMENT_TYPES).exclude(['other']),
+  z.object({ type: z.enum(DOCUMENT_TYPES).exclude(['other']), when: Expression }).strict(),
+]);
+export type RequiredDocument = z.infer<typeof RequiredDocument>;
+
+/** The types required of an application with these submitted facts, in the order written. */
+export function requiredDocumentTypes(required: readonly RequiredDocument[], facts: Facts): DocumentType[] {
+  return required.flatMap((d) => (typeof d === 'string' ? [d] : holds(d.when, facts) ? [d.type] : []));
+}
