@@ -1,6 +1,7 @@
 /** `task`: an office decides between named outcomes, by a due date, escalated when it passes. */
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
+import { RecordedField } from '../fields.js';
 import { Deadline, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
@@ -12,6 +13,12 @@ export const TaskOutcome = z.object({
   title: Text,
   next: StepId.optional(),
   requiresReason: z.boolean().default(false),
+  /**
+   * What the office records with this outcome (a site visit's measurements): checked when the
+   * decision is taken, kept on the task and saved under the task's `saveAs` as `recorded`.
+   * No default, so the content of files without it (and their hash) is unchanged.
+   */
+  fields: z.record(FactName, RecordedField).optional(),
 }).strict();
 
 export const TaskStep = z.object({
@@ -44,6 +51,9 @@ export const task = defineStepKind({
     if (outcomes.length === 0) v.report(v.at('outcomes'), 'no-outcomes', `task "${v.id}" has no outcomes to decide`);
     for (const [name, outcome] of outcomes) {
       if (!outcome.next) v.report(v.at('outcomes', name), 'unhandled-outcome', `outcome "${name}" of task "${v.id}" leads nowhere`, true);
+      if (outcome.fields && !step.saveAs) {
+        v.report(v.at('outcomes', name, 'fields'), 'unsaved-fields', `outcome "${name}" of task "${v.id}" records fields, but the task has no saveAs: no step could read them`, true);
+      }
     }
   },
   edges(step, add) {
