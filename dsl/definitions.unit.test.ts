@@ -18,7 +18,7 @@ describe('the definition language', () => {
       'licence-expiry@v1', 'licence-expiry@v2', 'licence-revocation@v1', 'licence-suspension@v1', 'successor-nomination@v1',
       'successor-nomination@v2', 'successor-nomination@v3', 'violation-report@v1', 'violation-report@v2',
       'welfare-activity-licence-renewal@v1', 'welfare-activity-licence-term@v1', 'welfare-activity-licence-term@v2',
-      'welfare-services-centre@v1', 'welfare-services-centre@v2',
+      'welfare-services-centre@v1', 'welfare-services-centre@v2', 'welfare-services-centre@v3',
     ]);
   });
 

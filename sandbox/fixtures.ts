@@ -104,4 +104,9 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0035792469', description: 'woman, 36, master\'s in social work, clear everywhere, but the civil registry records her citizenship as Afghan (AF), not Iranian',
     firstName: 'سارا', lastName: 'رحیمی', sex: 'female', age: 36, citizenship: 'AF', county: 'arak', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'social-work' }, socialInsurance: insuredAt('2810130035', 4) },
+  // The Welfare Services Centre's holder needs a bachelor's related to the organisation's mission
+  // (seed 002, Art. 4(b); process version 3): a holder with a bachelor's in an unrelated field.
+  { ...clean, nationalCode: '0221000011', description: 'woman, 34, bachelor\'s in computer engineering (a field unrelated to the welfare organisation\'s mission), clear everywhere',
+    firstName: 'لیلا', lastName: 'فرهادی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',
+    highestDegree: { level: 'bachelor', field: 'computer-engineering' }, socialInsurance: insuredAt('1410140011', 3) },
 ];
