@@ -71,6 +71,16 @@ const managerLicencesOf = (number: string, nationalCode: string) => h.db.db.sele
 /** The centre manager licence process of a named person: interview and certificate. */
 const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
 
+/** Appoints `manager` to the centre through the portal's change and licenses them: their manager licence, active on the centre's. */
+async function appointed(number: string, manager: { nationalCode: string }) {
+  const appointment = await change(tokens.portal, number, 'manager-appointment', { manager });
+  await managerLicensed(`${appointment}.manager-licence.1`);
+  expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
+  const [licence] = await managerLicencesOf(number, manager.nationalCode);
+  expect(licence).toMatchObject({ kind: 'manager-licence', holderNationalCode: manager.nationalCode, status: 'active' });
+  return licence!;
+}
+
 describe('licence lifecycle', () => {
   it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one on the same Jalali day 3 months ahead (seed 002, Art. 8(11))', async () => {
     const number = await activityLicence('0013579134');
@@ -149,13 +159,8 @@ describe('licence lifecycle', () => {
 
   it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s', async () => {
     const number = await activityLicence(5201);
-    const manager = (await generatedApplication(5202)).applicant;
-    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager });
-    await managerLicensed(`${appointment}.manager-licence.1`);
-    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
     // The manager the application named first stands on the licence too, closed now: a centre has one manager.
-    const [managerLicence] = await managerLicencesOf(number, manager.nationalCode);
-    expect(managerLicence).toMatchObject({ kind: 'manager-licence', holderNationalCode: manager.nationalCode, status: 'active' });
+    const managerLicence = await appointed(number, (await generatedApplication(5202)).applicant);
 
     const revocation = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/revocations`, {
       token: tokens.khuzestan, body: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' },
@@ -171,9 +176,9 @@ describe('licence lifecycle', () => {
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
     expect(await ended(id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     expect((await licenceRow(number)).status).toBe('revoked');
-    expect((await licenceRow(managerLicence!.number)).status).toBe('revoked');
-    for (const n of [number, managerLicence!.number]) expect(await told(n, 'licence-revoked')).toHaveLength(1);
-    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.revoked'), inArray(auditLog.subjectId, [number, managerLicence!.number])));
+    expect((await licenceRow(managerLicence.number)).status).toBe('revoked');
+    for (const n of [number, managerLicence.number]) expect(await told(n, 'licence-revoked')).toHaveLength(1);
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.revoked'), inArray(auditLog.subjectId, [number, managerLicence.number])));
     expect(trail).toHaveLength(2);
   });
 
@@ -202,12 +207,7 @@ describe('licence lifecycle', () => {
     await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 6 }, 'NEW_MANAGER_NOT_NAMED', 'newManager');
     await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 2 }, 'SUBSTITUTE_NOT_NAMED', 'substitute');
 
-    const firstManager = (await generatedApplication(5407)).applicant;
-    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager: firstManager });
-    await managerLicensed(`${appointment}.manager-licence.1`);
-    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
-    const [oldManager] = await managerLicencesOf(number, firstManager.nationalCode);
-    expect(oldManager).toMatchObject({ holderNationalCode: firstManager.nationalCode, status: 'active' });
+    const oldManager = await appointed(number, (await generatedApplication(5407)).applicant);
 
     const newManager = (await generatedApplication(5403)).applicant;
     const long = await change(tokens.portal, number, 'manager-leave', { startDate: isoDay(0), months: 6, newManager });
@@ -223,11 +223,11 @@ describe('licence lifecycle', () => {
     const managers = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
     expect(managers.filter((m) => m.status === 'active').map((m) => m.holderNationalCode)).toEqual([newManager.nationalCode]);
     const newLicence = managers.find((m) => m.holderNationalCode === newManager.nationalCode)!;
-    expect((await licenceRow(oldManager!.number)).status).toBe('closed');
-    const closedNotice = await told(oldManager!.number, 'licence-closed');
+    expect((await licenceRow(oldManager.number)).status).toBe('closed');
+    const closedNotice = await told(oldManager.number, 'licence-closed');
     expect(closedNotice).toHaveLength(1);
-    expect(closedNotice[0]!.payload).toMatchObject({ licenceNumber: oldManager!.number, status: 'closed', because: newLicence.number });
-    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.closed'), eq(auditLog.subjectId, oldManager!.number)))).toHaveLength(1);
+    expect(closedNotice[0]!.payload).toMatchObject({ licenceNumber: oldManager.number, status: 'closed', because: newLicence.number });
+    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.closed'), eq(auditLog.subjectId, oldManager.number)))).toHaveLength(1);
     expect((await licenceRow(number)).status).toBe('active');
   });
 
@@ -257,25 +257,20 @@ describe('licence lifecycle', () => {
 
   it('passes the manager licence the holder held on the centre to the successor with it', async () => {
     const number = await activityLicence(5720);
-    const holder = (await generatedApplication(5720)).applicant;
-    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager: holder });
-    await managerLicensed(`${appointment}.manager-licence.1`);
-    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
-    const [managerLicence] = await managerLicencesOf(number, holder.nationalCode);
-    expect(managerLicence).toMatchObject({ holderNationalCode: holder.nationalCode, status: 'active' });
+    const managerLicence = await appointed(number, (await generatedApplication(5720)).applicant);
     const successor = (await generatedApplication(5725)).applicant;
     const nominated = await change(tokens.ahvaz, number, 'successor-nomination', { cause: 'absence', absentSince: isoDay(4), successor });
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, nominated, 'province-decision')).id, 'approve');
     expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED' });
-    for (const n of [number, managerLicence!.number]) {
+    for (const n of [number, managerLicence.number]) {
       expect((await licenceRow(n)).holderNationalCode).toBe(successor.nationalCode);
       expect(await told(n, 'licence-holder-transferred')).toHaveLength(1);
     }
-    expect((await told(managerLicence!.number, 'licence-holder-transferred'))[0]!.payload).toMatchObject({ because: number });
+    expect((await told(managerLicence.number, 'licence-holder-transferred'))[0]!.payload).toMatchObject({ because: number });
     // The register shows the successor's name from now on, to the office and (masked) to the public.
     const seen = await api<{ holderNationalCode: string; holderName: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.ahvaz });
     expect(seen.body).toMatchObject({ holderNationalCode: successor.nationalCode, holderName: `${successor.firstName} ${successor.lastName}` });
-    const publicView = await api<{ holderName: string }>(h, 'GET', `/v1/licences/${managerLicence!.number}/verification`);
+    const publicView = await api<{ holderName: string }>(h, 'GET', `/v1/licences/${managerLicence.number}/verification`);
     expect(publicView.body.holderName).toBe(maskName(`${successor.firstName} ${successor.lastName}`));
   });
 
