@@ -8,9 +8,9 @@ import type { Database } from '../db/client.js';
 import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
-import { createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
+import { adoptLicences, createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
 import { enqueueNotification, type Notification } from '../domain/outbox.js';
-import type { Text } from '../dsl/schema.js';
+import type { RecordedField, Text } from '../dsl/schema.js';
 import type { ProcessOutcome } from '../domain/workflow-interfaces/licence-process.js';
 import { queryOne } from '../db/query.js';
 
@@ -33,7 +33,8 @@ export interface TaskToOpen {
   role: string;
   county: string | null;
   province: string | null;
-  outcomes: { name: string; title: Text; requiresReason: boolean }[];
+  /** `fields`: what the office records with the outcome, as the definition declares it (absent: nothing). */
+  outcomes: { name: string; title: Text; requiresReason: boolean; fields?: Record<string, RecordedField> }[];
   dueAt: string;
 }
 
@@ -141,10 +142,11 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     },
 
     /** Closes a task: decided, expired, or cancelled because the application ended. */
-    async closeTask(change: { taskId: string; status: 'decided' | 'expired' | 'cancelled'; outcome?: string; reason?: string; decidedBy?: string }, event: TimelineEvent): Promise<void> {
+    async closeTask(change: { taskId: string; status: 'decided' | 'expired' | 'cancelled'; outcome?: string; reason?: string; decidedBy?: string; recorded?: Record<string, unknown> }, event: TimelineEvent): Promise<void> {
       await db.update(tasks).set({
         status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
         decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
+        ...(change.recorded ? { recorded: change.recorded } : {}),
       }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
       await appendEvent(event);
     },
@@ -179,6 +181,16 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       // After the issue, so a retry of an activity that failed in between still ends them.
       if (licence.supersedes) await register.supersedeLicences({ number: issued.number, action: licence.supersedes, applicationId: licence.applicationId, seq: event.seq, at: event.occurredAt });
       return issued;
+    },
+
+    /**
+     * Moves the licences an `issue` adopts onto the licence it issued (a centre's manager licence
+     * onto its activity licence), and records on the timeline which moved and which could not.
+     */
+    async adoptLicences(change: { number: string; adopt: string[]; applicationId: string }, event: TimelineEvent) {
+      const result = await adoptLicences(db, change);
+      await appendEvent({ ...event, detail: { ...event.detail, ...result } });
+      return result;
     },
 
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */

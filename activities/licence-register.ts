@@ -174,6 +174,42 @@ export function createLicenceRegister(db: Database) {
   };
 }
 
+/** Why a licence an `issue` names in `adopts` was not moved onto the new licence. */
+export type AdoptionRefusal = 'not-found' | 'not-in-force' | 'another-application';
+
+/**
+ * Moves licences onto `number` (they stand on it from now on, and end with it): each must be in
+ * force and issued by the application or one of its subprocesses (`<application>.<step>.<n>`).
+ * Audited per licence moved (`licence.adopted`, from which licence to which). Idempotent: one
+ * already standing on `number` counts as adopted, and is not audited again. One transaction.
+ */
+export async function adoptLicences(db: Database, change: { number: string; adopt: string[]; applicationId: string }):
+  Promise<{ adopted: { number: string; from: string | null }[]; refused: { number: string; refusal: AdoptionRefusal }[] }> {
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Database;
+    const adopted: { number: string; from: string | null }[] = [];
+    const refused: { number: string; refusal: AdoptionRefusal }[] = [];
+    for (const candidate of [...new Set(change.adopt)]) {
+      const [row] = await tx.select().from(licences).where(eq(licences.number, candidate)).for('update');
+      const ours = row && (row.applicationId === change.applicationId || row.applicationId.startsWith(`${change.applicationId}.`));
+      const refusal: AdoptionRefusal | undefined = !row ? 'not-found' : !ours ? 'another-application' : !IN_FORCE.includes(row.status) ? 'not-in-force' : undefined;
+      if (refusal) {
+        refused.push({ number: candidate, refusal });
+        continue;
+      }
+      if (row!.dependsOn !== change.number) {
+        await tx.update(licences).set({ dependsOn: change.number }).where(eq(licences.number, candidate));
+        await appendAudit(tx, {
+          actor: 'workflow', action: 'licence.adopted', subjectType: 'licence', subjectId: candidate,
+          detail: { applicationId: change.applicationId, from: row!.dependsOn, to: change.number },
+        });
+      }
+      adopted.push({ number: candidate, from: row!.dependsOn });
+    }
+    return { adopted, refused };
+  });
+}
+
 /**
  * Hands a licence, and its dependents held by the same holder, to a new holder (a successor), and
  * moves the licence's "one per person" holdings with it: refused when the new holder already holds

@@ -59,7 +59,8 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, file: string, locate: Locator,
       message: `${where}unknown field "${key}"`,
     }));
   }
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && path[0] === 'steps') {
+  // A step's own type (`steps.<id>.type`), not a field's type deeper in it (a task outcome's field).
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && path[0] === 'steps' && path.length <= 3) {
     return [{
       file, ...locate(path), path, code: 'unknown-step-type',
       message: `${where}unknown step type; expected one of ${stepKinds.map((kind) => kind.type).join(', ')}`,

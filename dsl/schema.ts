@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { citations, count, Expression, FactName, JalaliDate, ReasonCode, RuleId, StepId, Text, Duration } from './primitives.js';
 import { stepSchemas } from './steps/index.js';
+import { ChangeInputField } from './fields.js';
 
+export { ChangeInputField, RecordedField } from './fields.js';
 export { Deadline, Duration, Expression, FactName, JalaliDate, ReasonCode, Registries, Scopes, StepId, Text } from './primitives.js';
 
 /** Any step: the union of the kinds listed in `steps/index.ts`. */
@@ -38,18 +40,6 @@ export const LicenceKind = z.object({
    */
   earlierLicences: z.object({ changes: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1) }).strict().optional(),
 }).strict();
-
-const changeField = { optional: z.boolean().default(false), title: Text.optional() };
-/** One field of a change's request body, checked by the service before the process starts. */
-export const ChangeInputField = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), ...changeField, min: z.number().int().min(0).default(1), max: z.number().int().positive().default(2000) }).strict(),
-  z.object({ type: z.literal('date'), ...changeField }).strict(),
-  z.object({ type: z.literal('integer'), ...changeField, min: z.number().int().optional(), max: z.number().int().optional() }).strict(),
-  z.object({ type: z.literal('choice'), ...changeField, values: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1) }).strict(),
-  z.object({ type: z.literal('boolean'), ...changeField }).strict(),
-  /** A person as an application names its applicant: nationalCode, firstName, lastName, birthDate, sex… */
-  z.object({ type: z.literal('person'), ...changeField }).strict(),
-]);
 
 /**
  * A rule on a change's request, judged when the change is requested (refused at once, nothing
@@ -147,6 +137,5 @@ export type Step = z.infer<typeof Step>;
 export type ProcessDefinition = z.infer<typeof ProcessDefinition>;
 export type LicenceKind = z.infer<typeof LicenceKind>;
 export type ChangeDeclaration = z.infer<typeof ChangeDeclaration>;
-export type ChangeInputField = z.infer<typeof ChangeInputField>;
 export type ChangeRule = z.infer<typeof ChangeRule>;
 export type CallSection = z.infer<typeof CallSection>;

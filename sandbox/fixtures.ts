@@ -117,4 +117,9 @@ export const FIXTURE_PROFILES: readonly PersonProfile[] = [
   { ...clean, nationalCode: '0231000014', description: 'woman, 34, master\'s in law (a field Art. 5(b) of seed 002 does not list for a centre manager), clear everywhere',
     firstName: 'لیلا', lastName: 'عباسی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',
     highestDegree: { level: 'master', field: 'law' }, socialInsurance: insuredAt('1410140014', 5) },
+  // The Welfare Services Centre's holder needs a bachelor's related to the organisation's mission
+  // (seed 002, Art. 4(b); process version 3): a holder with a bachelor's in an unrelated field.
+  { ...clean, nationalCode: '0221000011', description: 'woman, 34, bachelor\'s in computer engineering (a field unrelated to the welfare organisation\'s mission), clear everywhere',
+    firstName: 'لیلا', lastName: 'فرهادی', sex: 'female', age: 34, county: 'ahvaz', military: 'not-applicable',
+    highestDegree: { level: 'bachelor', field: 'computer-engineering' }, socialInsurance: insuredAt('1410140011', 3) },
 ];

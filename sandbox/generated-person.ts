@@ -4,13 +4,19 @@
  * applicants. They are eligible everywhere (clear, served if male, insured
  * and paid up).
  */
-import { STUDY_FIELDS, WORKSHOP_PREFIX, type County, type PersonProfile } from './fixtures.js';
+import { WORKSHOP_PREFIX, type County, type PersonProfile, type StudyField } from './fixtures.js';
 import { insuredAt } from './social-insurance.js';
 
 const MALE_NAMES = ['علی', 'محمد', 'حسن', 'حسین', 'رضا', 'مهدی', 'امیر', 'سعید', 'مجید', 'کاوه'];
 const FEMALE_NAMES = ['فاطمه', 'زهرا', 'مریم', 'سارا', 'نرگس', 'لیلا', 'مینا', 'الهام', 'شیرین', 'پریسا'];
 const LAST_NAMES = ['رضایی', 'کریمی', 'موسوی', 'احمدی', 'حسینی', 'جعفری', 'صادقی', 'نوری', 'کاظمی', 'محمدی', 'عباسی', 'طاهری'];
 const COUNTIES: readonly County[] = ['ahvaz', 'dezful', 'arak'];
+/**
+ * What generated persons study: fields the Welfare Services Centre instruction lists for a centre's
+ * holder and its manager alike (seed 002, Art. 3(c), 4(b), 5(b)), so that they stay eligible
+ * everywhere (computer engineering and law are not; sociology is not on the manager's list).
+ */
+const ELIGIBLE_FIELDS: readonly StudyField[] = ['social-work', 'psychology', 'rehabilitation', 'counselling', 'nursing'];
 
 /** FNV-1a over the code's characters: a stable per-person hash. */
 function hashCode(code: string): number {
@@ -43,7 +49,7 @@ export function generatedProfile(nationalCode: string): PersonProfile {
     alive: true,
     county,
     military: sex === 'male' ? 'served' : 'not-applicable',
-    highestDegree: { level: 'master', field: pick(STUDY_FIELDS, h >>> 20) },
+    highestDegree: { level: 'master', field: pick(ELIGIBLE_FIELDS, h >>> 20) },
     criminalRecord: false,
     securityClearance: 'clear',
     addiction: 'negative',

@@ -70,7 +70,7 @@ describe('persons', () => {
     const expected: Record<string, number> = {
       '0023456787': 24, '0034567895': 38, '0045678911': 45, '0056789122': 33,
       '0067891233': 41, '0078912342': 27, '0089123451': 60, '0091234565': 31, '0013579134': 35,
-      '0024681350': 39, '0035792469': 36,
+      '0024681350': 39, '0035792469': 36, '0221000011': 34,
     };
     for (const now of [NOW, NOW + 200 * 86_400_000, Date.UTC(2024, 1, 29)]) {
       for (const p of fixturePersons(now).filter((f) => f.nationalCode in expected)) expect(ageAt(p.birthDate, now), p.nationalCode).toBe(expected[p.nationalCode]);
@@ -104,6 +104,8 @@ describe('persons', () => {
       expect(ageAt(p.birthDate, NOW)).toBeGreaterThanOrEqual(26);
       expect(ageAt(p.birthDate, NOW)).toBeLessThanOrEqual(60);
       expect(p.highestDegree?.level).toBe('master');
+      // Eligible as a centre's holder and its manager alike (seed 002, Art. 4(b), 5(b)).
+      expect(['social-work', 'psychology', 'rehabilitation', 'counselling', 'nursing']).toContain(p.highestDegree!.field);
       expect(p.military).toBe(p.sex === 'male' ? 'served' : 'not-applicable');
       expect([p.criminalRecord, p.securityClearance, p.addiction, p.alive]).toEqual([false, 'clear', 'negative', true]);
       expect(p.socialInsurance).toMatchObject({ insured: true, quartersInArrears: 0 });

@@ -20,11 +20,23 @@ export const ApplicantInput = z.object({
   religionRecognised: z.boolean(),
 }).strict();
 
+/**
+ * Who is to manage the centre (مسئول مرکز), for a licence type whose process asks (the Welfare
+ * Services Centre from version 3: seed 002, Art. 4(c)(2), Art. 5 note 3): the holder himself
+ * (`holder`), or a person the holder names (`nominee`, with the person as an applicant is given).
+ * The process reads it as `application.manager`.
+ */
+export const ManagerInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('holder') }).strict(),
+  z.object({ kind: z.literal('nominee'), person: ApplicantInput }).strict(),
+]);
+
 export const ApplicationInput = z.object({
   licenceType: z.string().regex(/^[a-z][a-z0-9-]*$/),
   county: z.string().refine((c) => provinceOf(c) !== undefined, { message: 'unknown county' }),
   holderType: z.enum(['natural', 'legal']).default('natural'),
   applicant: ApplicantInput,
+  manager: ManagerInput.optional(),
 }).strict();
 
 export type ApplicationInput = z.infer<typeof ApplicationInput>;

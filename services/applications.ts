@@ -64,7 +64,10 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
   const province = provinceOf(application.county)!;
   const facts = {
     applicant: application.applicant,
-    application: { id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType, submittedAt: new Date(nowMs).toISOString() },
+    application: {
+      id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType,
+      submittedAt: new Date(nowMs).toISOString(), ...(application.manager ? { manager: application.manager } : {}),
+    },
   };
   const opened = await openApplication({
     ctx, loaded,

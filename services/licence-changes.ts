@@ -10,35 +10,15 @@ import { applications } from '../db/schema/index.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { ChangeDeclaration, ChangeInputField } from '../dsl/schema.js';
 import { tehranDay } from '../platform/dates/time-functions.js';
-import { ApplicantInput } from './application-input.js';
+import { fieldsSchema } from './input-fields.js';
 import { newTrackingCode } from './applications.js';
 import { openApplication } from './start-process.js';
 import type { ServiceContext } from './context.js';
 import { conflict, DomainError, firstIssueProblem, forbidden, refused } from './errors.js';
-import { paragraphText } from './free-text.js';
-import { normaliseText } from './identifiers.js';
 import { licenceInScope } from './licences.js';
 
 /** A change's name, a key of the licence kind's `changes`: `renewal`, `suspension`, `manager-leave`… */
 export type LicenceChange = string;
-
-const isoDate = z.string().transform(normaliseText).pipe(z.iso.date());
-
-function fieldSchema(field: ChangeInputField): z.ZodType {
-  switch (field.type) {
-    case 'text': return paragraphText().transform(normaliseText).pipe(z.string().min(field.min).max(field.max));
-    case 'date': return isoDate;
-    case 'integer': {
-      let n = z.number().int();
-      if (field.min !== undefined) n = n.min(field.min);
-      if (field.max !== undefined) n = n.max(field.max);
-      return n;
-    }
-    case 'choice': return z.enum(field.values as [string, ...string[]]);
-    case 'boolean': return z.boolean();
-    case 'person': return ApplicantInput;
-  }
-}
 
 const schemas = new WeakMap<ChangeDeclaration, z.ZodType<Record<string, unknown>>>();
 
@@ -46,11 +26,7 @@ const schemas = new WeakMap<ChangeDeclaration, z.ZodType<Record<string, unknown>
 export function changeInputSchema(declaration: ChangeDeclaration): z.ZodType<Record<string, unknown>> {
   let schema = schemas.get(declaration);
   if (!schema) {
-    const shape = Object.fromEntries(Object.entries(declaration.input).map(([name, field]) => {
-      const s = fieldSchema(field);
-      return [name, field.optional ? s.optional() : s];
-    }));
-    schema = z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown>>;
+    schema = fieldsSchema(declaration.input);
     schemas.set(declaration, schema);
   }
   return schema;

@@ -3,7 +3,7 @@
  * due date in both calendars.
  */
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
-import type { Text } from '../dsl/schema.js';
+import type { RecordedField, Text } from '../dsl/schema.js';
 import type { tasks } from '../db/schema/index.js';
 import type { ServiceContext } from './context.js';
 import { listTasks } from './tasks.js';
@@ -14,6 +14,8 @@ export interface AllowedOutcome {
   name: string;
   title: Text;
   requiresReason: boolean;
+  /** What a decision with this outcome must record (`recorded`), as the definition declares it. */
+  fields?: Record<string, RecordedField>;
 }
 
 export type TaskView = Omit<TaskRow, 'outcomes' | 'title'> & { title: Text; outcomes: AllowedOutcome[]; allowedOutcomes: AllowedOutcome[]; dueAtJalali: string };
@@ -22,6 +24,7 @@ export type TaskView = Omit<TaskRow, 'outcomes' | 'title'> & { title: Text; outc
 export function taskView(row: TaskRow, calendar: HolidayCalendar): TaskView {
   const outcomes = (row.outcomes as Partial<AllowedOutcome>[]).map((o) => ({
     name: String(o.name), title: o.title ?? { fa: String(o.name), en: String(o.name) }, requiresReason: o.requiresReason === true,
+    ...(o.fields ? { fields: o.fields } : {}),
   }));
   return { ...row, title: row.title as Text, outcomes, allowedOutcomes: outcomes, dueAtJalali: formatJalali(row.dueAt.getTime(), calendar, true) };
 }

@@ -1,15 +1,18 @@
 /** The offices' inbox and their decisions, delivered to the waiting workflow as a signal. */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import type { RecordedField } from '../dsl/schema.js';
 import { applications, documents, tasks } from '../db/schema/index.js';
 import { requiredDocumentTypes } from '../dsl/documents.js';
 import type { Facts } from '../dsl/expressions.js';
 import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
 import { appendAudit } from '../domain/audit.js';
-import { conflict, DomainError, forbidden, invalid, notFound } from './errors.js';
+import { conflict, DomainError, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
+import { fieldsSchema } from './input-fields.js';
 import { processUnavailable } from './start-process.js';
 
 /** Open tasks for the caller's office: its role, in its county or province. */
@@ -23,7 +26,7 @@ export async function listTasks({ ctx }: { ctx: ServiceContext }) {
   return ctx.deps.db.select().from(tasks).where(and(...filters)).orderBy(asc(tasks.dueAt));
 }
 
-type Outcome = { name: string; requiresReason: boolean };
+type Outcome = { name: string; requiresReason: boolean; fields?: Record<string, RecordedField> };
 
 /** A delivery still `delivering` after this long died with its request; its decider may retry it. */
 const DELIVERY_LEASE = sql`interval '2 minutes'`;
@@ -31,7 +34,9 @@ const DELIVERY_LEASE = sql`interval '2 minutes'`;
 const taskClosed = (detail: string) => conflict('task-closed', { fa: 'این کار بسته شده است', en: 'the task is closed' }, detail);
 
 /**
- * Decides an open task with one of its outcomes; the reason is required where the definition says so.
+ * Decides an open task with one of its outcomes; the reason is required where the definition says
+ * so, and `recorded` carries what the outcome declares it records (its `fields`), checked field by
+ * field: a wrong one is refused naming it (`recorded.area`), and nothing is taken.
  *
  * A task takes one decision. It is taken by a conditional UPDATE (open, and no decision yet) in
  * the same transaction as its audit entry, so of two decisions at once exactly one gets the row and
@@ -45,7 +50,7 @@ const taskClosed = (detail: string) => conflict('task-closed', { fa: 'این ک�
  * The process keeps the first decision it receives, so a repeated signal changes nothing. The
  * audit entry is written when the decision is taken, so a re-delivery adds none.
  */
-export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: ServiceContext; taskId: string; outcome: unknown; reason?: unknown }) {
+export async function decideTask({ ctx, taskId, outcome, reason, recorded }: { ctx: ServiceContext; taskId: string; outcome: unknown; reason?: unknown; recorded?: unknown }) {
   const { actor, deps } = ctx;
   const [task] = await deps.db.select().from(tasks).where(eq(tasks.id, taskId));
   if (!task) throw notFound({ fa: 'کار یافت نشد', en: 'task not found' });
@@ -60,8 +65,8 @@ export async function decideTask({ ctx, taskId, outcome, reason }: { ctx: Servic
   if (chosen.requiresReason && !why) {
     throw invalid('reason-required', 'reason', { fa: 'ذکر دلیل الزامی است', en: 'a reason is required' }, `outcome ${chosen.name} requires a reason`);
   }
+  const decision = { taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject, ...recordedFor(chosen, recorded) };
   await requireDocuments(ctx, task, chosen.name);
-  const decision = { taskId, outcome: chosen.name, reason: why, decidedBy: actor.subject };
   if (!(await takeDecision(ctx, task, decision)) && !(await retakeUndelivered(ctx, decision))) {
     throw taskClosed('the task has already been decided');
   }
@@ -102,20 +107,35 @@ async function requireDocuments({ deps }: ServiceContext, task: typeof tasks.$in
   }, `outcome ${outcome} of ${task.stepId} requires ${wanted.join(', ')}; missing ${missing.join(', ')}`, 'documents', 'DOCUMENTS_MISSING');
 }
 
-type TaskDecisionInput = { taskId: string; outcome: string; reason?: string; decidedBy: string };
+/** What a decision records, checked against the outcome's `fields`; nothing for an outcome that declares none. */
+function recordedFor(outcome: Outcome, recorded: unknown): { recorded?: Record<string, unknown> } {
+  if (!outcome.fields) {
+    if (recorded === undefined) return {};
+    throw invalid('unknown-field', 'recorded', { fa: 'این نتیجه داده‌ای ثبت نمی‌کند', en: 'this outcome records nothing' }, `outcome ${outcome.name} declares no fields`);
+  }
+  const parsed = z.object({ recorded: fieldsSchema(outcome.fields) }).safeParse({ recorded });
+  if (!parsed.success) throw firstIssueProblem(parsed.error, { recorded });
+  return { recorded: parsed.data.recorded };
+}
+
+type TaskDecisionInput = { taskId: string; outcome: string; reason?: string; decidedBy: string; recorded?: Record<string, unknown> };
 
 /** Takes an open, undecided task for this decision and audits it, atomically; false when another decision has it. */
 async function takeDecision({ actor, deps }: ServiceContext, task: typeof tasks.$inferSelect, decision: TaskDecisionInput): Promise<boolean> {
   return deps.db.transaction(async (transaction) => {
     const tx = transaction as unknown as Database;
     const taken = await tx.update(tasks).set({
-      outcome: decision.outcome, reason: decision.reason ?? null, decidedBy: decision.decidedBy,
+      outcome: decision.outcome, reason: decision.reason ?? null, decidedBy: decision.decidedBy, recorded: decision.recorded ?? null,
       decisionDelivery: 'delivering', decisionAttemptedAt: sql`now()`,
     }).where(and(eq(tasks.id, decision.taskId), eq(tasks.status, 'open'), isNull(tasks.decisionDelivery))).returning({ id: tasks.id });
     if (taken.length === 0) return false;
     await appendAudit(tx, {
       actor: actor.subject, action: 'task.decided', subjectType: 'task', subjectId: decision.taskId,
-      detail: { applicationId: task.applicationId, stepId: task.stepId, outcome: decision.outcome, reasonGiven: decision.reason !== undefined && decision.reason !== '' },
+      detail: {
+        applicationId: task.applicationId, stepId: task.stepId, outcome: decision.outcome, reasonGiven: decision.reason !== undefined && decision.reason !== '',
+        // The names of the fields recorded, not their values (they are on the task).
+        ...(decision.recorded ? { recorded: Object.keys(decision.recorded).sort() } : {}),
+      },
     });
     return true;
   });
@@ -130,6 +150,7 @@ async function retakeUndelivered({ deps }: ServiceContext, decision: TaskDecisio
     eq(tasks.id, decision.taskId), eq(tasks.status, 'open'),
     eq(tasks.decidedBy, decision.decidedBy), eq(tasks.outcome, decision.outcome),
     sql`${tasks.reason} is not distinct from ${decision.reason ?? null}`,
+    sql`${tasks.recorded} is not distinct from ${decision.recorded === undefined ? null : JSON.stringify(decision.recorded)}::jsonb`,
     or(
       eq(tasks.decisionDelivery, 'undelivered'),
       and(eq(tasks.decisionDelivery, 'delivering'), lt(tasks.decisionAttemptedAt, sql`now() - ${DELIVERY_LEASE}`)),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
+import { throughToActivityLicence } from './support/journeys.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { officeTokens } from './support/tokens.js';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
@@ -73,8 +74,8 @@ describe('PostgreSQL restarted mid-process', () => {
 
     const decisions = await eventually(() => openTasks(ids, 'province-decision'), 'every application at the province decision', 60_000);
     for (const task of decisions) await decide(h, khuzestan, task.id, 'approve');
-    const visits = await eventually(() => openTasks(ids, 'site-visit'), 'every site visit', 30_000);
-    for (const task of visits) await decide(h, ahvaz, task.id, 'compliant');
+    // The site visit, then the manager's licence each centre waits for.
+    await Promise.all(ids.map((applicationId) => throughToActivityLicence(h, { tokens: { portal, ahvaz, khuzestan }, applicationId, from: 'site-visit' })));
     await eventually(async () => {
       const rows = await h.db.db.select().from(applications).where(inArray(applications.id, ids));
       return rows.every((r) => r.status === 'approved') ? rows : undefined;

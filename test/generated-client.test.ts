@@ -13,6 +13,7 @@ import type { components, paths } from '../api-spec/generated/schema.js';
 import { addMonths } from '../platform/dates/time-functions.js';
 import { eventually, fixturePerson, verifyResponse } from './support/api.js';
 import { skipTo } from './support/clock.js';
+import { compliantVisit } from './support/site-visit.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { officeTokens } from './support/tokens.js';
 
@@ -61,9 +62,9 @@ async function openTask(office: Client<paths>, applicationId: string, stepId: st
   }, `task ${stepId}`);
 }
 
-async function decide(office: Client<paths>, task: Task, outcome: string) {
+async function decide(office: Client<paths>, task: Task, outcome: string, recorded?: Record<string, unknown>) {
   expect(task.allowedOutcomes.map((o) => o.name)).toContain(outcome);
-  const { data, error } = await office.POST('/v1/tasks/{taskId}/decision', { params: { path: { taskId: task.id }, ...idempotent() }, body: { outcome } });
+  const { data, error } = await office.POST('/v1/tasks/{taskId}/decision', { params: { path: { taskId: task.id }, ...idempotent() }, body: { outcome, recorded } });
   expect(error).toBeUndefined();
   expect(data).toMatchObject({ status: 'decision-delivered', outcome });
 }
@@ -77,6 +78,8 @@ describe('a client generated from the OpenAPI document', () => {
       body: {
         licenceType: 'welfare-services-centre', county: 'ahvaz',
         applicant: { nationalCode: person.nationalCode, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, sex: person.sex, religionRecognised: true },
+        // Her PhD in rehabilitation lets her manage the centre herself.
+        manager: { kind: 'holder' },
       },
     });
     expect(submitted.response.status).toBe(202);
@@ -95,7 +98,13 @@ describe('a client generated from the OpenAPI document', () => {
     await decide(clients.khuzestan, await openTask(clients.khuzestan, applicationId, 'province-decision'), 'approve');
     const visit = await openTask(clients.ahvaz, applicationId, 'site-visit');
     expect(visit.dueAtJalali).toMatch(/^14\d\d\/\d\d\/\d\d \d\d:\d\d$/);
-    await decide(clients.ahvaz, visit, 'compliant');
+    const visited = visit.allowedOutcomes.find((o) => o.name === 'visited')!;
+    expect(visited.fields?.area).toMatchObject({ type: 'integer', min: 0 });
+    await decide(clients.ahvaz, visit, 'visited', compliantVisit);
+    // The holder's own manager licence comes first: its process's two tasks.
+    const manager = `${applicationId}.holder-as-manager.1`;
+    await decide(clients.khuzestan, await openTask(clients.khuzestan, manager, 'specialist-interview'), 'pass');
+    await decide(clients.ahvaz, await openTask(clients.ahvaz, manager, 'training-certificate'), 'verified');
 
     const approved = await eventually(async () => {
       const { data } = await clients.portal.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } } });

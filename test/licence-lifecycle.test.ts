@@ -65,9 +65,25 @@ const standingRulesChecked = (failing: string, note: string) => [
   'welfare.standing.licence-displayed', 'welfare.standing.working-hours', 'welfare.standing.insurance',
   'welfare.standing.hygiene-safety', 'welfare.standing.staff-training', 'welfare.standing.signage',
 ].map((item) => (item === failing ? { item, result: 'fail', note } : { item, result: 'pass' }));
+/**
+ * The manager licences a person holds standing on a centre's licence. Every centre has had one
+ * since its activity licence (version 3 waits for it): the manager its application named.
+ */
+const managerLicencesOf = (number: string, nationalCode: string) => h.db.db.select().from(licences)
+  .where(and(eq(licences.dependsOn, number), eq(licences.holderNationalCode, nationalCode)));
 
 /** The centre manager licence process of a named person: interview and certificate. */
 const managerLicensed = (childId: string) => passManagerInterviewAndCertificate(h, tokens, childId);
+
+/** Appoints `manager` to the centre through the portal's change and licenses them: their manager licence, active on the centre's. */
+async function appointed(number: string, manager: { nationalCode: string }) {
+  const appointment = await change(tokens.portal, number, 'manager-appointment', { manager, managerEmployedDuringCentreShift: false });
+  await managerLicensed(`${appointment}.manager-licence.1`);
+  expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
+  const [licence] = await managerLicencesOf(number, manager.nationalCode);
+  expect(licence).toMatchObject({ kind: 'manager-licence', holderNationalCode: manager.nationalCode, status: 'active' });
+  return licence!;
+}
 
 describe('licence lifecycle', () => {
   it('refuses a closure notice under 3 Jalali months at once (422 naming effectiveDate, nothing started or written) and accepts one on the same Jalali day 3 months ahead (seed 002, Art. 8(11)) §welfare.closure.notice', async () => {
@@ -147,12 +163,8 @@ describe('licence lifecycle', () => {
 
   it('revokes after due process: the holder is notified, the province decides, and the manager licence ends with the centre\'s §welfare.revocation', async () => {
     const number = await activityLicence(5201);
-    const manager = (await generatedApplication(5202)).applicant;
-    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager, managerEmployedDuringCentreShift: false });
-    await managerLicensed(`${appointment}.manager-licence.1`);
-    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
-    const [managerLicence] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
-    expect(managerLicence).toMatchObject({ kind: 'manager-licence', holderNationalCode: manager.nationalCode, status: 'active' });
+    // The manager the application named first stands on the licence too, closed now: a centre has one manager.
+    const managerLicence = await appointed(number, (await generatedApplication(5202)).applicant);
 
     const revocation = await api<{ applicationId: string }>(h, 'POST', `/v1/licences/${number}/revocations`, {
       token: tokens.khuzestan, body: { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' },
@@ -168,9 +180,9 @@ describe('licence lifecycle', () => {
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
     expect(await ended(id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     expect((await licenceRow(number)).status).toBe('revoked');
-    expect((await licenceRow(managerLicence!.number)).status).toBe('revoked');
-    for (const n of [number, managerLicence!.number]) expect(await told(n, 'licence-revoked')).toHaveLength(1);
-    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.revoked'), inArray(auditLog.subjectId, [number, managerLicence!.number])));
+    expect((await licenceRow(managerLicence.number)).status).toBe('revoked');
+    for (const n of [number, managerLicence.number]) expect(await told(n, 'licence-revoked')).toHaveLength(1);
+    const trail = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.revoked'), inArray(auditLog.subjectId, [number, managerLicence.number])));
     expect(trail).toHaveLength(2);
   });
 
@@ -199,12 +211,7 @@ describe('licence lifecycle', () => {
     await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 6 }, 'NEW_MANAGER_NOT_NAMED', 'newManager');
     await refusedChange(tokens.ahvaz, number, 'manager-leave', { startDate: isoDay(0), months: 2 }, 'SUBSTITUTE_NOT_NAMED', 'substitute');
 
-    const firstManager = (await generatedApplication(5407)).applicant;
-    const appointment = await change(tokens.portal, number, 'manager-appointment', { manager: firstManager, managerEmployedDuringCentreShift: false });
-    await managerLicensed(`${appointment}.manager-licence.1`);
-    expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
-    const [oldManager] = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
-    expect(oldManager).toMatchObject({ holderNationalCode: firstManager.nationalCode, status: 'active' });
+    const oldManager = await appointed(number, (await generatedApplication(5407)).applicant);
 
     const newManager = (await generatedApplication(5403)).applicant;
     // Art. 5(b): the nomination declares whether the new manager works elsewhere during the centre's shift.
@@ -222,11 +229,11 @@ describe('licence lifecycle', () => {
     const managers = await h.db.db.select().from(licences).where(eq(licences.dependsOn, number));
     expect(managers.filter((m) => m.status === 'active').map((m) => m.holderNationalCode)).toEqual([newManager.nationalCode]);
     const newLicence = managers.find((m) => m.holderNationalCode === newManager.nationalCode)!;
-    expect((await licenceRow(oldManager!.number)).status).toBe('closed');
-    const closedNotice = await told(oldManager!.number, 'licence-closed');
+    expect((await licenceRow(oldManager.number)).status).toBe('closed');
+    const closedNotice = await told(oldManager.number, 'licence-closed');
     expect(closedNotice).toHaveLength(1);
-    expect(closedNotice[0]!.payload).toMatchObject({ licenceNumber: oldManager!.number, status: 'closed', because: newLicence.number });
-    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.closed'), eq(auditLog.subjectId, oldManager!.number)))).toHaveLength(1);
+    expect(closedNotice[0]!.payload).toMatchObject({ licenceNumber: oldManager.number, status: 'closed', because: newLicence.number });
+    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'licence.closed'), eq(auditLog.subjectId, oldManager.number)))).toHaveLength(1);
     expect((await licenceRow(number)).status).toBe('active');
   });
 

@@ -150,7 +150,7 @@ describe('npm start and the README tour', () => {
     const first = await npmStart();
     expect(first.output()).toMatch(/database: +embedded PostgreSQL \d+/);
 
-    // The README's tour, line for line: through interview, province and site visit to a licence.
+    // The README's tour, line for line: through interview, province, site visit and the manager's licence to a licence.
     const tour = await bash(readmeTour());
     expect(tour.code, `${tour.stdout}\n${tour.stderr}`).toBe(0);
     const verification = JSON.parse(tour.stdout.split('\n').find((l) => l.startsWith('{"number":"WSC-AL-'))!) as Record<string, unknown>;
@@ -174,6 +174,7 @@ describe('npm start and the README tour', () => {
     const submitted = await call('/v1/applications', portal, {
       licenceType: 'welfare-services-centre', county: 'ahvaz',
       applicant: { nationalCode: person.nationalCode, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, sex: person.sex, religionRecognised: true },
+      manager: { kind: 'holder' },
     });
     expect(submitted.status).toBe(202);
     const waiting = submitted.body.applicationId as string;

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
-import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
+import { api, applicationFor, decide, eventually, generatedApplication, personNamed, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { tokensFor } from './support/tokens.js';
@@ -168,7 +168,11 @@ describe('Welfare Services Centre licence', () => {
   });
 
   it('completes when the security clearance answers only after 10 days', async () => {
-    const { applicationId } = await submit('0045678911');
+    // The manager is asked after the sandbox's clock has moved 10 days: one whose birth date does not move with it.
+    const body = await applicationFor(h, '0045678911', 'welfare-services-centre', 'ahvaz', { kind: 'nominee', person: await personNamed(h, '0012345679') });
+    const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
+    expect(submitted.status, submitted.text).toBe(202);
+    const { applicationId } = submitted.body;
     await passInterview(applicationId);
     const pending = await eventually(async () => {
       const mine = await sandboxInquiries(h, '0045678911');

@@ -7,6 +7,7 @@ import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, inquiries, tasks } from '../db/schema/index.js';
 import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
+import { throughToActivityLicence } from './support/journeys.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { officeTokens } from './support/tokens.js';
 
@@ -72,11 +73,8 @@ describe('a worker killed mid-process', () => {
       return open.length === ids.length ? open : undefined;
     }, 'every application at the province decision', 90_000);
     for (const task of decisions) await decide(h, khuzestan, task.id, 'approve');
-    const visits = await eventually(async () => {
-      const open = (await h.db.db.select().from(tasks).where(inArray(tasks.applicationId, ids))).filter((t) => t.stepId === 'site-visit' && t.status === 'open');
-      return open.length === ids.length ? open : undefined;
-    }, 'site visits', 60_000);
-    for (const task of visits) await decide(h, ahvaz, task.id, 'compliant');
+    // The site visit, then the manager's licence each centre waits for.
+    await Promise.all(ids.map((applicationId) => throughToActivityLicence(h, { tokens: { portal, ahvaz, khuzestan }, applicationId, from: 'site-visit' })));
     await eventually(async () => {
       const rows = await h.db.db.select().from(applications).where(inArray(applications.id, ids));
       return rows.every((r) => r.status === 'approved') ? true : undefined;

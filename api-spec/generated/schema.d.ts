@@ -207,7 +207,7 @@ export interface paths {
         put?: never;
         /**
          * Decide a task with one of its outcomes
-         * @description The decision is delivered to the waiting process; `reason` is required where the outcome says so. A task takes one decision: any other, at the same moment or after, is refused with `409 task-closed`. If the process engine does not answer (`503`), the decision is kept for you: retry with the same `Idempotency-Key`.
+         * @description The decision is delivered to the waiting process; `reason` is required where the outcome says so, and `recorded` where it declares `fields` (what the office records: a site visit's measurements, which the process's rules then judge). A task takes one decision: any other, at the same moment or after, is refused with `409 task-closed`. If the process engine does not answer (`503`), the decision is kept for you: retry with the same `Idempotency-Key`.
          */
         post: operations["decideTask"];
         delete?: never;
@@ -763,6 +763,8 @@ export interface components {
             outcome: string;
             /** @description Required when the outcome says `requiresReason`. */
             reason?: string;
+            /** @description Required when the outcome declares `fields`: each of them by name (checked against its declaration; a wrong one is refused naming it, e.g. `recorded.area`), and nothing else. */
+            recorded?: unknown;
         };
         /** @description The licence holder (natural person) as the portal describes them. */
         Applicant: {
@@ -779,6 +781,21 @@ export interface components {
             mobile?: string;
             /** @description Muslim or a member of an officially recognised religion (Art. 4). */
             religionRecognised: boolean;
+        };
+        /** @description Who is to manage the centre (مسئول مرکز): `{"kind": "holder"}` or `{"kind": "nominee", "person": {…}}`. Required by `welfare-services-centre` (from version 3, which refuses an application without it, `MANAGER_NOT_NAMED`): its activity licence is issued only once this person holds a centre manager licence. */
+        CentreManager: {
+            /**
+             * @description The holder manages the centre himself (seed 002, Art. 5 note 3): he goes through the manager licence process himself.
+             * @constant
+             */
+            kind: "holder";
+        } | {
+            /**
+             * @description The holder names another person, who goes through the manager licence process.
+             * @constant
+             */
+            kind: "nominee";
+            person: components["schemas"]["Applicant"];
         };
         /** @description A new application for a licence. */
         ApplicationSubmission: {
@@ -798,6 +815,7 @@ export interface components {
              */
             holderType?: "natural" | "legal";
             applicant: components["schemas"]["Applicant"];
+            manager?: components["schemas"]["CentreManager"];
         };
         Withdrawal: {
             /** @description Why the applicant withdraws, as they said it. */
@@ -1012,6 +1030,8 @@ export interface components {
                     max?: number;
                     /** @description For `choice`: the allowed values. */
                     values?: string[];
+                    /** @description For `choice`: a list of distinct values, not one. */
+                    many?: boolean;
                 };
             };
         };
@@ -1127,12 +1147,37 @@ export interface components {
             /** @description The change the finding opened, if any. */
             change: components["schemas"]["LicenceChangeStarted"] | null;
         };
+        RecordedField: {
+            /**
+             * @description `person`: an applicant as `POST /v1/applications` takes one; `list`: an array of records, each with the fields `of` declares.
+             * @enum {string}
+             */
+            type: "text" | "date" | "integer" | "choice" | "boolean" | "person" | "list";
+            optional: boolean;
+            title?: components["schemas"]["Title"];
+            min?: number;
+            max?: number;
+            /** @description For `choice`: the allowed values. */
+            values?: string[];
+            /** @description For `choice`: a list of distinct values, not one. */
+            many?: boolean;
+            /** @description For `list`: each item's fields, by name, declared the same way. */
+            of?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         AllowedOutcome: {
             /** @description What to send as `outcome`. */
             name: string;
             title: components["schemas"]["Title"];
             /** @description A decision with this outcome must give a `reason`. */
             requiresReason: boolean;
+            /** @description What a decision with this outcome must record, by name: send them as `recorded` (a county site visit's measurements). Absent: the outcome records nothing. */
+            fields?: {
+                [key: string]: components["schemas"]["RecordedField"];
+            };
         };
         Task: {
             id: string;
@@ -1163,6 +1208,10 @@ export interface components {
             outcome: string | null;
             reason: string | null;
             decidedBy: string | null;
+            /** @description What the decision recorded with its outcome (its `fields`), or null. */
+            recorded: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             createdAt: string;
             decidedAt: string | null;
@@ -1965,6 +2014,9 @@ export interface operations {
                  *         "birthDate": "1985-12-11",
                  *         "sex": "male",
                  *         "religionRecognised": true
+                 *       },
+                 *       "manager": {
+                 *         "kind": "holder"
                  *       }
                  *     }
                  */
@@ -2162,6 +2214,7 @@ export interface operations {
                      *           "outcome": null,
                      *           "reason": null,
                      *           "decidedBy": null,
+                     *           "recorded": null,
                      *           "createdAt": "2026-04-05T06:30:02.000Z",
                      *           "decidedAt": null
                      *         }
@@ -2572,6 +2625,7 @@ export interface operations {
                      *           "outcome": null,
                      *           "reason": null,
                      *           "decidedBy": null,
+                     *           "recorded": null,
                      *           "createdAt": "2026-04-05T06:30:02.000Z",
                      *           "decidedAt": null
                      *         }

@@ -12,7 +12,7 @@ export const tasks = pgTable('tasks', {
   /** The office in scope: a county id for county offices, a province id for province offices. */
   county: text('county'),
   province: text('province'),
-  /** Allowed outcomes: `[{ name, title: {fa,en}, requiresReason }]`. */
+  /** Allowed outcomes: `[{ name, title: {fa,en}, requiresReason, fields? }]`, `fields` what the outcome records. */
   outcomes: jsonb('outcomes').notNull(),
   /** `resolved`: what it waited for came without a decision (a late registry answer applied meanwhile). */
   status: text('status', { enum: ['open', 'decided', 'expired', 'cancelled', 'resolved'] }).notNull().default('open'),
@@ -21,6 +21,8 @@ export const tasks = pgTable('tasks', {
   outcome: text('outcome'),
   reason: text('reason'),
   decidedBy: text('decided_by'),
+  /** What the office recorded with its outcome (a site visit's measurements), checked against the outcome's `fields`. */
+  recorded: jsonb('recorded'),
   /**
    * A decision taken through the gateway, on its way to the process: `delivering` while it is
    * signalled, `delivered` once the process has it, `undelivered` when the signal failed and the

@@ -51,6 +51,8 @@ export interface TaskDecision {
   outcome: string;
   reason?: string;
   decidedBy: string;
+  /** What the office recorded with the outcome (its declared `fields`), checked by the gateway. */
+  recorded?: Record<string, unknown>;
 }
 
 /** A registry's answer to an asynchronous inquiry, delivered through the gateway's callback. */

@@ -17,6 +17,13 @@ export const IssueStep = z.object({
    * is told of each (`licence-closed` / `licence-revoked`, `because` the new licence).
    */
   supersedes: z.enum(['close', 'revoke']).optional(),
+  /**
+   * CEL giving the number (or a list of numbers) of licences that stand, from this issue on, on the
+   * licence issued: a centre's manager licence, issued while only its principle agreement stood,
+   * moves onto the activity licence it waited for and ends with it. Each must be in force and
+   * issued by this application or one of its subprocesses.
+   */
+  adopts: Expression.optional(),
   next: StepId.optional(),
 }).strict();
 
@@ -28,6 +35,7 @@ export const issue = defineStepKind({
       v.report(v.at('licence'), 'unknown-licence', `step "${v.id}" issues licence kind "${step.licence}" not declared under licences`);
     }
     if (step.dependsOn) v.expression(step.dependsOn, v.at('dependsOn'));
+    if (step.adopts) v.expression(step.adopts, v.at('adopts'));
     if (step.supersedes && !step.dependsOn) {
       v.report(v.at('supersedes'), 'supersedes-without-depends-on', `issue "${v.id}" supersedes the licences standing on the same licence, but has no dependsOn`);
     }

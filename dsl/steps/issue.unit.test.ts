@@ -28,4 +28,13 @@ describe('the issue step', () => {
     expect(sampleProcess({ grant: { ...grant, dependsOn: 'centre.number' }, done }, permit).codes).toEqual([diagnostic('invalid-expression')]);
     expect(sampleProcess({ grant: { ...grant, supersedes: 'suspend', dependsOn: 'licence.number' }, done }, permit).codes).toEqual([diagnostic('schema')]);
   });
+
+  it('adopts the licences an expression names, which must parse and name known facts', () => {
+    const adopting = { ...grant, adopts: 'licences["manager-licence"].number' };
+    const sample = sampleProcess({ grant: adopting, done }, permit);
+    expect(sample.codes).toEqual([]);
+    expect(sample.definition!.steps.grant).toMatchObject({ adopts: 'licences["manager-licence"].number' });
+    expect(sampleProcess({ grant: { ...grant, adopts: 'manager.licences' }, done }, permit).codes).toEqual([diagnostic('invalid-expression')]);
+    expect(sampleProcess({ grant: { ...grant, adopts: 'licences[' }, done }, permit).codes).toEqual([diagnostic('invalid-expression')]);
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { durationToText } from '../calendar.js';
 import { RequiredDocument } from '../documents.js';
 import { checkExpression } from '../expressions.js';
+import { RecordedField } from '../fields.js';
 import { Deadline, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
@@ -19,6 +20,12 @@ export const TaskOutcome = z.object({
    * this outcome: the office checks them, and a decision is refused naming any that is missing.
    */
   documents: z.array(RequiredDocument).min(1).optional(),
+  /**
+   * What the office records with this outcome (a site visit's measurements): checked when the
+   * decision is taken, kept on the task and saved under the task's `saveAs` as `recorded`.
+   * No default, so the content of files without it (and their hash) is unchanged.
+   */
+  fields: z.record(FactName, RecordedField).optional(),
 }).strict();
 
 export const TaskStep = z.object({
@@ -56,6 +63,9 @@ export const task = defineStepKind({
         const error = typeof d === 'string' ? null : checkExpression(d.when, []);
         if (error) v.report(v.at('outcomes', name, 'documents', i, 'when'), 'invalid-expression', `outcome "${name}" of task "${v.id}": document ${typeof d === 'string' ? d : d.type}: ${error}`);
       });
+      if (outcome.fields && !step.saveAs) {
+        v.report(v.at('outcomes', name, 'fields'), 'unsaved-fields', `outcome "${name}" of task "${v.id}" records fields, but the task has no saveAs: no step could read them`, true);
+      }
     }
   },
   edges(step, add) {

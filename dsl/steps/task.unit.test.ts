@@ -41,4 +41,36 @@ describe('the task step', () => {
     expect(bad(['other'])).toEqual([diagnostic('schema')]);
     expect(bad([{ type: 'degree', when: 'civil.sex == "male"' }])).toEqual([diagnostic('invalid-expression')]);
   });
+
+  describe('fields an outcome records', () => {
+    const visited = {
+      title: { fa: 'بازدید شد', en: 'visited' }, next: 'done',
+      fields: {
+        area: { type: 'integer', min: 0, title: { fa: 'مساحت', en: 'area' } },
+        equipment: { type: 'choice', many: true, values: ['computer', 'cctv'] },
+        socialWorkers: { type: 'list', of: { field: { type: 'choice', values: ['social-work', 'other'] }, level: { type: 'choice', values: ['bachelor', 'master'] } } },
+      },
+    };
+    const visit = { type: 'task', role: 'county-office', due: { months: 12 }, saveAs: 'visit', outcomes: { visited, ...outcomes }, late: 'refused' };
+
+    it('declares them with the fields a change request has, a choice of many and a list of records', () => {
+      const sample = sampleProcess({ visit, done, refused });
+      expect(sample.codes).toEqual([]);
+      expect(sample.definition!.steps.visit).toMatchObject({ outcomes: { visited: { fields: { area: { type: 'integer', optional: false }, socialWorkers: { type: 'list' } } } } });
+    });
+
+    it('leaves an outcome without fields as it was, so a file without them keeps its hash', () => {
+      const plain = sampleProcess({ review: { type: 'task', role: 'county-office', due: { days: 3 }, outcomes, late: 'refused' }, done, refused });
+      expect(Object.keys((plain.definition!.steps.review as { outcomes: Record<string, object> }).outcomes.approve!)).toEqual(['title', 'next', 'requiresReason']);
+    });
+
+    it('refuses fields no step could read (the task saves nothing), an unknown field type and a list of lists', () => {
+      const { saveAs: _saved, ...unsaved } = visit;
+      expect(sampleProcess({ visit: unsaved, done, refused }).codes).toEqual([diagnostic('unsaved-fields')]);
+      const typo = { ...visited, fields: { area: { type: 'decimal' } } };
+      expect(sampleProcess({ visit: { ...visit, outcomes: { visited: typo } }, done, refused }).codes).toEqual([diagnostic('schema')]);
+      const nested = { ...visited, fields: { rooms: { type: 'list', of: { beds: { type: 'list', of: {} } } } } };
+      expect(sampleProcess({ visit: { ...visit, outcomes: { visited: nested } }, done, refused }).codes).toEqual([diagnostic('schema')]);
+    });
+  });
 });

@@ -17,7 +17,7 @@ export const taskRoutes = [
   describeRoute({
     method: 'post', path: '/v1/tasks/{taskId}/decision', operationId: 'decideTask', tags: ['tasks'],
     summary: 'Decide a task with one of its outcomes', summaryFa: 'ثبت تصمیم',
-    description: 'The decision is delivered to the waiting process; `reason` is required where the outcome says so. A task takes one decision: any other, at the same moment or after, is refused with `409 task-closed`. If the process engine does not answer (`503`), the decision is kept for you: retry with the same `Idempotency-Key`.',
+    description: 'The decision is delivered to the waiting process; `reason` is required where the outcome says so, and `recorded` where it declares `fields` (what the office records: a site visit\'s measurements, which the process\'s rules then judge). A task takes one decision: any other, at the same moment or after, is refused with `409 task-closed`. If the process engine does not answer (`503`), the decision is kept for you: retry with the same `Idempotency-Key`.',
     access: ['county-office', 'province-office'],
     request: { params: TaskId, body: { schema: Decision, example: { outcome: 'accept' } } },
     responses: { 202: { description: 'The decision was delivered.', schema: DecisionDelivered, example: { taskId: examples.task.id, outcome: 'accept', status: 'decision-delivered' } } },
@@ -27,6 +27,6 @@ export const taskRoutes = [
       description: 'The outcome requires documents (its `documents` in the process definition) that the application has not attached through the portal: nothing was decided.',
     },
   }, async ({ ctx, params, body }) => ({
-    status: 202, body: await decideTask({ ctx, taskId: params.taskId, outcome: body.outcome, reason: body.reason }),
+    status: 202, body: await decideTask({ ctx, taskId: params.taskId, outcome: body.outcome, reason: body.reason, recorded: body.recorded }),
   })),
 ];

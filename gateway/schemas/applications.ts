@@ -28,10 +28,19 @@ export const Applicant = requestSchema('Applicant', ApplicantInput.extend({
   religionRecognised: ApplicantInput.shape.religionRecognised.meta({ description: 'Muslim or a member of an officially recognised religion (Art. 4).' }),
 }).describe('The licence holder (natural person) as the portal describes them.'));
 
+export const CentreManager = requestSchema('CentreManager', z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('holder').describe('The holder manages the centre himself (seed 002, Art. 5 note 3): he goes through the manager licence process himself.') }).strict(),
+  z.object({
+    kind: z.literal('nominee').describe('The holder names another person, who goes through the manager licence process.'),
+    person: Applicant,
+  }).strict(),
+]).describe('Who is to manage the centre (مسئول مرکز): `{"kind": "holder"}` or `{"kind": "nominee", "person": {…}}`. Required by `welfare-services-centre` (from version 3, which refuses an application without it, `MANAGER_NOT_NAMED`): its activity licence is issued only once this person holds a centre manager licence.'));
+
 export const ApplicationSubmission = requestSchema('ApplicationSubmission', ApplicationInput.extend({
   licenceType: ApplicationInput.shape.licenceType.meta({ description: 'A licence type id from `GET /v1/licence-types`.', examples: ['welfare-services-centre'] }),
   county: ApplicationInput.shape.county.meta({ description: 'The county whose office handles the application.', examples: ['ahvaz'] }),
   applicant: Applicant,
+  manager: CentreManager.optional(),
 }).describe('A new application for a licence.'));
 
 export const SubmittedApplication = responseSchema('SubmittedApplication', z.object({

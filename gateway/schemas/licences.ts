@@ -95,13 +95,15 @@ export const LicenceChangeParams = LicenceNumberParam.extend({
 export const LicenceChangeRequest = requestSchema('LicenceChangeRequest', z.record(z.string(), z.unknown())
   .describe('The fields the change\'s lifecycle process declares (`GET /v1/licences/{licenceNumber}/changes` lists them); checked by the service against that declaration.'));
 
-const ChangeField = z.object({
+/** A declared field of a request body, as `GET /v1/licences/{licenceNumber}/changes` lists it. */
+export const ChangeField = z.object({
   type: z.enum(['text', 'date', 'integer', 'choice', 'boolean', 'person']).describe('`person`: an applicant as `POST /v1/applications` takes one.'),
   optional: z.boolean(),
   title: Title.optional(),
   min: z.number().int().optional(),
   max: z.number().int().optional(),
   values: z.array(z.string()).optional().describe('For `choice`: the allowed values.'),
+  many: z.boolean().optional().describe('For `choice`: a list of distinct values, not one.'),
 });
 
 export const OfferedChange = responseSchema('OfferedChange', z.object({

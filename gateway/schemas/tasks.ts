@@ -1,13 +1,23 @@
 /** Tasks on the wire: the inbox and a decision. */
 import { z } from 'zod';
 import { lineOfText, paragraphText } from '../../services/free-text.js';
-import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
+import { IsoDateTime, JalaliText, JsonObject, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
+import { ChangeField } from './licences.js';
+
+/** A field a decision records, declared as a change's request fields are, or a list of records. */
+export const RecordedField = responseSchema('RecordedField', ChangeField.extend({
+  type: z.enum(['text', 'date', 'integer', 'choice', 'boolean', 'person', 'list'])
+    .describe('`person`: an applicant as `POST /v1/applications` takes one; `list`: an array of records, each with the fields `of` declares.'),
+  of: z.record(z.string(), JsonObject).optional().describe('For `list`: each item\'s fields, by name, declared the same way.'),
+}));
 
 export const AllowedOutcome = responseSchema('AllowedOutcome', z.object({
   name: z.string().describe('What to send as `outcome`.'),
   title: Title,
   requiresReason: z.boolean().describe('A decision with this outcome must give a `reason`.'),
+  fields: z.record(z.string(), RecordedField).optional()
+    .describe('What a decision with this outcome must record, by name: send them as `recorded` (a county site visit\'s measurements). Absent: the outcome records nothing.'),
 }));
 
 export const Task = responseSchema('Task', z.object({
@@ -28,6 +38,7 @@ export const Task = responseSchema('Task', z.object({
   outcome: z.string().nullable(),
   reason: z.string().nullable(),
   decidedBy: z.string().nullable(),
+  recorded: JsonObject.nullable().describe('What the decision recorded with its outcome (its `fields`), or null.'),
   createdAt: IsoDateTime,
   decidedAt: IsoDateTime.nullable(),
 }));
@@ -37,6 +48,7 @@ export const TaskList = responseSchema('TaskList', z.object({ items: z.array(Tas
 export const Decision = requestSchema('Decision', z.object({
   outcome: z.string().min(1).describe('One of the task\'s `allowedOutcomes[].name`.'),
   reason: paragraphText().max(2000).optional().describe('Required when the outcome says `requiresReason`.'),
+  recorded: JsonObject.optional().describe('Required when the outcome declares `fields`: each of them by name (checked against its declaration; a wrong one is refused naming it, e.g. `recorded.area`), and nothing else.'),
 }).strict());
 
 export const DecisionDelivered = responseSchema('DecisionDelivered', z.object({

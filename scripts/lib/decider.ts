@@ -7,8 +7,12 @@ import { eq } from 'drizzle-orm';
 import { tasks } from '../../db/schema/index.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { decisionSignal, workflowIdFor } from '../../domain/workflow-interfaces/licence-process.js';
+import { compliantVisit } from '../../test/support/site-visit.js';
 
-const POSITIVE_OUTCOMES = ['accept', 'approve', 'compliant', 'confirm', 'pass'];
+const POSITIVE_OUTCOMES = ['accept', 'approve', 'compliant', 'visited', 'confirm', 'pass', 'verified'];
+
+/** What an outcome that declares fields records: a Welfare Services Centre site visit that complies (version 3). */
+const RECORDED: Record<string, Record<string, unknown>> = { visited: compliantVisit };
 
 /**
  * @example const decider = startDecider(deps, { label: 'soak' }); …; await decider.stop();
@@ -31,7 +35,8 @@ export function startDecider(deps: ServiceDeps, opts: { label?: string; pollMs?:
       if (!outcome) return; // no positive outcome (e.g. a registry did not answer): the application will time out
       signalled.add(t.id);
       try {
-        await deps.temporal.workflow.getHandle(workflowIdFor(t.applicationId)).signal(decisionSignal, { taskId: t.id, outcome, decidedBy: `${label}-decider` });
+        const recorded = RECORDED[outcome];
+        await deps.temporal.workflow.getHandle(workflowIdFor(t.applicationId)).signal(decisionSignal, { taskId: t.id, outcome, decidedBy: `${label}-decider`, ...(recorded ? { recorded } : {}) });
       } catch (error) {
         signalled.delete(t.id);
         fail(`decision for ${t.id}`, error);

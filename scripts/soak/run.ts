@@ -38,14 +38,23 @@ export interface SoakReport {
 
 const RULE_REASONS = new Set(['AGE_BELOW_MINIMUM']);
 
-/** An application body for generated person `seed`; every tenth states an age of 24. */
+/** A generated person as an application names one. */
+function person(code: string, birthDate?: string) {
+  const p = personFor(code, Date.now())!;
+  return { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: birthDate ?? p.birthDate, sex: p.sex, religionRecognised: true };
+}
+
+/**
+ * An application body for generated person `seed`, naming another generated person as the centre's
+ * manager (who goes through the manager licence process); every tenth states an age of 24.
+ */
 function applicationBody(seed: number) {
-  const p = personFor(generateNationalCode(500_000 + seed), Date.now())!;
   const underAge = seed % 10 === 9;
-  const birthDate = underAge ? new Date(Date.now() - 24.5 * 365.25 * 86_400_000).toISOString().slice(0, 10) : p.birthDate;
+  const birthDate = underAge ? new Date(Date.now() - 24.5 * 365.25 * 86_400_000).toISOString().slice(0, 10) : undefined;
   return {
     licenceType: 'welfare-services-centre', county: 'ahvaz',
-    applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate, sex: p.sex, religionRecognised: true },
+    applicant: person(generateNationalCode(500_000 + seed), birthDate),
+    manager: { kind: 'nominee', person: person(generateNationalCode(800_000 + seed)) },
   };
 }
 

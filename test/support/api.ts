@@ -87,12 +87,58 @@ export async function fixturePerson(h: Harness, nationalCode: string): Promise<F
   return person;
 }
 
-export async function applicationFor(h: Harness, nationalCode: string, licenceType = 'welfare-services-centre', county = 'ahvaz') {
+/**
+ * An application for a sandbox fixture person. A welfare-services-centre application names its
+ * centre's manager (version 3 waits for a licensed one): a generated person, eligible as a
+ * manager, derived from the holder's code, unless `manager` says otherwise.
+ */
+export async function applicationFor(h: Harness, nationalCode: string, licenceType = 'welfare-services-centre', county = 'ahvaz', manager?: CentreManager) {
   const p = await fixturePerson(h, nationalCode);
   return {
     licenceType, county,
     applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
+    ...(await managerFor(licenceType, Number(nationalCode.slice(2, 9)), manager, await sandboxNow(h))),
   };
+}
+
+/** The sandbox's clock (tests move it): the day generated persons' birth dates are reckoned from. */
+async function sandboxNow(h: Harness): Promise<number> {
+  return Date.parse(((await (await fetch(`${h.sandboxUrl}/control/clock`)).json()) as { now: string }).now);
+}
+
+/**
+ * A fixture person as an application names one (its applicant, or its centre's nominee), with
+ * the birth date the civil registry records today.
+ */
+export async function personNamed(h: Harness, nationalCode: string) {
+  return (await applicationFor(h, nationalCode, 'centre-manager')).applicant;
+}
+
+/** Who manages a welfare centre: the holder himself, or a person he names. */
+export type CentreManager = { kind: 'holder' } | { kind: 'nominee'; person: Record<string, unknown> };
+
+/** Seeds of the generated persons the tests' applications name as their centre's manager, clear of the seeds tests use. */
+const NOMINEE_SEEDS = 30_000_000;
+
+/**
+ * A generated person as the portal names one: eligible everywhere, with a master's in a field a
+ * centre manager may hold; the birth date as the civil registry records it at `nowMs`.
+ */
+async function generatedPerson(seed: number, nowMs = Date.now()) {
+  const { generateNationalCode, personFor } = await import('../../sandbox/persons.js');
+  const p = personFor(generateNationalCode(seed), nowMs)!;
+  return { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true };
+}
+
+/**
+ * The `manager` a welfare-services-centre application names (nothing for other licence types): a
+ * generated nominee per seed, unless given. A generated person's birth date moves with the sandbox's
+ * clock: a test that moves it before the manager's process asks the civil registry names a fixture
+ * whose birth date does not move (0012345679), as `personNamed` gives him.
+ */
+async function managerFor(licenceType: string, seed: number, manager?: CentreManager, nowMs?: number): Promise<{ manager?: CentreManager }> {
+  if (licenceType !== 'welfare-services-centre') return {};
+  return { manager: manager ?? { kind: 'nominee', person: await generatedPerson(NOMINEE_SEEDS + seed, nowMs) } };
 }
 
 /** Inquiries the sandbox registries received for a person. */
@@ -117,19 +163,18 @@ export function taskInInbox(h: Harness, token: string, applicationId: string, st
   }, `task ${stepId} of ${applicationId}`, timeoutMs);
 }
 
-export async function decide(h: Harness, token: string, taskId: string, outcome: string, reason?: string) {
-  const res = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, reason } });
+/** Decides a task as an office does; `recorded`: what an outcome that declares fields records (a site visit's findings). */
+export async function decide(h: Harness, token: string, taskId: string, outcome: string, reason?: string, recorded?: Record<string, unknown>) {
+  const res = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, reason, recorded } });
   if (res.status !== 202) throw new Error(`decision answered ${res.status}: ${res.text}`);
 }
 
-/** An application for a generated (valid, eligible) sandbox person: a new applicant per seed. */
-export async function generatedApplication(seed: number, licenceType = 'welfare-services-centre', county = 'ahvaz') {
-  const { generateNationalCode, personFor } = await import('../../sandbox/persons.js');
-  const p = personFor(generateNationalCode(seed), Date.now())!;
-  return {
-    licenceType, county,
-    applicant: { nationalCode: p.nationalCode, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sex: p.sex, religionRecognised: true },
-  };
+/**
+ * An application for a generated (valid, eligible) sandbox person: a new applicant per seed; for a
+ * welfare centre, naming a generated manager of its own (see `applicationFor`).
+ */
+export async function generatedApplication(seed: number, licenceType = 'welfare-services-centre', county = 'ahvaz', manager?: CentreManager) {
+  return { licenceType, county, applicant: await generatedPerson(seed), ...(await managerFor(licenceType, seed, manager)) };
 }
 
 /**

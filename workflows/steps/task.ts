@@ -15,7 +15,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
   const taskId = ctx.entryKey(id);
   let role = step.role;
   let dueAt = resolveDeadline(step.due!, now(), ctx.calendar);
-  const outcomes = Object.entries(step.outcomes).map(([name, o]) => ({ name, title: o.title, requiresReason: o.requiresReason }));
+  const outcomes = Object.entries(step.outcomes).map(([name, o]) => ({ name, title: o.title, requiresReason: o.requiresReason, ...(o.fields ? { fields: o.fields } : {}) }));
   const view = (): OpenTaskView => ({ taskId, stepId: id, role, dueAt: isoAt(dueAt), outcomes: outcomes.map((o) => o.name) });
   let closed = false;
   const answeredMeanwhile = followUpOf(ctx, id);
@@ -40,12 +40,14 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
       if (decided) {
         const decision = validDecision(ctx, taskId, step)!;
         ctx.mailbox.decisions.delete(taskId);
+        // Only an outcome that declares fields records anything: other decisions are written as they always were.
+        const recorded = step.outcomes[decision.outcome]!.fields ? { recorded: decision.recorded! } : {};
         await db.closeTask(
-          { taskId, status: 'decided', outcome: decision.outcome, reason: decision.reason, decidedBy: decision.decidedBy },
-          ctx.event('task-decided', id, { taskId, outcome: decision.outcome, decidedBy: decision.decidedBy }),
+          { taskId, status: 'decided', outcome: decision.outcome, reason: decision.reason, decidedBy: decision.decidedBy, ...recorded },
+          ctx.event('task-decided', id, { taskId, outcome: decision.outcome, decidedBy: decision.decidedBy, ...recorded }),
         );
         closed = true;
-        if (step.saveAs) ctx.state.facts[step.saveAs] = { outcome: decision.outcome, reason: decision.reason ?? null };
+        if (step.saveAs) ctx.state.facts[step.saveAs] = { outcome: decision.outcome, reason: decision.reason ?? null, ...recorded };
         return { next: step.outcomes[decision.outcome]!.next };
       }
       if (step.escalation && !escalated) {
@@ -80,12 +82,17 @@ function scopeOf(ctx: StepContext, scope: string): { county: string | null; prov
   return { county: null, province: null };
 }
 
-/** A buffered decision for this task that names one of its outcomes, with a reason where required. */
+/**
+ * A buffered decision for this task that names one of its outcomes, with a reason where required
+ * and what the outcome records (the gateway has checked each field against its declaration).
+ */
 function validDecision(ctx: StepContext, taskId: string, step: StepOf<'task'>): TaskDecision | undefined {
   const decision = ctx.mailbox.decisions.get(taskId);
   if (!decision) return undefined;
   const outcome = step.outcomes[decision.outcome];
-  if (!outcome || (outcome.requiresReason && !decision.reason?.trim())) {
+  const recorded = decision.recorded;
+  const recordsWhatItMust = !outcome?.fields || (typeof recorded === 'object' && recorded !== null && !Array.isArray(recorded));
+  if (!outcome || (outcome.requiresReason && !decision.reason?.trim()) || !recordsWhatItMust) {
     ctx.mailbox.decisions.delete(taskId);
     return undefined;
   }
