@@ -8,7 +8,7 @@ import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
-import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
+import { api, attachDocuments, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { officeTokens } from './support/tokens.js';
@@ -73,6 +73,7 @@ describe('PostgreSQL restarted mid-process', () => {
     await eventually(async () => ((await api(h, 'GET', '/ready')).status === 200 ? true : undefined), 'the gateway ready again');
 
     const decisions = await eventually(() => openTasks(ids, 'province-decision'), 'every application at the province decision', 60_000);
+    for (const id of ids) await attachDocuments(h, id);
     for (const task of decisions) await decide(h, khuzestan, task.id, 'approve');
     // The site visit, then the manager's licence each centre waits for.
     await Promise.all(ids.map((applicationId) => throughToActivityLicence(h, { tokens: { portal, ahvaz, khuzestan }, applicationId, from: 'site-visit' })));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
 import type { components, paths } from '../api-spec/generated/schema.js';
 import { addMonths } from '../platform/dates/time-functions.js';
-import { eventually, fixturePerson, verifyResponse } from './support/api.js';
+import { attachDocuments, eventually, fixturePerson, verifyResponse } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { compliantVisit } from './support/site-visit.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -95,6 +95,8 @@ describe('a client generated from the OpenAPI document', () => {
     expect(attached.data).toMatchObject({ size: pdf.byteLength, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     await decide(clients.ahvaz, await openTask(clients.ahvaz, applicationId, 'initial-interview'), 'accept');
+    // The rest of Art. 6's documents, which the province's approval and the site visit check.
+    await attachDocuments(h, applicationId);
     await decide(clients.khuzestan, await openTask(clients.khuzestan, applicationId, 'province-decision'), 'approve');
     const visit = await openTask(clients.ahvaz, applicationId, 'site-visit');
     expect(visit.dueAtJalali).toMatch(/^14\d\d\/\d\d\/\d\d \d\d:\d\d$/);
@@ -111,7 +113,7 @@ describe('a client generated from the OpenAPI document', () => {
       return data?.application.status === 'approved' ? data : undefined;
     }, 'the application to be approved');
     expect(approved.application.outcomeReason).toBe('ACTIVITY_LICENCE_ISSUED');
-    expect(approved.documents.map((d) => d.fileName)).toEqual(['master-social-work.pdf']);
+    expect(approved.documents.map((d) => d.fileName)).toEqual(['master-social-work.pdf', ...['birth-certificate', 'national-id-card', 'photo', 'military-service-card', 'no-criminal-record', 'no-addiction', 'icdl', 'non-disclosure-form'].map((t) => `${t}.pdf`)]);
     expect(approved.licences.map((l) => l.kind).sort()).toEqual(['activity-licence', 'principle-agreement']);
     const activity = approved.licences.find((l) => l.kind === 'activity-licence')!;
     issuedLicence = activity.number;

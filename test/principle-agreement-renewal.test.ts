@@ -17,7 +17,7 @@ import { formatJalali } from '../dsl/calendar.js';
 import { addMonths } from '../platform/dates/time-functions.js';
 import { control, json } from '../sandbox/sandbox-client.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
-import { api, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { api, attachDocuments, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { changesRunOn, portalNotices, timelineEvents } from './support/records.js';
@@ -50,6 +50,7 @@ async function principleAgreement(seed: number): Promise<Agreement> {
   expect(res.status, res.text).toBe(202);
   const { applicationId } = res.body;
   await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
+  await attachDocuments(h, applicationId);
   await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, applicationId, 'province-decision', 60_000)).id, 'approve');
   await taskInInbox(h, tokens.ahvaz, applicationId, 'site-visit');
   const [row] = await h.db.db.select().from(licences).where(and(eq(licences.applicationId, applicationId), eq(licences.kind, 'principle-agreement')));

@@ -8,7 +8,7 @@ import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, auditLog, licences, tasks } from '../db/schema/index.js';
 import { stateQuery, workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
-import { api, applicationFor, decide, generatedApplication, processEnded, sandboxInquiries, taskInInbox, type CentreManager } from './support/api.js';
+import { api, applicationFor, attachDocuments, decide, generatedApplication, processEnded, sandboxInquiries, taskInInbox, type CentreManager } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence } from './support/journeys.js';
 import { compliantVisit } from './support/site-visit.js';
@@ -36,6 +36,7 @@ async function submit(body: object): Promise<string> {
 /** Takes an application through the interview and the province's approval to its open site visit. */
 async function atSiteVisit(applicationId: string) {
   await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
+  await attachDocuments(h, applicationId);
   await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, applicationId, 'province-decision')).id, 'approve');
   return taskInInbox(h, tokens.ahvaz, applicationId, 'site-visit');
 }
@@ -158,6 +159,63 @@ describe('Welfare Services Centre v3: the holder\'s degree (Art. 4(b))', () => {
     expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId))).toEqual([]);
     const education = (await sandboxInquiries(h, '0221000011')).filter((i) => i.registry === 'higher-education');
     expect(education).toHaveLength(1);
+  });
+
+  it('§welfare.holder.degree: refuses a holder with no university degree at all, the registry answering none (0242468020)', async () => {
+    const applicationId = await submit(await applicationFor(h, '0242468020'));
+    expect(await ended(applicationId)).toMatchObject({ outcome: 'rejected', reason: 'DEGREE_BELOW_BACHELOR', stepId: 'degree' });
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId))).toEqual([]);
+  });
+});
+
+describe('Welfare Services Centre v3: the documents of Art. 6', () => {
+  /** Decides a task as an office over HTTP and returns the answer, whatever it is. */
+  const decision = (token: string, taskId: string, outcome: string, recorded?: Record<string, unknown>) =>
+    api<Problem & { reason?: string }>(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, recorded } });
+
+  it('§welfare.documents: the province cannot grant the agreement, nor the county take the visit, until the portal has attached the documents they check; a man\'s military card too', async () => {
+    // A generated man (the fixtures' clean man holds a centre already in this file).
+    let man = await generatedApplication(7400);
+    for (let seed = 7401; man.applicant.sex !== 'male'; seed += 1) man = await generatedApplication(seed);
+    const applicationId = await submit(man);
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
+    const province = await taskInInbox(h, tokens.khuzestan, applicationId, 'province-decision');
+
+    const none = await decision(tokens.khuzestan, province.id, 'approve');
+    expect(none.status, none.text).toBe(422);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect(none.body).toMatchObject({ type: 'https://parvaneh.example/problems/documents-missing', reason: 'DOCUMENTS_MISSING', field: 'documents' });
+    expect(none.body.title).toContain('birth-certificate, national-id-card, photo, degree, military-service-card, no-criminal-record, no-addiction, icdl');
+    expect(none.body.title_fa).toContain('مدارک لازم');
+    expect(await h.db.db.select().from(tasks).where(eq(tasks.id, province.id))).toMatchObject([{ status: 'open', outcome: null }]);
+
+    await attachDocuments(h, applicationId, ['birth-certificate', 'national-id-card', 'degree', 'military-service-card', 'no-criminal-record', 'no-addiction', 'icdl']);
+    const noPhoto = await decision(tokens.khuzestan, province.id, 'approve');
+    expect(noPhoto.status, noPhoto.text).toBe(422);
+    expect(noPhoto.body.title).toBe('the documents this decision needs are not attached: photo');
+    await attachDocuments(h, applicationId, ['photo']);
+    expect((await decision(tokens.khuzestan, province.id, 'approve')).status).toBe(202);
+
+    const visit = await taskInInbox(h, tokens.ahvaz, applicationId, 'site-visit');
+    const noUndertaking = await decision(tokens.ahvaz, visit.id, 'visited', compliantVisit);
+    expect(noUndertaking.status, noUndertaking.text).toBe(422);
+    expect(noUndertaking.body.title).toBe('the documents this decision needs are not attached: non-disclosure-form');
+    await attachDocuments(h, applicationId, ['non-disclosure-form']);
+    expect((await decision(tokens.ahvaz, visit.id, 'visited', compliantVisit)).status).toBe(202);
+  });
+
+  it('§welfare.documents: a woman\'s file needs no military-service card, and a rejection needs no documents', async () => {
+    const woman = await submit(await applicationFor(h, '0091234565'));
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, woman, 'initial-interview')).id, 'accept');
+    await attachDocuments(h, woman, ['birth-certificate', 'national-id-card', 'photo', 'degree', 'no-criminal-record', 'no-addiction', 'icdl']);
+    expect((await decision(tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, woman, 'province-decision')).id, 'approve')).status).toBe(202);
+
+    const refused = await submit(await generatedApplication(7301));
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, refused, 'initial-interview')).id, 'accept');
+    const task = await taskInInbox(h, tokens.khuzestan, refused, 'province-decision');
+    const rejected = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(task.id)}/decision`, { token: tokens.khuzestan, body: { outcome: 'reject', reason: 'no need in the district' } });
+    expect(rejected.status, rejected.text).toBe(202);
+    expect(await ended(refused)).toMatchObject({ outcome: 'rejected', reason: 'REJECTED_BY_PROVINCE' });
   });
 });
 

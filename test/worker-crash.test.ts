@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, inquiries, tasks } from '../db/schema/index.js';
-import { api, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
+import { api, attachDocuments, decide, eventually, generatedApplication, sandboxInquiries } from './support/api.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { officeTokens } from './support/tokens.js';
@@ -72,6 +72,7 @@ describe('a worker killed mid-process', () => {
       const open = (await h.db.db.select().from(tasks).where(inArray(tasks.applicationId, ids))).filter((t) => t.stepId === 'province-decision' && t.status === 'open');
       return open.length === ids.length ? open : undefined;
     }, 'every application at the province decision', 90_000);
+    for (const id of ids) await attachDocuments(h, id);
     for (const task of decisions) await decide(h, khuzestan, task.id, 'approve');
     // The site visit, then the manager's licence each centre waits for.
     await Promise.all(ids.map((applicationId) => throughToActivityLicence(h, { tokens: { portal, ahvaz, khuzestan }, applicationId, from: 'site-visit' })));

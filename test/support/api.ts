@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { JSONWebKeySet } from 'jose';
-import { applications } from '../../db/schema/index.js';
+import { applications, documents } from '../../db/schema/index.js';
 import { workflowIdFor, type ProcessResult } from '../../domain/workflow-interfaces/licence-process.js';
 import { verifyDetached } from '../../platform/jws.js';
 import type { Harness } from './harness.js';
@@ -164,6 +164,28 @@ export function taskInInbox(h: Harness, token: string, applicationId: string, st
 }
 
 /** Decides a task as an office does; `recorded`: what an outcome that declares fields records (a site visit's findings). */
+/** The documents Art. 6 of the welfare centre instruction lists (the military-service card is a man's). */
+export const ART6_DOCUMENTS = [
+  'birth-certificate', 'national-id-card', 'photo', 'degree', 'military-service-card',
+  'no-criminal-record', 'no-addiction', 'icdl', 'non-disclosure-form',
+] as const;
+
+/**
+ * Attaches documents to a running application as the national portal does, a small PDF scan each:
+ * those of `types` it does not have yet.
+ */
+export async function attachDocuments(h: Harness, applicationId: string, types: readonly string[] = ART6_DOCUMENTS): Promise<void> {
+  const portal = await h.issuer.mint({ role: 'portal' });
+  const contentBase64 = Buffer.from('%PDF-1.4\n% a scan\n').toString('base64');
+  const attached = new Set((await h.db.db.select({ type: documents.type }).from(documents).where(eq(documents.applicationId, applicationId))).map((d) => d.type));
+  for (const type of types.filter((t) => !attached.has(t))) {
+    const res = await api(h, 'POST', `/v1/applications/${applicationId}/documents`, {
+      token: portal, body: { type, fileName: `${type}.pdf`, mediaType: 'application/pdf', contentBase64 },
+    });
+    if (res.status !== 201) throw new Error(`attaching ${type} answered ${res.status}: ${res.text}`);
+  }
+}
+
 export async function decide(h: Harness, token: string, taskId: string, outcome: string, reason?: string, recorded?: Record<string, unknown>) {
   const res = await api(h, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/decision`, { token, body: { outcome, reason, recorded } });
   if (res.status !== 202) throw new Error(`decision answered ${res.status}: ${res.text}`);

@@ -6,7 +6,7 @@
 import { and, eq, isNull, like, or } from 'drizzle-orm';
 import { applications, tasks } from '../../db/schema/index.js';
 import type { ProcessResult } from '../../domain/workflow-interfaces/licence-process.js';
-import { api, applicationFor, decide, eventually, generatedApplication, processEnded, taskInInbox } from './api.js';
+import { api, applicationFor, attachDocuments, decide, eventually, generatedApplication, processEnded, taskInInbox } from './api.js';
 import { compliantVisit } from './site-visit.js';
 import type { Harness } from './harness.js';
 import type { OfficeTokens } from './tokens.js';
@@ -51,7 +51,8 @@ async function submitted(h: Harness, token: string, applicant: Applicant): Promi
 
 /**
  * Takes a welfare-services-centre application to its activity licence: submits one for
- * `applicant` (or takes the submitted `applicationId`), then decides every task of it and of its
+ * `applicant` (or takes the submitted `applicationId`), attaches the documents of Art. 6 as the
+ * portal does (unless `from` is past the site visit), then decides every task of it and of its
  * manager's process (`DECISIONS`) as Ahvaz county and Khuzestan province, in whatever order they
  * open, until the process ends. `from` names the first task still to decide (those before it the
  * caller decided). Fails unless it ended with an activity licence.
@@ -62,6 +63,8 @@ export async function throughToActivityLicence(
 ): Promise<Licensed> {
   const { tokens } = opts;
   const applicationId = 'applicationId' in opts ? opts.applicationId : await submitted(h, tokens.portal, opts.applicant);
+  // The portal attaches the documents of Art. 6 the province and the site visit check (version 3 requires them).
+  if (IN_ORDER.indexOf(opts.from ?? 'initial-interview') <= IN_ORDER.indexOf('site-visit')) await attachDocuments(h, applicationId);
   await decideUntilEnded(h, tokens, applicationId, new Set(IN_ORDER.slice(IN_ORDER.indexOf(opts.from ?? 'initial-interview'))));
   const result = await processEnded(h, applicationId);
   const { 'principle-agreement': principleAgreement, 'activity-licence': activityLicence } = result.licences;
