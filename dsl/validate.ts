@@ -55,7 +55,8 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     if (kind.leadsOn && !('next' in step && step.next) && !branchSteps.has(id)) {
       report(at(), 'missing-next', `step "${id}" has no next step and is not the end of a parallel branch`, true);
     }
-    if (kind.needsLicence && !['lifecycle', 'standing'].includes(definition.kind)) {
+    const needsLicence = typeof kind.needsLicence === 'function' ? kind.needsLicence(step as never) : kind.needsLicence;
+    if (needsLicence && !['lifecycle', 'standing'].includes(definition.kind)) {
       report(at('type'), 'needs-licence', `step "${id}" (${step.type}) works on the licence of a lifecycle or standing process; a ${definition.kind} process has none`);
     }
     kind.validate?.(step, { id, at, report, expression, process: definition, knownProcesses: ctx.knownProcesses });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, auditLog, inquiries, licences } from '../db/schema/index.js';
+import { applications, auditLog, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali } from '../dsl/calendar.js';
 import { addMonths } from '../platform/dates/time-functions.js';
 import { control, json } from '../sandbox/sandbox-client.js';
@@ -240,5 +240,24 @@ describe('the renewal of a principle agreement', () => {
     }
     expect(await renewalsOf(number)).toEqual(before);
     expect((await licenceRow(number)).status).toBe('expired');
+  });
+
+  it('§welfare.principle-agreement.renewal: an application whose site visit outlives the agreement\'s first term waits for the visit again when the agreement was renewed, and lapses when it was not', async () => {
+    const visitOf = async (applicationId: string) => (await h.db.db.select().from(tasks).where(and(eq(tasks.applicationId, applicationId), eq(tasks.stepId, 'site-visit'))).orderBy(tasks.createdAt));
+    const lastDue = Math.max(...(await Promise.all([agreement.county, agreement.lapsing].map(async (a) => (await visitOf(a.applicationId))[0]!.dueAt.getTime()))));
+    await skipTo(h, lastDue + 3_600_000);
+    // Not renewed: the agreement has expired, and the application with it.
+    expect(await processEnded(h, agreement.lapsing.applicationId)).toMatchObject({ outcome: 'rejected', reason: 'PRINCIPLE_AGREEMENT_LAPSED' });
+    expect((await eventsOf(agreement.lapsing.applicationId, 'licence-read')).map((e) => e.stepId)).toEqual(['agreement-in-force']);
+    // Renewed: read again, in force, so the county's visit opens again within the renewed term.
+    const visits = await eventually(async () => {
+      const all = await visitOf(agreement.county.applicationId);
+      return all.length === 2 ? all : undefined;
+    }, 'the site visit to open again');
+    expect(visits[0]!.status).not.toBe('open');
+    expect(visits[1]).toMatchObject({ status: 'open', stepId: 'site-visit' });
+    expect((await applicationRow(agreement.county.applicationId)).status).toBe('running');
+    const read = await eventsOf(agreement.county.applicationId, 'licence-read');
+    expect(read.map((e) => e.stepId)).toEqual(['agreement-in-force']);
   });
 });

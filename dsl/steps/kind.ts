@@ -59,8 +59,8 @@ export interface Drawing {
 export interface StepBehaviour<S> {
   /** Goes on by `next`: a step of this kind without one must be the end of a parallel branch. */
   leadsOn: boolean;
-  /** Works on the licence of a lifecycle or standing process. */
-  needsLicence?: boolean;
+  /** Works on the licence of a lifecycle or standing process (for this step, when a function). */
+  needsLicence?: boolean | ((step: S) => boolean);
   /** Waits for time or a person: a loop through it is not a busy loop. */
   waits?: boolean;
   /** Facts it saves besides `saveAs`. */

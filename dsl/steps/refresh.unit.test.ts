@@ -25,4 +25,12 @@ describe('the refresh step', () => {
     expect(sampleProcess({ reread: { ...reread, fact: 'licence' }, done }, { kind: 'lifecycle' }).codes).toEqual([diagnostic('unknown-field')]);
     expect(sampleProcess({ reread: { type: 'refresh' } }, { kind: 'lifecycle' }).codes).toEqual([diagnostic('missing-next')]);
   });
+
+  it('reads another licence, named by an expression, into saveAs, in any process; saveAs goes with licence', () => {
+    const agreement = { type: 'refresh', licence: 'application.id', saveAs: 'agreement', next: 'done' };
+    expect(sampleProcess({ agreement, done }).codes).toEqual([]);
+    expect(sampleProcess({ agreement: { ...agreement, saveAs: undefined }, done }).codes).toEqual([diagnostic('missing-field')]);
+    expect(sampleProcess({ agreement: { ...agreement, licence: 'nothing.here' }, done }).codes).toEqual([diagnostic('invalid-expression')]);
+    expect(sampleProcess({ reread: { ...reread, saveAs: 'agreement' }, done }, { kind: 'lifecycle' }).codes).toEqual([diagnostic('schema')]);
+  });
 });

@@ -4,9 +4,19 @@
  */
 import { patched } from '@temporalio/workflow';
 import { db } from '../activity-options.js';
+import { factsAt } from '../../dsl/facts.js';
+import { now } from '../clock.js';
 import { licenceNumberOf, type StepContext, type StepRunner } from './context.js';
+import { valueOf } from './evaluation.js';
 
 export const runRefresh: StepRunner<'refresh'> = async (ctx, id, step) => {
+  if (step.licence !== undefined && step.saveAs) {
+    // Another licence, named by an expression: its register view (not its holder's person) into saveAs.
+    const number = String(valueOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'licence', step.licence));
+    const { holder: _holder, ...view } = await db.readLicence(number, ctx.event('licence-read', id, { number }));
+    ctx.state.facts[step.saveAs] = view;
+    return { next: step.next };
+  }
   await readLicenceAgain(ctx, id, licenceNumberOf(ctx, id));
   return { next: step.next };
 };
