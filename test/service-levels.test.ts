@@ -154,7 +154,9 @@ describe('the export before termination (seed 003, §7)', () => {
       expect(manifest.tables[name]!.rows, `${getTableName(table)} rows`).toBe(n);
     }
     expect(manifest.tables.licences!.rows).toBeGreaterThanOrEqual(2);
-    expect(manifest.tables.documents!.rows).toBe(1);
+    // The licensed centre's documents of Art. 6, attached as the portal does, and the pending application's one.
+    expect(manifest.tables.documents!.rows).toBe((await h.db.db.select({ id: documents.id }).from(documents)).length);
+    expect(manifest.tables.documents!.rows).toBeGreaterThan(1);
 
     // Read back: every line parses, the hashes and counts match, the document's content is its sha256's.
     const check = await verifyExport(directory);
@@ -162,8 +164,8 @@ describe('the export before termination (seed 003, §7)', () => {
     expect(check.rows).toEqual(Object.fromEntries(Object.entries(manifest.tables).map(([t, e]) => [t, e.rows])));
     const exportedLicences = await readExportedTable(directory, 'licences');
     expect(exportedLicences.map((l) => l.number)).toContain(activityLicence);
-    const [doc] = await h.db.db.select().from(documents);
-    const [exportedDoc] = await readExportedTable(directory, 'documents');
+    const [doc] = await h.db.db.select().from(documents).where(eq(documents.applicationId, pending.body.applicationId));
+    const exportedDoc = (await readExportedTable(directory, 'documents')).find((d) => d.id === doc!.id);
     expect(exportedDoc).toMatchObject({ id: doc!.id, sha256: doc!.sha256, fileName: doc!.fileName });
     expect(exportedDoc).not.toHaveProperty('content');
     expect(readFileSync(join(directory, 'documents', doc!.id)).equals(doc!.content)).toBe(true);
