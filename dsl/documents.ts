@@ -6,7 +6,7 @@
  * over the submitted facts holds (a military-service card, for men).
  */
 import { z } from 'zod';
-import { holds, type Facts } from './expressions.js';
+import { evaluate, type Facts } from './expressions.js';
 import { Expression } from './primitives.js';
 
 /** The document types the portal may attach. */
@@ -23,7 +23,18 @@ export const RequiredDocument = z.union([
 ]);
 export type RequiredDocument = z.infer<typeof RequiredDocument>;
 
-/** The types required of an application with these submitted facts, in the order written. */
+/**
+ * The types required of an application with these submitted facts, in the order written. A
+ * condition that cannot be judged on them (a fact the request lacks) requires the document: the
+ * office checks more, never less.
+ */
 export function requiredDocumentTypes(required: readonly RequiredDocument[], facts: Facts): DocumentType[] {
-  return required.flatMap((d) => (typeof d === 'string' ? [d] : holds(d.when, facts) ? [d.type] : []));
+  const applies = (when: string) => {
+    try {
+      return evaluate(when, facts) === true;
+    } catch {
+      return true;
+    }
+  };
+  return required.flatMap((d) => (typeof d === 'string' ? [d] : applies(d.when) ? [d.type] : []));
 }

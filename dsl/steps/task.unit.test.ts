@@ -33,6 +33,8 @@ describe('the task step', () => {
     const required = sample.definition!.steps.review!.type === 'task' ? sample.definition!.steps.review!.outcomes.approve!.documents! : [];
     expect(requiredDocumentTypes(required, { applicant: { sex: 'male' } })).toEqual(['birth-certificate', 'military-service-card']);
     expect(requiredDocumentTypes(required, { applicant: { sex: 'female' } })).toEqual(['birth-certificate']);
+    // A request without the fact the condition reads: the document is required, never silently not.
+    expect(requiredDocumentTypes(required, { applicant: {} })).toEqual(['birth-certificate', 'military-service-card']);
   });
 
   it('refuses a required document of an unknown type, "other", and a condition that names a fact no request carries', () => {
