@@ -118,7 +118,7 @@ export function buildLawTable(input: {
     const lines = current.map((p) => `${p.process} v${p.version} (${p.file}): ${[...p.steps].join(', ')}`);
     const olderByProcess = new Map<string, number[]>();
     for (const p of older) olderByProcess.set(p.process, [...(olderByProcess.get(p.process) ?? []), p.version]);
-    for (const [process, versions] of olderByProcess) lines.push(`earlier: ${process} ${versions.sort().map((v) => `v${v}`).join(', ')}`);
+    for (const [process, versions] of olderByProcess) lines.push(`earlier: ${process} ${versions.sort((a, b) => a - b).map((v) => `v${v}`).join(', ')}`);
     lines.push(...fallback.map((path) => `\`${path}\``));
     return lines.map(cell).join('<br>');
   };

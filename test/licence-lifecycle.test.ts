@@ -11,6 +11,7 @@ import { applicationEvents, applications, auditLog, licenceHoldings, licences, o
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
 import { addDays, addMonths, tehranDay } from '../platform/dates/time-functions.js';
+import { standingRulesChecked } from './support/checklist.js';
 import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence, type Applicant } from './support/journeys.js';
@@ -60,11 +61,6 @@ async function refusedChange(token: string, number: string, name: string, body: 
   expect(await changesOf(number)).toHaveLength(before);
 }
 
-/** An inspection's checklist of the standing rules (Art. 8): every item passed but `failing`. */
-const standingRulesChecked = (failing: string, note: string) => [
-  'welfare.standing.licence-displayed', 'welfare.standing.working-hours', 'welfare.standing.insurance',
-  'welfare.standing.hygiene-safety', 'welfare.standing.staff-training', 'welfare.standing.signage',
-].map((item) => (item === failing ? { item, result: 'fail', note } : { item, result: 'pass' }));
 /**
  * The manager licences a person holds standing on a centre's licence. Every centre has had one
  * since its activity licence (version 3 waits for it): the manager its application named.

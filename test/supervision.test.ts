@@ -7,6 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, auditLog, supervisionRecords } from '../db/schema/index.js';
+import { STANDING_RULE_ITEMS, standingRulesChecked } from './support/checklist.js';
 import { api, decide, eventually, processEnded, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
@@ -28,13 +29,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => h?.close());
 
-const ITEMS = [
-  'welfare.standing.licence-displayed', 'welfare.standing.working-hours', 'welfare.standing.insurance',
-  'welfare.standing.hygiene-safety', 'welfare.standing.staff-training', 'welfare.standing.signage',
-] as const;
 const today = () => new Date().toISOString().slice(0, 10);
-/** Every item passed, but `failing`, which fails with `note`. */
-const checklist = (failing?: string, note = 'seen on the visit') => ITEMS.map((item) => (item === failing ? { item, result: 'fail', note } : { item, result: 'pass' }));
+const checklist = standingRulesChecked;
 const inspection = (extra: Record<string, unknown> = {}) => ({ kind: 'inspection', visitedOn: today(), result: 'compliant', checklist: checklist(), ...extra });
 
 type Recorded = { id: string; level: string; kind: string; recordedBy: string; failedItems: string[]; opened: string | null; source: { name: string } | null; change: { applicationId: string; change: string } | null };
@@ -87,7 +83,7 @@ describe('the standing rules of Art. 8 as the supervision checklist', () => {
   it('§welfare.standing.insurance: the checklist names each standing rule by its id; the insurance rule cites the standing process that follows it between visits', async () => {
     const res = await api<{ items: { id: string; source: string; followedBy: string | null; title: { fa: string; en: string } }[] }>(h, 'GET', `/v1/licences/${number}/supervision/checklist`, { token: tokens.ahvaz });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.items.map((i) => i.id)).toEqual([...ITEMS]);
+    expect(res.body.items.map((i) => i.id)).toEqual([...STANDING_RULE_ITEMS]);
     expect(res.body.items.find((i) => i.id === 'welfare.standing.insurance')).toMatchObject({ source: 'seed 002, Art. 8(6)', followedBy: 'centre-staff-insurance' });
     expect(res.body.items.find((i) => i.id === 'welfare.standing.working-hours')!.source).toBe('seed 002, Art. 8(3) and Art. 15');
     // The standing process the item cites runs beside this licence.
