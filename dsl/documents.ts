@@ -16,6 +16,15 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
+/** What each document type is called in Persian, for the offices' and the applicant's messages. */
+export const DOCUMENT_NAMES_FA: Record<DocumentType, string> = {
+  'birth-certificate': 'شناسنامه', 'national-id-card': 'کارت ملی', photo: 'عکس', degree: 'مدرک تحصیلی',
+  'temporary-degree-certificate': 'گواهی موقت تحصیلی', 'military-service-card': 'کارت پایان خدمت یا معافیت',
+  'no-criminal-record': 'گواهی عدم سوء پیشینه', 'no-addiction': 'گواهی عدم اعتیاد', icdl: 'گواهینامه ICDL',
+  'non-disclosure-form': 'فرم پیمان عدم افشای اطلاعات', 'training-certificate': 'گواهی دوره آموزشی',
+  'guild-school-licence': 'مجوز آموزشگاه اصناف', other: 'سایر',
+};
+
 /** A required document: its type, or its type and the condition on the submitted facts under which it is required. */
 export const RequiredDocument = z.union([
   z.enum(DOCUMENT_TYPES).exclude(['other']),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { RecordedField } from '../dsl/schema.js';
 import { applications, documents, tasks } from '../db/schema/index.js';
-import { requiredDocumentTypes } from '../dsl/documents.js';
+import { DOCUMENT_NAMES_FA, requiredDocumentTypes } from '../dsl/documents.js';
 import type { Facts } from '../dsl/expressions.js';
 import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type ServiceContext } from './context.js';
@@ -102,7 +102,7 @@ async function requireDocuments({ deps }: ServiceContext, task: typeof tasks.$in
   const missing = wanted.filter((type) => !attached.has(type));
   if (missing.length === 0) return;
   throw new DomainError('refused', 'documents-missing', {
-    fa: `مدارک لازم برای این تصمیم پیوست نشده است: ${missing.join('، ')}`,
+    fa: `مدارک لازم برای این تصمیم پیوست نشده است: ${missing.map((type) => DOCUMENT_NAMES_FA[type]).join('، ')}`,
     en: `the documents this decision needs are not attached: ${missing.join(', ')}`,
   }, `outcome ${outcome} of ${task.stepId} requires ${wanted.join(', ')}; missing ${missing.join(', ')}`, 'documents', 'DOCUMENTS_MISSING');
 }

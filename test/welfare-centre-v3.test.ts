@@ -193,6 +193,7 @@ describe('Welfare Services Centre v3: the documents of Art. 6', () => {
     const noPhoto = await decision(tokens.khuzestan, province.id, 'approve');
     expect(noPhoto.status, noPhoto.text).toBe(422);
     expect(noPhoto.body.title).toBe('the documents this decision needs are not attached: photo');
+    expect(noPhoto.body.title_fa).toBe('مدارک لازم برای این تصمیم پیوست نشده است: عکس');
     await attachDocuments(h, applicationId, ['photo']);
     expect((await decision(tokens.khuzestan, province.id, 'approve')).status).toBe(202);
 

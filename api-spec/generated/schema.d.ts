@@ -2710,7 +2710,7 @@ export interface operations {
                      *       "field": "documents",
                      *       "detail": "outcome accept of initial-interview requires birth-certificate, national-id-card, photo; missing photo",
                      *       "title": "the documents this decision needs are not attached: photo",
-                     *       "title_fa": "مدارک لازم برای این تصمیم پیوست نشده است: photo",
+                     *       "title_fa": "مدارک لازم برای این تصمیم پیوست نشده است: عکس",
                      *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f"
                      *     }
                      */

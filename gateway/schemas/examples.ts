@@ -167,7 +167,7 @@ export const refused = {
   },
   documentsMissing: {
     reason: 'DOCUMENTS_MISSING', field: 'documents', detail: 'outcome accept of initial-interview requires birth-certificate, national-id-card, photo; missing photo',
-    title: 'the documents this decision needs are not attached: photo', title_fa: 'مدارک لازم برای این تصمیم پیوست نشده است: photo',
+    title: 'the documents this decision needs are not attached: photo', title_fa: 'مدارک لازم برای این تصمیم پیوست نشده است: عکس',
   },
   notInForce: (change: string) => ({
     reason: 'LICENCE_NOT_IN_FORCE', detail: `${change} refused: LICENCE_NOT_IN_FORCE`,
