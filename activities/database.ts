@@ -36,6 +36,8 @@ export interface TaskToOpen {
   /** `fields`: what the office records with the outcome, as the definition declares it (absent: nothing). */
   outcomes: { name: string; title: Text; requiresReason: boolean; fields?: Record<string, RecordedField> }[];
   dueAt: string;
+  /** The grounds on which it goes first in the inbox, when its step declares `priority` (may be none). */
+  priority?: Text[];
 }
 
 export interface LicenceToIssue {
@@ -127,7 +129,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       await db.insert(tasks).values({
         id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
         role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
-        dueAt: new Date(task.dueAt),
+        dueAt: new Date(task.dueAt), ...(task.priority?.length ? { priority: task.priority } : {}),
       }).onConflictDoNothing();
       await appendEvent(event);
     },
@@ -234,10 +236,12 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     },
 
     /** Claims a holding ("one centre licence per person") for the application. */
-    async claimHolding(claim: { holding: string; holder: string; applicationId: string }, event: TimelineEvent): Promise<{ granted: boolean }> {
+    async claimHolding(claim: { holding: string; holder: string; applicationId: string; limit?: number }, event: TimelineEvent): Promise<{ granted: boolean }> {
       const result = await register.claimHolding(claim);
-      await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused' });
-      return result;
+      // Of a limited holding, the place taken is what a later renewal takes back (its name is in the event).
+      const detail = claim.limit ? { ...event.detail, holding: result.holding, of: claim.holding, limit: claim.limit } : event.detail;
+      await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused', detail });
+      return { granted: result.granted };
     },
 
     /**

@@ -86,7 +86,8 @@ export function createLicenceRegister(db: Database) {
      * Claims a holding for a holder on behalf of an application. The primary key decides between
      * two applications claiming at the same moment; a retry by the same application is granted.
      */
-    async claimHolding(claim: { holding: string; holder: string; applicationId: string }): Promise<{ granted: boolean }> {
+    async claimHolding(claim: { holding: string; holder: string; applicationId: string; limit?: number }): Promise<{ granted: boolean; holding: string }> {
+      if (claim.limit) return claimOneOf(db, { ...claim, limit: claim.limit });
       const [inserted] = await db.insert(licenceHoldings).values({ holding: claim.holding, holderNationalCode: claim.holder, applicationId: claim.applicationId })
         .onConflictDoNothing().returning({ applicationId: licenceHoldings.applicationId });
       const [held] = inserted ? [inserted] : await db.select({ applicationId: licenceHoldings.applicationId }).from(licenceHoldings)
@@ -98,7 +99,7 @@ export function createLicenceRegister(db: Database) {
           detail: { holding: claim.holding, ...(granted ? {} : { heldBy: held?.applicationId ?? null }) },
         });
       }
-      return { granted };
+      return { granted, holding: claim.holding };
     },
 
     /**
@@ -285,6 +286,36 @@ async function endPersonalDependents(tx: Tx, change: { number: string; applicati
     if (done) ended.push({ number: dependent.number, status: done.status });
   }
   return ended;
+}
+
+/**
+ * Claims one of `limit` places of a holding for a holder (a legal person's centres, seed 002,
+ * Art. 8(5)). Each place is a holding of its own, `<holding>#<n>`, under the same primary key as a
+ * single one: the first free place is taken, so of two applications racing for the last place one
+ * gets it. An application that already has a place (a retry) keeps it. What is released, taken
+ * back or moved later is that place, by its name, like any holding.
+ */
+async function claimOneOf(db: Database, claim: { holding: string; holder: string; applicationId: string; limit: number }): Promise<{ granted: boolean; holding: string }> {
+  const places = Array.from({ length: claim.limit }, (_, i) => `${claim.holding}#${i + 1}`);
+  const held = await db.select({ holding: licenceHoldings.holding, applicationId: licenceHoldings.applicationId }).from(licenceHoldings)
+    .where(and(eq(licenceHoldings.holderNationalCode, claim.holder), inArray(licenceHoldings.holding, places)));
+  const mine = held.find((h) => h.applicationId === claim.applicationId);
+  if (mine) return { granted: true, holding: mine.holding };
+  const taken = new Set(held.map((h) => h.holding));
+  for (const place of places) {
+    if (taken.has(place)) continue;
+    const [inserted] = await db.insert(licenceHoldings).values({ holding: place, holderNationalCode: claim.holder, applicationId: claim.applicationId })
+      .onConflictDoNothing().returning({ holding: licenceHoldings.holding });
+    if (inserted) {
+      await appendAudit(db, { actor: 'workflow', action: 'holding.claimed', subjectType: 'application', subjectId: claim.applicationId, detail: { holding: place, of: claim.holding, limit: claim.limit } });
+      return { granted: true, holding: place };
+    }
+  }
+  await appendAudit(db, {
+    actor: 'workflow', action: 'holding.refused', subjectType: 'application', subjectId: claim.applicationId,
+    detail: { holding: claim.holding, limit: claim.limit, heldBy: held.map((h) => h.applicationId).sort() },
+  });
+  return { granted: false, holding: claim.holding };
 }
 
 /**

@@ -14,13 +14,13 @@ describe('the definition language', () => {
     const loaded = loadDefinitions('processes');
     expect(loaded.map((l) => `${l.definition.id}@v${l.definition.version}`).sort()).toEqual([
       'centre-manager-appointment@v1', 'centre-manager-appointment@v2', 'centre-manager-leave@v1', 'centre-manager-leave@v2',
-      'centre-manager@v1', 'centre-manager@v2', 'centre-manager@v3', 'centre-staff-insurance@v1',
+      'centre-manager@v1', 'centre-manager@v2', 'centre-manager@v3', 'centre-manager@v4', 'centre-staff-insurance@v1',
       'centre-staff-insurance@v2', 'health-services-office-call-1405@v1', 'health-services-office-call-1405@v2', 'health-services-office-call-1405@v3',
       'licence-closure@v1', 'licence-expiry@v1', 'licence-expiry@v2', 'licence-revocation@v1', 'licence-suspension@v1',
       'principle-agreement-renewal@v1', 'principle-agreement-term@v1', 'successor-nomination@v1', 'successor-nomination@v2',
       'successor-nomination@v3', 'successor-nomination@v4', 'successor-nomination@v5', 'violation-report@v1', 'violation-report@v2',
       'welfare-activity-licence-renewal@v1', 'welfare-activity-licence-term@v1', 'welfare-activity-licence-term@v2',
-      'welfare-services-centre@v1', 'welfare-services-centre@v2', 'welfare-services-centre@v3',
+      'welfare-services-centre@v1', 'welfare-services-centre@v2', 'welfare-services-centre@v3', 'welfare-services-centre@v4',
     ]);
   });
 

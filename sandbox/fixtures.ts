@@ -9,6 +9,8 @@ export type County = 'ahvaz' | 'dezful' | 'arak';
 
 /** First two digits of a workshop code in each county (sandbox convention). */
 export const WORKSHOP_PREFIX: Record<County, string> = { ahvaz: '14', dezful: '16', arak: '28' };
+/** The province of each county, as the civil registry names a place of birth. */
+export const PROVINCE_OF: Record<County, string> = { ahvaz: 'khuzestan', dezful: 'khuzestan', arak: 'markazi' };
 export type Sex = 'male' | 'female';
 export type MilitaryStatus = 'served' | 'exempt' | 'liable' | 'not-applicable';
 export type DegreeLevel = 'bachelor' | 'master' | 'phd';
@@ -44,6 +46,7 @@ export interface PersonProfile {
   alive: boolean;
   /** The citizenship the civil registry records (ISO 3166 alpha-2); Iranian (`IR`) when not set. */
   citizenship?: string;
+  /** Where the person lives and works; the civil registry records it as the place of birth too. */
   county: County;
   military: MilitaryStatus;
   /** The highest university degree; null for a person with none (a diploma at most). */

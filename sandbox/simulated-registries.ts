@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Person } from './persons.js';
 import { socialInsuranceAnswer } from './social-insurance.js';
+import { PROVINCE_OF } from './fixtures.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,6 +68,7 @@ export const REGISTRIES: Record<RegistryName, RegistryBehaviour> = {
       sex: p.sex,
       alive: p.alive,
       citizenship: p.citizenship ?? 'IR',
+      birthPlace: { county: p.county, province: PROVINCE_OF[p.county] },
     })),
   },
   'security-clearance': {

@@ -1,7 +1,7 @@
 /** The shape of a submitted application, validated and normalised before anything is written. */
 import { z } from 'zod';
 import { lineOfText } from './free-text.js';
-import { isValidNationalCode, normaliseText } from './identifiers.js';
+import { isValidLegalPersonId, isValidNationalCode, normaliseText } from './identifiers.js';
 import { provinceOf } from './geography.js';
 
 /** A national code's refusal has its own problem type. */
@@ -31,11 +31,25 @@ export const ManagerInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('nominee'), person: ApplicantInput }).strict(),
 ]);
 
+/**
+ * The legal person that is to hold the licence (a company or an institute), when `holderType` is
+ * `legal`: its national identifier (شناسه ملی, 11 digits with a check digit) and its registered
+ * name. The applicant is then the natural person who applies for it. The process reads it as
+ * `application.legalPerson`; the Welfare Services Centre counts a legal person's centres by it
+ * (seed 002, Art. 8(5)).
+ */
+export const LegalPersonInput = z.object({
+  nationalId: z.string().transform(normaliseText).pipe(z.string().regex(/^\d{11}$/, 'eleven digits'))
+    .refine(isValidLegalPersonId, { message: 'the check digit is wrong' }),
+  name: name,
+}).strict();
+
 export const ApplicationInput = z.object({
   licenceType: z.string().regex(/^[a-z][a-z0-9-]*$/),
   county: z.string().refine((c) => provinceOf(c) !== undefined, { message: 'unknown county' }),
   holderType: z.enum(['natural', 'legal']).default('natural'),
   applicant: ApplicantInput,
+  legalPerson: LegalPersonInput.optional(),
   manager: ManagerInput.optional(),
 }).strict();
 

@@ -42,6 +42,10 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
   const parsed = ApplicationInput.safeParse(input);
   if (!parsed.success) throw firstIssueProblem(parsed.error, input, { problems: NATIONAL_CODE_PROBLEM });
   const application = parsed.data;
+  if (application.legalPerson && application.holderType !== 'legal') {
+    throw invalid('invalid-field', 'legalPerson', { fa: 'شخص حقوقی فقط وقتی نام برده می‌شود که نوع دارنده حقوقی باشد', en: 'a legal person is named only when holderType is legal' },
+      'legalPerson was given with holderType natural');
+  }
   if (actor.role === 'county-office' && actor.county !== application.county) throw forbidden('a county office submits applications of its own county');
   const nowMs = (deps.now ?? Date.now)();
   const loaded = deps.catalogue.current(application.licenceType, nowMs);
@@ -67,6 +71,7 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
     application: {
       id: applicationId, trackingCode, licenceType: application.licenceType, county: application.county, province, holderType: application.holderType,
       submittedAt: new Date(nowMs).toISOString(), ...(application.manager ? { manager: application.manager } : {}),
+      ...(application.legalPerson ? { legalPerson: application.legalPerson } : {}),
     },
   };
   const opened = await openApplication({

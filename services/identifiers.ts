@@ -27,3 +27,18 @@ export function isValidNationalCode(code: string): boolean {
   const check = digits[9]!;
   return remainder < 2 ? check === remainder : check === 11 - remainder;
 }
+
+/**
+ * True when an 11-digit Iranian legal person's national identifier (شناسه ملی اشخاص حقوقی) has a
+ * valid check digit: each of the first ten digits plus (the tenth digit + 2), weighted 29, 27, 23,
+ * 19, 17 in turn, summed modulo 11 (10 counts as 0), is the eleventh. Digits 4–9 are never all zero.
+ * @example isValidLegalPersonId('10380284790') // true
+ */
+export function isValidLegalPersonId(id: string): boolean {
+  if (!/^\d{11}$/.test(id) || /^\d{3}0{6}/.test(id)) return false;
+  const digits = [...id].map(Number);
+  const offset = digits[9]! + 2;
+  const weights = [29, 27, 23, 19, 17];
+  const sum = digits.slice(0, 10).reduce((acc, d, i) => acc + (d + offset) * weights[i % 5]!, 0) % 11;
+  return digits[10] === (sum === 10 ? 0 : sum);
+}

@@ -18,7 +18,7 @@ export interface AllowedOutcome {
   fields?: Record<string, RecordedField>;
 }
 
-export type TaskView = Omit<TaskRow, 'outcomes' | 'title'> & { title: Text; outcomes: AllowedOutcome[]; allowedOutcomes: AllowedOutcome[]; dueAtJalali: string };
+export type TaskView = Omit<TaskRow, 'outcomes' | 'title' | 'priority'> & { title: Text; outcomes: AllowedOutcome[]; allowedOutcomes: AllowedOutcome[]; dueAtJalali: string; priority: Text[] | null };
 
 /** A task row with its outcomes and the Jalali form of its due date. */
 export function taskView(row: TaskRow, calendar: HolidayCalendar): TaskView {
@@ -26,7 +26,10 @@ export function taskView(row: TaskRow, calendar: HolidayCalendar): TaskView {
     name: String(o.name), title: o.title ?? { fa: String(o.name), en: String(o.name) }, requiresReason: o.requiresReason === true,
     ...(o.fields ? { fields: o.fields } : {}),
   }));
-  return { ...row, title: row.title as Text, outcomes, allowedOutcomes: outcomes, dueAtJalali: formatJalali(row.dueAt.getTime(), calendar, true) };
+  return {
+    ...row, title: row.title as Text, outcomes, allowedOutcomes: outcomes, dueAtJalali: formatJalali(row.dueAt.getTime(), calendar, true),
+    priority: (row.priority as Text[] | null) ?? null,
+  };
 }
 
 /** Open tasks for the caller's office, soonest due first. */

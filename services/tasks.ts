@@ -23,7 +23,8 @@ export async function listTasks({ ctx }: { ctx: ServiceContext }) {
   if (actor.role === 'county-office') filters.push(eq(tasks.role, 'county-office'), eq(tasks.county, actor.county ?? ''));
   else if (actor.role === 'province-office') filters.push(eq(tasks.role, 'province-office'), eq(tasks.province, actor.province ?? ''));
   else if (actor.role !== 'portal') throw forbidden('the inbox is for offices');
-  return ctx.deps.db.select().from(tasks).where(and(...filters)).orderBy(asc(tasks.dueAt));
+  // Tasks with grounds of priority first (seed 002, Art. 5(b) note 1), then the soonest due.
+  return ctx.deps.db.select().from(tasks).where(and(...filters)).orderBy(sql`${tasks.priority} is null`, asc(tasks.dueAt));
 }
 
 type Outcome = { name: string; requiresReason: boolean; fields?: Record<string, RecordedField> };

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applications, auditLog, licences, outbox, tasks } from '../db/schema/index.js';
+import { applicationEvents, applications, auditLog, licences, outbox, tasks } from '../db/schema/index.js';
 import { STARTED_BY_ANOTHER_PROCESS } from '../dsl/direct-application.js';
 import { addMonths, tehranDay } from '../platform/dates/time-functions.js';
 import type { Actor } from '../services/context.js';
@@ -57,6 +57,23 @@ async function appoint(manager: Person, employedDuringCentreShift = false, numbe
   return { appointment, managerProcess: `${appointment}.manager-licence.1` };
 }
 
+/**
+ * Starts a manager process in Ahvaz as a parent process would, handing it `inputs` (the centre's
+ * licence, its holder's nomination): the gateway refuses a direct application.
+ */
+async function startManagerProcess(manager: Person, inputs: Record<string, unknown>): Promise<string> {
+  const loaded = h.catalogue.current('centre-manager', Date.now())!;
+  const ahvaz: Actor = { subject: 'county-office:ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan' };
+  const id = randomUUID();
+  const application = { id, trackingCode: `PRV-TEST-${id.slice(0, 4).toUpperCase()}`, licenceType: 'centre-manager', county: 'ahvaz', province: 'khuzestan', holderType: 'natural', submittedAt: new Date().toISOString() };
+  await openApplication({
+    ctx: { deps: h.deps, actor: ahvaz }, loaded,
+    application: { id, trackingCode: application.trackingCode, licenceType: 'centre-manager', applicantNationalCode: manager.nationalCode, county: 'ahvaz', province: 'khuzestan', facts: { applicant: manager, application, ...inputs }, submittedBy: ahvaz.subject },
+    audit: { action: 'application.submitted', failedAction: 'application.start-failed', subjectType: 'application', subjectId: id },
+  });
+  return id;
+}
+
 const tasksOf = (applicationId: string) => h.db.db.select().from(tasks).where(eq(tasks.applicationId, applicationId));
 
 // One appointment at a time on a licence: a case that left a task open is closed here, so one
@@ -96,21 +113,10 @@ describe('the centre manager licence (seed 002, Art. 1 and 5)', () => {
   });
 
   it('§manager.needs-centre: a manager process started without a centre, or without its holder\'s nomination, ends at its first step', async () => {
-    const loaded = h.catalogue.current('centre-manager', Date.now())!;
-    expect(loaded.definition.version).toBe(3);
+    expect(h.catalogue.current('centre-manager', Date.now())!.definition.version).toBe(4);
     const manager = await fixture('0013579134');
-    const ahvaz: Actor = { subject: 'county-office:ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan' };
     // As a parent that hands no inputs would start it (no parent in processes/ does: the gateway refuses a direct one).
-    const start = async (inputs: Record<string, unknown>) => {
-      const id = randomUUID();
-      const application = { id, trackingCode: `PRV-TEST-${id.slice(0, 4).toUpperCase()}`, licenceType: 'centre-manager', county: 'ahvaz', province: 'khuzestan', holderType: 'natural', submittedAt: new Date().toISOString() };
-      await openApplication({
-        ctx: { deps: h.deps, actor: ahvaz }, loaded,
-        application: { id, trackingCode: application.trackingCode, licenceType: 'centre-manager', applicantNationalCode: manager.nationalCode, county: 'ahvaz', province: 'khuzestan', facts: { applicant: manager, application, ...inputs }, submittedBy: ahvaz.subject },
-        audit: { action: 'application.submitted', failedAction: 'application.start-failed', subjectType: 'application', subjectId: id },
-      });
-      return id;
-    };
+    const start = (inputs: Record<string, unknown>) => startManagerProcess(manager, inputs);
     expect(await ended(await start({}))).toMatchObject({ outcome: 'rejected', reason: 'MANAGER_NEEDS_CENTRE', stepId: 'centre' });
     expect(await ended(await start({ centreLicence: 'not a licence', nominatedBy: centreHolder }))).toMatchObject({ outcome: 'rejected', reason: 'MANAGER_NEEDS_CENTRE', stepId: 'centre' });
     expect(await ended(await start({ centreLicence: centre }))).toMatchObject({ outcome: 'rejected', reason: 'MANAGER_NOT_NOMINATED', stepId: 'centre' });
@@ -162,6 +168,46 @@ describe('the centre manager licence (seed 002, Art. 1 and 5)', () => {
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, managerProcess, 'specialist-interview')).id, 'fail', 'not enough experience with the centre\'s services');
     expect(await ended(managerProcess)).toMatchObject({ outcome: 'rejected', reason: 'FAILED_SPECIALIST_INTERVIEW' });
     await ended(appointment);
+  });
+
+  it('§manager.priority: a candidate with a doctorate, or born in the centre\'s province, is interviewed first: the interview goes before earlier ones in the working group\'s inbox, with its grounds; none is refused for want of it', async () => {
+    const { generateNationalCode, personFor } = await import('../sandbox/persons.js');
+    // Generated candidates (a master's each) born in Arak (Markazi) and in Khuzestan; the civil registry records the place.
+    const bornIn = (counties: string[]) => { for (let seed = 23100; ; seed++) if (counties.includes(personFor(generateNationalCode(seed), Date.now())!.county)) return seed; };
+    const outsider = await generated(bornIn(['arak']));
+    const local = await generated(bornIn(['ahvaz', 'dezful']));
+    const doctor = await fixture('0013579134'); // a PhD in rehabilitation, born in Ahvaz
+    const nominated = { centreLicence: centre, nominatedBy: centreHolder, employedDuringCentreShift: false };
+    const processes: string[] = [];
+    for (const candidate of [outsider, local, doctor]) {
+      const id = await startManagerProcess(candidate, nominated);
+      await taskInInbox(h, tokens.khuzestan, id, 'specialist-interview');
+      processes.push(id);
+    }
+    const [outsiderProcess, localProcess, doctorProcess] = processes as [string, string, string];
+    const inbox = await api<{ items: { id: string; applicationId: string; stepId: string; priority: { fa: string; en: string }[] | null }[] }>(h, 'GET', '/v1/tasks', { token: tokens.khuzestan });
+    expect(inbox.status, inbox.text).toBe(200);
+    const interviews = inbox.body.items.filter((t) => processes.includes(t.applicationId) && t.stepId === 'specialist-interview');
+    expect(interviews).toHaveLength(3);
+    // Opened last, the doctor's and the local candidate's interviews still go before the outsider's.
+    expect(interviews.map((t) => t.applicationId).slice(0, 2).sort()).toEqual([localProcess, doctorProcess].sort());
+    expect(interviews[2]!.applicationId).toBe(outsiderProcess);
+    const grounds = (id: string) => interviews.find((t) => t.applicationId === id)!.priority?.map((g) => g.en) ?? null;
+    expect(grounds(doctorProcess)).toEqual(['a doctorate in one of the listed fields', 'local: born in the centre\'s province']);
+    expect(grounds(localProcess)).toEqual(['local: born in the centre\'s province']);
+    expect(grounds(outsiderProcess)).toBeNull();
+    // The grounds are on the timeline too, as the task opened.
+    const [opened] = await h.db.db.select().from(applicationEvents).where(and(eq(applicationEvents.applicationId, localProcess), eq(applicationEvents.kind, 'task-opened')));
+    expect(opened!.detail).toMatchObject({ priority: [{ en: 'local: born in the centre\'s province' }] });
+    // Priority orders the interviews; it decides none: the outsider passes like anyone.
+    const outsiderInterview = interviews[2]!;
+    await decide(h, tokens.khuzestan, outsiderInterview.id, 'pass');
+    await taskInInbox(h, tokens.ahvaz, outsiderProcess, 'training-certificate');
+    for (const id of processes) {
+      const open = (await tasksOf(id)).find((t) => t.status === 'open');
+      if (open) await decide(h, open.role === 'province-office' ? tokens.khuzestan : tokens.ahvaz, open.id, open.stepId === 'training-certificate' ? 'missing' : 'fail', 'closing the case');
+      await ended(id);
+    }
   });
 
   it('§manager.training-certificate: refuses a manager without the training-course certificate (TRAINING_CERTIFICATE_MISSING)', async () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   h = await startHarness();
   tokens = await officeTokens(h);
   natural = (await throughToActivityLicence(h, { tokens, applicant: 9101 })).activityLicence;
-  const body = { ...(await generatedApplication(9102)), holderType: 'legal' };
+  const body = { ...(await generatedApplication(9102)), holderType: 'legal', legalPerson: { nationalId: '14100079192', name: 'مؤسسه خیریه نمونه' } };
   const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body });
   expect(submitted.status, submitted.text).toBe(202);
   legal = (await throughToActivityLicence(h, { tokens, applicationId: submitted.body.applicationId })).activityLicence;

@@ -797,6 +797,13 @@ export interface components {
             kind: "nominee";
             person: components["schemas"]["Applicant"];
         };
+        /** @description The legal person that is to hold the licence, when `holderType` is `legal` (and only then: with `natural` it is refused, 400 naming `legalPerson`). `welfare-services-centre` from version 4 requires it of a legal person (`LEGAL_PERSON_NOT_IDENTIFIED`) and counts the centres a legal person holds by its identifier (seed 002, Art. 8(5)). */
+        LegalPerson: {
+            /** @description The legal person's national identifier (شناسه ملی): 11 digits with a check digit. Persian and Arabic-Indic digits are accepted and normalised. */
+            nationalId: string;
+            /** @description The registered name. */
+            name: string;
+        };
         /** @description A new application for a licence. */
         ApplicationSubmission: {
             /**
@@ -815,6 +822,7 @@ export interface components {
              */
             holderType?: "natural" | "legal";
             applicant: components["schemas"]["Applicant"];
+            legalPerson?: components["schemas"]["LegalPerson"];
             manager?: components["schemas"]["CentreManager"];
         };
         Withdrawal: {
@@ -1212,6 +1220,8 @@ export interface components {
             recorded: {
                 [key: string]: unknown;
             } | null;
+            /** @description The grounds on which the task goes first in the inbox (a centre manager with a doctorate, or a local one: seed 002, Art. 5(b) note 1), or null. The inbox lists tasks with grounds first, then by due date. */
+            priority: components["schemas"]["Title"][] | null;
             /** Format: date-time */
             createdAt: string;
             decidedAt: string | null;
@@ -2215,6 +2225,7 @@ export interface operations {
                      *           "reason": null,
                      *           "decidedBy": null,
                      *           "recorded": null,
+                     *           "priority": null,
                      *           "createdAt": "2026-04-05T06:30:02.000Z",
                      *           "decidedAt": null
                      *         }
@@ -2626,6 +2637,7 @@ export interface operations {
                      *           "reason": null,
                      *           "decidedBy": null,
                      *           "recorded": null,
+                     *           "priority": null,
                      *           "createdAt": "2026-04-05T06:30:02.000Z",
                      *           "decidedAt": null
                      *         }

@@ -24,6 +24,11 @@ export const tasks = pgTable('tasks', {
   /** What the office recorded with its outcome (a site visit's measurements), checked against the outcome's `fields`. */
   recorded: jsonb('recorded'),
   /**
+   * The grounds on which the task goes first in its office's inbox (`[{fa, en}]`, seed 002,
+   * Art. 5(b) note 1: a PhD holder, a local candidate); null when it has none.
+   */
+  priority: jsonb('priority'),
+  /**
    * A decision taken through the gateway, on its way to the process: `delivering` while it is
    * signalled, `delivered` once the process has it, `undelivered` when the signal failed and the
    * decider's retry may send it again. Set in the same statement that takes the task, so no other

@@ -1,4 +1,4 @@
-/** National Organisation for Civil Registration (ثبت احوال): identity, birth date, sex, alive. */
+/** National Organisation for Civil Registration (ثبت احوال): identity, birth date and place, sex, alive. */
 import { z } from 'zod';
 import { inquiryPath, isoDate, notFound, personInquiry, type InquiryEndpoint } from './endpoint.js';
 
@@ -11,6 +11,12 @@ const person = z.object({
   sex: z.enum(['male', 'female']),
   alive: z.boolean(),
   citizenship: z.string(),
+  /**
+   * The place of birth (county and province ids), which the birth certificate records. Optional:
+   * answers recorded before it was asked for have none. A centre manager born in the centre's
+   * province is local (seed 002, Art. 5(b) note 1).
+   */
+  birthPlace: z.object({ county: z.string(), province: z.string() }).optional(),
 });
 
 /** Synchronous: the identity comes back in the response. */

@@ -25,8 +25,14 @@ export const ExpressionRule = z.object({ expr: Expression, ...ruleBase }).strict
 export const ClaimRule = z.object({
   /** What is held, kebab-case, e.g. `welfare-services-centre`: the same name in any file is the same holding. */
   claim: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  /** CEL giving the holder's national code. */
+  /** CEL giving the holder's national code (or a legal person's national identifier). */
   holder: Expression,
+  /**
+   * How many of this holding one holder may have at once (a number the authority sets: cite it in
+   * the step's `assumptions`); absent, one. Each is held apart, so two applications racing for the
+   * last one cannot both get it.
+   */
+  limit: z.number().int().min(2).max(1000).optional(),
   ...ruleBase,
 }).strict();
 export const CheckRule = z.union([ExpressionRule, ClaimRule]);

@@ -4,7 +4,7 @@ import { durationToText } from '../calendar.js';
 import { RequiredDocument } from '../documents.js';
 import { checkExpression } from '../expressions.js';
 import { RecordedField } from '../fields.js';
-import { Deadline, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
+import { Deadline, Expression, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
 import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
@@ -39,6 +39,12 @@ export const TaskStep = z.object({
   /** The step taken when every deadline has passed without a decision. */
   late: Late,
   saveAs: FactName.optional(),
+  /**
+   * Grounds on which the task goes first in the office's inbox (seed 002, Art. 5(b) note 1: PhD
+   * holders and local candidates have priority): each holding when the task opens is shown on it,
+   * and a task with any goes before those without, whatever their due dates.
+   */
+  priority: z.array(z.object({ when: Expression, because: Text }).strict()).min(1).optional(),
 }).strict();
 
 export const task = defineStepKind({
@@ -54,6 +60,7 @@ export const task = defineStepKind({
     }
     if (!step.due) v.report(v.at(), 'missing-deadline', `task "${v.id}" has no due date`, true);
     else if (!step.late) v.report(v.at('due'), 'unhandled-overdue', `task "${v.id}" has a due date but no late step`);
+    step.priority?.forEach((p, i) => v.expression(p.when, v.at('priority', i, 'when')));
     const outcomes = Object.entries(step.outcomes);
     if (outcomes.length === 0) v.report(v.at('outcomes'), 'no-outcomes', `task "${v.id}" has no outcomes to decide`);
     for (const [name, outcome] of outcomes) {

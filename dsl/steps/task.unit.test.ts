@@ -21,6 +21,15 @@ describe('the task step', () => {
     expect(codes).toEqual([expect.stringMatching(/^unknown-role@/), expect.stringMatching(/^unhandled-overdue@/)]);
   });
 
+  it('takes grounds of priority, each a condition and what it is called, and refuses a condition that is not CEL', () => {
+    const priority = [{ when: 'applicant.age > 60', because: { fa: 'سالمند', en: 'elderly' } }];
+    const review = { type: 'task', role: 'county-office', due: { workingDays: 5 }, outcomes, late: 'refused' };
+    expect(sampleProcess({ review: { ...review, priority }, done, refused }).codes).toEqual([]);
+    expect(sampleProcess({ review: { ...review, priority: [{ when: 'applicant.age >', because: priority[0]!.because }] }, done, refused }).codes).toEqual([diagnostic('invalid-expression')]);
+    expect(sampleProcess({ review: { ...review, priority: [] }, done, refused }).codes).toEqual([diagnostic('schema')]);
+    expect(sampleProcess({ review: { ...review, priority: [{ when: 'true' }] }, done, refused }).codes).toEqual([diagnostic('missing-field')]);
+  });
+
   it('refuses a task without a due date', () => {
     expect(sampleProcess({ review: { type: 'task', role: 'county-office', outcomes }, done, refused }).codes).toEqual([expect.stringMatching(/^missing-deadline@/)]);
   });

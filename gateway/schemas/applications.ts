@@ -3,7 +3,7 @@
  * view, the list and the citizen's tracking view.
  */
 import { z } from 'zod';
-import { ApplicantInput, ApplicationInput } from '../../services/application-input.js';
+import { ApplicantInput, ApplicationInput, LegalPersonInput } from '../../services/application-input.js';
 import { lineOfText, paragraphText } from '../../services/free-text.js';
 import { IsoDateTime, JalaliText, JsonObject, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
@@ -36,10 +36,19 @@ export const CentreManager = requestSchema('CentreManager', z.discriminatedUnion
   }).strict(),
 ]).describe('Who is to manage the centre (مسئول مرکز): `{"kind": "holder"}` or `{"kind": "nominee", "person": {…}}`. Required by `welfare-services-centre` (from version 3, which refuses an application without it, `MANAGER_NOT_NAMED`): its activity licence is issued only once this person holds a centre manager licence.'));
 
+export const LegalPerson = requestSchema('LegalPerson', LegalPersonInput.extend({
+  nationalId: LegalPersonInput.shape.nationalId.meta({
+    description: 'The legal person\'s national identifier (شناسه ملی): 11 digits with a check digit. Persian and Arabic-Indic digits are accepted and normalised.',
+    examples: ['10380284790'],
+  }),
+  name: LegalPersonInput.shape.name.meta({ description: 'The registered name.', examples: ['مؤسسه نیکوکاری امید'] }),
+}).describe('The legal person that is to hold the licence, when `holderType` is `legal` (and only then: with `natural` it is refused, 400 naming `legalPerson`). `welfare-services-centre` from version 4 requires it of a legal person (`LEGAL_PERSON_NOT_IDENTIFIED`) and counts the centres a legal person holds by its identifier (seed 002, Art. 8(5)).'));
+
 export const ApplicationSubmission = requestSchema('ApplicationSubmission', ApplicationInput.extend({
   licenceType: ApplicationInput.shape.licenceType.meta({ description: 'A licence type id from `GET /v1/licence-types`.', examples: ['welfare-services-centre'] }),
   county: ApplicationInput.shape.county.meta({ description: 'The county whose office handles the application.', examples: ['ahvaz'] }),
   applicant: Applicant,
+  legalPerson: LegalPerson.optional(),
   manager: CentreManager.optional(),
 }).describe('A new application for a licence.'));
 

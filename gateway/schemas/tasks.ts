@@ -39,6 +39,7 @@ export const Task = responseSchema('Task', z.object({
   reason: z.string().nullable(),
   decidedBy: z.string().nullable(),
   recorded: JsonObject.nullable().describe('What the decision recorded with its outcome (its `fields`), or null.'),
+  priority: z.array(Title).nullable().describe('The grounds on which the task goes first in the inbox (a centre manager with a doctorate, or a local one: seed 002, Art. 5(b) note 1), or null. The inbox lists tasks with grounds first, then by due date.'),
   createdAt: IsoDateTime,
   decidedAt: IsoDateTime.nullable(),
 }));

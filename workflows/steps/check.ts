@@ -44,8 +44,9 @@ async function passes(ctx: StepContext, id: string, rule: CheckRule, facts: Fact
     return true;
   }
   const holder = nationalCodeOf(facts, id, `holder of ${rule.claim}`, rule.holder);
+  // `limit` is new: a rule without it sends what it always sent, so recorded histories replay.
   const { granted } = await db.claimHolding(
-    { holding: rule.claim, holder, applicationId: ctx.applicationId },
+    { holding: rule.claim, holder, applicationId: ctx.applicationId, ...(rule.limit ? { limit: rule.limit } : {}) },
     ctx.event('holding-claimed', id, { holding: rule.claim }),
   );
   return granted;

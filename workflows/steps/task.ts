@@ -4,6 +4,9 @@
  */
 import { CancellationScope } from '@temporalio/workflow';
 import { resolveDeadline } from '../../dsl/calendar.js';
+import { holds } from '../../dsl/expressions.js';
+import { factsAt } from '../../dsl/facts.js';
+import type { Text } from '../../dsl/schema.js';
 import type { OpenTaskView, TaskDecision } from '../../domain/workflow-interfaces/licence-process.js';
 import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
@@ -19,10 +22,12 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
   const view = (): OpenTaskView => ({ taskId, stepId: id, role, dueAt: isoAt(dueAt), outcomes: outcomes.map((o) => o.name) });
   let closed = false;
   const answeredMeanwhile = followUpOf(ctx, id);
+  // Judged once, as the task opens; a task without `priority` opens as it always did.
+  const priority = step.priority ? { priority: priorityOf(ctx, step) } : {};
   try {
     await db.openTask(
-      { taskId, applicationId: ctx.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...scopeOf(ctx, step.scope), outcomes, dueAt: isoAt(dueAt) },
-      ctx.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt) }),
+      { taskId, applicationId: ctx.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...scopeOf(ctx, step.scope), outcomes, dueAt: isoAt(dueAt), ...priority },
+      ctx.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt), ...priority }),
     );
     ctx.mailbox.openTasks.set(taskId, view());
     let escalated = false;
@@ -73,6 +78,12 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
     }
   }
 };
+
+/** The grounds of the task's priority that hold on the facts now (none: it waits its turn). */
+function priorityOf(ctx: StepContext, step: StepOf<'task'>): Text[] {
+  const facts = factsAt(ctx.state.facts, now(), ctx.reckoning);
+  return (step.priority ?? []).filter((p) => holds(p.when, facts)).map((p) => p.because);
+}
 
 /** The offices a task's scope lets act: the applicant's county's, their province's, or any. */
 function scopeOf(ctx: StepContext, scope: string): { county: string | null; province: string | null } {
