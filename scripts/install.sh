@@ -60,4 +60,16 @@ PY
   rm -rf "$wheels"
 fi
 
+# 3. schemathesis, which fuzzes the OpenAPI document against the gateway in `npm test`: pinned,
+# hash-checked wheels from PyPI, in a virtual environment of its own under .tools/.
+st="$root/.tools/schemathesis"
+st_sum="$(sha256sum scripts/schemathesis.txt | cut -d' ' -f1)"
+if [[ ! -x "$st/bin/schemathesis" || "$(cat "$st/.requirements.sha256" 2>/dev/null)" != "$st_sum" ]]; then
+  log "schemathesis (pinned, hash-checked wheels from PyPI)"
+  rm -rf "$st"
+  python3 -m venv "$st"
+  "$st/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-hashes -r scripts/schemathesis.txt >&2
+  echo "$st_sum" > "$st/.requirements.sha256"
+fi
+
 exit 0

@@ -1,22 +1,21 @@
 /** The shape of a submitted application, validated and normalised before anything is written. */
 import { z } from 'zod';
-import { lineOfText } from './free-text.js';
-import { isValidLegalPersonId, isValidNationalCode, normaliseText } from './identifiers.js';
-import { provinceOf } from './geography.js';
+import { typedText } from './free-text.js';
+import { typedInput } from './identifiers.js';
+import { COUNTY_IDS } from './geography.js';
 
 /** A national code's refusal has its own problem type. */
 export const NATIONAL_CODE_PROBLEM = { 'applicant.nationalCode': { code: 'national-code', title: { fa: 'کد ملی نامعتبر است', en: 'invalid national code' } } };
 
-const name = lineOfText().transform(normaliseText).pipe(z.string().min(1).max(200));
+const name = typedText({ max: 200 });
 
 export const ApplicantInput = z.object({
-  nationalCode: z.string().transform(normaliseText).pipe(z.string().regex(/^\d{10}$/, 'ten digits'))
-    .refine(isValidNationalCode, { message: 'the check digit is wrong' }),
+  nationalCode: typedInput.nationalCode(),
   firstName: name,
   lastName: name,
-  birthDate: z.string().transform(normaliseText).pipe(z.iso.date()),
+  birthDate: typedInput.date(),
   sex: z.enum(['male', 'female']),
-  mobile: z.string().transform(normaliseText).pipe(z.string().regex(/^09\d{9}$/)).optional(),
+  mobile: typedInput.mobile().optional(),
   religionRecognised: z.boolean(),
 }).strict();
 
@@ -39,14 +38,13 @@ export const ManagerInput = z.discriminatedUnion('kind', [
  * (seed 002, Art. 8(5)).
  */
 export const LegalPersonInput = z.object({
-  nationalId: z.string().transform(normaliseText).pipe(z.string().regex(/^\d{11}$/, 'eleven digits'))
-    .refine(isValidLegalPersonId, { message: 'the check digit is wrong' }),
+  nationalId: typedInput.legalPersonId(),
   name: name,
 }).strict();
 
 export const ApplicationInput = z.object({
   licenceType: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  county: z.string().refine((c) => provinceOf(c) !== undefined, { message: 'unknown county' }),
+  county: z.enum(COUNTY_IDS),
   holderType: z.enum(['natural', 'legal']).default('natural'),
   applicant: ApplicantInput,
   legalPerson: LegalPersonInput.optional(),

@@ -1,11 +1,11 @@
 /** The shapes the portal sends for a competitive call: a registration, and the exam results. */
 import { z } from 'zod';
 import { ApplicantInput } from './application-input.js';
-import { provinceOf } from './geography.js';
+import { COUNTY_IDS } from './geography.js';
 
 /** A registration in a call: who, for which county (hence which university), with which documents. */
 export const CompetitionRegistrationInput = z.object({
-  county: z.string().refine((c) => provinceOf(c) !== undefined, { message: 'unknown county' }),
+  county: z.enum(COUNTY_IDS),
   applicant: ApplicantInput.omit({ religionRecognised: true }).extend({
     /** `official`: an official government employee (civil or military); `contract`: contract or temporary staff. */
     employment: z.enum(['none', 'contract', 'official']),

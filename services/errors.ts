@@ -77,6 +77,10 @@ export function firstIssueProblem(error: z.ZodError, input: unknown, { part = 'b
     code = 'unknown-field';
     path.push(issue.keys[0]!);
     message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  } else if (issue.code === 'invalid_value' && valueAt(input, issue.path) === undefined) {
+    // An enum's field left out: missing, as for any other type.
+    code = 'missing-field';
+    message = 'required';
   } else if (issue.code === 'invalid_type') {
     const missing = valueAt(input, issue.path) === undefined;
     code = missing ? 'missing-field' : 'wrong-type';

@@ -7,15 +7,15 @@
 import { z } from 'zod';
 import type { RecordedField } from '../dsl/schema.js';
 import { ApplicantInput } from './application-input.js';
-import { paragraphText } from './free-text.js';
-import { normaliseText } from './identifiers.js';
+import { typedText } from './free-text.js';
+import { typedInput } from './identifiers.js';
 
-const isoDate = z.string().transform(normaliseText).pipe(z.iso.date());
+const isoDate = typedInput.date();
 
 /** One declared field's value. */
 function fieldSchema(field: RecordedField): z.ZodType {
   switch (field.type) {
-    case 'text': return paragraphText().transform(normaliseText).pipe(z.string().min(field.min).max(field.max));
+    case 'text': return typedText({ paragraph: true, min: field.min, max: field.max });
     case 'date': return isoDate;
     case 'integer': {
       let n = z.number().int();

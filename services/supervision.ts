@@ -14,13 +14,13 @@ import { supervisionRecords } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
 import type { ServiceContext } from './context.js';
 import { conflict, firstIssueProblem, forbidden, invalid } from './errors.js';
-import { lineOfText, paragraphText } from './free-text.js';
-import { normaliseText } from './identifiers.js';
+import { typedText } from './free-text.js';
+import { typedInput } from './identifiers.js';
 import { startLicenceChange } from './licence-changes.js';
 import { licenceInScope } from './licences.js';
 import { checklistFor, type ChecklistItem } from './supervision-checklist.js';
 
-const text = (max: number, kind: typeof lineOfText = paragraphText) => kind().transform(normaliseText).pipe(z.string().min(3).max(max));
+const text = (max: number, paragraph = true) => typedText({ paragraph, min: 3, max });
 
 export const SUPERVISION_KINDS = ['self-assessment', 'inspection', 'guild-review', 'stakeholder-report', 'expert-review'] as const;
 type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
@@ -32,7 +32,7 @@ const EXTERNAL: Partial<Record<SupervisionKind, Level>> = { 'guild-review': 'gui
 /** A supervision as its supervisor records it. */
 export const SupervisionInput = z.object({
   kind: z.enum(SUPERVISION_KINDS),
-  visitedOn: z.string().transform(normaliseText).pipe(z.iso.date()),
+  visitedOn: typedInput.date(),
   result: z.enum(['compliant', 'minor-violation', 'major-violation']),
   findings: z.array(z.object({ code: z.string().regex(/^[a-z][a-z0-9-]*$/), description: text(2000) }).strict()).max(50).default([]),
   /** Each standing rule checked: the rule id, pass or fail, and a note (required when failed). */
@@ -42,11 +42,11 @@ export const SupervisionInput = z.object({
     note: text(1000).optional(),
   }).strict()).max(50).default([]),
   /** Who reported, for a guild, stakeholder or expert report: the association, body or person, and their letter. */
-  source: z.object({ name: text(200, lineOfText), reference: text(200, lineOfText).optional() }).strict().optional(),
+  source: z.object({ name: text(200, false), reference: text(200, false).optional() }).strict().optional(),
   /** The change the finding opens: a violation report (county, national) or a suspension or revocation (province). */
   opens: z.enum(['violation-report', 'suspension', 'revocation']).optional(),
   /** The article applied, required when the finding opens a change. */
-  legalBasis: text(500, lineOfText).optional(),
+  legalBasis: text(500, false).optional(),
 }).strict();
 
 export type SupervisionInput = z.input<typeof SupervisionInput>;

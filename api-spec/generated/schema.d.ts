@@ -709,7 +709,10 @@ export interface components {
         ClosureNoticeRequest: {
             /** @enum {string} */
             kind: "temporary" | "permanent";
-            /** @description The day the centre closes (ISO 8601); at least 3 months after the notice. */
+            /**
+             * Format: date
+             * @description The day the centre closes (ISO 8601); at least 3 months after the notice.
+             */
             effectiveDate: string;
         };
         /** @description The fields the change's lifecycle process declares (`GET /v1/licences/{licenceNumber}/changes` lists them); checked by the service against that declaration. */
@@ -722,7 +725,10 @@ export interface components {
              * @enum {string}
              */
             kind: "self-assessment" | "inspection" | "guild-review" | "stakeholder-report" | "expert-review";
-            /** @description The day of the visit or assessment (ISO 8601). */
+            /**
+             * Format: date
+             * @description The day of the visit or assessment (ISO 8601).
+             */
             visitedOn: string;
             /**
              * @description Not `compliant` when a checklist item failed.
@@ -768,12 +774,18 @@ export interface components {
         };
         /** @description The licence holder (natural person) as the portal describes them. */
         Applicant: {
-            /** @description The Iranian national code: 10 digits with a mod-11 check digit. Persian (۰–۹) and Arabic-Indic (٠–٩) digits are accepted and normalised. */
+            /**
+             * Format: ir-national-code
+             * @description The Iranian national code: 10 digits with a mod-11 check digit. Persian (۰–۹) and Arabic-Indic (٠–٩) digits are accepted and normalised.
+             */
             nationalCode: string;
             /** @description Arabic ي/ك are normalised to Persian ی/ک. */
             firstName: string;
             lastName: string;
-            /** @description Gregorian, ISO 8601 (YYYY-MM-DD). */
+            /**
+             * Format: date
+             * @description Gregorian, ISO 8601 (YYYY-MM-DD).
+             */
             birthDate: string;
             /** @enum {string} */
             sex: "male" | "female";
@@ -799,7 +811,10 @@ export interface components {
         };
         /** @description The legal person that is to hold the licence, when `holderType` is `legal` (and only then: with `natural` it is refused, 400 naming `legalPerson`). `welfare-services-centre` from version 4 requires it of a legal person (`LEGAL_PERSON_NOT_IDENTIFIED`) and counts the centres a legal person holds by its identifier (seed 002, Art. 8(5)). */
         LegalPerson: {
-            /** @description The legal person's national identifier (شناسه ملی): 11 digits with a check digit. Persian and Arabic-Indic digits are accepted and normalised. */
+            /**
+             * Format: ir-legal-person-id
+             * @description The legal person's national identifier (شناسه ملی): 11 digits with a check digit. Persian and Arabic-Indic digits are accepted and normalised.
+             */
             nationalId: string;
             /** @description The registered name. */
             name: string;
@@ -814,8 +829,9 @@ export interface components {
             /**
              * @description The county whose office handles the application.
              * @example ahvaz
+             * @enum {string}
              */
-            county: string;
+            county: "ahvaz" | "dezful" | "arak";
             /**
              * @default natural
              * @enum {string}
@@ -856,11 +872,14 @@ export interface components {
         };
         /** @description A registration: the applicant, the county of the office (its university is the one covering it), and the ids of the uploaded documents. */
         CallRegistration: {
-            county: string;
+            /** @enum {string} */
+            county: "ahvaz" | "dezful" | "arak";
             applicant: {
+                /** Format: ir-national-code */
                 nationalCode: string;
                 firstName: string;
                 lastName: string;
+                /** Format: date */
                 birthDate: string;
                 /** @enum {string} */
                 sex: "male" | "female";
@@ -879,9 +898,15 @@ export interface components {
         };
         /** @description A planned maintenance window (seed 003: announced to users in advance). */
         MaintenanceAnnouncement: {
-            /** @description When the services become unavailable (ISO 8601 with offset); in the future, at least the notice period (48 hours) away. */
+            /**
+             * Format: date-time
+             * @description When the services become unavailable (ISO 8601 with offset); in the future, at least the notice period (48 hours) away.
+             */
             startsAt: string;
-            /** @description When they are available again; after `startsAt`. */
+            /**
+             * Format: date-time
+             * @description When they are available again; after `startsAt`.
+             */
             endsAt: string;
             /** @description The licence types (`GET /v1/licence-types`) unavailable meanwhile, or `["all"]`. */
             services: (string & (unknown & unknown))[];
@@ -1691,7 +1716,7 @@ export interface components {
         IdempotencyKey: string;
         /** @description Optional for registry callbacks: a repeated answer for the same inquiry is already harmless. */
         IdempotencyKeyOptional: string;
-        /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+        /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
         RequestId: string;
     };
     requestBodies: never;
@@ -1717,7 +1742,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -1800,7 +1825,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1886,7 +1911,7 @@ export interface operations {
                 version?: number;
             };
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1930,7 +1955,7 @@ export interface operations {
                 limit?: number;
             };
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2005,7 +2030,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2095,7 +2120,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2288,7 +2313,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2344,7 +2369,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2446,7 +2471,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2508,7 +2533,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2561,7 +2586,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2661,7 +2686,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2744,13 +2769,13 @@ export interface operations {
                 licenceType?: string;
                 /** @description Only this county (within your scope). */
                 county?: string;
-                /** @description Only licences held by this person. */
+                /** @description Only licences held by this person (10 digits; Persian digits accepted). */
                 holderNationalCode?: string;
                 /** @description At most this many, newest first (default 50). */
                 limit?: number;
             };
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2811,7 +2836,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2872,7 +2897,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2943,7 +2968,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3028,7 +3053,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3115,7 +3140,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3202,7 +3227,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3284,7 +3309,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3363,7 +3388,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3458,7 +3483,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3553,7 +3578,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3711,7 +3736,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3766,7 +3791,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3842,7 +3867,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3898,7 +3923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -3941,7 +3966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -3996,7 +4021,7 @@ export interface operations {
                  * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
                  */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4095,7 +4120,7 @@ export interface operations {
                 "x-registry-signature": string;
                 /** @description Optional for registry callbacks: a repeated answer for the same inquiry is already harmless. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -4153,7 +4178,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4183,7 +4208,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4214,7 +4239,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4255,7 +4280,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4289,7 +4314,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4319,7 +4344,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -4345,7 +4370,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent. */
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
             path?: never;

@@ -186,8 +186,8 @@ export function buildOpenApiDocument(routes: readonly DescribedRoute[], options:
     description: 'Optional for registry callbacks: a repeated answer for the same inquiry is already harmless.',
   });
   builder.addParameter('RequestId', {
-    name: 'x-request-id', in: 'header', required: false, schema: { type: 'string', maxLength: 255 },
-    description: 'Your id for this request, echoed in the response and bound into its signature (`rid`); generated when absent.',
+    name: 'x-request-id', in: 'header', required: false, schema: { type: 'string' },
+    description: 'Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`).',
   });
   for (const [status, { name, description, example }] of Object.entries(PROBLEM_RESPONSES)) {
     builder.addResponse(name, {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { normaliseLicenceNumber } from '../../services/licences.js';
 import { lineOfText, paragraphText } from '../../services/free-text.js';
-import { normaliseText } from '../../services/identifiers.js';
+import { normaliseText, typedInput } from '../../services/identifiers.js';
 import { CHECKLIST_ITEM_IDS } from '../../services/supervision-checklist.js';
 import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
@@ -11,7 +11,8 @@ export const LicenceStatus = z.enum(['active', 'expired', 'suspended', 'revoked'
   .describe('`expired` includes an active licence past its end.');
 
 export const LicenceNumberParam = z.object({
-  licenceNumber: z.string().min(3).max(60).transform(normaliseLicenceNumber).pipe(z.string().regex(/^[A-Z0-9-]+$/))
+  // As typed: Latin letters of either case, digits of any of the three scripts, hyphens; normalised to `^[A-Z0-9-]+$`.
+  licenceNumber: z.string().regex(/^[A-Za-z0-9\u06F0-\u06F9\u0660-\u0669-]{3,60}$/, 'letters, digits and hyphens').transform(normaliseLicenceNumber)
     .meta({ description: 'The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted).', examples: ['WSC-AL-1405-000001'] }),
 });
 
@@ -44,7 +45,8 @@ export const LicenceListQuery = z.object({
   status: LicenceStatus.optional(),
   licenceType: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
   county: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this county (within your scope).'),
-  holderNationalCode: z.string().transform(normaliseText).pipe(z.string().regex(/^\d{10}$/)).optional().describe('Only licences held by this person.'),
+  // A filter, so a code whose check digit is wrong is not refused: nobody holds it, and the list is empty.
+  holderNationalCode: z.string().regex(/^[0-9\u06F0-\u06F9\u0660-\u0669]{10}$/, 'ten digits').transform(normaliseText).optional().describe('Only licences held by this person (10 digits; Persian digits accepted).'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('At most this many, newest first (default 50).'),
 }).strict();
 
@@ -61,7 +63,7 @@ export const LicenceVerification = responseSchema('LicenceVerification', z.objec
   checkedAtJalali: JalaliText,
 }).describe('Public verification: a positive answer is legally sufficient; no national code is shown.'));
 
-const isoDay = z.string().transform(normaliseText).pipe(z.iso.date());
+const isoDay = typedInput.date();
 
 export const RenewalRequest = requestSchema('RenewalRequest', z.object({
   requestedBy: z.enum(['holder', 'county-office']).optional().describe('Who asked for the renewal (due 3 months before expiry).'),
@@ -141,7 +143,7 @@ const SupervisionSource = z.object({
 
 export const SupervisionRequest = requestSchema('SupervisionRequest', z.object({
   kind: SupervisionKind,
-  visitedOn: z.string().transform(normaliseText).pipe(z.iso.date()).meta({ description: 'The day of the visit or assessment (ISO 8601).' }),
+  visitedOn: typedInput.date().meta({ description: 'The day of the visit or assessment (ISO 8601).' }),
   result: z.enum(['compliant', 'minor-violation', 'major-violation']).describe('Not `compliant` when a checklist item failed.'),
   findings: z.array(Finding).max(50).optional(),
   checklist: z.array(ChecklistEntry.strict()).max(50).optional()

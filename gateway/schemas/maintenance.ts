@@ -1,12 +1,12 @@
 /** Maintenance windows on the wire: the national office's announcement and the public list. */
 import { z } from 'zod';
-import { lineOfText, paragraphText } from '../../services/free-text.js';
-import { normaliseText } from '../../services/identifiers.js';
+import { lineOfText, typedText } from '../../services/free-text.js';
+import { typedInput } from '../../services/identifiers.js';
 import { IsoDateTime, JalaliText, Title } from '../openapi/common.js';
 import { requestSchema, responseSchema } from '../openapi/registry.js';
 
-const moment = z.string().transform(normaliseText).pipe(z.iso.datetime({ offset: true }));
-const noticeText = paragraphText().transform(normaliseText).pipe(z.string().min(3).max(2000));
+const moment = typedInput.moment();
+const noticeText = typedText({ paragraph: true, min: 3, max: 2000 });
 
 export const MaintenanceAnnouncement = requestSchema('MaintenanceAnnouncement', z.object({
   startsAt: moment.meta({ description: 'When the services become unavailable (ISO 8601 with offset); in the future, at least the notice period (48 hours) away.' }),
