@@ -33,7 +33,7 @@ export function changeInputSchema(declaration: ChangeDeclaration): z.ZodType<Rec
 }
 
 const notOffered = (detail: string) =>
-  conflict('change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, detail);
+  new DomainError('conflict', 'change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, detail, 'change');
 
 export async function startLicenceChange({ ctx, licenceNumber, change, input }: {
   ctx: ServiceContext; licenceNumber: string; change: LicenceChange; input: Record<string, unknown>;
@@ -42,7 +42,9 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   const { licence } = await licenceInScope(ctx, licenceNumber);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
   const nowMs = (deps.now ?? Date.now)();
-  const processId = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs)[change];
+  // Own keys only: `constructor` or `__proto__` is no change, whatever Object.prototype holds.
+  const offered = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs);
+  const processId = Object.hasOwn(offered, change) ? offered[change] : undefined;
   if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
   const loaded = deps.catalogue.current(processId, nowMs);
   if (!loaded) throw new DomainError('unavailable', 'process-missing', { fa: 'فرایند در دسترس نیست', en: 'process not available' }, processId);
