@@ -3,13 +3,14 @@
  * routes. Every route is a described route (`openapi/route.ts`): it is mounted here and appears
  * in the OpenAPI document served at `/openapi.json`, `/openapi.yaml` and `/docs`.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
 import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
 import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
+import { authorise, type DescribedRoute } from './openapi/route.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   checkReady: () => Promise<void>;
   /** The body limit of operations that declare none (default 1 MiB). */
   maxBodyBytes?: number;
+  /** The body limit for callers without a bearer token, registries included (default 64 KiB). */
+  publicBodyBytes?: number;
   /** Structured request logs (default: JSON to stdout, national codes and tokens redacted). */
   logger?: Logger;
   metrics?: Registry;
@@ -73,13 +76,38 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
   mountRoutes(app, gatewayRoutes, { maxBodyBytes });
-  // No body larger than the largest any operation accepts is read at all; each operation then applies its own limit.
-  const ceiling = Math.max(maxBodyBytes, ...allRoutes.map((r) => r.spec.request?.body?.maxBytes ?? 0));
-  app.use('/v1/*', limitBody(ceiling));
-  mountRoutes(app, registryRoutes, { maxBodyBytes });
+  // Nothing reads a body before its caller is known: the public (and a registry, before its
+  // signature is checked) gets a small ceiling; a token's bearer the operation's own limit.
+  const publicBodyBytes = options.publicBodyBytes ?? 64 * 1024;
+  const limit = (_route: DescribedRoute, maxBytes: number) => bodyLimitByCaller(publicBodyBytes, maxBytes);
+  mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
   if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
-  app.use('/v1/*', idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds }));
-  mountRoutes(app, apiRoutes, { maxBodyBytes });
+  // Per operation: who may call (401/403), then its body limit, then its Idempotency-Key, so
+  // nothing is claimed, buffered or stored for a caller who may not call it, nor for unknown routes.
+  const keys = idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds });
+  mountRoutes(app, apiRoutes, {
+    maxBodyBytes, limit,
+    before: (route) => [requireAccess(route)],
+    after: (route) => (route.spec.method === 'post' ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
+  });
   return app;
+}
+
+/** The operation's access checked before its body is read or its key claimed (the handler checks again). */
+function requireAccess(route: DescribedRoute): MiddlewareHandler<GatewayEnv> {
+  return async function checkAccess(c, next) {
+    authorise(c.get('actor') ?? { subject: 'public', role: 'public' }, route.spec.access, route.spec.operationId);
+    await next();
+  };
+}
+
+/** The operation's own limit for a bearer of a token, a small one for everybody else. */
+function bodyLimitByCaller(publicBytes: number, maxBytes: number): MiddlewareHandler<GatewayEnv> {
+  const small = limitBody(Math.min(publicBytes, maxBytes));
+  const own = limitBody(maxBytes);
+  return function limitByCaller(c, next) {
+    const known = (c.get('actor')?.role ?? 'public') !== 'public';
+    return (known ? own : small)(c, next);
+  };
 }

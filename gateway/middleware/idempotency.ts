@@ -2,9 +2,12 @@
  * `Idempotency-Key` on every POST: a retried request gets the first answer back byte for byte,
  * with its original headers, so its `x-jws-signature` still verifies, and the action runs once.
  *
- * Mount it after `authenticate` (the key is scoped to the caller) and inside `signResponses`:
+ * Mount it per operation, after `authenticate` and the operation's access check (the key is
+ * scoped to the caller; nothing is stored for a caller who may not call it, nor for an unknown
+ * route) and after the operation's body limit (which, for a chunked body, reads the stream once
+ * and hands on the bytes), inside `signResponses`:
  *
- *   requestId → signResponses → … → authenticate → rateLimit → idempotency → routes
+ *   requestId → signResponses → … → authenticate → rateLimit → (per operation) access → body limit → idempotency → route
  *
  * It needs the signed bytes, which exist only after `signResponses` has run, outside it; so it
  * hands `signResponses` an `onSigned` callback that stores the signed response, and marks a replay
@@ -66,9 +69,12 @@ export function idempotency({
 }: IdempotencyOptions): MiddlewareHandler<{ Variables: IdempotencyVariables }> {
   return async function idempotentPost(c, next) {
     if (c.req.method !== 'POST' || exempt(c.req.path)) return next();
+    // Nothing is stored for the public: a public POST (there is none today) is not made idempotent.
+    const actor = c.get('actor');
+    if (!actor || actor.role === 'public') return next();
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined || !KEY.test(key)) return problemResponse(c, keyRequired);
-    const caller = c.get('actor')?.subject ?? 'public';
+    const caller = actor.subject;
     const url = new URL(c.req.url);
     const target = `${url.pathname}${url.search}`;
     const body = new Uint8Array(await c.req.arrayBuffer());
