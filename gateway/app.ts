@@ -15,7 +15,7 @@ import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
-import { idempotency } from './middleware/idempotency.js';
+import { idempotency, startIdempotencySweep } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
@@ -46,14 +46,23 @@ export interface GatewayOptions {
   signing?: boolean;
   /** Seconds before an idempotency key whose request died mid-way may be taken over (default 120). */
   idempotencyLeaseSeconds?: number;
+  /** How often expired idempotency keys are deleted (default 600 s); `false`: never (a test's second gateway). */
+  idempotencySweepSeconds?: number | false;
 }
 
-export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
+/** The gateway's app, and `stop()` for what it runs besides answering requests (the key sweep). */
+export type Gateway = Hono<GatewayEnv> & { stop(): Promise<void> };
+
+export function createGateway(options: GatewayOptions): Gateway {
   const app = new Hono<GatewayEnv>();
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createMetricsRegistry();
   registerIntegrationMetrics(metrics, options.deps.db);
+  const sweep = options.idempotencySweepSeconds === false ? undefined : startIdempotencySweep({
+    db: options.deps.db, registry: metrics, intervalMs: (options.idempotencySweepSeconds ?? 600) * 1000,
+    onError: (error) => logger.warn({ err: error }, 'idempotency key sweep failed'),
+  });
   const services: GatewayServices = {
     jwks: () => options.signingKeys.jwks(),
     checkReady: options.checkReady,
@@ -91,7 +100,7 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
     before: (route) => [requireAccess(route)],
     after: (route) => (route.spec.method === 'post' ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
   });
-  return app;
+  return Object.assign(app, { stop: async () => { await sweep?.stop(); } });
 }
 
 /** The operation's access checked before its body is read or its key claimed (the handler checks again). */

@@ -14,7 +14,8 @@
  * with `idempotentReplay` so `signResponses` leaves the stored signature alone. Registry
  * callbacks are exempt: they have their own dedupe (an answered inquiry changes nothing).
  */
-import { and, eq, lt } from 'drizzle-orm';
+import { and, count, eq, lt } from 'drizzle-orm';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.js';
@@ -155,4 +156,51 @@ function replay(c: Context<{ Variables: IdempotencyVariables }>, status: number,
 export async function deleteExpiredIdempotencyKeys(db: Database, at = new Date()): Promise<number> {
   const deleted = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, at)).returning({ key: idempotencyKeys.key });
   return deleted.length;
+}
+
+export interface IdempotencySweep {
+  /** Runs one sweep now (the timer runs them on its own); resolves with the keys deleted. */
+  sweep(): Promise<number>;
+  /** Stops the timer and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Deletes expired keys every `intervalMs` (and once at start), and publishes the table's size
+ * on `registry` as `parvaneh_idempotency_keys` (counted at scrape time) with the deletions in
+ * `parvaneh_idempotency_keys_expired_deleted_total`. Every gateway replica may run it: a
+ * delete of expired rows is the same whoever runs it. The timer does not hold the process open.
+ *
+ * @example const sweep = startIdempotencySweep({ db, registry, onError: (e) => logger.warn(e) }); … await sweep.stop();
+ */
+export function startIdempotencySweep({ db, registry, intervalMs = 10 * 60_000, onError = () => {} }: {
+  db: Database; registry?: Registry; intervalMs?: number; onError?: (error: unknown) => void;
+}): IdempotencySweep {
+  let deleted: Counter | undefined;
+  if (registry && !registry.getSingleMetric('parvaneh_idempotency_keys')) {
+    new Gauge({
+      name: 'parvaneh_idempotency_keys', help: 'Rows in idempotency_keys (expired ones included until the sweep deletes them)', registers: [registry],
+      async collect() {
+        const [row] = await db.select({ n: count() }).from(idempotencyKeys);
+        this.set(row?.n ?? 0);
+      },
+    });
+    deleted = new Counter({ name: 'parvaneh_idempotency_keys_expired_deleted_total', help: 'Expired idempotency keys deleted by the sweep', registers: [registry] });
+  }
+  let running: Promise<number> | undefined;
+  const sweep = () => {
+    running ??= deleteExpiredIdempotencyKeys(db).then((n) => { deleted?.inc(n); return n; }).finally(() => { running = undefined; });
+    return running;
+  };
+  const tick = () => { sweep().catch(onError); };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
 }
