@@ -11,6 +11,7 @@ import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
 import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
 import { authorise, type DescribedRoute } from './openapi/route.js';
+import { refuseUndeclaredMethods } from './middleware/methods.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
@@ -84,6 +85,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
+  // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.
+  app.use('*', refuseUndeclaredMethods(allRoutes));
   mountRoutes(app, gatewayRoutes, { maxBodyBytes });
   // Nothing reads a body before its caller is known: the public (and a registry, before its
   // signature is checked) gets a small ceiling; a token's bearer the operation's own limit.
