@@ -1,0 +1,2 @@
+ALTER TABLE "applications" ADD COLUMN "change_lock" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "applications_running_change_idx" ON "applications" USING btree ("change_lock") WHERE "applications"."status" = 'running' and "applications"."change_lock" is not null;
