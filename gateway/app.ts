@@ -20,7 +20,7 @@ import { idempotency, startIdempotencySweep } from './middleware/idempotency.js'
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
-import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+import { limitFailedAuthentication, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
@@ -41,8 +41,13 @@ export interface GatewayOptions {
   /** Structured request logs (default: JSON to stdout, national codes and tokens redacted). */
   logger?: Logger;
   metrics?: Registry;
-  /** Per-client limits; `false` turns them off (the benchmark does). */
-  rateLimits?: RateLimitOptions | false;
+  /**
+   * Per-client limits, counted in PostgreSQL so every replica shares them (`store` overrides);
+   * `false` turns them off (the benchmark and the end-to-end harness do).
+   */
+  rateLimits?: (RateLimitOptions & { failedAuthentications?: number }) | false;
+  /** Proxies (exact addresses) whose X-Forwarded-For names the client for rate limits; no one else's is believed. */
+  trustedProxies?: readonly string[];
   /** `false` serves unsigned responses: only for the benchmark's signed/unsigned comparison. */
   signing?: boolean;
   /** Seconds before an idempotency key whose request died mid-way may be taken over (default 120). */
@@ -85,6 +90,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
+  // What is served without a token (/ready, /metrics, callbacks, unknown paths) is limited by
+  // address here; /v1 after authentication, by issuer and subject. Counters live in PostgreSQL.
+  const limits = options.rateLimits === false ? undefined : {
+    store: postgresRateLimitStore(options.deps.db), trustedProxies: options.trustedProxies ?? [],
+    onStoreError: (error: unknown) => logger.warn({ err: error }, 'rate limit store failed; request let through'),
+    ...options.rateLimits,
+  };
+  const underApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/callbacks/');
+  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) }));
   // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.
   app.use('*', refuseUndeclaredMethods(allRoutes));
   mountRoutes(app, gatewayRoutes, { maxBodyBytes });
@@ -92,9 +106,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   // signature is checked) gets a small ceiling; a token's bearer the operation's own limit.
   const publicBodyBytes = options.publicBodyBytes ?? 64 * 1024;
   const limit = (_route: DescribedRoute, maxBytes: number) => bodyLimitByCaller(publicBodyBytes, maxBytes);
+  // A registry's bad signature and a bad token are failed authentications alike: 429 past the limit.
+  if (limits) app.use('/v1/*', limitFailedAuthentication({ ...limits, limit: limits.failedAuthentications }));
   mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
-  if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
+  if (limits) app.use('/v1/*', rateLimit({ ...limits, skip: (c) => !underApi(c.req.path) }));
   // Per operation: who may call (401/403), then its body limit, then its Idempotency-Key, so
   // nothing is claimed, buffered or stored for a caller who may not call it, nor for unknown routes.
   const keys = idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds });

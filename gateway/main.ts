@@ -15,6 +15,8 @@
  *                              them, or { "<registry>": JWKS } per registry); unset refuses callbacks
  *   IDEMPOTENCY_LEASE_SECONDS  when a key whose request died may be taken over (default 120)
  *   IDEMPOTENCY_SWEEP_SECONDS  how often expired idempotency keys are deleted (default 600)
+ *   TRUSTED_PROXIES            comma-separated addresses of the proxies in front of the gateway,
+ *                              whose X-Forwarded-For names the client for rate limits (default none)
  *   PROCESSES_DIR              the licence process definitions (default processes)
  *   LOG_LEVEL                  request log level (default warn)
  *
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     idempotencyLeaseSeconds: positiveSeconds('IDEMPOTENCY_LEASE_SECONDS'),
     idempotencySweepSeconds: positiveSeconds('IDEMPOTENCY_SWEEP_SECONDS'),
+    trustedProxies: (process.env.TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
     checkReady: async () => {
       await database.ping();
       await connection.workflowService.getSystemInfo({});

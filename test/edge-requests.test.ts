@@ -9,12 +9,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, runStatement } from '../db/query.js';
-import { applications, idempotencyKeys, licences } from '../db/schema/index.js';
-import { createGateway } from '../gateway/app.js';
+import { applications, idempotencyKeys, licences, rateLimitCounters } from '../db/schema/index.js';
+import { createGateway, type GatewayOptions } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { api, applicationFor, eventually, verifyResponse, type ApiResponse } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { serveApp } from './support/serve.js';
 import { tokensFor } from './support/tokens.js';
 
 let h: Harness;
@@ -277,5 +278,104 @@ describe('one running change per licence', () => {
     const running = await h.db.db.select().from(applications)
       .where(and(eq(applications.status, 'running'), sql`${applications.facts}->'licence'->>'number' = ${number}`));
     expect(running).toHaveLength(1);
+  });
+});
+
+describe('rate limits shared by gateway replicas', () => {
+  /** A gateway replica on the harness's database with small limits, over HTTP; it trusts loopback as its proxy. */
+  async function replica(rateLimits: GatewayOptions['rateLimits'] = { limits: { default: 3, portal: 4 }, failedAuthentications: 100 }, trustedProxies = ['127.0.0.1']) {
+    const gateway = createGateway({
+      deps: h.deps, registryKeys: {}, signingKeys: h.signingKeys, checkReady: async () => {}, idempotencySweepSeconds: false,
+      logger: createLogger({ level: 'silent' }), rateLimits, trustedProxies,
+      auth: { issuers: [{ issuer: h.issuer.issuer, jwks: h.issuer.jwks }], audience: API_AUDIENCE },
+    });
+    const served = await serveApp(gateway);
+    return { base: served.base, close: async () => { await served.close(); await gateway.stop(); } };
+  }
+  const call = (base: string, method: string, path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method, headers });
+
+  it('counts /ready and /metrics per client address across replicas: the 4th in the window is a signed 429', async () => {
+    const [a, b] = [await replica(), await replica()];
+    try {
+      const from = { 'x-forwarded-for': '203.0.113.1' };
+      const statuses = [];
+      for (const [base, path] of [[a.base, '/ready'], [b.base, '/metrics'], [a.base, '/ready'], [b.base, '/ready']] as const) {
+        statuses.push((await call(base, 'GET', path, from)).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await call(a.base, 'GET', '/metrics', from);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      const bytes = new Uint8Array(await refused.arrayBuffer());
+      expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', title_fa: expect.any(String) });
+      await verifyResponse({ ...h, gatewayUrl: a.base }, 'GET', '/metrics', { headers: refused.headers, bytes });
+      expect((await call(a.base, 'GET', '/ready', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('counts registry callbacks per address across replicas', async () => {
+    const [a, b] = [await replica(), await replica()];
+    try {
+      const statuses = [];
+      for (const base of [a.base, b.base, a.base, b.base]) {
+        statuses.push((await fetch(`${base}/v1/callbacks/registries/criminal-record`, {
+          method: 'POST', headers: { 'x-forwarded-for': '203.0.113.3', 'content-type': 'application/json' }, body: '{}',
+        })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses an address with 429 after its failed authentications, on every replica, even with a good token', async () => {
+    const strict = { limits: { default: 100 }, failedAuthentications: 2 };
+    const [a, b] = [await replica(strict), await replica(strict)];
+    try {
+      const stranger = await (await ephemeralDevIssuer()).mint({ role: 'portal' });
+      const from = { 'x-forwarded-for': '203.0.113.4' };
+      expect((await call(a.base, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${stranger}` })).status).toBe(401);
+      expect((await call(b.base, 'GET', '/v1/applications', { ...from, authorization: 'Bearer not-a-token' })).status).toBe(401);
+      const blocked = await call(a.base, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${tokens.portal}` });
+      expect(blocked.status).toBe(429);
+      expect(await blocked.json()).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', detail: expect.stringContaining('failed authentications') });
+      expect((await call(b.base, 'GET', '/v1/applications', { 'x-forwarded-for': '203.0.113.5', authorization: `Bearer ${tokens.portal}` })).status).toBe(200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('counts a token\'s bearer by issuer and subject across replicas, whatever address it comes from', async () => {
+    const [a, b] = [await replica(), await replica()];
+    try {
+      const token = await h.issuer.mint({ role: 'portal', sub: 'portal-edge-rate' });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push((await call(i % 2 ? b.base : a.base, 'GET', '/v1/applications', { 'x-forwarded-for': `198.51.100.${i + 1}`, authorization: `Bearer ${token}` })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('believes X-Forwarded-For only from a trusted proxy: without TRUSTED_PROXIES the socket\'s address is the client', async () => {
+    const [a, b] = [await replica(undefined, []), await replica(undefined, [])];
+    try {
+      // Loopback's own counter starts afresh (an earlier test fetched the key set from loopback with no X-Forwarded-For).
+      await h.db.db.delete(rateLimitCounters).where(eq(rateLimitCounters.bucket, 'edge:address:127.0.0.1'));
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(i % 2 ? b.base : a.base, 'GET', '/health', { 'x-forwarded-for': `192.0.2.${i + 1}` })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
