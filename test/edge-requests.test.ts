@@ -9,12 +9,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, runStatement } from '../db/query.js';
-import { applications, idempotencyKeys, licences, rateLimitCounters } from '../db/schema/index.js';
+import { applications, idempotencyKeys, rateLimitCounters } from '../db/schema/index.js';
 import { createGateway, type GatewayOptions } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { api, applicationFor, eventually, verifyResponse, type ApiResponse } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { recordIssuedLicence } from './support/records.js';
 import { serveApp } from './support/serve.js';
 import { tokensFor } from './support/tokens.js';
 
@@ -66,23 +67,12 @@ const inChunks = (body: unknown, n = 3) => {
 
 const keysOf = (caller: string) => h.db.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.caller, caller));
 
-/** Records an issued activity licence for an application, as the process would (changes need only the row). */
-async function issued(applicationId: string, number: string): Promise<string> {
-  const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
-  const issuedAt = new Date(Date.now() - 24 * 3600 * 1000);
-  await h.db.db.insert(licences).values({
-    number, kind: 'activity-licence', title: { fa: 'پروانه فعالیت', en: 'activity licence' }, licenceType: row!.licenceType,
-    applicationId, holderNationalCode: row!.applicantNationalCode, county: row!.county, province: row!.province,
-    issuedAt, validUntil: new Date(issuedAt.getTime() + 5 * 365 * 24 * 3600 * 1000), definitionHash: row!.definitionHash,
-  });
-  return number;
-}
-
 /** An application through the API and a licence recorded for it. */
 async function licenceFor(nationalCode: string, number: string): Promise<string> {
   const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode) });
   expect(res.status, res.text).toBe(202);
-  return issued(res.body.applicationId, number);
+  await recordIssuedLicence(h, res.body.applicationId, number);
+  return number;
 }
 
 const SUSPENSION = { grounds: 'repeated violations found on inspection', legalBasis: 'Art. 26 regulation' };
@@ -282,100 +272,88 @@ describe('one running change per licence', () => {
 });
 
 describe('rate limits shared by gateway replicas', () => {
-  /** A gateway replica on the harness's database with small limits, over HTTP; it trusts loopback as its proxy. */
-  async function replica(rateLimits: GatewayOptions['rateLimits'] = { limits: { default: 3, portal: 4 }, failedAuthentications: 100 }, trustedProxies = ['127.0.0.1']) {
-    const gateway = createGateway({
+  /**
+   * Runs `body` with two gateway replicas on the harness's database (small limits, loopback
+   * trusted as their proxy unless told otherwise), over HTTP, and closes them after.
+   */
+  async function withReplicas(body: (a: string, b: string) => Promise<void>, rateLimits: GatewayOptions['rateLimits'] = { limits: { default: 3, portal: 4 }, failedAuthentications: 100 }, trustedProxies = ['127.0.0.1']) {
+    const gateways = [0, 1].map(() => createGateway({
       deps: h.deps, registryKeys: {}, signingKeys: h.signingKeys, checkReady: async () => {}, idempotencySweepSeconds: false,
       logger: createLogger({ level: 'silent' }), rateLimits, trustedProxies,
       auth: { issuers: [{ issuer: h.issuer.issuer, jwks: h.issuer.jwks }], audience: API_AUDIENCE },
-    });
-    const served = await serveApp(gateway);
-    return { base: served.base, close: async () => { await served.close(); await gateway.stop(); } };
+    }));
+    const served = await Promise.all(gateways.map((g) => serveApp(g)));
+    try {
+      await body(served[0]!.base, served[1]!.base);
+    } finally {
+      for (const s of served) await s.close();
+      for (const g of gateways) await g.stop();
+    }
   }
   const call = (base: string, method: string, path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method, headers });
 
   it('counts /ready and /metrics per client address across replicas: the 4th in the window is a signed 429', async () => {
-    const [a, b] = [await replica(), await replica()];
-    try {
+    await withReplicas(async (a, b) => {
       const from = { 'x-forwarded-for': '203.0.113.1' };
       const statuses = [];
-      for (const [base, path] of [[a.base, '/ready'], [b.base, '/metrics'], [a.base, '/ready'], [b.base, '/ready']] as const) {
+      for (const [base, path] of [[a, '/ready'], [b, '/metrics'], [a, '/ready'], [b, '/ready']] as const) {
         statuses.push((await call(base, 'GET', path, from)).status);
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const refused = await call(a.base, 'GET', '/metrics', from);
+      const refused = await call(a, 'GET', '/metrics', from);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       const bytes = new Uint8Array(await refused.arrayBuffer());
       expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', title_fa: expect.any(String) });
-      await verifyResponse({ ...h, gatewayUrl: a.base }, 'GET', '/metrics', { headers: refused.headers, bytes });
-      expect((await call(a.base, 'GET', '/ready', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+      await verifyResponse({ ...h, gatewayUrl: a }, 'GET', '/metrics', { headers: refused.headers, bytes });
+      expect((await call(a, 'GET', '/ready', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
+    });
   });
 
   it('counts registry callbacks per address across replicas', async () => {
-    const [a, b] = [await replica(), await replica()];
-    try {
+    await withReplicas(async (a, b) => {
       const statuses = [];
-      for (const base of [a.base, b.base, a.base, b.base]) {
+      for (const base of [a, b, a, b]) {
         statuses.push((await fetch(`${base}/v1/callbacks/registries/criminal-record`, {
           method: 'POST', headers: { 'x-forwarded-for': '203.0.113.3', 'content-type': 'application/json' }, body: '{}',
         })).status);
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('refuses an address with 429 after its failed authentications, on every replica, even with a good token', async () => {
     const strict = { limits: { default: 100 }, failedAuthentications: 2 };
-    const [a, b] = [await replica(strict), await replica(strict)];
-    try {
+    await withReplicas(async (a, b) => {
       const stranger = await (await ephemeralDevIssuer()).mint({ role: 'portal' });
       const from = { 'x-forwarded-for': '203.0.113.4' };
-      expect((await call(a.base, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${stranger}` })).status).toBe(401);
-      expect((await call(b.base, 'GET', '/v1/applications', { ...from, authorization: 'Bearer not-a-token' })).status).toBe(401);
-      const blocked = await call(a.base, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${tokens.portal}` });
+      expect((await call(a, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${stranger}` })).status).toBe(401);
+      expect((await call(b, 'GET', '/v1/applications', { ...from, authorization: 'Bearer not-a-token' })).status).toBe(401);
+      const blocked = await call(a, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${tokens.portal}` });
       expect(blocked.status).toBe(429);
       expect(await blocked.json()).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', detail: expect.stringContaining('failed authentications') });
-      expect((await call(b.base, 'GET', '/v1/applications', { 'x-forwarded-for': '203.0.113.5', authorization: `Bearer ${tokens.portal}` })).status).toBe(200);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+      expect((await call(b, 'GET', '/v1/applications', { 'x-forwarded-for': '203.0.113.5', authorization: `Bearer ${tokens.portal}` })).status).toBe(200);
+    }, strict);
   });
 
   it('counts a token\'s bearer by issuer and subject across replicas, whatever address it comes from', async () => {
-    const [a, b] = [await replica(), await replica()];
-    try {
+    await withReplicas(async (a, b) => {
       const token = await h.issuer.mint({ role: 'portal', sub: 'portal-edge-rate' });
       const statuses = [];
       for (let i = 0; i < 5; i++) {
-        statuses.push((await call(i % 2 ? b.base : a.base, 'GET', '/v1/applications', { 'x-forwarded-for': `198.51.100.${i + 1}`, authorization: `Bearer ${token}` })).status);
+        statuses.push((await call(i % 2 ? b : a, 'GET', '/v1/applications', { 'x-forwarded-for': `198.51.100.${i + 1}`, authorization: `Bearer ${token}` })).status);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 429]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    });
   });
 
   it('believes X-Forwarded-For only from a trusted proxy: without TRUSTED_PROXIES the socket\'s address is the client', async () => {
-    const [a, b] = [await replica(undefined, []), await replica(undefined, [])];
-    try {
+    await withReplicas(async (a, b) => {
       // Loopback's own counter starts afresh (an earlier test fetched the key set from loopback with no X-Forwarded-For).
       await h.db.db.delete(rateLimitCounters).where(eq(rateLimitCounters.bucket, 'edge:address:127.0.0.1'));
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await call(i % 2 ? b.base : a.base, 'GET', '/health', { 'x-forwarded-for': `192.0.2.${i + 1}` })).status);
+      for (let i = 0; i < 4; i++) statuses.push((await call(i % 2 ? b : a, 'GET', '/health', { 'x-forwarded-for': `192.0.2.${i + 1}` })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
+    }, undefined, []);
   });
 });
