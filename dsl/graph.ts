@@ -47,7 +47,7 @@ export function cycles(definition: ProcessDefinition): string[][] {
   const stack: string[] = [];
   const found: string[][] = [];
   let counter = 0;
-  const successors = (id: string) => edgesOf(id, definition.steps[id]!).map((e) => e.to).filter((to) => to in definition.steps);
+  const successors = (id: string) => edgesOf(id, definition.steps[id]!).map((e) => e.to).filter((to) => Object.hasOwn(definition.steps, to));
 
   const visit = (id: string): void => {
     index.set(id, counter);

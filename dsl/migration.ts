@@ -108,7 +108,7 @@ function compatibility(pinned: ProcessDefinition, target: ProcessDefinition, fro
     `step "${to}" of version ${target.version} is not compatible with "${from}": ${en}`);
   if (next.type !== current.type) return incompatible(`${next.type} به جای ${current.type}`, `a ${next.type}, not a ${current.type}`);
   if (current.type === 'task' && next.type === 'task') {
-    const lost = Object.keys(current.outcomes).filter((o) => !(o in next.outcomes));
+    const lost = Object.keys(current.outcomes).filter((o) => !Object.hasOwn(next.outcomes, o));
     if (lost.length > 0) return incompatible(`نتیجه ${lost.join('، ')} را ندارد`, `it does not offer the outcome${lost.length > 1 ? 's' : ''} ${lost.join(', ')}`);
   }
   if (current.type === 'inquire' && next.type === 'inquire') {

@@ -32,10 +32,10 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     problems.push({ file: ctx.file, ...ctx.locate(path, { key }), path, code, message });
 
   const steps = definition.steps;
-  if (!(definition.start in steps)) report(['start'], 'unknown-step', `start names unknown step "${definition.start}"`);
+  if (!Object.hasOwn(steps, definition.start)) report(['start'], 'unknown-step', `start names unknown step "${definition.start}"`);
 
   for (const edge of edgesOfDefinition(definition)) {
-    if (!(edge.to in steps)) report(edge.path, 'unknown-step', `step "${edge.from}" leads to unknown step "${edge.to}"`);
+    if (!Object.hasOwn(steps, edge.to)) report(edge.path, 'unknown-step', `step "${edge.from}" leads to unknown step "${edge.to}"`);
   }
 
   const facts = [
@@ -83,7 +83,7 @@ export function validateDefinition(definition: ProcessDefinition, ctx: Validatio
     }
     licence.standing.forEach((processId, i) => namedProcess(['licences', kind, 'standing', i], processId, 'standing', `licence "${kind}": standing`));
     licence.earlierLicences?.changes.forEach((change, i) => {
-      if (!(change in licence.changes)) report(['licences', kind, 'earlierLicences', 'changes', i], 'unknown-change', `licence "${kind}": earlierLicences names change "${change}", which its changes do not declare`);
+      if (!Object.hasOwn(licence.changes, change)) report(['licences', kind, 'earlierLicences', 'changes', i], 'unknown-change', `licence "${kind}": earlierLicences names change "${change}", which its changes do not declare`);
     });
   }
   if (definition.change && definition.kind !== 'lifecycle') {

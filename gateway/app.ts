@@ -3,22 +3,24 @@
  * routes. Every route is a described route (`openapi/route.ts`): it is mounted here and appears
  * in the OpenAPI document served at `/openapi.json`, `/openapi.yaml` and `/docs`.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
 import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
 import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
+import { authorise, type DescribedRoute } from './openapi/route.js';
+import { refuseUndeclaredMethods } from './middleware/methods.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
-import { idempotency } from './middleware/idempotency.js';
+import { idempotency, startIdempotencySweep } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
-import { rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+import { limitFailedAuthentication, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
@@ -34,23 +36,39 @@ export interface GatewayOptions {
   checkReady: () => Promise<void>;
   /** The body limit of operations that declare none (default 1 MiB). */
   maxBodyBytes?: number;
+  /** The body limit for callers without a bearer token, registries included (default 64 KiB). */
+  publicBodyBytes?: number;
   /** Structured request logs (default: JSON to stdout, national codes and tokens redacted). */
   logger?: Logger;
   metrics?: Registry;
-  /** Per-client limits; `false` turns them off (the benchmark does). */
-  rateLimits?: RateLimitOptions | false;
+  /**
+   * Per-client limits, counted in PostgreSQL so every replica shares them (`store` overrides);
+   * `false` turns them off (the benchmark and the end-to-end harness do).
+   */
+  rateLimits?: (RateLimitOptions & { failedAuthentications?: number }) | false;
+  /** Proxies (exact addresses) whose X-Forwarded-For names the client for rate limits; no one else's is believed. */
+  trustedProxies?: readonly string[];
   /** `false` serves unsigned responses: only for the benchmark's signed/unsigned comparison. */
   signing?: boolean;
   /** Seconds before an idempotency key whose request died mid-way may be taken over (default 120). */
   idempotencyLeaseSeconds?: number;
+  /** How often expired idempotency keys are deleted (default 600 s); `false`: never (a test's second gateway). */
+  idempotencySweepSeconds?: number | false;
 }
 
-export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
+/** The gateway's app, and `stop()` for what it runs besides answering requests (the key sweep). */
+export type Gateway = Hono<GatewayEnv> & { stop(): Promise<void> };
+
+export function createGateway(options: GatewayOptions): Gateway {
   const app = new Hono<GatewayEnv>();
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createMetricsRegistry();
   registerIntegrationMetrics(metrics, options.deps.db);
+  const sweep = options.idempotencySweepSeconds === false ? undefined : startIdempotencySweep({
+    db: options.deps.db, registry: metrics, intervalMs: (options.idempotencySweepSeconds ?? 600) * 1000,
+    onError: (error) => logger.warn({ err: error }, 'idempotency key sweep failed'),
+  });
   const services: GatewayServices = {
     jwks: () => options.signingKeys.jwks(),
     checkReady: options.checkReady,
@@ -72,14 +90,52 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' }, `${c.req.method} ${c.req.path}`)));
 
+  // What is served without a token (/ready, /metrics, callbacks, unknown paths) is limited by
+  // address here; /v1 after authentication, by issuer and subject. Counters live in PostgreSQL.
+  const limits = options.rateLimits === false ? undefined : {
+    store: postgresRateLimitStore(options.deps.db), trustedProxies: options.trustedProxies ?? [],
+    onStoreError: (error: unknown) => logger.warn({ err: error }, 'rate limit store failed; request let through'),
+    ...options.rateLimits,
+  };
+  const underApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/callbacks/');
+  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) }));
+  // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.
+  app.use('*', refuseUndeclaredMethods(allRoutes));
   mountRoutes(app, gatewayRoutes, { maxBodyBytes });
-  // No body larger than the largest any operation accepts is read at all; each operation then applies its own limit.
-  const ceiling = Math.max(maxBodyBytes, ...allRoutes.map((r) => r.spec.request?.body?.maxBytes ?? 0));
-  app.use('/v1/*', limitBody(ceiling));
-  mountRoutes(app, registryRoutes, { maxBodyBytes });
+  // Nothing reads a body before its caller is known: the public (and a registry, before its
+  // signature is checked) gets a small ceiling; a token's bearer the operation's own limit.
+  const publicBodyBytes = options.publicBodyBytes ?? 64 * 1024;
+  const limit = (_route: DescribedRoute, maxBytes: number) => bodyLimitByCaller(publicBodyBytes, maxBytes);
+  // A registry's bad signature and a bad token are failed authentications alike: 429 past the limit.
+  if (limits) app.use('/v1/*', limitFailedAuthentication({ ...limits, limit: limits.failedAuthentications }));
+  mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
-  if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
-  app.use('/v1/*', idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds }));
-  mountRoutes(app, apiRoutes, { maxBodyBytes });
-  return app;
+  if (limits) app.use('/v1/*', rateLimit({ ...limits, skip: (c) => !underApi(c.req.path) }));
+  // Per operation: who may call (401/403), then its body limit, then its Idempotency-Key, so
+  // nothing is claimed, buffered or stored for a caller who may not call it, nor for unknown routes.
+  const keys = idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds });
+  mountRoutes(app, apiRoutes, {
+    maxBodyBytes, limit,
+    before: (route) => [requireAccess(route)],
+    after: (route) => (route.spec.method === 'post' ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
+  });
+  return Object.assign(app, { stop: async () => { await sweep?.stop(); } });
+}
+
+/** The operation's access checked before its body is read or its key claimed (the handler checks again). */
+function requireAccess(route: DescribedRoute): MiddlewareHandler<GatewayEnv> {
+  return async function checkAccess(c, next) {
+    authorise(c.get('actor') ?? { subject: 'public', role: 'public' }, route.spec.access, route.spec.operationId);
+    await next();
+  };
+}
+
+/** The operation's own limit for a bearer of a token, a small one for everybody else. */
+function bodyLimitByCaller(publicBytes: number, maxBytes: number): MiddlewareHandler<GatewayEnv> {
+  const small = limitBody(Math.min(publicBytes, maxBytes));
+  const own = limitBody(maxBytes);
+  return function limitByCaller(c, next) {
+    const known = (c.get('actor')?.role ?? 'public') !== 'public';
+    return (known ? own : small)(c, next);
+  };
 }

@@ -24,6 +24,14 @@ const ROLES: Role[] = ['portal', 'county-office', 'province-office', 'national-o
 const unauthenticated = (detail: string) =>
   new DomainError('unauthenticated', 'unauthenticated', { fa: 'احراز هویت نشد', en: 'not authenticated' }, detail);
 
+/** What a caller is told when jose refuses a token, by jose's error code. */
+const TOKEN_FAILURES = new Map([
+  ['ERR_JWT_EXPIRED', 'the token has expired'],
+  ['ERR_JWT_CLAIM_VALIDATION_FAILED', 'the token\'s claims are not accepted (issuer, audience, subject or times)'],
+  ['ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'the token\'s signature does not verify'],
+  ['ERR_JWKS_NO_MATCHING_KEY', 'the token\'s signing key is not known'],
+]);
+
 /** Verifies a bearer token and returns the actor it names. */
 export function createTokenVerifier(options: AuthOptions): (token: string) => Promise<Actor> {
   const keys = new Map<string, JWTVerifyGetKey>(options.issuers.map((i) => [
@@ -44,7 +52,10 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
         issuer, audience: options.audience, clockTolerance: options.clockToleranceSeconds ?? 30, requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
-      throw unauthenticated(`the token is not valid: ${(error as Error).message}`);
+      // A fixed answer by jose's error code; jose's own text goes to the log (as the cause), never to the caller.
+      const failure = unauthenticated(TOKEN_FAILURES.get(String((error as { code?: unknown }).code)) ?? 'the token is not valid');
+      failure.cause = error;
+      throw failure;
     }
     const role = payload.role as Role;
     if (!ROLES.includes(role)) throw unauthenticated('the token names no known role');

@@ -16,7 +16,8 @@ export function parseJsonBytes(c: Context, bytes: Uint8Array): unknown {
   }
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw invalid('malformed-json', '(body)', { fa: 'JSON نامعتبر است', en: 'malformed JSON' }, (error as Error).message);
+  } catch {
+    // The parser's message quotes the body back; the caller is told a fixed sentence.
+    throw invalid('malformed-json', '(body)', { fa: 'JSON نامعتبر است', en: 'malformed JSON' }, 'the body is not valid JSON');
   }
 }

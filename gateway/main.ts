@@ -14,6 +14,9 @@
  *   REGISTRY_JWKS              the async registries' callback key set, JSON (one JWKS for all of
  *                              them, or { "<registry>": JWKS } per registry); unset refuses callbacks
  *   IDEMPOTENCY_LEASE_SECONDS  when a key whose request died may be taken over (default 120)
+ *   IDEMPOTENCY_SWEEP_SECONDS  how often expired idempotency keys are deleted (default 600)
+ *   TRUSTED_PROXIES            comma-separated addresses of the proxies in front of the gateway,
+ *                              whose X-Forwarded-For names the client for rate limits (default none)
  *   PROCESSES_DIR              the licence process definitions (default processes)
  *   LOG_LEVEL                  request log level (default warn)
  *
@@ -73,11 +76,11 @@ function registryKeys(): RegistryKeys {
   return parsed as RegistryKeys;
 }
 
-function leaseSeconds(): number | undefined {
-  const text = process.env.IDEMPOTENCY_LEASE_SECONDS;
+function positiveSeconds(name: string): number | undefined {
+  const text = process.env[name];
   if (!text) return undefined;
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`IDEMPOTENCY_LEASE_SECONDS must be a positive number, not ${text}`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${name} must be a positive number, not ${text}`);
   return seconds;
 }
 
@@ -99,7 +102,9 @@ async function main(): Promise<void> {
     registryKeys: registryKeys(),
     signingKeys,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
-    idempotencyLeaseSeconds: leaseSeconds(),
+    idempotencyLeaseSeconds: positiveSeconds('IDEMPOTENCY_LEASE_SECONDS'),
+    idempotencySweepSeconds: positiveSeconds('IDEMPOTENCY_SWEEP_SECONDS'),
+    trustedProxies: (process.env.TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
     checkReady: async () => {
       await database.ping();
       await connection.workflowService.getSystemInfo({});
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((done) => server.close(() => done()));
     if ('closeIdleConnections' in server) server.closeIdleConnections();
     await closed;
+    await gateway.stop();
     await connection.close();
     await database.close();
     console.log('[gateway] stopped');

@@ -37,3 +37,15 @@ export function problemResponse(c: Context, error: unknown): Response {
   }
   return c.body(JSON.stringify(problem), problem.status as 400, { 'content-type': 'application/problem+json' });
 }
+
+/**
+ * A problem with a status no `DomainError` kind maps to (405, 429), with extra headers.
+ * @example return problemWithStatus(c, 405, 'method-not-allowed', { fa: '…', en: 'method not allowed' }, 'POST /health is not served', { allow: 'GET' })
+ */
+export function problemWithStatus(c: Context, status: number, code: string, title: { fa: string; en: string }, detail: string, headers: Record<string, string> = {}, field?: string): Response {
+  const problem: Problem = {
+    type: problemType(code), title: title.en, title_fa: title.fa, status, detail, ...(field ? { field } : {}),
+    requestId: c.get('requestId' as never) as string | undefined,
+  };
+  return c.body(JSON.stringify(problem), status as 400, { ...headers, 'content-type': 'application/problem+json' });
+}

@@ -222,7 +222,7 @@ async function main(): Promise<void> {
   started('gateway', () => new Promise<void>((done) => {
     server.close(() => done());
     (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-  }));
+  }).then(() => gateway.stop()));
 
   log(`API:          ${apiUrl}/v1/licence-types`);
   log(`API docs:     ${apiUrl}/docs  (spec: ${apiUrl}/openapi.json)`);

@@ -13,7 +13,10 @@ export const PROVINCES: Record<string, { title: { fa: string; en: string }; coun
 /** Every county's id, in the order of PROVINCES. */
 export const COUNTY_IDS = Object.values(PROVINCES).flatMap((p) => Object.keys(p.counties)) as [string, ...string[]];
 
-/** The province a county belongs to, or undefined for an unknown county. */
+/**
+ * The province a county belongs to, or undefined for an unknown county. Own keys only: `in` would
+ * take `constructor`, `toString` or `__proto__` (Object.prototype's) for counties.
+ */
 export function provinceOf(county: string): string | undefined {
-  return Object.entries(PROVINCES).find(([, p]) => county in p.counties)?.[0];
+  return Object.entries(PROVINCES).find(([, p]) => Object.hasOwn(p.counties, county))?.[0];
 }

@@ -33,7 +33,25 @@ export function changeInputSchema(declaration: ChangeDeclaration): z.ZodType<Rec
 }
 
 const notOffered = (detail: string) =>
-  conflict('change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, detail);
+  new DomainError('conflict', 'change-not-offered', { fa: 'این تغییر برای این پروانه تعریف نشده است', en: 'this change is not defined for this licence' }, detail, 'change');
+
+const inProgress = (detail: string) =>
+  conflict('change-in-progress', { fa: 'تغییر دیگری روی این پروانه در جریان است', en: 'another change to this licence is in progress' }, detail);
+
+/** The unique index that lets one exclusive change, and one of each other change, run per licence. */
+const RUNNING_CHANGE_INDEX = 'applications_running_change_idx';
+
+/** True when `error` (or what it wraps: Drizzle wraps the driver's error) is a violation of that index. */
+function isRunningChangeClash(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    // postgres.js names the index `constraint_name`, PGlite (`npm start`) `constraint`.
+    const pg = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown; cause?: unknown };
+    if (pg.code === '23505' && (pg.constraint_name ?? pg.constraint) === RUNNING_CHANGE_INDEX) return true;
+    e = pg.cause;
+  }
+  return false;
+}
 
 export async function startLicenceChange({ ctx, licenceNumber, change, input }: {
   ctx: ServiceContext; licenceNumber: string; change: LicenceChange; input: Record<string, unknown>;
@@ -42,7 +60,9 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   const { licence } = await licenceInScope(ctx, licenceNumber);
   const [origin] = await deps.db.select().from(applications).where(eq(applications.id, licence.applicationId));
   const nowMs = (deps.now ?? Date.now)();
-  const processId = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs)[change];
+  // Own keys only: `constructor` or `__proto__` is no change, whatever Object.prototype holds.
+  const offered = deps.catalogue.changesOf(licence.definitionHash, licence.kind, nowMs);
+  const processId = Object.hasOwn(offered, change) ? offered[change] : undefined;
   if (!origin || !processId) throw notOffered(`${licence.kind} has no ${change} process`);
   const loaded = deps.catalogue.current(processId, nowMs);
   if (!loaded) throw new DomainError('unavailable', 'process-missing', { fa: 'فرایند در دسترس نیست', en: 'process not available' }, processId);
@@ -56,9 +76,7 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
     .from(applications)
     .where(and(eq(applications.status, 'running'), sql`${applications.facts}->'licence'->>'number' = ${licence.number}`, sql`${applications.facts}->'change'->>'type' is not null`));
   const clash = pending.find((p) => p.type === change || (declaration.exclusive && p.exclusive !== false));
-  if (clash) {
-    throw conflict('change-in-progress', { fa: 'تغییر دیگری روی این پروانه در جریان است', en: 'another change to this licence is in progress' }, `${clash.type} ${clash.id}`);
-  }
+  if (clash) throw inProgress(`${clash.type} ${clash.id}`);
 
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
@@ -80,16 +98,21 @@ export async function startLicenceChange({ ctx, licenceNumber, change, input }: 
   // What the change's rules can judge now is judged now: refused, nothing is started or written.
   const refusal = refusalOf(declaration, facts, nowMs);
   if (refusal) throw refused(refusal.reason, refusal.message, refusal.field, `${change} refused: ${refusal.reason}`);
+  // The select above gives the clear answer; this lock is what holds when two changes race past it.
+  const changeLock = `${licence.number}:${declaration.exclusive ? 'exclusive' : change}`;
   await openApplication({
     ctx, loaded,
     application: {
       id: applicationId, trackingCode, licenceType: processId, applicantNationalCode: licence.holderNationalCode,
-      county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id,
+      county: licence.county, province: licence.province, facts, submittedBy: actor.subject, parentApplicationId: origin.id, changeLock,
     },
     audit: {
       action: `licence.${change}-started`, failedAction: `licence.${change}-start-failed`, subjectType: 'licence', subjectId: licence.number,
       detail: { applicationId, process: processId }, failedDetail: { applicationId },
     },
+  }).catch((error: unknown) => {
+    if (isRunningChangeClash(error)) throw inProgress(`a ${declaration.exclusive ? 'change' : change} started on this licence at the same moment`);
+    throw error;
   });
   return { applicationId, trackingCode, licenceNumber: licence.number, change, definitionVersion: loaded.definition.version };
 }

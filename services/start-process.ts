@@ -28,8 +28,12 @@ export async function startProcess(deps: ServiceDeps, workflowId: string, input:
   }
 }
 
-export const processUnavailable = (error: Error) =>
-  new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, error.message);
+/** The caller is told a fixed sentence; the error (Temporal's address, the driver's text) is its cause, for the log only. */
+export function processUnavailable(error: Error): DomainError {
+  const failure = new DomainError('unavailable', 'workflow-unavailable', { fa: 'موتور فرایند در دسترس نیست', en: 'the process engine is unavailable' }, 'the process could not be started or reached; retry later');
+  failure.cause = error;
+  return failure;
+}
 
 /** Who writes what with the application row, inside its transaction, and how it is undone (a call's entry). */
 export interface AlongsideRows {

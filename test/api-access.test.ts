@@ -5,26 +5,16 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, licences } from '../db/schema/index.js';
+import { applications } from '../db/schema/index.js';
 import { api, applicationFor, taskInInbox } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { recordIssuedLicence } from './support/records.js';
 import { tokensFor } from './support/tokens.js';
 
 let h: Harness;
 const tokens: Record<string, string | undefined> = { public: undefined };
 const app: Record<'ahvaz' | 'arak', { applicationId: string; licence: string }> = {} as never;
 let interviewTaskId: string;
-
-/** Records an issued licence for an application, as the process would (read operations need only the row). */
-async function issue(applicationId: string, number: string) {
-  const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
-  const issuedAt = new Date(Date.now() - 24 * 3600 * 1000);
-  await h.db.db.insert(licences).values({
-    number, kind: 'activity-licence', title: { fa: 'پروانه فعالیت', en: 'activity licence' }, licenceType: row!.licenceType,
-    applicationId, holderNationalCode: row!.applicantNationalCode, county: row!.county, province: row!.province,
-    issuedAt, validUntil: new Date(issuedAt.getTime() + 5 * 365 * 24 * 3600 * 1000), definitionHash: row!.definitionHash,
-  });
-}
 
 beforeAll(async () => {
   h = await startHarness();
@@ -33,7 +23,7 @@ beforeAll(async () => {
     const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode, 'welfare-services-centre', county) });
     expect(res.status, res.text).toBe(202);
     app[county] = { applicationId: res.body.applicationId, licence: number };
-    await issue(res.body.applicationId, number);
+    await recordIssuedLicence(h, res.body.applicationId, number);
   }
   interviewTaskId = (await taskInInbox(h, tokens.ahvaz!, app.ahvaz.applicationId, 'initial-interview')).id;
 });

@@ -1699,7 +1699,7 @@ export interface components {
                  *       "type": "https://parvaneh.example/problems/workflow-unavailable",
                  *       "title": "the process engine is unavailable",
                  *       "title_fa": "موتور فرایند در دسترس نیست",
-                 *       "detail": "connection refused",
+                 *       "detail": "the process could not be started or reached; retry later",
                  *       "requestId": "0f8e2b1c-5d4a-4e3b-9c2d-1a0b9c8d7e6f",
                  *       "status": 503
                  *     }

@@ -23,6 +23,13 @@ export const applications = pgTable('applications', {
   /** The caller's Idempotency-Key: a retried submission finds its application instead of making a second. */
   idempotencyKey: text('idempotency_key'),
   parentApplicationId: text('parent_application_id'),
+  /**
+   * A change to a licence started through the API holds a lock while it runs: `<licence>:exclusive`
+   * for an exclusive change (one at a time per licence), `<licence>:<change>` for another (never two
+   * of one change). Unique among running applications: the database, not a select, keeps two
+   * changes sent together from both starting. Null for everything else.
+   */
+  changeLock: text('change_lock'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
   endedAt: timestamp('ended_at', { withTimezone: true }),
@@ -30,4 +37,5 @@ export const applications = pgTable('applications', {
   index('applications_county_idx').on(t.county, t.status),
   index('applications_applicant_idx').on(t.applicantNationalCode),
   uniqueIndex('applications_submission_idx').on(t.submittedBy, t.idempotencyKey),
+  uniqueIndex('applications_running_change_idx').on(t.changeLock).where(sql`${t.status} = 'running' and ${t.changeLock} is not null`),
 ]);

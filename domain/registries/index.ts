@@ -25,7 +25,7 @@ export const REGISTRIES: Readonly<Record<string, InquiryEndpoint>> = Object.from
 
 /** Checks an answer against its registry's schema. @example checkAnswer('addiction', { status: 'negative' }) // { ok: false, … } */
 export function checkAnswer(registry: string, answer: unknown): { ok: true; answer: Record<string, unknown> } | { ok: false; error: string } {
-  const endpoint = REGISTRIES[registry];
+  const endpoint = Object.hasOwn(REGISTRIES, registry) ? REGISTRIES[registry] : undefined;
   if (!endpoint) return { ok: false, error: `no answer schema for registry ${registry}` };
   const parsed = endpoint.answer.safeParse(answer);
   if (parsed.success) return { ok: true, answer: parsed.data };

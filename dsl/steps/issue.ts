@@ -31,7 +31,7 @@ export const issue = defineStepKind({
   schema: IssueStep,
   leadsOn: true,
   validate(step, v) {
-    if (!(step.licence in v.process.licences)) {
+    if (!Object.hasOwn(v.process.licences, step.licence)) {
       v.report(v.at('licence'), 'unknown-licence', `step "${v.id}" issues licence kind "${step.licence}" not declared under licences`);
     }
     if (step.dependsOn) v.expression(step.dependsOn, v.at('dependsOn'));

@@ -2,16 +2,20 @@
  * `Idempotency-Key` on every POST: a retried request gets the first answer back byte for byte,
  * with its original headers, so its `x-jws-signature` still verifies, and the action runs once.
  *
- * Mount it after `authenticate` (the key is scoped to the caller) and inside `signResponses`:
+ * Mount it per operation, after `authenticate` and the operation's access check (the key is
+ * scoped to the caller; nothing is stored for a caller who may not call it, nor for an unknown
+ * route) and after the operation's body limit (which, for a chunked body, reads the stream once
+ * and hands on the bytes), inside `signResponses`:
  *
- *   requestId → signResponses → … → authenticate → rateLimit → idempotency → routes
+ *   requestId → signResponses → … → authenticate → rateLimit → (per operation) access → body limit → idempotency → route
  *
  * It needs the signed bytes, which exist only after `signResponses` has run, outside it; so it
  * hands `signResponses` an `onSigned` callback that stores the signed response, and marks a replay
  * with `idempotentReplay` so `signResponses` leaves the stored signature alone. Registry
  * callbacks are exempt: they have their own dedupe (an answered inquiry changes nothing).
  */
-import { and, eq, lt } from 'drizzle-orm';
+import { and, count, eq, lt } from 'drizzle-orm';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/client.js';
@@ -66,9 +70,12 @@ export function idempotency({
 }: IdempotencyOptions): MiddlewareHandler<{ Variables: IdempotencyVariables }> {
   return async function idempotentPost(c, next) {
     if (c.req.method !== 'POST' || exempt(c.req.path)) return next();
+    // Nothing is stored for the public: a public POST (there is none today) is not made idempotent.
+    const actor = c.get('actor');
+    if (!actor || actor.role === 'public') return next();
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined || !KEY.test(key)) return problemResponse(c, keyRequired);
-    const caller = c.get('actor')?.subject ?? 'public';
+    const caller = actor.subject;
     const url = new URL(c.req.url);
     const target = `${url.pathname}${url.search}`;
     const body = new Uint8Array(await c.req.arrayBuffer());
@@ -149,4 +156,51 @@ function replay(c: Context<{ Variables: IdempotencyVariables }>, status: number,
 export async function deleteExpiredIdempotencyKeys(db: Database, at = new Date()): Promise<number> {
   const deleted = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, at)).returning({ key: idempotencyKeys.key });
   return deleted.length;
+}
+
+export interface IdempotencySweep {
+  /** Runs one sweep now (the timer runs them on its own); resolves with the keys deleted. */
+  sweep(): Promise<number>;
+  /** Stops the timer and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Deletes expired keys every `intervalMs` (and once at start), and publishes the table's size
+ * on `registry` as `parvaneh_idempotency_keys` (counted at scrape time) with the deletions in
+ * `parvaneh_idempotency_keys_expired_deleted_total`. Every gateway replica may run it: a
+ * delete of expired rows is the same whoever runs it. The timer does not hold the process open.
+ *
+ * @example const sweep = startIdempotencySweep({ db, registry, onError: (e) => logger.warn(e) }); … await sweep.stop();
+ */
+export function startIdempotencySweep({ db, registry, intervalMs = 10 * 60_000, onError = () => {} }: {
+  db: Database; registry?: Registry; intervalMs?: number; onError?: (error: unknown) => void;
+}): IdempotencySweep {
+  let deleted: Counter | undefined;
+  if (registry && !registry.getSingleMetric('parvaneh_idempotency_keys')) {
+    new Gauge({
+      name: 'parvaneh_idempotency_keys', help: 'Rows in idempotency_keys (expired ones included until the sweep deletes them)', registers: [registry],
+      async collect() {
+        const [row] = await db.select({ n: count() }).from(idempotencyKeys);
+        this.set(row?.n ?? 0);
+      },
+    });
+    deleted = new Counter({ name: 'parvaneh_idempotency_keys_expired_deleted_total', help: 'Expired idempotency keys deleted by the sweep', registers: [registry] });
+  }
+  let running: Promise<number> | undefined;
+  const sweep = () => {
+    running ??= deleteExpiredIdempotencyKeys(db).then((n) => { deleted?.inc(n); return n; }).finally(() => { running = undefined; });
+    return running;
+  };
+  const tick = () => { sweep().catch(onError); };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
 }

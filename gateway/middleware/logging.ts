@@ -28,6 +28,12 @@ export function createLogger(options: LoggerOptions = {}, destination?: Destinat
 
 export type LoggingVariables = { actor?: Actor; requestId?: string };
 
+/** What a refusal's answer leaves out (a library's message: jose's on a refused token), for the log only. */
+function causeOf(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}
+
 /** Logs each request once it is answered: info below 500, error (with the error) from 500. */
 export function requestLogging({ logger }: { logger: Logger }): MiddlewareHandler<{ Variables: LoggingVariables }> {
   return async function logRequest(c, next) {
@@ -41,7 +47,7 @@ export function requestLogging({ logger }: { logger: Logger }): MiddlewareHandle
         status, durationMs: Math.round((performance.now() - started) * 10) / 10, role: c.get('actor')?.role ?? 'anonymous',
       };
       if (status >= 500) logger.error({ ...line, err: c.error }, 'request failed');
-      else logger.info(line, 'request');
+      else logger.info(causeOf(c.error) ? { ...line, cause: causeOf(c.error) } : line, 'request');
     }
   };
 }

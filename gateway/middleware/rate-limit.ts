@@ -1,20 +1,98 @@
 /**
- * Per-client rate limits: a fixed-window counter in memory, per process. The client is the
- * authenticated subject, or the remote address for the public. Every response carries the IETF
- * draft headers (draft-ietf-httpapi-ratelimit-headers):
+ * Per-client rate limits: a fixed window per client, counted in a store every gateway replica
+ * shares (PostgreSQL, `rate_limit_counters`; in memory for a lone process or a test). The client
+ * is the authenticated issuer and subject, or the client's address: the socket's, or the one
+ * `X-Forwarded-For` names when the socket is a trusted proxy's (`trustedProxies`). Every
+ * response carries the IETF draft headers (draft-ietf-httpapi-ratelimit-headers):
  *
  *   RateLimit-Policy: "default";q=600;w=60
  *   RateLimit: "default";r=599;t=60
  *
  * Over the limit the answer is a 429 problem+json `rate-limited` with `Retry-After`. Mount it after
  * `authenticate`, so callers are told apart by who they are, and before `idempotency`, so a
- * refused request claims no key. Counters are not shared between gateway processes: with N
- * processes behind a balancer a client may get up to N times its limit.
+ * refused request claims no key; mount another (by address, with `skip`) before everything for
+ * what is served without a token (`/ready`, `/metrics`, registry callbacks), and
+ * `limitFailedAuthentication` before `authenticate`. If the store fails, the request goes on
+ * (`onStoreError`): a limiter that took the gateway down with the database would be worse.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { lt, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Database } from '../../db/client.js';
+import { rateLimitCounters } from '../../db/schema/index.js';
 import type { Actor, Role } from '../../services/context.js';
 import { problemType, type Problem } from '../problem.js';
+
+/** A client's window: when it began (ms) and the requests counted in it. */
+export interface RateWindow { start: number; count: number }
+
+/** Where counters are kept: shared by every replica (PostgreSQL), or one process's memory. */
+export interface RateLimitStore {
+  /** Counts one request of `bucket` at `at`; a window older than `windowMs` is replaced by a new one. */
+  hit(bucket: string, at: number, windowMs: number): Promise<RateWindow>;
+  /** The bucket's current window without counting (count 0 when it has none). */
+  peek(bucket: string, at: number, windowMs: number): Promise<RateWindow>;
+}
+
+/** Counters in this process's memory (a lone gateway, a test): not shared between replicas. */
+export function memoryRateLimitStore(): RateLimitStore {
+  const windows = new Map<string, RateWindow>();
+  let lastSweep = 0;
+  const current = (bucket: string, at: number, windowMs: number) => {
+    if (at - lastSweep >= windowMs) {
+      for (const [key, w] of windows) if (at - w.start >= windowMs) windows.delete(key);
+      lastSweep = at;
+    }
+    const w = windows.get(bucket);
+    return w && at - w.start < windowMs ? w : undefined;
+  };
+  return {
+    async hit(bucket, at, windowMs) {
+      const w = current(bucket, at, windowMs) ?? { start: at, count: 0 };
+      w.count += 1;
+      windows.set(bucket, w);
+      return { ...w };
+    },
+    async peek(bucket, at, windowMs) {
+      return { ...(current(bucket, at, windowMs) ?? { start: at, count: 0 }) };
+    },
+  };
+}
+
+/**
+ * Counters in PostgreSQL, shared by every gateway replica: one upsert per request, atomic under
+ * concurrent replicas (the row is locked by ON CONFLICT DO UPDATE). Windows that have passed are
+ * deleted now and then (at most once a window per process).
+ */
+export function postgresRateLimitStore(db: Database): RateLimitStore {
+  let lastSweep = 0;
+  const sweep = async (at: number, windowMs: number) => {
+    if (at - lastSweep < windowMs) return;
+    lastSweep = at;
+    await db.delete(rateLimitCounters).where(lt(rateLimitCounters.windowStart, new Date(at - windowMs)));
+  };
+  return {
+    async hit(bucket, at, windowMs) {
+      await sweep(at, windowMs);
+      // `excluded` is the row this request would have inserted: its window starts now.
+      const passed = sql`excluded.window_start - ${rateLimitCounters.windowStart} >= ${`${windowMs} milliseconds`}::interval`;
+      const [row] = await db.insert(rateLimitCounters).values({ bucket, windowStart: new Date(at), count: 1 })
+        .onConflictDoUpdate({
+          target: rateLimitCounters.bucket,
+          set: {
+            windowStart: sql`case when ${passed} then excluded.window_start else ${rateLimitCounters.windowStart} end`,
+            count: sql`case when ${passed} then 1 else ${rateLimitCounters.count} + 1 end`,
+          },
+        })
+        .returning({ start: rateLimitCounters.windowStart, count: rateLimitCounters.count });
+      return { start: row!.start.getTime(), count: row!.count };
+    },
+    async peek(bucket, at, windowMs) {
+      const [row] = await db.select().from(rateLimitCounters).where(sql`${rateLimitCounters.bucket} = ${bucket}`);
+      return row && at - row.windowStart.getTime() < windowMs ? { start: row.windowStart.getTime(), count: row.count } : { start: at, count: 0 };
+    },
+  };
+}
 
 /** Requests per window by role; `default` for roles not named (and the public). */
 export type RoleLimits = Partial<Record<Role, number>> & { default: number };
@@ -22,10 +100,18 @@ export type RoleLimits = Partial<Record<Role, number>> & { default: number };
 export interface RateLimitOptions {
   limits?: RoleLimits;
   windowSeconds?: number;
-  /** Who the caller is, for counting; defaults to the actor's subject, else the remote address. */
+  /** Where the counters are kept (default: this process's memory; the gateway passes PostgreSQL's). */
+  store?: RateLimitStore;
+  /** Proxies whose `X-Forwarded-For` is believed (exact addresses); from no one else's. */
+  trustedProxies?: readonly string[];
+  /** Who the caller is, for counting; defaults to the actor's issuer and subject, else the client's address. */
   clientOf?: (c: Context) => string;
-  /** The policy name in the headers. */
+  /** The policy name in the headers, and the counters' namespace. */
   policy?: string;
+  /** Requests this limiter leaves to another (the gateway's edge limiter leaves /v1 to the one after authentication). */
+  skip?: (c: Context) => boolean;
+  /** Told when the store fails; the request then goes on uncounted. */
+  onStoreError?: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -34,52 +120,117 @@ export type RateLimitVariables = { actor?: Actor; requestId?: string };
 /** Per minute by default: the portal speaks for every citizen; an office's staff share its subject. */
 export const DEFAULT_LIMITS: RoleLimits = { default: 60, portal: 3000, 'county-office': 600, 'province-office': 600, 'national-office': 600, integrator: 300 };
 
-/** The actor's subject, or the socket's remote address (behind a proxy: the proxy's, see docs/security.md). */
-export function defaultClientOf(c: Context): string {
-  const actor = c.get('actor' as never) as Actor | undefined;
-  if (actor && actor.role !== 'public') return `subject:${actor.subject}`;
+/** `::ffff:10.0.0.1` → `10.0.0.1`, so a proxy is recognised however the socket spells its address. */
+const plainAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+
+/**
+ * The client's address: the socket's, unless the socket is a trusted proxy's, then the last
+ * address in `X-Forwarded-For` that is not a trusted proxy (each proxy appends the one it saw;
+ * what a client wrote itself stands before them and is never believed).
+ * @example clientAddress('10.0.0.5', '203.0.113.7, 10.0.0.4', new Set(['10.0.0.4', '10.0.0.5'])) // '203.0.113.7'
+ */
+export function clientAddress(remote: string | undefined, forwardedFor: string | undefined, trusted: ReadonlySet<string>): string {
+  const socket = remote ? plainAddress(remote) : 'unknown';
+  if (!trusted.has(socket) || !forwardedFor) return socket;
+  const hops = forwardedFor.split(',').map(plainAddress).filter((a) => a.length > 0);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i]!)) return hops[i]!;
+  return hops[0] ?? socket;
+}
+
+/** The address a request came from, as `clientAddress` judges it. */
+export function addressOf(c: Context, trusted: ReadonlySet<string>): string {
+  let remote: string | undefined;
   try {
-    return `address:${getConnInfo(c).remote.address ?? 'unknown'}`;
+    remote = getConnInfo(c).remote.address;
   } catch {
-    return 'address:unknown'; // not served by @hono/node-server (e.g. app.request in a test)
+    remote = undefined; // not served by @hono/node-server (e.g. app.request in a test)
   }
+  return clientAddress(remote, c.req.header('x-forwarded-for'), trusted);
+}
+
+/** The verified token's issuer (authenticate has checked it), so two issuers' equal subjects are two clients. */
+function issuerOf(c: Context): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  try {
+    const iss = (JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown }).iss;
+    return typeof iss === 'string' ? iss : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The actor's issuer and subject, or the client's address for the public. */
+export function callerOf(trusted: ReadonlySet<string> = new Set()): (c: Context) => string {
+  return (c) => {
+    const actor = c.get('actor' as never) as Actor | undefined;
+    if (actor && actor.role !== 'public') return `subject:${issuerOf(c)}|${actor.subject}`;
+    return `address:${addressOf(c, trusted)}`;
+  };
+}
+
+/** The actor's subject, or the socket's remote address (no proxy trusted). */
+export const defaultClientOf = callerOf();
+
+function tooMany(c: Context, limit: number, windowSeconds: number, reset: number, what = 'requests'): Response {
+  const problem: Problem = {
+    type: problemType('rate-limited'), title: 'too many requests', title_fa: 'تعداد درخواست‌ها بیش از حد مجاز است', status: 429,
+    detail: `at most ${limit} ${what} per ${windowSeconds} s; retry after ${reset} s`, requestId: c.get('requestId' as never) as string | undefined,
+  };
+  return c.body(JSON.stringify(problem), 429, { 'content-type': 'application/problem+json', 'retry-after': String(reset) });
 }
 
 /**
  * Limits each client to `limits[role]` requests per `windowSeconds`.
  *
  * @example
- * v1.use('*', rateLimit({ limits: { default: 60, portal: 3000 }, windowSeconds: 60 }));
+ * v1.use('*', rateLimit({ limits: { default: 60, portal: 3000 }, windowSeconds: 60, store: postgresRateLimitStore(db) }));
  */
 export function rateLimit({
-  limits = DEFAULT_LIMITS, windowSeconds = 60, clientOf = defaultClientOf, policy = 'default', now = Date.now,
+  limits = DEFAULT_LIMITS, windowSeconds = 60, store = memoryRateLimitStore(), trustedProxies = [], clientOf,
+  policy = 'default', skip, onStoreError = () => {}, now = Date.now,
 }: RateLimitOptions = {}): MiddlewareHandler<{ Variables: RateLimitVariables }> {
-  const windows = new Map<string, { start: number; count: number }>();
   const windowMs = windowSeconds * 1000;
-  let lastSweep = now();
+  const client = clientOf ?? callerOf(new Set(trustedProxies.map(plainAddress)));
 
   return async function limitRate(c, next) {
+    if (skip?.(c)) return next();
     const at = now();
-    if (at - lastSweep >= windowMs) {
-      for (const [client, w] of windows) if (at - w.start >= windowMs) windows.delete(client);
-      lastSweep = at;
-    }
-    const client = clientOf(c);
     const limit = limits[c.get('actor')?.role ?? 'public'] ?? limits.default;
-    let w = windows.get(client);
-    if (!w || at - w.start >= windowMs) {
-      w = { start: at, count: 0 };
-      windows.set(client, w);
+    let w: RateWindow;
+    try {
+      w = await store.hit(`${policy}:${client(c)}`, at, windowMs);
+    } catch (error) {
+      onStoreError(error);
+      return next();
     }
-    w.count += 1;
     const reset = Math.max(1, Math.ceil((w.start + windowMs - at) / 1000));
     c.header('RateLimit-Policy', `"${policy}";q=${limit};w=${windowSeconds}`);
     c.header('RateLimit', `"${policy}";r=${Math.max(0, limit - w.count)};t=${reset}`);
     if (w.count <= limit) return next();
-    const problem: Problem = {
-      type: problemType('rate-limited'), title: 'too many requests', title_fa: 'تعداد درخواست‌ها بیش از حد مجاز است', status: 429,
-      detail: `at most ${limit} requests per ${windowSeconds} s; retry after ${reset} s`, requestId: c.get('requestId'),
-    };
-    return c.body(JSON.stringify(problem), 429, { 'content-type': 'application/problem+json', 'retry-after': String(reset) });
+    return tooMany(c, limit, windowSeconds, reset);
+  };
+}
+
+/**
+ * Failed authentications (answers 401) per client address: past `limit` in a window, the address
+ * gets 429 before its token is even looked at, so a stolen-token guesser or a broken client
+ * cannot hammer the verifier. Mount it before `authenticate`.
+ */
+export function limitFailedAuthentication({
+  limit = 20, windowSeconds = 60, store = memoryRateLimitStore(), trustedProxies = [], onStoreError = () => {}, now = Date.now,
+}: { limit?: number; windowSeconds?: number; store?: RateLimitStore; trustedProxies?: readonly string[]; onStoreError?: (error: unknown) => void; now?: () => number } = {}): MiddlewareHandler {
+  const windowMs = windowSeconds * 1000;
+  const trusted = new Set(trustedProxies.map(plainAddress));
+  return async function limitAuthFailures(c, next) {
+    const bucket = `auth-failures:address:${addressOf(c, trusted)}`;
+    const at = now();
+    try {
+      const w = await store.peek(bucket, at, windowMs);
+      if (w.count >= limit) return tooMany(c, limit, windowSeconds, Math.max(1, Math.ceil((w.start + windowMs - at) / 1000)), 'failed authentications');
+    } catch (error) {
+      onStoreError(error);
+    }
+    await next();
+    if (c.res.status === 401) await store.hit(bucket, at, windowMs).catch(onStoreError);
   };
 }

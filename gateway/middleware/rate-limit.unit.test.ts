@@ -8,7 +8,7 @@ import { verifyDetached } from '../../platform/jws.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
-import { rateLimit } from './rate-limit.js';
+import { clientAddress, rateLimit } from './rate-limit.js';
 
 let served: Served;
 let keys: SigningKeyStore;
@@ -74,5 +74,17 @@ describe('rate limits', () => {
     const res = await get({ 'x-test-subject': 'county-ahvaz' });
     expect(res.status).toBe(200);
     expect(res.headers.get('ratelimit')).toBe('"default";r=2;t=60');
+  });
+});
+
+describe('the client\'s address', () => {
+  const proxies = new Set(['10.0.0.4', '10.0.0.5']);
+
+  it('believes X-Forwarded-For only from a trusted proxy, taking the last hop that is not one', () => {
+    expect(clientAddress('10.0.0.5', '203.0.113.7, 10.0.0.4', proxies)).toBe('203.0.113.7');
+    expect(clientAddress('::ffff:10.0.0.5', '198.51.100.1, 203.0.113.7', proxies)).toBe('203.0.113.7');
+    expect(clientAddress('192.0.2.9', '203.0.113.7', proxies)).toBe('192.0.2.9');
+    expect(clientAddress('10.0.0.5', undefined, proxies)).toBe('10.0.0.5');
+    expect(clientAddress('10.0.0.5', '203.0.113.7', new Set())).toBe('10.0.0.5');
   });
 });

@@ -79,6 +79,6 @@ export const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; descriptio
   },
   503: {
     name: 'Unavailable', description: 'A dependency (the database, the process engine) is not answering; retry later with the same Idempotency-Key.',
-    example: example('workflow-unavailable', 'the process engine is unavailable', 'موتور فرایند در دسترس نیست', 'connection refused'),
+    example: example('workflow-unavailable', 'the process engine is unavailable', 'موتور فرایند در دسترس نیست', 'the process could not be started or reached; retry later'),
   },
 };

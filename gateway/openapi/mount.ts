@@ -13,12 +13,25 @@ import type { DescribedRoute } from './route.js';
 /** `/v1/licences/{licenceNumber}` → `/v1/licences/:licenceNumber`. */
 export const honoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
 
+/** What runs around each operation's body limit: `before` it (who may call), `after` it (idempotency). */
+export interface RouteStages {
+  maxBodyBytes: number;
+  before?: (route: DescribedRoute) => MiddlewareHandler<GatewayEnv>[];
+  /** The body limit itself, when not the operation's `maxBytes` alone (a smaller one for the public). */
+  limit?: (route: DescribedRoute, maxBytes: number) => MiddlewareHandler<GatewayEnv>;
+  after?: (route: DescribedRoute) => MiddlewareHandler<GatewayEnv>[];
+}
+
 /** Registers the routes on `app`, each behind its body limit. */
-export function mountRoutes(app: Hono<GatewayEnv>, routes: readonly DescribedRoute[], { maxBodyBytes }: { maxBodyBytes: number }): void {
+export function mountRoutes(app: Hono<GatewayEnv>, routes: readonly DescribedRoute[], { maxBodyBytes, before, limit, after }: RouteStages): void {
   for (const route of routes) {
     const { method, path, request } = route.spec;
-    const handlers: MiddlewareHandler<GatewayEnv>[] = [];
-    if (request?.body) handlers.push(limitBody(request.body.maxBytes ?? maxBodyBytes));
+    const handlers: MiddlewareHandler<GatewayEnv>[] = [...(before?.(route) ?? [])];
+    if (request?.body) {
+      const maxBytes = request.body.maxBytes ?? maxBodyBytes;
+      handlers.push(limit ? limit(route, maxBytes) : limitBody(maxBytes));
+    }
+    handlers.push(...(after?.(route) ?? []));
     handlers.push((c) => route.run(c));
     app.on(method.toUpperCase(), honoPath(path), ...(handlers as [MiddlewareHandler<GatewayEnv>]));
   }

@@ -146,8 +146,8 @@ const PUBLIC: Actor = { subject: 'public', role: 'public' };
 /** An operation without query parameters refuses any, as a body refuses unknown fields. */
 const NO_QUERY = z.object({}).strict();
 
-/** Checks the caller's role against the operation's access. */
-function authorise(actor: Actor, access: Access, operationId: string): void {
+/** Checks the caller's role against the operation's access: 401 for the public where a token is needed, 403 for a role not allowed. */
+export function authorise(actor: Actor, access: Access, operationId: string): void {
   if (access === 'public' || access === 'registry') return;
   if (actor.role === 'public') {
     throw new DomainError('unauthenticated', 'unauthenticated', { fa: 'احراز هویت نشد', en: 'not authenticated' }, `${operationId} needs a bearer token`);

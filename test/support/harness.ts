@@ -127,6 +127,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
       await harness.stopWorker();
       await sandbox.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.stop();
       await env.teardown();
       await db.close();
     },

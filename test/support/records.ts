@@ -4,7 +4,7 @@
  * @example expect(await portalNotices(h, number, 'licence-renewed')).toHaveLength(1);
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { applicationEvents, applications, outbox } from '../../db/schema/index.js';
+import { applicationEvents, applications, licences, outbox } from '../../db/schema/index.js';
 import type { Harness } from './harness.js';
 
 /** An application's timeline events of one kind (`sms-sent`, `waiting`…), in order. */
@@ -23,4 +23,18 @@ export function changesRunOn(h: Harness, licenceNumber: string, process: string)
   return h.db.db.select().from(applications).where(and(
     eq(applications.licenceType, process), sql`${applications.facts}->'licence'->>'number' = ${licenceNumber}`,
   )).orderBy(asc(applications.id));
+}
+
+/**
+ * Records an issued activity licence for an application, as the process would, valid from a day
+ * ago for 5 years: read operations and starting a change need only the row.
+ */
+export async function recordIssuedLicence(h: Harness, applicationId: string, number: string): Promise<void> {
+  const [row] = await h.db.db.select().from(applications).where(eq(applications.id, applicationId));
+  const issuedAt = new Date(Date.now() - 24 * 3600 * 1000);
+  await h.db.db.insert(licences).values({
+    number, kind: 'activity-licence', title: { fa: 'پروانه فعالیت', en: 'activity licence' }, licenceType: row!.licenceType,
+    applicationId, holderNationalCode: row!.applicantNationalCode, county: row!.county, province: row!.province,
+    issuedAt, validUntil: new Date(issuedAt.getTime() + 5 * 365 * 24 * 3600 * 1000), definitionHash: row!.definitionHash,
+  });
 }

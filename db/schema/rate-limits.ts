@@ -1,0 +1,12 @@
+import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Rate-limit counters shared by every gateway replica: one row per client and policy (`bucket`,
+ * e.g. `api:subject:<issuer>|<subject>`), the start of its current window and the requests
+ * counted in it. A request past the window starts a new one in the same row.
+ */
+export const rateLimitCounters = pgTable('rate_limit_counters', {
+  bucket: text('bucket').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});

@@ -1,0 +1,59 @@
+/**
+ * Methods a known path does not declare: `405 method-not-allowed` with `Allow` (RFC 9110 §15.5.6),
+ * as problem+json and signed like every response; an unknown path stays a 404.
+ *
+ * HEAD is not declared on any path, so it is refused here too (405, `Allow` naming the declared
+ * methods): Hono would otherwise answer it by running the GET and dropping the body, with a
+ * signature over bytes the client never receives. Every answer to a HEAD (this 405, the 404 of
+ * an unknown path) is given with an empty body, so its signature is over the empty byte string
+ * the client receives. OPTIONS is refused the same way (no CORS).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { DescribedRoute } from '../openapi/route.js';
+import { problemWithStatus } from '../problem.js';
+
+/** The methods each described path declares, found by the request's path. */
+export function declaredMethods(routes: readonly DescribedRoute[]): (path: string) => string[] | undefined {
+  const byPath = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  for (const { spec } of routes) {
+    let entry = byPath.get(spec.path);
+    if (!entry) {
+      const source = spec.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+      entry = { pattern: new RegExp(`^${source}$`), methods: new Set() };
+      byPath.set(spec.path, entry);
+    }
+    entry.methods.add(spec.method.toUpperCase());
+  }
+  const entries = [...byPath.values()];
+  return (path) => {
+    const methods = new Set(entries.filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
+    return methods.size ? [...methods].sort() : undefined;
+  };
+}
+
+/**
+ * Answers 405 for a method the path does not declare; mount it before authentication (the
+ * methods a path takes are no secret: they are in the OpenAPI document).
+ */
+export function refuseUndeclaredMethods(routes: readonly DescribedRoute[]): MiddlewareHandler {
+  const methodsOf = declaredMethods(routes);
+  return async function refuseMethod(c, next) {
+    const methods = methodsOf(c.req.path);
+    if (!methods || methods.includes(c.req.method)) {
+      await next();
+      if (c.req.method === 'HEAD') withoutBody(c);
+      return;
+    }
+    const allow = methods.join(', ');
+    const refused = problemWithStatus(c, 405, 'method-not-allowed', { fa: 'این روش برای این نشانی پذیرفته نیست', en: 'method not allowed' },
+      `${c.req.method} is not served on this path; it takes ${allow}`, { allow }, '(method)');
+    return c.req.method === 'HEAD' ? new Response(null, { status: 405, headers: refused.headers }) : refused;
+  };
+}
+
+/** The answer to a HEAD without its body (before it is signed): what Hono sends the client anyway. */
+function withoutBody(c: Context): void {
+  const { status, headers } = c.res;
+  c.res = undefined;
+  c.res = new Response(null, { status, headers });
+}
