@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { loadDevIssuer } from '../gateway/dev-issuer.js';
 import { PROVINCES, provinceOf } from '../services/geography.js';
 
-const roles = ['portal', 'county-office', 'province-office', 'national-office', 'integrator'];
+const roles = ['portal', 'county-office', 'province-office', 'national-office', 'integrator', 'exam-organiser'];
 const counties = Object.values(PROVINCES).flatMap((p) => Object.keys(p.counties));
 const usage = `usage: npm run token -- --role ROLE [options]
 
