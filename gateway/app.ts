@@ -12,7 +12,7 @@ import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
-import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
+import { CALLBACK_PATH, createRegistrySignatureVerifier, registryCallbackLimits, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
 import { idempotency } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
@@ -76,6 +76,8 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   // No body larger than the largest any operation accepts is read at all; each operation then applies its own limit.
   const ceiling = Math.max(maxBodyBytes, ...allRoutes.map((r) => r.spec.request?.body?.maxBytes ?? 0));
   app.use('/v1/*', limitBody(ceiling));
+  // Each registry's callbacks are limited on their own (a registry gone wrong, a captured callback sent in a loop).
+  if (options.rateLimits !== false) app.use(CALLBACK_PATH, rateLimit(registryCallbackLimits(options.rateLimits)));
   mountRoutes(app, registryRoutes, { maxBodyBytes });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
   if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));

@@ -19,8 +19,9 @@
  *   AUTH_MAX_TOKEN_AGE_SECONDS the oldest token accepted by its iat, whatever its exp (default 86400)
  *   AUTH_MAX_STALE_KEYS_SECONDS how long a provider's last good key set verifies while it cannot be
  *                              reloaded (default 3600)
- *   REGISTRY_JWKS              the async registries' callback key set, JSON (one JWKS for all of
- *                              them, or { "<registry>": JWKS } per registry); unset refuses callbacks
+ *   REGISTRY_JWKS              the async registries' callback keys, JSON: { "<registry>": JWKS or
+ *                              https:// URL }, each registry its own (a callback is verified with
+ *                              the key of the registry it claims to come from); unset refuses callbacks
  *   IDEMPOTENCY_LEASE_SECONDS  when a key whose request died may be taken over (default 120)
  *   PROCESSES_DIR              the licence process definitions (default processes)
  *   LOG_LEVEL                  request log level (default warn)
@@ -98,7 +99,10 @@ function positiveSeconds(name: string): number | undefined {
   return seconds;
 }
 
-/** One JWKS for every async registry, or a key set per registry name. */
+/**
+ * A key set per registry name. One key set for all of them is refused: with it, any registry's key
+ * could sign another's callbacks.
+ */
 function registryKeys(): RegistryKeys {
   const text = process.env.REGISTRY_JWKS;
   if (!text) {
@@ -106,7 +110,7 @@ function registryKeys(): RegistryKeys {
     return {};
   }
   const parsed = parseJson<JSONWebKeySet | RegistryKeys>('REGISTRY_JWKS', text);
-  if ('keys' in parsed && Array.isArray(parsed.keys)) return Object.fromEntries(ASYNC_REGISTRIES.map((r) => [r, parsed as JSONWebKeySet]));
+  if ('keys' in parsed) throw new Error(`REGISTRY_JWKS must give each registry its own key set: { ${ASYNC_REGISTRIES.map((r) => `"${r}": JWKS`).join(', ')} }`);
   return parsed as RegistryKeys;
 }
 

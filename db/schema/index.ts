@@ -13,3 +13,4 @@ export * from './competitions.js';
 export * from './licence-holdings.js';
 export * from './supervision-records.js';
 export * from './maintenance-windows.js';
+export * from './registry-callback-ids.js';
