@@ -3,6 +3,7 @@
  * loopback (discovery and JWKS over HTTP, keys and tokens minted by jose), including an outage of
  * its key set.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
@@ -123,6 +124,21 @@ describe('JWKS URLs', () => {
     expect(make('http://127.0.0.1:8080/jwks')).not.toThrow();
     // Discovery from an issuer over plain http:// is refused the same way.
     expect(() => createTokenVerifier({ issuers: [{ issuer: 'http://idp.example/realms/x' }], audience: API_AUDIENCE })).toThrow(/https/);
+  });
+});
+
+describe('the gateway process', () => {
+  const start = (env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', AUTH_ISSUER: 'https://idp.example', ...env }, encoding: 'utf8', timeout: 60_000,
+  });
+
+  it('refuses to start with a JWKS URL over plain http://, or one key set for every registry', () => {
+    const plain = start({ AUTH_JWKS: 'http://idp.example/jwks.json' });
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/AUTH_JWKS must be an https:\/\/ URL/);
+    const shared = start({ AUTH_JWKS: 'https://idp.example/jwks.json', REGISTRY_JWKS: JSON.stringify({ keys: [] }) });
+    expect(shared.status).toBe(1);
+    expect(shared.stderr).toMatch(/each registry its own key set/);
   });
 });
 

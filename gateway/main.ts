@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     issuers: trustedIssuers(), audience: process.env.AUTH_AUDIENCE ?? API_AUDIENCE, metrics,
     maxTokenAgeSeconds: positiveSeconds('AUTH_MAX_TOKEN_AGE_SECONDS'), maxStaleKeysSeconds: positiveSeconds('AUTH_MAX_STALE_KEYS_SECONDS'),
   };
+  // Configuration is checked before anything is opened: a bad key setting stops the start here.
+  const callbackKeys = registryKeys();
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
   const signingKeys = await createSigningKeyStore({ path: required('SIGNING_KEYS_PATH') });
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar, taskQueue: process.env.TASK_QUEUE || undefined },
     auth,
-    registryKeys: registryKeys(),
+    registryKeys: callbackKeys,
     signingKeys,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     metrics,
