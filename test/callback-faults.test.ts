@@ -35,6 +35,17 @@ async function toVetting(seeds: number[]): Promise<string[]> {
   }));
 }
 
+/** The application's criminal-record inquiry, once it is written. */
+const criminalRecordInquiry = (applicationId: string) => eventually(async () => {
+  const [row] = await h.db.db.select().from(inquiries).where(and(eq(inquiries.applicationId, applicationId), eq(inquiries.registry, 'criminal-record')));
+  return row;
+}, 'the criminal-record inquiry');
+
+/** A callback body claiming a criminal record for the inquiry's subject (the generated applicants have none). */
+const claimedRecord = (inquiry: typeof inquiries.$inferSelect) => JSON.stringify({
+  inquiryId: inquiry.id, registry: 'criminal-record', nationalCode: inquiry.subjectNationalCode, answer: { status: 'record' }, answeredAt: new Date().toISOString(),
+});
+
 describe('callbacks from the asynchronous registries', () => {
   it('takes each answer once when every callback comes twice and out of order', async () => {
     for (const registry of ['security-clearance', 'criminal-record']) {
@@ -70,14 +81,10 @@ describe('callbacks from the asynchronous registries', () => {
 
   it('refuses a callback signed with a key the registry does not publish, and the registry\'s own answer stands', async () => {
     const [applicationId] = await toVetting([7201]);
-    const pending = await eventually(async () => {
-      const [row] = await h.db.db.select().from(inquiries)
-        .where(and(eq(inquiries.applicationId, applicationId!), eq(inquiries.registry, 'criminal-record')));
-      return row;
-    }, 'the criminal-record inquiry');
+    const pending = await criminalRecordInquiry(applicationId!);
     // A forger claims a record under the registry's own key id; the generated applicant has none.
     const { privateKey } = await generateKeyPair('ES256');
-    const body = JSON.stringify({ inquiryId: pending.id, registry: 'criminal-record', nationalCode: pending.subjectNationalCode, answer: { status: 'record' }, answeredAt: new Date().toISOString() });
+    const body = claimedRecord(pending);
     const attached = await new CompactSign(new TextEncoder().encode(body)).setProtectedHeader({ alg: 'ES256', kid: 'sandbox-criminal-record', typ: 'registry-callback+jws', iat: Math.floor(Date.now() / 1000), jti: 'forged-1' }).sign(privateKey);
     const [header, , signature] = attached.split('.');
     const forged = await api(h, 'POST', '/v1/callbacks/registries/criminal-record', { body, headers: { 'x-registry-signature': `${header}..${signature}` } });
@@ -102,12 +109,8 @@ describe('callbacks from the asynchronous registries', () => {
 
   it('refuses registry A\'s key signing a callback for registry B, and a stale one signed by B itself', async () => {
     const [applicationId] = await toVetting([7301]);
-    const pending = await eventually(async () => {
-      const [row] = await h.db.db.select().from(inquiries)
-        .where(and(eq(inquiries.applicationId, applicationId!), eq(inquiries.registry, 'criminal-record')));
-      return row;
-    }, 'the criminal-record inquiry');
-    const body = JSON.stringify({ inquiryId: pending.id, registry: 'criminal-record', nationalCode: pending.subjectNationalCode, answer: { status: 'record' }, answeredAt: new Date().toISOString() });
+    const pending = await criminalRecordInquiry(applicationId!);
+    const body = claimedRecord(pending);
     const bytes = new TextEncoder().encode(body);
     // The security-clearance registry's real key, its signature otherwise perfect.
     const other = await signCallback(createRegistrySigner(h.registryKeys.privateKeys['security-clearance']!.privateJwk), 'criminal-record', bytes);
