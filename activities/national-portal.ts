@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
+import { NOTIFICATION_TYP, PORTAL_AUDIENCE } from '../platform/jws.js';
 
 /** Path of the portal's notification endpoint, also the `htu` the signature binds. */
 export const PORTAL_NOTIFICATIONS_PATH = '/portal/v1/notifications';
@@ -49,7 +50,7 @@ export function createPortalActivities(config: PortalConfig) {
       notificationId, subject: row.subject, sequence: row.sequence, event: row.event,
       occurredAt: row.createdAt.toISOString(), payload: row.payload,
     }));
-    const signature = config.sign(body, { htm: 'POST', htu: PORTAL_NOTIFICATIONS_PATH });
+    const signature = config.sign(body, { typ: NOTIFICATION_TYP, aud: PORTAL_AUDIENCE, htm: 'POST', htu: PORTAL_NOTIFICATIONS_PATH });
     let res: Response;
     try {
       res = await doFetch(url, {

@@ -14,7 +14,7 @@ import { authorise, type DescribedRoute } from './openapi/route.js';
 import { refuseUndeclaredMethods } from './middleware/methods.js';
 import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
-import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
+import { CALLBACK_PATH, createRegistrySignatureVerifier, registryCallbackLimits, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
 import { idempotency, startIdempotencySweep } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
@@ -108,6 +108,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limit = (_route: DescribedRoute, maxBytes: number) => bodyLimitByCaller(publicBodyBytes, maxBytes);
   // A registry's bad signature and a bad token are failed authentications alike: 429 past the limit.
   if (limits) app.use('/v1/*', limitFailedAuthentication({ ...limits, limit: limits.failedAuthentications }));
+  // Each registry's callbacks are limited on their own too (a registry gone wrong, a captured callback sent in a loop).
+  if (limits) app.use(CALLBACK_PATH, rateLimit(registryCallbackLimits(limits)));
   mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
   if (limits) app.use('/v1/*', rateLimit({ ...limits, skip: (c) => !underApi(c.req.path) }));

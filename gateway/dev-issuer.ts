@@ -43,7 +43,8 @@ export async function devIssuerFromJwk(privateJwk: JWK): Promise<DevIssuer> {
         claims.province = province ?? provinceOf(county) ?? '';
       } else if (province) claims.province = province;
       return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid })
+        // An access token as RFC 9068 types it: the gateway accepts `at+jwt` (or `JWT`) and nothing else.
+        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid, typ: 'at+jwt' })
         .setIssuer(DEV_ISSUER).setAudience(API_AUDIENCE).setSubject(sub ?? `${role}${county ? `:${county}` : province ? `:${province}` : ''}`)
         .setIssuedAt().setExpirationTime(expiresIn)
         .sign(key);

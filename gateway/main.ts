@@ -8,11 +8,20 @@
  *   TEMPORAL_ADDRESS           Temporal frontend, host:port (required); TEMPORAL_NAMESPACE (default "default")
  *   TASK_QUEUE                 the workers' task queue (default the licence processes' queue)
  *   SIGNING_KEYS_PATH          the response-signing key file (required; created when missing)
- *   AUTH_ISSUER                the token issuer trusted for bearer tokens (required)
- *   AUTH_JWKS | AUTH_JWKS_PATH its public key set: JSON, a JWKS URL, or a file holding the JSON
+ *   AUTH_ISSUER                the token issuer trusted for bearer tokens
+ *   AUTH_JWKS | AUTH_JWKS_PATH its public key set: JSON, a JWKS URL (https:// only; http:// on
+ *                              loopback), or a file holding the JSON; unset: OpenID Connect
+ *                              discovery from AUTH_ISSUER
+ *   AUTH_CLAIMS                how its claims name role, county and province (JSON, gateway/claim-mapping.ts)
+ *   AUTH_ISSUERS               several issuers at once, JSON: [{ "issuer", "jwks"?, "claims"? }, …]
+ *                              (with AUTH_ISSUER, that one is trusted too); one of the two is required
  *   AUTH_AUDIENCE              expected token audience (default parvaneh-api)
- *   REGISTRY_JWKS              the async registries' callback key set, JSON (one JWKS for all of
- *                              them, or { "<registry>": JWKS } per registry); unset refuses callbacks
+ *   AUTH_MAX_TOKEN_AGE_SECONDS the oldest token accepted by its iat, whatever its exp (default 86400)
+ *   AUTH_MAX_STALE_KEYS_SECONDS how long a provider's last good key set verifies while it cannot be
+ *                              reloaded (default 3600)
+ *   REGISTRY_JWKS              the async registries' callback keys, JSON: { "<registry>": JWKS or
+ *                              https:// URL }, each registry its own (a callback is verified with
+ *                              the key of the registry it claims to come from); unset refuses callbacks
  *   IDEMPOTENCY_LEASE_SECONDS  when a key whose request died may be taken over (default 120)
  *   IDEMPOTENCY_SWEEP_SECONDS  how often expired idempotency keys are deleted (default 600)
  *   TRUSTED_PROXIES            comma-separated addresses of the proxies in front of the gateway,
@@ -33,7 +42,11 @@ import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from './app.js';
 import { API_AUDIENCE } from './dev-issuer.js';
+import type { AuthOptions, TrustedIssuer } from './auth.js';
+import type { ClaimMapping } from './claim-mapping.js';
+import { assertSecureUrl } from './issuer-keys.js';
 import { createLogger } from './middleware/logging.js';
+import { createMetricsRegistry } from './middleware/metrics.js';
 import type { RegistryKeys } from './registry-signature.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
@@ -55,25 +68,30 @@ const parseJson = <T>(name: string, text: string): T => {
   }
 };
 
-/** The token issuer's keys: inline JSON, a JWKS URL (fetched and cached by jose), or a file. */
-function issuerKeys(): string | JSONWebKeySet {
+/** The token issuer's keys: inline JSON, a JWKS URL, a file, or (none given) discovery. */
+function issuerKeys(): string | JSONWebKeySet | undefined {
   const inline = process.env.AUTH_JWKS;
-  if (inline) return /^https?:\/\//.test(inline) ? inline : parseJson<JSONWebKeySet>('AUTH_JWKS', inline);
+  if (inline) return /^[a-z][a-z0-9+.-]*:\/\//i.test(inline) ? assertSecureUrl(inline, 'AUTH_JWKS').href : parseJson<JSONWebKeySet>('AUTH_JWKS', inline);
   const path = process.env.AUTH_JWKS_PATH;
   if (path) return parseJson<JSONWebKeySet>('AUTH_JWKS_PATH', readFileSync(path, 'utf8'));
-  throw new Error('AUTH_JWKS or AUTH_JWKS_PATH is required');
+  return undefined;
 }
 
-/** One JWKS for every async registry, or a key set per registry name. */
-function registryKeys(): RegistryKeys {
-  const text = process.env.REGISTRY_JWKS;
-  if (!text) {
-    console.warn('[gateway] REGISTRY_JWKS is not set: registry callbacks will be refused');
-    return {};
+/** The trusted issuers: AUTH_ISSUERS, and AUTH_ISSUER with its keys and claims. Checked here, so a bad one stops the start. */
+function trustedIssuers(): TrustedIssuer[] {
+  const issuers = process.env.AUTH_ISSUERS ? parseJson<TrustedIssuer[]>('AUTH_ISSUERS', process.env.AUTH_ISSUERS) : [];
+  if (!Array.isArray(issuers)) throw new Error('AUTH_ISSUERS must be a JSON array of { issuer, jwks?, claims? }');
+  if (process.env.AUTH_ISSUER) {
+    const claims = process.env.AUTH_CLAIMS ? parseJson<ClaimMapping>('AUTH_CLAIMS', process.env.AUTH_CLAIMS) : undefined;
+    issuers.push({ issuer: process.env.AUTH_ISSUER, jwks: issuerKeys(), claims });
   }
-  const parsed = parseJson<JSONWebKeySet | RegistryKeys>('REGISTRY_JWKS', text);
-  if ('keys' in parsed && Array.isArray(parsed.keys)) return Object.fromEntries(ASYNC_REGISTRIES.map((r) => [r, parsed as JSONWebKeySet]));
-  return parsed as RegistryKeys;
+  if (issuers.length === 0) throw new Error('AUTH_ISSUER or AUTH_ISSUERS is required');
+  for (const trusted of issuers) {
+    if (typeof trusted?.issuer !== 'string') throw new Error('each trusted issuer names its issuer');
+    if (typeof trusted.jwks === 'string') assertSecureUrl(trusted.jwks, `the JWKS URL of ${trusted.issuer}`);
+    if (trusted.jwks === undefined) assertSecureUrl(trusted.issuer, `the issuer ${trusted.issuer} (found by discovery)`);
+  }
+  return issuers;
 }
 
 function positiveSeconds(name: string): number | undefined {
@@ -84,10 +102,32 @@ function positiveSeconds(name: string): number | undefined {
   return seconds;
 }
 
+/**
+ * A key set per registry name. One key set for all of them is refused: with it, any registry's key
+ * could sign another's callbacks.
+ */
+function registryKeys(): RegistryKeys {
+  const text = process.env.REGISTRY_JWKS;
+  if (!text) {
+    console.warn('[gateway] REGISTRY_JWKS is not set: registry callbacks will be refused');
+    return {};
+  }
+  const parsed = parseJson<JSONWebKeySet | RegistryKeys>('REGISTRY_JWKS', text);
+  if ('keys' in parsed) throw new Error(`REGISTRY_JWKS must give each registry its own key set: { ${ASYNC_REGISTRIES.map((r) => `"${r}": JWKS`).join(', ')} }`);
+  return parsed as RegistryKeys;
+}
+
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '127.0.0.1';
-  const auth = { issuers: [{ issuer: required('AUTH_ISSUER'), jwks: issuerKeys() }], audience: process.env.AUTH_AUDIENCE ?? API_AUDIENCE };
+  const metrics = createMetricsRegistry();
+  const auth: AuthOptions = {
+    issuers: trustedIssuers(), audience: process.env.AUTH_AUDIENCE ?? API_AUDIENCE, metrics,
+    maxTokenAgeSeconds: positiveSeconds('AUTH_MAX_TOKEN_AGE_SECONDS'), maxStaleKeysSeconds: positiveSeconds('AUTH_MAX_STALE_KEYS_SECONDS'),
+  };
+  // Configuration is checked before anything is opened: a bad key setting stops the start here.
+  const callbackKeys = registryKeys();
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions(process.env.PROCESSES_DIR ?? 'processes'), calendar);
   const signingKeys = await createSigningKeyStore({ path: required('SIGNING_KEYS_PATH') });
@@ -99,9 +139,10 @@ async function main(): Promise<void> {
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar, taskQueue: process.env.TASK_QUEUE || undefined },
     auth,
-    registryKeys: registryKeys(),
+    registryKeys: callbackKeys,
     signingKeys,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+    metrics,
     idempotencyLeaseSeconds: positiveSeconds('IDEMPOTENCY_LEASE_SECONDS'),
     idempotencySweepSeconds: positiveSeconds('IDEMPOTENCY_SWEEP_SECONDS'),
     trustedProxies: (process.env.TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),

@@ -1,13 +1,13 @@
 /**
  * Signed responses: every response carries `x-jws-signature`, a detached-payload ES256 JWS over
- * its exact body bytes that binds the request's method (`htm`), path with query (`htu`) and
- * request id (`rid`). Integrators verify it against `GET /.well-known/jwks.json`.
+ * its exact body bytes, of kind `typ: parvaneh-response+jws`, that binds the request's method
+ * (`htm`), path with query (`htu`), request id (`rid`) and the response's status (`status`). Integrators verify it against `GET /.well-known/jwks.json`.
  *
  * The body is buffered to be signed, so this suits whole responses, not endless streams. Mount it
  * inside any compression middleware so the signature covers the bytes before content coding.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { signDetached } from '../platform/jws.js';
+import { RESPONSE_TYP, signDetached } from '../platform/jws.js';
 import type { SigningKeyStore } from '../platform/signing-keys.js';
 
 export const SIGNATURE_HEADER = 'x-jws-signature';
@@ -44,7 +44,7 @@ export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponse
     const body = new Uint8Array(await res.arrayBuffer());
     const url = new URL(c.req.url);
     const requestId = c.get(requestIdVar as never) as string | undefined;
-    const claims: Record<string, unknown> = { htm: c.req.method, htu: `${url.pathname}${url.search}` };
+    const claims: Record<string, unknown> = { typ: RESPONSE_TYP, htm: c.req.method, htu: `${url.pathname}${url.search}`, status: res.status };
     if (requestId !== undefined) claims.rid = requestId;
     const headers = new Headers(res.headers);
     headers.set(SIGNATURE_HEADER, signDetached(keys.active(), body, claims));

@@ -16,7 +16,11 @@ import {
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../services/errors.js';
-import { signDetached, verifyDetached } from '../platform/jws.js';
+import { NOTIFICATION_TYP, PORTAL_AUDIENCE, RESPONSE_TYP, signDetached, verifyDetached } from '../platform/jws.js';
+import { startSandbox } from '../sandbox/server.js';
+import { NOTIFICATIONS_PATH } from '../sandbox/portal/routes.js';
+import { notification } from '../sandbox/portal/portal-client.js';
+import { signerFor } from '../worker/signer.js';
 import { problemResponse } from './problem.js';
 import { jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../platform/signing-keys.js';
@@ -38,6 +42,8 @@ function buildApp(keys: SigningKeyStore) {
   app.get('/boom', () => { throw new DomainError('conflict', 'already-issued', { fa: 'قبلا صادر شده', en: 'already issued' }); });
   app.delete('/applications/:id', (c) => c.body(null, 204));
   app.get('/text', (c) => c.text(PERSIAN));
+  // A route whose body the caller chooses (as any echo of input is): what it answers must never pass for a notification.
+  app.post(NOTIFICATIONS_PATH, async (c) => c.body(await c.req.text(), 200, { 'content-type': 'application/json' }));
   return app;
 }
 
@@ -102,8 +108,8 @@ describe('signed responses over HTTP', () => {
     else expect(body.byteLength).toBe(0);
     expect(res.headers.get('x-request-id')).toBe(rid);
 
-    const header = await verifyDetached(signature, body, jwks);
-    expect(header).toMatchObject({ alg: 'ES256', kid: keys.active().kid, htm: method, htu: path, rid });
+    const header = await verifyDetached(signature, body, jwks, { typ: RESPONSE_TYP, status });
+    expect(header).toMatchObject({ alg: 'ES256', kid: keys.active().kid, typ: RESPONSE_TYP, htm: method, htu: path, rid, status });
     expect(Math.abs((header.iat as number) - Date.now() / 1000)).toBeLessThan(60);
     expect(Number.isInteger(header.iat)).toBe(true);
 
@@ -132,9 +138,45 @@ describe('signed responses over HTTP', () => {
     const { body, signature } = await call(served.base, '/json', { headers: { 'x-request-id': 'original' } });
     const [protectedB64, , sig] = signature.split('.') as [string, string, string];
     const header = JSON.parse(Buffer.from(protectedB64, 'base64url').toString('utf8'));
-    for (const change of [{ htm: 'POST' }, { htu: '/other' }, { rid: 'another' }]) {
+    for (const change of [{ htm: 'POST' }, { htu: '/other' }, { rid: 'another' }, { status: 404 }, { typ: NOTIFICATION_TYP }]) {
       const forged = `${Buffer.from(JSON.stringify({ ...header, ...change })).toString('base64url')}..${sig}`;
       await expect(verifyDetached(forged, body, jwks)).rejects.toThrow(/signature verification failed/);
+    }
+  });
+
+  it('binds the status: a response whose status was changed fails verification', async () => {
+    const jwks = await servedJwks(served.base);
+    const { res, body, signature } = await call(served.base, '/missing');
+    expect(res.status).toBe(404);
+    expect((await verifyDetached(signature, body, jwks, { typ: RESPONSE_TYP, status: 404 })).status).toBe(404);
+    // The same bytes and signature presented as a 200 (a proxy rewriting the status line) are refused.
+    await expect(verifyDetached(signature, body, jwks, { typ: RESPONSE_TYP, status: 200 })).rejects.toThrow(/status is 404, expected 200/);
+  });
+
+  it('a response signature presented as a notification is refused by the portal simulator', async () => {
+    const jwks = await servedJwks(served.base);
+    const portal = await startSandbox({ port: 0, parvanehJwks: jwks });
+    try {
+      // A caller makes the gateway answer, under its own signature, with a body that reads as a notification.
+      const text = JSON.stringify(notification('forged-subject', 1));
+      const { res, body, signature } = await call(served.base, NOTIFICATIONS_PATH, { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(200);
+      const replayed = await fetch(`${portal.url}${NOTIFICATIONS_PATH}`, {
+        method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': 'forged-subject-1', 'x-jws-signature': signature },
+      });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.json()).toMatchObject({ detail: expect.stringMatching(/typ must be "parvaneh-notification\+jws"/) });
+      // The worker's signer over the same key, with the notification's typ and audience, is accepted.
+      const sign = signerFor(keys);
+      const genuine = sign(body, { typ: NOTIFICATION_TYP, aud: PORTAL_AUDIENCE, htm: 'POST', htu: NOTIFICATIONS_PATH });
+      const accepted = await fetch(`${portal.url}${NOTIFICATIONS_PATH}`, {
+        method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': 'forged-subject-1', 'x-jws-signature': genuine },
+      });
+      expect(accepted.status).toBe(200);
+      // A notification's signature is no response either.
+      await expect(verifyDetached(genuine, body, jwks, { typ: RESPONSE_TYP })).rejects.toThrow(/typ/);
+    } finally {
+      await portal.close();
     }
   });
 

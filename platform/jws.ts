@@ -8,6 +8,16 @@ import { sign } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type CompactJWSHeaderParameters, type JSONWebKeySet } from 'jose';
 import type { SigningKey } from './signing-keys.js';
 
+/**
+ * The kinds of message our key signs, as the JWS `typ` each carries: a verifier checks the kind it
+ * expects, so a gateway response (whose body and request id a caller can choose) is never taken
+ * for a notification to the portal, nor the other way round.
+ */
+export const RESPONSE_TYP = 'parvaneh-response+jws';
+export const NOTIFICATION_TYP = 'parvaneh-notification+jws';
+/** The audience of a notification: the national permits portal. */
+export const PORTAL_AUDIENCE = 'national-portal';
+
 /** Header parameters the signer owns; claims may not set them. */
 const RESERVED = new Set(['alg', 'kid', 'b64', 'crit']);
 
@@ -29,12 +39,16 @@ export function signDetached(key: SigningKey, body: Uint8Array, claims: Record<s
 
 /**
  * Verifies a detached-payload compact JWS over `body` against a key set with jose (re-attaches the
- * payload, then `compactVerify`, ES256 only) and returns its protected header; throws when invalid.
+ * payload, then `compactVerify`, ES256 only) and returns its protected header; throws when invalid,
+ * or when `expect` names a protected header value (`typ`, `status`…) the signature does not carry.
  */
-export async function verifyDetached(jws: string, body: Uint8Array, jwks: JSONWebKeySet): Promise<CompactJWSHeaderParameters> {
+export async function verifyDetached(jws: string, body: Uint8Array, jwks: JSONWebKeySet, expect: Record<string, unknown> = {}): Promise<CompactJWSHeaderParameters> {
   const parts = jws.split('.');
   if (parts.length !== 3 || parts[1] !== '') throw new TypeError('expected a compact JWS with a detached payload: <protected>..<signature>');
   const attached = `${parts[0]}.${Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64url')}.${parts[2]}`;
   const { protectedHeader } = await compactVerify(attached, createLocalJWKSet(jwks), { algorithms: ['ES256'] });
+  for (const [name, value] of Object.entries(expect)) {
+    if (protectedHeader[name] !== value) throw new TypeError(`the signature's ${name} is ${JSON.stringify(protectedHeader[name])}, expected ${JSON.stringify(value)}`);
+  }
   return protectedHeader;
 }

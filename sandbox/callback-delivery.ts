@@ -4,14 +4,15 @@
  * detached JWS in `x-registry-signature`, retried until a 2xx.
  */
 import type { InquiryRecord } from './inquiries.js';
-import type { RegistrySigner } from './signing.js';
+import { signCallback, type RegistrySigner } from './signing.js';
 
 /** Header carrying the detached JWS over the callback body. */
 export const SIGNATURE_HEADER = 'x-registry-signature';
 
 export interface CallbackDeliveryOptions {
   callbackBaseUrl: string;
-  signer: RegistrySigner;
+  /** The key of the registry a callback comes from: each registry signs with its own. */
+  signerOf(registry: string): RegistrySigner;
   /** False once the record was dropped (e.g. by a reset): stop delivering it. */
   isCurrent(record: InquiryRecord): boolean;
   retryIntervalMs?: number;
@@ -46,20 +47,26 @@ export class CallbackDelivery {
    * Starts delivering `record`'s answer. The promise settles once the first
    * attempt has an outcome (retries go on in the background), so callers can
    * pace a sequence of deliveries. With `duplicate`, the same signed callback
-   * is posted once more `duplicateDelayMs` later (a single try, no retries).
+   * is posted once more `duplicateDelayMs` later (a single try, no retries):
+   * a replay, which the gateway answers from its record. Each retry is signed
+   * anew (a fresh `iat` and `jti`), as a registry that tries again does.
    */
   async deliver(record: InquiryRecord, opts: { duplicate?: boolean } = {}): Promise<void> {
     const body = CallbackDelivery.body(record);
     const url = `${this.opts.callbackBaseUrl.replace(/\/+$/, '')}/v1/callbacks/registries/${record.registry}`;
-    let signature: string;
-    try {
-      signature = await this.opts.signer.signDetached(new TextEncoder().encode(body));
-    } catch (err) {
-      this.opts.log?.(`callback signing failed for ${record.inquiryId}: ${String(err)}`);
-      return;
-    }
+    const signature = await this.sign(record, body);
+    if (signature === undefined) return;
     if (opts.duplicate) this.later(this.opts.duplicateDelayMs ?? 150, () => void this.post(record, url, body, signature));
     await this.attempt(record, url, body, signature);
+  }
+
+  private async sign(record: InquiryRecord, body: string): Promise<string | undefined> {
+    try {
+      return await signCallback(this.opts.signerOf(record.registry), record.registry, new TextEncoder().encode(body));
+    } catch (err) {
+      this.opts.log?.(`callback signing failed for ${record.inquiryId}: ${String(err)}`);
+      return undefined;
+    }
   }
 
   /** One POST of the callback; records the outcome on `record` and says whether to try again. */
@@ -96,7 +103,7 @@ export class CallbackDelivery {
       this.opts.log?.(`callback for ${record.registry}/${record.inquiryId} given up: ${record.lastDeliveryError}`);
       return;
     }
-    this.later(this.opts.retryIntervalMs ?? 500, () => void this.attempt(record, url, body, signature));
+    this.later(this.opts.retryIntervalMs ?? 500, () => void this.sign(record, body).then((fresh) => (fresh === undefined ? undefined : this.attempt(record, url, body, fresh))));
   }
 
   /** Runs `fn` after `ms` real milliseconds unless stopped first. */

@@ -27,9 +27,9 @@ afterEach(async () => {
 const forInquiry = (id: string) => (cb: ReceivedCallback) => JSON.parse(cb.rawBody).inquiryId === id;
 const base64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
-/** Verifies a detached JWS against the sandbox JWKS by re-attaching the payload. */
-async function verify(signature: string, rawBody: string) {
-  const jwks = createLocalJWKSet(json(await control(url, 'GET', '/registries/jwks.json')));
+/** Verifies a detached JWS against a registry's JWKS by re-attaching the payload. */
+async function verify(signature: string, rawBody: string, registry = JSON.parse(rawBody).registry as string) {
+  const jwks = createLocalJWKSet(json(await control(url, 'GET', `/registries/${registry}/jwks.json`)));
   const [header, , sig] = signature.split('.');
   return compactVerify(`${header}.${base64url(rawBody)}.${sig}`, jwks, { algorithms: ['ES256'] });
 }
@@ -49,7 +49,19 @@ describe('async answers', () => {
     const signature = String(cb.headers['x-registry-signature']);
     expect(signature).toMatch(/^[\w-]+\.\.[\w-]+$/);
     const { protectedHeader } = await verify(signature, cb.rawBody);
-    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: expect.any(String), typ: 'registry-callback+jws', iss: 'criminal-record', jti: expect.any(String) });
+    expect(Math.abs((protectedHeader.iat as number) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('signs each registry\'s callbacks with its own key: another registry\'s key set does not verify them', async () => {
+    const all = json(await control(url, 'GET', '/registries/jwks.json')) as Record<string, { keys: { kid: string; x: string }[] }>;
+    expect(Object.keys(all).sort()).toEqual(['criminal-record', 'security-clearance']);
+    expect(all['criminal-record']!.keys[0]!.x).not.toBe(all['security-clearance']!.keys[0]!.x);
+    await inquire(url, 'security-clearance', 'sc-own-key', '0012345679');
+    const cb = await receiver.waitFor(forInquiry('sc-own-key'));
+    const signature = String(cb.headers['x-registry-signature']);
+    await expect(verify(signature, cb.rawBody, 'security-clearance')).resolves.toBeDefined();
+    await expect(verify(signature, cb.rawBody, 'criminal-record')).rejects.toThrow();
   });
 
   it('signature fails to verify when one body byte is flipped', async () => {

@@ -1,6 +1,8 @@
 /**
  * HTTP face of the simulated registries:
- * `POST /registries/{registry}/inquiries` and `GET /registries/jwks.json`.
+ * `POST /registries/{registry}/inquiries`, and the callback keys: each async
+ * registry's at `GET /registries/{registry}/jwks.json`, all of them by
+ * registry at `GET /registries/jwks.json` (the gateway's REGISTRY_JWKS).
  */
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -25,7 +27,11 @@ function sendRecorded(c: Context, r: InquiryRecord, malformed: boolean): Respons
 export function registryRoutes(state: SandboxState): Hono {
   const app = new Hono();
 
-  app.get('/registries/jwks.json', (c) => c.json(state.signer.jwks));
+  app.get('/registries/jwks.json', (c) => c.json(state.registryJwks()));
+  app.get('/registries/:registry/jwks.json', (c) => {
+    const jwks = state.registryJwks()[c.req.param('registry')];
+    return jwks ? c.json(jwks) : sendProblem(c, problem(404, 'unknown-registry', 'Unknown registry', `No registry named "${c.req.param('registry')}" sends callbacks.`));
+  });
 
   app.post('/registries/:registry/inquiries', async (c) => {
     const registry = c.req.param('registry');

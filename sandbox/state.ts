@@ -11,7 +11,11 @@ import { FaultStore } from './faults.js';
 import { InquiryStore } from './inquiries.js';
 import { NotificationLedger } from './portal/ledger.js';
 import { createSignatureVerifier, type SignatureVerifier } from './portal/signature.js';
+import { REGISTRIES, REGISTRY_NAMES } from './simulated-registries.js';
 import { createRegistrySigner, type RegistrySigner } from './signing.js';
+
+/** The registries that answer by callback. */
+const ASYNC_REGISTRIES = REGISTRY_NAMES.filter((name) => REGISTRIES[name].mode === 'async');
 
 /** Options for creating a sandbox. */
 export interface SandboxOptions {
@@ -21,8 +25,8 @@ export interface SandboxOptions {
   asyncDelayMs?: number;
   /** Initial offset of the sandbox clock from real time. */
   clockOffsetMs?: number;
-  /** ES256 private key to sign callbacks with; generated at start when omitted. */
-  signingKey?: { privateJwk: JWK };
+  /** Each async registry's ES256 private key to sign its callbacks with; a registry not named gets its own, generated at start. */
+  registryKeys?: Partial<Record<string, { privateJwk: JWK }>>;
   /** Seed of the fault-injection PRNG (default 1). */
   faultSeed?: number;
   /** Parvaneh's JWKS URL, against which the portal simulator verifies notification signatures. */
@@ -41,7 +45,8 @@ export class SandboxState {
   readonly clock: SandboxClock;
   readonly inquiries = new InquiryStore();
   readonly faults: FaultStore;
-  readonly signer: RegistrySigner;
+  /** Each async registry's own callback signer. */
+  private readonly signers: Map<string, RegistrySigner>;
   readonly asyncDelayMs: number;
   readonly callbackBaseUrl: string | undefined;
   readonly log: (line: string) => void;
@@ -56,14 +61,14 @@ export class SandboxState {
   constructor(opts: SandboxOptions = {}) {
     this.clock = new SandboxClock(opts.clockOffsetMs ?? 0);
     this.faults = new FaultStore(opts.faultSeed ?? 1);
-    this.signer = createRegistrySigner(opts.signingKey?.privateJwk);
+    this.signers = new Map(ASYNC_REGISTRIES.map((registry) => [registry, createRegistrySigner(opts.registryKeys?.[registry]?.privateJwk)]));
     this.asyncDelayMs = opts.asyncDelayMs ?? 3000;
     this.callbackBaseUrl = opts.callbackBaseUrl;
     this.log = opts.log ?? (() => undefined);
     this.delivery = opts.callbackBaseUrl
       ? new CallbackDelivery({
           callbackBaseUrl: opts.callbackBaseUrl,
-          signer: this.signer,
+          signerOf: (registry) => this.signerOf(registry),
           isCurrent: (r) => this.inquiries.isCurrent(r),
           log: this.log,
         })
@@ -72,6 +77,18 @@ export class SandboxState {
     this.verifyPortalSignature = createSignatureVerifier({ jwksUrl: opts.parvanehJwksUrl, jwks: opts.parvanehJwks });
     this.ticker = setInterval(() => this.releaseDueAnswers(), TICK_MS);
     this.ticker.unref();
+  }
+
+  /** The callback signer of an async registry. */
+  signerOf(registry: string): RegistrySigner {
+    const signer = this.signers.get(registry);
+    if (!signer) throw new Error(`${registry} sends no callbacks`);
+    return signer;
+  }
+
+  /** Each async registry's public key set, by registry: what the gateway's REGISTRY_JWKS holds. */
+  registryJwks(): Record<string, JSONWebKeySet> {
+    return Object.fromEntries([...this.signers].map(([registry, signer]) => [registry, signer.jwks]));
   }
 
   /** Releases every async answer due at the current sandbox time and starts its callback. */

@@ -18,7 +18,6 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { desc, eq } from 'drizzle-orm';
-import { exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +33,7 @@ import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { generateNationalCode, personFor } from '../sandbox/persons.js';
 import { startSandbox } from '../sandbox/server.js';
+import { registryKeyPairs } from '../sandbox/signing.js';
 import { submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
@@ -266,12 +266,10 @@ async function main(): Promise<number> {
     const ctx: ServiceContext = { deps, actor: { subject: 'portal:bench', role: 'portal' } };
 
     // The gateway, for the signed callbacks of the asynchronous registries (as test/support/harness.ts).
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };
-    const registryKeys = Object.fromEntries(['security-clearance', 'criminal-record'].map((r) => [r, { keys: [registryJwk] }]));
+    const registryKeys = registryKeyPairs();
     const signingKeys = await createSigningKeyStore();
     const gateway = createGateway({
-      deps, registryKeys, signingKeys, checkReady: db.ping,
+      deps, registryKeys: registryKeys.jwks, signingKeys, checkReady: db.ping,
       auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
     });
     const server: ServerType = await new Promise((done) => {
@@ -284,7 +282,7 @@ async function main(): Promise<number> {
     const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const sandbox = await startSandbox({
       port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: 0,
-      signingKey: { privateJwk: { ...(await exportJWK(privateKey)), kid: 'sandbox-registries', alg: 'ES256' } },
+      registryKeys: registryKeys.privateKeys,
     });
     cleanups.push(() => sandbox.close());
 

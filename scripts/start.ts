@@ -12,7 +12,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { openDatabase } from '../db/client.js';
 import { startEmbeddedPostgres, stopEmbeddedPostgresSync } from '../db/embedded.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
@@ -24,6 +24,7 @@ import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
 import { createMetricsRegistry } from '../gateway/middleware/metrics.js';
 import { startSandbox } from '../sandbox/server.js';
+import { registryKeyPairs, type RegistryKeyPairs } from '../sandbox/signing.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
@@ -129,13 +130,13 @@ async function startTemporal(): Promise<ChildProcess> {
 }
 
 /** The sandbox registries' signing key, kept so a restart's callbacks verify against the same key. */
-async function sandboxKey(): Promise<JWK> {
-  const path = join(dataDir, 'sandbox-registries.jwk.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: 'sandbox-registries', alg: 'ES256' };
-  writeFileSync(path, JSON.stringify(jwk), { mode: 0o600 });
-  return jwk;
+/** Each simulated registry's own callback key, kept across restarts (the gateway trusts each for its own callbacks only). */
+function sandboxKeys(): RegistryKeyPairs {
+  const path = join(dataDir, 'sandbox-registries.keys.json');
+  if (existsSync(path)) return registryKeyPairs(JSON.parse(readFileSync(path, 'utf8')) as Record<string, JWK>);
+  const keys = registryKeyPairs();
+  writeFileSync(path, JSON.stringify(Object.fromEntries(Object.entries(keys.privateKeys).map(([registry, { privateJwk }]) => [registry, privateJwk]))), { mode: 0o600 });
+  return keys;
 }
 
 async function stopTemporal(child: ChildProcess): Promise<void> {
@@ -174,13 +175,11 @@ async function main(): Promise<void> {
   started('Temporal client', () => connection.close());
   const temporal = new Client({ connection });
   const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
-  const registryKey = await sandboxKey();
-  const { d: _private, ...registryPublic } = registryKey;
-  const registryJwks = { keys: [{ ...registryPublic, use: 'sig' }] };
+  const registryKeys = sandboxKeys();
 
   const apiUrl = `http://${host}:${ports.api}`;
   const signingKeys = await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') });
-  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, signingKey: { privateJwk: registryKey },
+  const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, registryKeys: registryKeys.privateKeys,
     parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json` });
   started('sandbox', () => sandbox.close());
 
@@ -206,7 +205,7 @@ async function main(): Promise<void> {
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar },
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
-    registryKeys: { 'security-clearance': registryJwks, 'criminal-record': registryJwks },
+    registryKeys: registryKeys.jwks,
     signingKeys, metrics,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     checkReady: async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parvaneh-token-'));
@@ -28,7 +28,7 @@ describe('npm run token', () => {
   });
 
   it('refuses an unknown option or a missing role with a message and the usage, not a stack trace', async () => {
-    for (const args of [['--bogus'], [], ['--role', 'county-office'], ['--role', 'portal', '--expires', 'forever']]) {
+    for (const args of [['--bogus'], [], ['--role', 'county-office'], ['--role', 'portal', '--expires', 'forever'], ['--role', 'portal', '--expires', '2d']]) {
       const refused = await token(...args);
       expect(refused.code, args.join(' ')).toBe(2);
       expect(refused.stderr).toContain('usage: npm run token');
@@ -42,5 +42,12 @@ describe('npm run token', () => {
     const claims = decodeJwt(minted.stdout.trim());
     expect(claims).toMatchObject({ role: 'county-office', county: 'ahvaz', province: 'khuzestan', sub: 'officer-17', aud: 'parvaneh-api' });
     expect(claims.exp! - claims.iat!).toBe(30 * 60);
+    expect(decodeProtectedHeader(minted.stdout.trim())).toMatchObject({ typ: 'at+jwt' });
+  });
+
+  it('mints the exam organiser\'s token', async () => {
+    const minted = await token('--role', 'exam-organiser');
+    expect(minted.code, minted.stderr).toBe(0);
+    expect(decodeJwt(minted.stdout.trim())).toMatchObject({ role: 'exam-organiser', sub: 'exam-organiser' });
   });
 });

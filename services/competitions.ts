@@ -135,10 +135,10 @@ export async function registerInCompetition({ ctx, callId, input, idempotencyKey
   return { applicationId, trackingCode, callId, university };
 }
 
-/** Records exam scores (from the exam organiser, through the portal) and wakes the call. */
+/** Records exam scores (from the exam organiser, under its own role) and wakes the call. */
 export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceContext; callId: string; input: unknown }) {
   const { deps, actor } = ctx;
-  if (actor.role !== 'portal') throw forbidden('exam results come through the national portal');
+  if (actor.role !== 'exam-organiser') throw forbidden('exam results come from the exam organiser');
   const parsed = ExamResultsInput.safeParse(input);
   if (!parsed.success) throw firstIssueProblem(parsed.error, input);
   const [call] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));

@@ -4,7 +4,8 @@ import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
 
-export type Role = 'portal' | 'county-office' | 'province-office' | 'national-office' | 'integrator' | 'registry' | 'public';
+/** `exam-organiser`: the body that sets a call's exam and reports its scores (only it may). */
+export type Role = 'portal' | 'county-office' | 'province-office' | 'national-office' | 'integrator' | 'exam-organiser' | 'registry' | 'public';
 
 /** The authenticated caller, with the office they belong to. */
 export interface Actor {

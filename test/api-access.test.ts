@@ -18,7 +18,7 @@ let interviewTaskId: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  Object.assign(tokens, await tokensFor(h, ['portal', 'integrator', 'ahvaz', 'dezful', 'arak', 'khuzestan', 'markazi']));
+  Object.assign(tokens, await tokensFor(h, ['portal', 'integrator', 'examOrganiser', 'ahvaz', 'dezful', 'arak', 'khuzestan', 'markazi']));
   for (const [county, nationalCode, number] of [['ahvaz', '0012345679', 'WSC-AL-1405-900001'], ['arak', '0091234565', 'WSC-AL-1405-900002']] as const) {
     const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await applicationFor(h, nationalCode, 'welfare-services-centre', county) });
     expect(res.status, res.text).toBe(202);
@@ -132,6 +132,13 @@ describe('role matrix', () => {
     const started = await call('khuzestan', 'POST', `/v1/licences/${licence}/suspensions`, dueProcess);
     expect(started.status, started.text).toBe(202);
     expect(started.body).toMatchObject({ licenceNumber: licence, change: 'suspension', trackingCode: expect.stringMatching(/^PRV-/) });
+  });
+
+  it('takes exam results from the exam organiser alone: the portal no longer may, nor may the exam organiser submit applications', async () => {
+    const results = { results: [{ applicationId: '0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11', score: 72.5 }] };
+    // The exam organiser passes the role check and meets the missing call (404); everyone else stops at the role.
+    await matrix('POST', () => '/v1/calls/no-such-call/exam-results', { examOrganiser: 404, portal: 403, integrator: 403, ahvaz: 403, khuzestan: 403, public: 401 }, results);
+    await matrix('POST', () => '/v1/applications', { examOrganiser: 403 }, await applicationFor(h, '0012345679', 'welfare-services-centre', 'ahvaz'));
   });
 
   it('keeps the public operations public and the rest behind a token', async () => {

@@ -305,7 +305,7 @@ describe('rate limits shared by gateway replicas', () => {
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       const bytes = new Uint8Array(await refused.arrayBuffer());
       expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', title_fa: expect.any(String) });
-      await verifyResponse({ ...h, gatewayUrl: a }, 'GET', '/metrics', { headers: refused.headers, bytes });
+      await verifyResponse({ ...h, gatewayUrl: a }, 'GET', '/metrics', { status: refused.status, headers: refused.headers, bytes });
       expect((await call(a, 'GET', '/ready', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
     });
   });

@@ -29,7 +29,7 @@ const verifySignatures: Middleware = {
   async onResponse({ request, response }) {
     const url = new URL(request.url);
     const bytes = new Uint8Array(await response.clone().arrayBuffer());
-    await verifyResponse(h, request.method, `${url.pathname}${url.search}`, { headers: response.headers, bytes });
+    await verifyResponse(h, request.method, `${url.pathname}${url.search}`, { status: response.status, headers: response.headers, bytes });
     verified += 1;
   },
 };

@@ -18,12 +18,12 @@ const DAY = 24 * 3600 * 1000;
 const HOUR = 3600 * 1000;
 let h: Harness;
 let dir: string;
-let tokens: Record<'portal' | 'markazi' | 'integrator', string>;
+let tokens: Record<'portal' | 'markazi' | 'integrator' | 'examOrganiser', string>;
 
 beforeAll(async () => {
   dir = callProcessesDir();
   h = await startHarness({ processesDir: dir });
-  tokens = await tokensFor(h, ['portal', 'markazi', 'integrator']);
+  tokens = await tokensFor(h, ['portal', 'markazi', 'integrator', 'examOrganiser']);
 }, 120_000);
 afterAll(async () => h?.close());
 
@@ -231,7 +231,12 @@ describe('from the exam to the office licence', () => {
     await skipTo(h, resolveDeadline(call.lateDocuments.after, parseJalali(call.registration.closes, h.deps.calendar), h.deps.calendar) + HOUR);
     await callStage(h, callId, 'exam');
     const results = (Object.keys(cast) as Who[]).map((who) => ({ applicationId: id[who], score: cast[who].score }));
-    const recorded = await api(h, 'POST', `/v1/calls/${callId}/exam-results`, { token: tokens.portal, body: { results } });
+    // Only the exam organiser reports scores: the portal, which once carried them, is refused and nothing is recorded.
+    const fromPortal = await api(h, 'POST', `/v1/calls/${callId}/exam-results`, { token: tokens.portal, body: { results } });
+    expect(fromPortal.status, fromPortal.text).toBe(403);
+    expect(fromPortal.body).toMatchObject({ type: expect.stringMatching(/role-not-allowed$/) });
+    await callStage(h, callId, 'exam');
+    const recorded = await api(h, 'POST', `/v1/calls/${callId}/exam-results`, { token: tokens.examOrganiser, body: { results } });
     expect(recorded.status, recorded.text).toBe(202);
     await callStage(h, callId, 'interviews');
   }, 300_000);

@@ -17,7 +17,7 @@ import { withdrawApplication } from '../services/applications.js';
 import { DomainError } from '../services/errors.js';
 import { api, eventually, sandboxInquiries } from './support/api.js';
 import * as support from './support/competitions.js';
-import { CALL_FILE_V1, CALL_FILE_V2, callProcessesDir, ctxAt, decideAs, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/competitions.js';
+import { CALL_FILE_V1, CALL_FILE_V2, callProcessesDir, ctxAt, decideAs, examOrganiser, openTask, openTasks, portal, registrationFor, writeCallVariant } from './support/competitions.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -153,7 +153,7 @@ describe('a competitive call of 200 applicants', () => {
     await callStage(callId, 'exam');
 
     const results = registered.filter((r) => r.applicationId !== officialEmployee).map((r) => ({ applicationId: r.applicationId, score: examPercent(r.seed) }));
-    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results } });
+    await recordExamResults({ ctx: ctxAt(h, examOrganiser), callId, input: { results } });
     await callStage(callId, 'interviews');
 
     const entries = await entriesOf(callId);
@@ -383,7 +383,7 @@ describe('applicants absent from the exam or the interview', () => {
     ids = await throughDocuments(callId, await Promise.all(Array.from({ length: 6 }, (_, i) => registrationFor(61_000 + i, { county: 'dezful' }))));
     const [absent, ...sat] = ids;
     examRecordedAt = await h.env.currentTimeMs();
-    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 95 - 7 * i })) } });
+    await recordExamResults({ ctx: ctxAt(h, examOrganiser), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 95 - 7 * i })) } });
     await callStage(callId, 'interviews');
 
     expect(await ended(absent!)).toEqual({ status: 'rejected', reason: 'EXAM_ABSENT' });
@@ -471,7 +471,7 @@ describe('a call without interviews', () => {
     const ids = await throughDocuments(callId, inputs);
     const absent = ids[7]!;
     const sat = ids.slice(0, 7);
-    await recordExamResults({ ctx: ctxAt(h, portal), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 60 + 5 * i })) } });
+    await recordExamResults({ ctx: ctxAt(h, examOrganiser), callId, input: { results: sat.map((applicationId, i) => ({ applicationId, score: 60 + 5 * i })) } });
     // Every selected applicant is licensed at once, so the reserves window closes early.
     await callStage(callId, 'closed');
 

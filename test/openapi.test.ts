@@ -15,7 +15,7 @@ import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
 import { API_AUDIENCE, ephemeralDevIssuer } from '../gateway/dev-issuer.js';
-import { verifyDetached } from '../platform/jws.js';
+import { RESPONSE_TYP, verifyDetached } from '../platform/jws.js';
 import { honoPath } from '../gateway/openapi/mount.js';
 import { gatewayOpenApi } from '../gateway/openapi/spec.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
@@ -48,7 +48,7 @@ async function get(path: string) {
   const res = await fetch(`${served.base}${path}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   const jwks = await (await fetch(`${served.base}/.well-known/jwks.json`)).json();
-  const header = await verifyDetached(res.headers.get('x-jws-signature') ?? '', bytes, jwks);
+  const header = await verifyDetached(res.headers.get('x-jws-signature') ?? '', bytes, jwks, { typ: RESPONSE_TYP, status: res.status });
   expect(header).toMatchObject({ htm: 'GET', htu: path, rid: res.headers.get('x-request-id') });
   return { res, text: new TextDecoder().decode(bytes) };
 }

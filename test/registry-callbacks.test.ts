@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, inquiries } from '../db/schema/index.js';
+import { applications, inquiries, registryCallbackIds } from '../db/schema/index.js';
 import { receiveRegistryAnswer } from '../services/registry-callbacks.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -32,8 +32,12 @@ async function inquiryIn(status: 'sent' | 'accepted' | 'timed-out' | 'answered')
   return id;
 }
 
-const deliver = (inquiryId: string, answer: Record<string, unknown> = { status: 'clear' }) =>
-  receiveRegistryAnswer({ deps: h.deps, registry: 'security-clearance', body: { inquiryId, registry: 'security-clearance', answer, answeredAt: new Date().toISOString() } });
+/** A callback as its verified signature names it: a fresh `jti` each time unless one is given (a replay). */
+const deliver = (inquiryId: string, answer: Record<string, unknown> = { status: 'clear' }, jti = randomUUID()) =>
+  receiveRegistryAnswer({
+    deps: h.deps, registry: 'security-clearance', body: { inquiryId, registry: 'security-clearance', answer, answeredAt: new Date().toISOString() },
+    signed: { jti, keepUntil: new Date(Date.now() + 600_000) },
+  });
 
 describe('registry callbacks', () => {
   it('records an answer that arrives before or after the registry acknowledged the inquiry', async () => {
@@ -58,6 +62,23 @@ describe('registry callbacks', () => {
     expect(await deliver(id, { status: 'denied' })).toEqual({ inquiryId: id, status: 'duplicate' });
     const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
     expect(row!.answer).toEqual({ status: 'clear' });
+  });
+
+  it('answers a replayed callback (a jti taken before) from the record, and keeps the id in PostgreSQL until it expires', async () => {
+    const id = await inquiryIn('accepted');
+    const jti = randomUUID();
+    expect(await deliver(id, { status: 'clear' }, jti)).toEqual({ inquiryId: id, status: 'delivered' });
+    expect(await deliver(id, { status: 'clear' }, jti)).toEqual({ inquiryId: id, status: 'duplicate' });
+    const [kept] = await h.db.db.select().from(registryCallbackIds).where(eq(registryCallbackIds.jti, jti));
+    expect(kept).toMatchObject({ registry: 'security-clearance', inquiryId: id });
+    // An id refused with its callback (an unknown inquiry) is not kept: the registry's retry may go through.
+    const lost = randomUUID();
+    await expect(deliver('no-such-inquiry', { status: 'clear' }, lost)).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await h.db.db.select().from(registryCallbackIds).where(eq(registryCallbackIds.jti, lost))).toHaveLength(0);
+    // Expired ids are swept as new callbacks arrive.
+    await h.db.db.update(registryCallbackIds).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(registryCallbackIds.jti, jti));
+    await deliver(await inquiryIn('accepted'));
+    expect(await h.db.db.select().from(registryCallbackIds).where(eq(registryCallbackIds.jti, jti))).toHaveLength(0);
   });
 
   it('refuses an unknown inquiry and a malformed answer', async () => {

@@ -1,6 +1,7 @@
 /**
  * The request signer of the portal adapter: our response-signing key signs what we send too, so
- * the portal verifies both directions against the one JWKS we publish.
+ * the portal verifies both directions against the one JWKS we publish. What keeps a response from
+ * passing for a notification is the `typ` (and `aud`) the portal adapter puts in the claims it signs.
  */
 import type { RequestSigner } from '../activities/national-portal.js';
 import { signDetached } from '../platform/jws.js';

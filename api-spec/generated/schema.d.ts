@@ -468,7 +468,7 @@ export interface paths {
         put?: never;
         /**
          * Record the exam results of a call
-         * @description Scores out of the call's maximum; the call then ranks its cohort by the published rule and invites to interview.
+         * @description Scores out of the call's maximum, reported by the exam organiser (its own role; the portal may not); the call then ranks its cohort by the published rule and invites to interview.
          */
         post: operations["recordExamResults"];
         delete?: never;
@@ -532,7 +532,7 @@ export interface paths {
         put?: never;
         /**
          * A slow registry delivers its answer
-         * @description Called by the security-clearance and criminal-record registries, not by integrators. The body must carry `x-registry-signature`: a compact JWS with a detached payload over the exact body bytes, verified against the registry's key before anything else. A repeated answer changes nothing (`duplicate`), so the registry may retry freely.
+         * @description Called by the security-clearance and criminal-record registries, not by integrators. The body must carry `x-registry-signature`: a compact JWS with a detached payload over the exact body bytes, verified against the registry's key (that registry's own) before anything else; its protected header carries `typ: registry-callback+jws`, `iat` (within 5 minutes of our clock) and a unique `jti`. A repeated answer changes nothing (`duplicate`), so the registry may retry freely (signing each try anew); a replayed signature (a `jti` seen before) is answered from the record without reaching the process.
          */
         post: operations["receiveRegistryAnswer"];
         delete?: never;

@@ -14,3 +14,4 @@ export * from './licence-holdings.js';
 export * from './supervision-records.js';
 export * from './maintenance-windows.js';
 export * from './rate-limits.js';
+export * from './registry-callback-ids.js';

@@ -173,7 +173,7 @@ export function buildOpenApiDocument(routes: readonly DescribedRoute[], options:
   });
   builder.addSecurityScheme('bearerAuth', {
     type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
-    description: 'A JWT from a trusted issuer (audience `parvaneh-api`) naming a `role`: `portal`, `county-office` (with `county` and `province`), `province-office` (with `province`), `national-office` (the organisation\'s headquarters: national supervision) or `integrator`. Each operation lists its roles in `x-roles`.',
+    description: 'A JWT from a trusted issuer (audience `parvaneh-api`) naming a `role`: `portal`, `county-office` (with `county` and `province`), `province-office` (with `province`), `national-office` (the organisation\'s headquarters: national supervision), `integrator` or `exam-organiser` (reports a call\'s exam scores). Each operation lists its roles in `x-roles`.',
   });
   for (const [name, header] of Object.entries(HEADER_COMPONENTS)) builder.addHeader(name, header);
   builder.addParameter('IdempotencyKey', {

@@ -12,16 +12,20 @@ export const callbackRoutes = [
     summary: 'A slow registry delivers its answer', summaryFa: 'پاسخ دیرهنگام استعلام',
     description: 'Called by the security-clearance and criminal-record registries, not by integrators. The body must carry '
       + '`x-registry-signature`: a compact JWS with a detached payload over the exact body bytes, verified against the registry\'s '
-      + 'key before anything else. A repeated answer changes nothing (`duplicate`), so the registry may retry freely.',
+      + 'key (that registry\'s own) before anything else; its protected header carries `typ: registry-callback+jws`, `iat` (within 5 minutes of '
+      + 'our clock) and a unique `jti`. A repeated answer changes nothing (`duplicate`), so the registry may retry freely (signing each '
+      + 'try anew); a replayed signature (a `jti` seen before) is answered from the record without reaching the process.',
     access: 'registry',
     request: {
       params: RegistryParam,
       headers: [{ name: REGISTRY_SIGNATURE_HEADER, required: true, description: 'Compact JWS, detached payload (`<protected>..<signature>`), ES256, over the exact body.', example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6InNhbmRib3gtcmVnaXN0cmllcyJ9..c2lnbmF0dXJl' }],
       body: {
         schema: RegistryCallback, example: examples.registryCallback,
-        verify: (c, bytes) => c.var.gateway.verifyRegistrySignature(c.req.param('registry') ?? '', c.req.header(REGISTRY_SIGNATURE_HEADER), bytes),
+        verify: async (c, bytes) => {
+          c.set('registryCallback', await c.var.gateway.verifyRegistrySignature(c.req.param('registry') ?? '', c.req.header(REGISTRY_SIGNATURE_HEADER), bytes));
+        },
       },
     },
     responses: { 200: { description: 'Recorded (or already recorded).', schema: CallbackReceived, example: { inquiryId: examples.registryCallback.inquiryId, status: 'delivered' } } },
-  }, async ({ ctx, params, body }) => ({ status: 200, body: await receiveRegistryAnswer({ deps: ctx.deps, registry: params.registry, body }) })),
+  }, async ({ c, ctx, params, body }) => ({ status: 200, body: await receiveRegistryAnswer({ deps: ctx.deps, registry: params.registry, body, signed: c.var.registryCallback! }) })),
 ];

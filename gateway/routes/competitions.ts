@@ -28,8 +28,8 @@ export const competitionRoutes = [
   describeRoute({
     method: 'post', path: '/v1/calls/{callId}/exam-results', operationId: 'recordExamResults', tags: ['calls'],
     summary: 'Record the exam results of a call', summaryFa: 'ثبت نتایج آزمون فراخوان',
-    description: 'Scores out of the call\'s maximum; the call then ranks its cohort by the published rule and invites to interview.',
-    access: ['portal'],
+    description: 'Scores out of the call\'s maximum, reported by the exam organiser (its own role; the portal may not); the call then ranks its cohort by the published rule and invites to interview.',
+    access: ['exam-organiser'],
     request: { params: CallId, body: { schema: ExamResults, example: { results: [{ applicationId: '0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11', score: 72.5 }] } } },
     responses: { 202: { description: 'Recorded; the call was woken.', schema: ExamRecorded, example: { callId: CALL, recorded: 1 } } },
     problems: [409],

@@ -5,7 +5,7 @@
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JSONWebKeySet } from 'jose';
 import type { RawResponse } from '../sandbox-client.js';
 import { NOTIFICATIONS_PATH } from './routes.js';
-import { PORTAL_SIGNATURE_HEADER } from './signature.js';
+import { NOTIFICATION_TYP, PORTAL_AUDIENCE, PORTAL_SIGNATURE_HEADER } from './signature.js';
 
 /** A signing key with its kid and the public JWKS to give the sandbox. */
 export interface NotificationSigner {
@@ -24,7 +24,7 @@ export async function createNotificationSigner(kid: string): Promise<Notificatio
 
 async function signWith(key: CryptoKey, kid: string, body: Uint8Array | string, header: Record<string, unknown> = {}): Promise<string> {
   const payload = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const protectedHeader = { alg: 'ES256', kid, iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: NOTIFICATIONS_PATH, ...header };
+  const protectedHeader = { alg: 'ES256', kid, typ: NOTIFICATION_TYP, aud: PORTAL_AUDIENCE, iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: NOTIFICATIONS_PATH, ...header };
   const jws = await new CompactSign(payload).setProtectedHeader(protectedHeader).sign(key);
   const [head, , signature] = jws.split('.');
   return `${head}..${signature}`;

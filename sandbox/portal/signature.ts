@@ -2,7 +2,10 @@
  * Checks the `x-jws-signature` of a portal notification: a compact ES256 JWS
  * with a detached payload (`header..signature`, RFC 7515 appendix F) over the
  * exact body bytes, whose protected header binds `kid`, `iat`, `htm` and
- * `htu`. Keys come from Parvaneh's JWKS: a static set, a URL, or both.
+ * `htu`, and says it is a notification to this portal (`typ`, `aud`): the same
+ * key signs Parvaneh's API responses, whose `typ` differs, so a response is
+ * never taken for a notification. Keys come from Parvaneh's JWKS: a static
+ * set, a URL, or both.
  */
 import {
   compactVerify, createLocalJWKSet, createRemoteJWKSet, errors,
@@ -11,6 +14,10 @@ import {
 
 /** Request header carrying the detached JWS. */
 export const PORTAL_SIGNATURE_HEADER = 'x-jws-signature';
+/** The `typ` of a notification's signature (a response's is `parvaneh-response+jws`). */
+export const NOTIFICATION_TYP = 'parvaneh-notification+jws';
+/** The audience a notification's signature names: this portal. */
+export const PORTAL_AUDIENCE = 'national-portal';
 /** Largest accepted distance between `iat` and the real clock, in seconds. */
 export const MAX_IAT_SKEW_S = 300;
 /** Shortest real time between two JWKS refetches triggered by an unknown kid. */
@@ -80,6 +87,8 @@ export function createSignatureVerifier(keys: ParvanehKeys): SignatureVerifier {
     } catch (err) {
       return { ok: false, detail: reasonOf(err) };
     }
+    if (header.typ !== NOTIFICATION_TYP) return { ok: false, detail: `typ must be "${NOTIFICATION_TYP}" (a signature of another kind of message is not a notification)` };
+    if (header.aud !== PORTAL_AUDIENCE) return { ok: false, detail: `aud must be "${PORTAL_AUDIENCE}"` };
     if (header.htm !== method) return { ok: false, detail: `htm must be "${method}"` };
     if (header.htu !== path) return { ok: false, detail: `htu must be "${path}"` };
     if (typeof header.iat !== 'number' || Math.abs(Date.now() / 1000 - header.iat) > MAX_IAT_SKEW_S) {

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { JSONWebKeySet } from 'jose';
 import { applications, documents } from '../../db/schema/index.js';
 import { workflowIdFor, type ProcessResult } from '../../domain/workflow-interfaces/licence-process.js';
-import { verifyDetached } from '../../platform/jws.js';
+import { RESPONSE_TYP, verifyDetached } from '../../platform/jws.js';
 import type { Harness } from './harness.js';
 
 const jwksOf = new WeakMap<Harness, JSONWebKeySet>();
@@ -13,7 +13,7 @@ const jwksOf = new WeakMap<Harness, JSONWebKeySet>();
  * Verifies a response's detached JWS with jose against the gateway's published JWKS, as an
  * integrator would; every call through `api()` does this, so every route is checked.
  */
-export async function verifyResponse(h: Harness, method: string, path: string, res: { headers: Headers; bytes: Uint8Array }) {
+export async function verifyResponse(h: Harness, method: string, path: string, res: { status: number; headers: Headers; bytes: Uint8Array }) {
   let jwks = jwksOf.get(h);
   if (!jwks) {
     jwks = (await (await fetch(`${h.gatewayUrl}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
@@ -21,7 +21,8 @@ export async function verifyResponse(h: Harness, method: string, path: string, r
   }
   const signature = res.headers.get('x-jws-signature');
   if (!signature) throw new Error(`${method} ${path}: response is not signed`);
-  const header = await verifyDetached(signature, res.bytes, jwks);
+  // A response's kind and status are in the signature: a notification's signature, or a changed status, fails here.
+  const header = await verifyDetached(signature, res.bytes, jwks, { typ: RESPONSE_TYP, status: res.status });
   if (header.htm !== method || header.htu !== path || header.rid !== res.headers.get('x-request-id')) {
     throw new Error(`${method} ${path}: signature bound to ${String(header.htm)} ${String(header.htu)} ${String(header.rid)}`);
   }
@@ -48,7 +49,7 @@ export async function api<T = Record<string, unknown>>(h: Harness, method: strin
     method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
   });
   const bytes = new Uint8Array(await res.arrayBuffer());
-  await verifyResponse(h, method, path, { headers: res.headers, bytes });
+  await verifyResponse(h, method, path, { status: res.status, headers: res.headers, bytes });
   const text = new TextDecoder().decode(bytes);
   let body: unknown = text;
   try {

@@ -38,6 +38,8 @@ export function writeCallVariant(dir: string, id: string, changes: Record<string
 
 export const provinceOffice = (province: string): Actor => ({ subject: `province-office:${province}`, role: 'province-office', province });
 export const portal: Actor = { subject: 'portal:test', role: 'portal' };
+/** The exam organiser, who alone reports a call's exam scores. */
+export const examOrganiser: Actor = { subject: 'exam-organiser:test', role: 'exam-organiser' };
 
 export const ctxAt = (h: Harness, actor: Actor, nowMs?: number): ServiceContext => ({ deps: { ...h.deps, ...(nowMs === undefined ? {} : { now: () => nowMs }) }, actor });
 

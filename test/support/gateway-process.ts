@@ -23,7 +23,8 @@ const exited = (child: ChildProcess): Promise<number | null> =>
 
 /** Starts `node --import tsx gateway/main.ts` and resolves once it prints that it listens. */
 export async function startGatewayProcess(h: Harness, opts: { port: number; env?: Record<string, string> }): Promise<GatewayProcess> {
-  const registryJwks = (await (await fetch(`${h.sandboxUrl}/registries/jwks.json`)).json()) as JSONWebKeySet;
+  // Each async registry's own key set, by registry, as REGISTRY_JWKS takes them.
+  const registryJwks = (await (await fetch(`${h.sandboxUrl}/registries/jwks.json`)).json()) as Record<string, JSONWebKeySet>;
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     env: {
       ...process.env,

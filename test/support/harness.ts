@@ -6,7 +6,6 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { exportJWK, generateKeyPair } from 'jose';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { loadHolidayCalendar } from '../../dsl/calendar-load.js';
@@ -18,6 +17,7 @@ import { createMetricsRegistry } from '../../gateway/middleware/metrics.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
 import { startSandbox } from '../../sandbox/server.js';
+import { registryKeyPairs, type RegistryKeyPairs } from '../../sandbox/signing.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../../worker/outbox-delivery.js';
@@ -44,6 +44,8 @@ export interface Harness {
   taskQueue: string;
   catalogue: DefinitionCatalogue;
   signingKeys: SigningKeyStore;
+  /** Each async registry's callback key (the sandbox signs with the private halves, the gateway trusts the public ones). */
+  registryKeys: RegistryKeyPairs;
   /** The file the signing keys are kept in (a worker in another process signs with them). */
   signingKeysPath: string;
   /** The outbox delivery workflow's id (started with the first worker unless `outboxDelivery: false`). */
@@ -77,15 +79,14 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue, historyLimit: opts.historyLimit };
 
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const registryJwk = { ...(await exportJWK(publicKey)), kid: 'sandbox-registries', alg: 'ES256', use: 'sig' };
-  const registryKeys = Object.fromEntries(['security-clearance', 'criminal-record'].map((r) => [r, { keys: [registryJwk] }]));
+  // Each async registry signs with its own key: the gateway trusts each for its own callbacks only.
+  const registryKeys = registryKeyPairs();
 
   const signingKeysPath = join(mkdtempSync(join(tmpdir(), 'parvaneh-keys-')), 'response-signing-keys.json');
   const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
   const metrics = createMetricsRegistry();
   const gateway = createGateway({
-    deps, registryKeys, signingKeys, metrics, checkReady: db.ping, rateLimits: false,
+    deps, registryKeys: registryKeys.jwks, signingKeys, metrics, checkReady: db.ping, rateLimits: false,
     logger: opts.logger ?? createLogger({ level: 'warn' }),
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
   });
@@ -96,13 +97,13 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const sandbox = await startSandbox({
     port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: opts.sandboxDelayMs ?? 500,
     parvanehJwksUrl: `${gatewayUrl}/.well-known/jwks.json`,
-    signingKey: { privateJwk: { ...(await exportJWK(privateKey)), kid: 'sandbox-registries', alg: 'ES256' } },
+    registryKeys: registryKeys.privateKeys,
   });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
-    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath,
+    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys,
     outboxWorkflowId: '',
     reloadDefinitions() {
       deps.catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);

@@ -9,6 +9,7 @@ import type { Harness } from './harness.js';
 export const CALLERS = {
   portal: { role: 'portal' },
   integrator: { role: 'integrator' },
+  examOrganiser: { role: 'exam-organiser' },
   national: { role: 'national-office' },
   ahvaz: { role: 'county-office', county: 'ahvaz' },
   dezful: { role: 'county-office', county: 'dezful' },
