@@ -14,6 +14,7 @@ import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { createRegistrySignatureVerifier, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
+import { codecPreflight } from './routes/codec.js';
 import { idempotency } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
@@ -77,9 +78,12 @@ export function createGateway(options: GatewayOptions): Hono<GatewayEnv> {
   const ceiling = Math.max(maxBodyBytes, ...allRoutes.map((r) => r.spec.request?.body?.maxBytes ?? 0));
   app.use('/v1/*', limitBody(ceiling));
   mountRoutes(app, registryRoutes, { maxBodyBytes });
+  // The Temporal UI's CORS preflight carries no token (edge-evidence: 1 of 2 lines here).
+  app.use('/v1/codec/*', codecPreflight());
   app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
   if (options.rateLimits !== false) app.use('/v1/*', rateLimit(options.rateLimits ?? {}));
-  app.use('/v1/*', idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds }));
+  // The codec server's answers are personal data in clear: never stored for replay (edge-evidence: 2 of 2).
+  app.use('/v1/*', idempotency({ db: options.deps.db, leaseSeconds: options.idempotencyLeaseSeconds, exempt: (path) => path.startsWith('/v1/callbacks/') || path.startsWith('/v1/codec/') }));
   mountRoutes(app, apiRoutes, { maxBodyBytes });
   return app;
 }

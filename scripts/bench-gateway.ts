@@ -23,6 +23,7 @@ import { generateNationalCode, personFor } from '../sandbox/persons.js';
 import type { ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { devServerTemporal } from '../test/support/temporal.js';
+import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } });
 const seconds = Number(values.seconds);
@@ -34,7 +35,7 @@ const db = await freshDatabase();
 const env = await devServerTemporal();
 const calendar = loadHolidayCalendar();
 const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
-const deps: ServiceDeps = { db: db.db, temporal: new Client({ connection: env.connection }), catalogue, calendar, taskQueue: 'bench-gateway' };
+const deps: ServiceDeps = { db: db.db, temporal: new Client({ connection: env.connection, dataConverter: encryptingDataConverter(createPayloadCodec(generatePayloadKeys())) }), catalogue, calendar, taskQueue: 'bench-gateway' };
 const issuer = await ephemeralDevIssuer();
 const signingKeys = await createSigningKeyStore();
 

@@ -29,6 +29,7 @@ import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
+import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {
@@ -172,7 +173,9 @@ async function main(): Promise<void> {
   if (adopted.length > 0) log(`definitions:  ${adopted.length} pinned in the language's first spelling, found by their old hashes`);
   const connection = await Connection.connect({ address: `${host}:${ports.temporal}` });
   started('Temporal client', () => connection.close());
-  const temporal = new Client({ connection });
+  // Every payload to Temporal is encrypted; the key file is kept beside the signing keys.
+  const payloadCodec = createPayloadCodec(loadPayloadKeys(process.env, join(dataDir, 'payload-keys.json')));
+  const temporal = new Client({ connection, dataConverter: encryptingDataConverter(payloadCodec) });
   const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
   const registryKey = await sandboxKey();
   const { d: _private, ...registryPublic } = registryKey;
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
   // One registry: the gateway's `/metrics` shows the worker's counters (process faults) too.
   const metrics = createMetricsRegistry();
   const worker: Worker = await createLicenceWorker({
-    connection: workerConnection, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+    connection: workerConnection, payloadCodec, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
   });
   const running = worker.run();
   started('worker', async () => {

@@ -1,7 +1,8 @@
 /**
  * A standalone worker process (for deployments with workers apart from the gateway, and for the
  * crash tests): `TEMPORAL_ADDRESS`, `DATABASE_URL`, `REGISTRY_BASE_URL`, `SIGNING_KEYS_PATH` (the
- * gateway's key file, to sign what goes to the portal), optional `PORTAL_BASE_URL` and `TASK_QUEUE`;
+ * gateway's key file, to sign what goes to the portal), `PAYLOAD_KEYS` or `PAYLOAD_KEYS_PATH` (the keys
+ * Temporal payloads are encrypted with, platform/payload-codec.ts), optional `PORTAL_BASE_URL` and `TASK_QUEUE`;
  * `METRICS_PORT` (and `METRICS_HOST`, default 127.0.0.1) serves its counters on `GET /metrics`.
  */
 import { NativeConnection } from '@temporalio/worker';
@@ -14,6 +15,7 @@ import { createLicenceWorker } from './create-worker.js';
 import { signerFromFile } from './signer.js';
 import { installRedactingRuntimeLogger } from './runtime-logging.js';
 import { serveMetrics } from './metrics.js';
+import { createPayloadCodec, loadPayloadKeys } from '../platform/payload-codec.js';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -29,7 +31,7 @@ const connection = await NativeConnection.connect({ address: required('TEMPORAL_
 const metrics = new Registry();
 const metricsServer = process.env.METRICS_PORT ? serveMetrics(metrics, Number(process.env.METRICS_PORT), process.env.METRICS_HOST) : undefined;
 const worker = await createLicenceWorker({
-  connection, db: database.db, metrics, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
+  connection, payloadCodec: createPayloadCodec(loadPayloadKeys()), db: database.db, metrics, calendar, catalogue, registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: process.env.TASK_QUEUE,
   portal: { baseUrl: process.env.PORTAL_BASE_URL, sign: await signerFromFile(required('SIGNING_KEYS_PATH')) },
 });
 const stop = () => worker.shutdown();
