@@ -11,6 +11,7 @@ import { licenceRoutes } from './licences.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metaRoutes } from './meta.js';
 import { codecRoutes } from './codec.js';
+import { portalNotificationRoutes } from './portal-notifications.js';
 import { taskRoutes } from './tasks.js';
 
 /** Outside `/v1`: health, readiness, signing keys, the API description. */
@@ -24,6 +25,7 @@ export const apiRoutes: readonly DescribedRoute[] = [
   ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...licenceRoutes,
   ...competitionRoutes, ...maintenanceRoutes,
   ...codecRoutes,
+  ...portalNotificationRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];
