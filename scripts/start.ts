@@ -30,6 +30,8 @@ import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
+import { createRedactingLogger } from '../platform/logger.js';
+import { scheduleAuditHeadPublication } from '../services/audit-head.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {
@@ -195,6 +197,12 @@ async function main(): Promise<void> {
     connection: workerConnection, payloadCodec, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
   });
   const running = worker.run();
+  // The audit chain's signed head, hourly, to the portal and to .data/audit-heads (AUDIT_HEADS_DIR) for archiving.
+  const stopAuditHeads = scheduleAuditHeadPublication({
+    db: database.db, sign: signerFor(signingKeys), dir: process.env.AUDIT_HEADS_DIR || join(dataDir, 'audit-heads'),
+    intervalMs: Number(process.env.AUDIT_HEAD_INTERVAL_MINUTES || 60) * 60_000, logger: createRedactingLogger({ name: 'parvaneh-audit' }),
+  });
+  started('audit head publication', async () => stopAuditHeads());
   started('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     // A workflow task or activity still running gets 10 s to finish; Temporal hands it to the next

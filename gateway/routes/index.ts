@@ -11,6 +11,7 @@ import { licenceRoutes } from './licences.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metaRoutes } from './meta.js';
 import { codecRoutes } from './codec.js';
+import { auditRoutes } from './audit.js';
 import { portalNotificationRoutes } from './portal-notifications.js';
 import { taskRoutes } from './tasks.js';
 
@@ -26,6 +27,7 @@ export const apiRoutes: readonly DescribedRoute[] = [
   ...competitionRoutes, ...maintenanceRoutes,
   ...codecRoutes,
   ...portalNotificationRoutes,
+  ...auditRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];
