@@ -7,7 +7,7 @@
  * chain are serialised with a transaction-scoped advisory lock on that chain only, so concurrent
  * appends (from any number of processes) form each chain in id order without serialising every
  * audited write. `verifyAuditChain` walks every chain; its `head` (a hash over the chains' heads)
- * is signed and published (services/audit-head.ts) so a rewrite of the whole table shows.
+ * is signed and published (domain/audit-head.ts) so a rewrite of the whole table shows.
  */
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
@@ -130,7 +130,7 @@ export async function appendAudit(db: Database, input: AuditEntryInput): Promise
 /** A chain's last entry as verified: its id, hash and how many entries the chain has. */
 export interface ChainHead { id: number; hash: string; entries: number }
 
-/** What a published head says (services/audit-head.ts): every chain's head at that moment. */
+/** What a published head says (domain/audit-head.ts): every chain's head at that moment. */
 export interface PublishedHead { head: string; entries: number; chains: Record<string, ChainHead> }
 
 export type AuditVerification =

@@ -31,7 +31,7 @@ import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
 import { createRedactingLogger } from '../platform/logger.js';
-import { scheduleAuditHeadPublication } from '../services/audit-head.js';
+import { scheduleAuditHeadPublication } from '../domain/audit-head.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {

@@ -13,7 +13,7 @@ import { runStatement } from '../db/query.js';
 import { appendAudit, entryHash, GENESIS_HASH } from '../domain/audit.js';
 import { outboxChangedSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { control, json } from '../sandbox/sandbox-client.js';
-import { latestArchivedHead, publishAuditHead, type HeadPublication } from '../services/audit-head.js';
+import { latestArchivedHead, publishAuditHead, type HeadPublication } from '../domain/audit-head.js';
 import { signerFor } from '../worker/signer.js';
 import { api, applicationFor, eventually, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';

@@ -19,7 +19,7 @@ import { installRedactingRuntimeLogger } from './runtime-logging.js';
 import { serveMetrics } from './metrics.js';
 import { createPayloadCodec, loadPayloadKeys } from '../platform/payload-codec.js';
 import { createRedactingLogger } from '../platform/logger.js';
-import { scheduleAuditHeadPublication } from '../services/audit-head.js';
+import { scheduleAuditHeadPublication } from '../domain/audit-head.js';
 
 const required = (name: string): string => {
   const value = process.env[name];

@@ -1,6 +1,6 @@
-/** The audit chain, verified on demand by the national office (services/audit-head.ts publishes it on a schedule). */
-import type { HeadPublication } from '../../services/audit-head.js';
-import { lastPublishedHead, verifyPublication } from '../../services/audit-head.js';
+/** The audit chain, verified on demand by the national office (domain/audit-head.ts publishes it on a schedule). */
+import type { HeadPublication } from '../../domain/audit-head.js';
+import { lastPublishedHead, verifyPublication } from '../../domain/audit-head.js';
 import { verifyAuditChain } from '../../domain/audit.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { invalid } from '../../services/errors.js';

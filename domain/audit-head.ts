@@ -15,11 +15,10 @@ import type { JSONWebKeySet } from 'jose';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { RequestSigner } from '../activities/national-portal.js';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
-import { canonicalJson, verifyAuditChain, type AuditVerification, type PublishedHead } from '../domain/audit.js';
-import { enqueueNotification } from '../domain/outbox.js';
+import { canonicalJson, verifyAuditChain, type AuditVerification, type PublishedHead } from './audit.js';
+import { enqueueNotification } from './outbox.js';
 import { verifyDetached } from '../platform/jws.js';
 
 /** What is signed: the head and when it was published. */
@@ -33,6 +32,9 @@ export interface HeadPublication {
   document: HeadDocument;
   signature: string;
 }
+
+/** Signs bytes: a compact detached JWS by the gateway's active key (the portal adapter's signer). */
+export type RequestSigner = (body: Uint8Array, claims: Record<string, unknown>) => string;
 
 export const AUDIT_HEAD_SUBJECT = 'audit-chain';
 const encode = (document: HeadDocument) => new TextEncoder().encode(canonicalJson(document));
