@@ -12,6 +12,7 @@ import { maintenanceRoutes } from './maintenance.js';
 import { metaRoutes } from './meta.js';
 import { codecRoutes } from './codec.js';
 import { auditRoutes } from './audit.js';
+import { licenceVerificationRoutes } from './licence-verification.js';
 import { portalNotificationRoutes } from './portal-notifications.js';
 import { taskRoutes } from './tasks.js';
 
@@ -28,6 +29,7 @@ export const apiRoutes: readonly DescribedRoute[] = [
   ...codecRoutes,
   ...portalNotificationRoutes,
   ...auditRoutes,
+  ...licenceVerificationRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];

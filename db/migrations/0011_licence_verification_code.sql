@@ -1,0 +1,1 @@
+ALTER TABLE "licences" ADD COLUMN "verification_code" text DEFAULT upper(substr(encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'), 1, 12)) NOT NULL;
