@@ -108,4 +108,25 @@ describe('personal data in the Temporal history', () => {
     expect(refused.status, refused.text).toBe(400);
     expect(refused.text).toContain('payloads');
   });
+
+  it('answers the Temporal UI\'s CORS preflight from the configured origin only', async () => {
+    process.env.CODEC_CORS_ORIGIN = 'http://localhost:8233';
+    try {
+      const preflight = (origin: string) => fetch(`${h.gatewayUrl}/v1/codec/decode`, {
+        method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      });
+      const allowed = await preflight('http://localhost:8233');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      const other = await preflight('https://evil.example');
+      expect(other.status).toBe(403);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const decoded = await api(h, 'POST', '/v1/codec/decode', { token: await tokenFor(h, 'national'), body: { payloads: [] }, headers: { 'idempotency-key': '', origin: 'http://localhost:8233' } });
+      expect(decoded.status, decoded.text).toBe(200);
+      expect(decoded.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+    } finally {
+      delete process.env.CODEC_CORS_ORIGIN;
+    }
+  });
 });
