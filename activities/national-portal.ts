@@ -7,6 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { appendAudit } from '../domain/audit.js';
 import { outbox } from '../db/schema/index.js';
 import { NOTIFICATION_TYP, PORTAL_AUDIENCE } from '../platform/jws.js';
 
@@ -34,10 +35,23 @@ export interface DeliveryRun {
   failed: number;
   pending: number;
   retryAfterMs?: number;
+  /** Notifications the portal refused as malformed in this run, now dead letters (not retried, not counted as failures). */
+  deadLettered?: number;
 }
 
 type Row = typeof outbox.$inferSelect;
-type Attempt = { ok: true; receiptId: string } | { ok: false; error: string; retryAfterMs?: number };
+type Attempt = { ok: true; receiptId: string } | { ok: false; error: string; retryAfterMs?: number; permanent?: boolean };
+
+/**
+ * A refusal the portal will repeat however often it is asked: a 4xx other than 408 (timeout), 409
+ * (out of order: an earlier one is missing), 429 (slow down), and 401/403 (our signature or key is
+ * not accepted: every notification would be refused alike, a fault of the link, not of this one).
+ */
+export const isPermanentRefusal = (status: number): boolean => status >= 400 && status < 500 && ![401, 403, 408, 409, 429].includes(status);
+
+/** Not delivered, not a dead letter, and no earlier dead letter of its subject waits to be retried. */
+export const sendable = sql`outbox.delivered_at is null and outbox.dead_lettered_at is null and not exists (
+  select 1 from outbox held where held.subject = outbox.subject and held.dead_lettered_at is not null and held.delivered_at is null)`;
 
 /** Builds the portal activities around their dependencies. */
 export function createPortalActivities(config: PortalConfig) {
@@ -64,7 +78,7 @@ export function createPortalActivities(config: PortalConfig) {
     const text = await res.text();
     const retryAfter = Number(res.headers.get('retry-after'));
     const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-    if (!res.ok) return { ok: false, error: `HTTP ${res.status} ${problemType(text)}`.trim(), retryAfterMs };
+    if (!res.ok) return { ok: false, error: `HTTP ${res.status} ${problemType(text)}`.trim(), retryAfterMs, permanent: isPermanentRefusal(res.status) };
     try {
       const ack = JSON.parse(text) as { status?: unknown; receiptId?: unknown };
       if ((ack.status === 'accepted' || ack.status === 'duplicate') && typeof ack.receiptId === 'string') return { ok: true, receiptId: ack.receiptId };
@@ -83,6 +97,18 @@ export function createPortalActivities(config: PortalConfig) {
         run.delivered += 1;
         continue;
       }
+      if (attempt.permanent) {
+        // A dead letter: operators see it (GET /v1/portal-notifications/dead-letters, the gauge) and
+        // retry it after a fix; the delivery does not back off for it, so other licences flow on.
+        await config.db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastAttemptAt: sql`now()`, lastError: attempt.error, deadLetteredAt: sql`now()` })
+          .where(eq(outbox.id, row.id));
+        await appendAudit(config.db, {
+          actor: 'system:outbox-delivery', action: 'portal-notification.dead-lettered', subjectType: 'portal-notification', subjectId: String(row.id),
+          detail: { subject: row.subject, sequence: row.sequence, event: row.event, error: attempt.error },
+        });
+        run.deadLettered = (run.deadLettered ?? 0) + 1;
+        return;
+      }
       await config.db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastAttemptAt: sql`now()`, lastError: attempt.error })
         .where(eq(outbox.id, row.id));
       run.failed += 1;
@@ -97,7 +123,7 @@ export function createPortalActivities(config: PortalConfig) {
      * Failures are recorded on the row and left for the workflow's next run.
      */
     async deliverPendingNotifications(): Promise<DeliveryRun> {
-      const rows = await config.db.select().from(outbox).where(isNull(outbox.deliveredAt))
+      const rows = await config.db.select().from(outbox).where(sendable)
         .orderBy(asc(outbox.subject), asc(outbox.sequence), asc(outbox.id)).limit(config.batchSize ?? 500);
       const bySubject = new Map<string, Row[]>();
       for (const row of rows) bySubject.set(row.subject, [...(bySubject.get(row.subject) ?? []), row]);
@@ -107,7 +133,8 @@ export function createPortalActivities(config: PortalConfig) {
         for (let next = queue.shift(); next; next = queue.shift()) await deliverSubject(next, run);
       });
       await Promise.all(lanes);
-      const [left] = await config.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.deliveredAt));
+      // What is left to send: dead letters and what waits behind them are not (the workflow would spin on them).
+      const [left] = await config.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(sendable);
       run.pending = left?.n ?? 0;
       return run;
     },

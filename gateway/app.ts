@@ -16,6 +16,7 @@ import { gatewayOpenApi } from './openapi/spec.js';
 import { problemResponse } from './problem.js';
 import { CALLBACK_PATH, createRegistrySignatureVerifier, registryCallbackLimits, type RegistryKeys } from './registry-signature.js';
 import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/index.js';
+import { codecPreflight } from './routes/codec.js';
 import { idempotency, startIdempotencySweep } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
@@ -99,6 +100,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const underApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/callbacks/');
   if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) }));
+  // The Temporal UI's CORS preflight (OPTIONS, no token) for the codec server.
+  app.use('/v1/codec/*', codecPreflight());
   // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.
   app.use('*', refuseUndeclaredMethods(allRoutes));
   mountRoutes(app, gatewayRoutes, { maxBodyBytes });
@@ -119,7 +122,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   mountRoutes(app, apiRoutes, {
     maxBodyBytes, limit,
     before: (route) => [requireAccess(route)],
-    after: (route) => (route.spec.method === 'post' ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
+    // The codec server's answers are personal data in clear: never stored for replay.
+    after: (route) => (route.spec.method === 'post' && !route.spec.path.startsWith('/v1/codec/') ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
   });
   return Object.assign(app, { stop: async () => { await sweep?.stop(); } });
 }

@@ -6,6 +6,7 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
+import { deadLetterCount } from '../services/portal-dead-letters.js';
 import { oldestUndeliveredSeconds, undeliveredNotifications, waitingInquiries } from '../services/integration-health.js';
 
 /**
@@ -24,6 +25,12 @@ export function registerIntegrationMetrics(registry: Registry, db: Database): vo
     name: 'parvaneh_outbox_oldest_undelivered_seconds', help: 'Age of the oldest notification not yet acknowledged', registers: [registry],
     async collect() {
       this.set(await oldestUndeliveredSeconds(db));
+    },
+  });
+  new Gauge({
+    name: 'parvaneh_outbox_dead_letters', help: 'Notifications the national portal refused as malformed, waiting for an operator', registers: [registry],
+    async collect() {
+      this.set(await deadLetterCount(db));
     },
   });
   new Gauge({

@@ -7,6 +7,8 @@
  *   DATABASE_URL               PostgreSQL (required)
  *   TEMPORAL_ADDRESS           Temporal frontend, host:port (required); TEMPORAL_NAMESPACE (default "default")
  *   TASK_QUEUE                 the workers' task queue (default the licence processes' queue)
+ *   PAYLOAD_KEYS | PAYLOAD_KEYS_PATH  the keys Temporal payloads are encrypted with: JSON, or a file
+ *                              holding it (created when missing); the workers must have the same keys
  *   SIGNING_KEYS_PATH          the response-signing key file (required; created when missing)
  *   AUTH_ISSUER                the token issuer trusted for bearer tokens
  *   AUTH_JWKS | AUTH_JWKS_PATH its public key set: JSON, a JWKS URL (https:// only; http:// on
@@ -50,6 +52,7 @@ import { createMetricsRegistry } from './middleware/metrics.js';
 import type { RegistryKeys } from './registry-signature.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
+import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
 
 /** The registries that answer late, by signed callback. */
 const ASYNC_REGISTRIES = ['security-clearance', 'criminal-record'];
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: required('DATABASE_URL') });
   await adoptPinnedDefinitions(database.db, catalogue);
   const connection = await Connection.connect({ address: required('TEMPORAL_ADDRESS') });
-  const temporal = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const temporal = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: encryptingDataConverter(createPayloadCodec(loadPayloadKeys())) });
 
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar, taskQueue: process.env.TASK_QUEUE || undefined },

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:gateway`: requests per second and p50/p99 latency of the real gateway for
- * `GET /v1/licences/{n}`, `GET /v1/licences/{n}/verification` and `POST /v1/applications`, with
+ * `GET /v1/licences/{n}`, `GET /v1/licences/{n}/verification/{code}` and `POST /v1/applications`, with
  * and without response signing, from one run, and the signed/unsigned ratios. The load runs in a
  * separate process (autocannon) so it does not share the gateway's core.
  * Options: --seconds 5 --connections 10
@@ -23,6 +23,7 @@ import { generateNationalCode, personFor } from '../sandbox/persons.js';
 import type { ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { devServerTemporal } from '../test/support/temporal.js';
+import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } });
 const seconds = Number(values.seconds);
@@ -34,7 +35,7 @@ const db = await freshDatabase();
 const env = await devServerTemporal();
 const calendar = loadHolidayCalendar();
 const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
-const deps: ServiceDeps = { db: db.db, temporal: new Client({ connection: env.connection }), catalogue, calendar, taskQueue: 'bench-gateway' };
+const deps: ServiceDeps = { db: db.db, temporal: new Client({ connection: env.connection, dataConverter: encryptingDataConverter(createPayloadCodec(generatePayloadKeys())) }), catalogue, calendar, taskQueue: 'bench-gateway' };
 const issuer = await ephemeralDevIssuer();
 const signingKeys = await createSigningKeyStore();
 
@@ -46,11 +47,11 @@ await db.db.insert(applications).values({
   definitionVersion: current.definition.version, definitionHash: current.hash, applicantNationalCode: '0012345679',
   county: 'ahvaz', province: 'khuzestan', facts: { applicant: { firstName: 'علی', lastName: 'رضایی' } }, submittedBy: 'bench', status: 'approved',
 });
-await db.db.insert(licences).values({
+const [{ verificationCode }] = await db.db.insert(licences).values({
   number, kind: 'activity-licence', title: { fa: 'پروانه فعالیت', en: 'activity licence' }, licenceType: 'welfare-services-centre',
   applicationId: 'bench-application', holderNationalCode: '0012345679', county: 'ahvaz', province: 'khuzestan',
   issuedAt: new Date(), validUntil: new Date(Date.now() + 5 * 365 * 86_400_000), definitionHash: 'bench',
-});
+}).returning({ verificationCode: licences.verificationCode }) as [{ verificationCode: string }];
 
 async function start(signing: boolean): Promise<{ url: string; server: ServerType }> {
   const app = createGateway({
@@ -82,7 +83,7 @@ async function load(url: string, method: 'GET' | 'POST', body?: string): Promise
 
 const scenarios = [
   { name: `GET /v1/licences/{n}`, method: 'GET' as const, path: `/v1/licences/${number}` },
-  { name: 'GET /v1/licences/{n}/verification', method: 'GET' as const, path: `/v1/licences/${number}/verification` },
+  { name: 'GET /v1/licences/{n}/verification/{code}', method: 'GET' as const, path: `/v1/licences/${number}/verification/${verificationCode}` },
   { name: 'POST /v1/applications', method: 'POST' as const, path: '/v1/applications', body: submission },
 ];
 const rows: string[] = [];

@@ -38,6 +38,7 @@ import { submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
+import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 import { signerFor } from '../worker/signer.js';
 import { startDecider } from './lib/decider.js';
 import { stateQuery, workflowIdFor, type ProcessResult } from '../domain/workflow-interfaces/licence-process.js';
@@ -261,7 +262,9 @@ async function main(): Promise<number> {
     const catalogue = new DefinitionCatalogue(definitions, calendar);
     const issuer = await ephemeralDevIssuer();
     const taskQueue = `bench-licence-processes-${randomUUID().slice(0, 8)}`;
-    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    // Payloads encrypted as in production (platform/payload-codec.ts): the benchmark measures the real cost.
+    const payloadCodec = createPayloadCodec(generatePayloadKeys());
+    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: encryptingDataConverter(payloadCodec) });
     const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue };
     const ctx: ServiceContext = { deps, actor: { subject: 'portal:bench', role: 'portal' } };
 
@@ -287,7 +290,7 @@ async function main(): Promise<number> {
     cleanups.push(() => sandbox.close());
 
     const worker: Worker = await createLicenceWorker({
-      connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
+      connection: env.nativeConnection, payloadCodec, taskQueue, db: db.db, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
       portal: { sign: signerFor(signingKeys) },
     });
     const running = worker.run();

@@ -27,6 +27,7 @@ import { api, decide, generatedApplication, processEnded, taskInInbox } from '..
 import { startHarness, type Harness } from '../test/support/harness.js';
 import { throughToActivityLicence } from '../test/support/journeys.js';
 import { officeTokens, type OfficeTokens } from '../test/support/tokens.js';
+import { HISTORY_PAYLOAD_KEYS } from '../test/support/history-keys.js';
 
 async function submitted(h: Harness, tokens: OfficeTokens, seed: number): Promise<string> {
   const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(seed) });
@@ -91,7 +92,9 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL = pg.url;
     stopPostgres = () => pg.remove();
   }
-  const h = await startHarness();
+  // The payloads are encrypted (platform/payload-codec.ts) with the fixtures' own test key, which
+  // test/replay-releases.test.ts decodes with: the histories hold only sandbox people.
+  const h = await startHarness({ payloadKeysPath: HISTORY_PAYLOAD_KEYS });
   try {
     const files = await recordHistories(h, resolve('test/fixtures/histories', release));
     for (const f of files) console.log(f);

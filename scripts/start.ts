@@ -30,6 +30,9 @@ import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
+import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
+import { createRedactingLogger } from '../platform/logger.js';
+import { scheduleAuditHeadPublication } from '../domain/audit-head.js';
 
 const dataDir = resolve(process.env.PARVANEH_DATA_DIR ?? '.data');
 const ports = {
@@ -173,7 +176,9 @@ async function main(): Promise<void> {
   if (adopted.length > 0) log(`definitions:  ${adopted.length} pinned in the language's first spelling, found by their old hashes`);
   const connection = await Connection.connect({ address: `${host}:${ports.temporal}` });
   started('Temporal client', () => connection.close());
-  const temporal = new Client({ connection });
+  // Every payload to Temporal is encrypted; the key file is kept beside the signing keys.
+  const payloadCodec = createPayloadCodec(loadPayloadKeys(process.env, join(dataDir, 'payload-keys.json')));
+  const temporal = new Client({ connection, dataConverter: encryptingDataConverter(payloadCodec) });
   const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
   const registryKeys = sandboxKeys();
 
@@ -188,9 +193,15 @@ async function main(): Promise<void> {
   // One registry: the gateway's `/metrics` shows the worker's counters (process faults) too.
   const metrics = createMetricsRegistry();
   const worker: Worker = await createLicenceWorker({
-    connection: workerConnection, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+    connection: workerConnection, payloadCodec, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
   });
   const running = worker.run();
+  // The audit chain's signed head, hourly, to the portal and to .data/audit-heads (AUDIT_HEADS_DIR) for archiving.
+  const stopAuditHeads = scheduleAuditHeadPublication({
+    db: database.db, sign: signerFor(signingKeys), dir: process.env.AUDIT_HEADS_DIR || join(dataDir, 'audit-heads'),
+    intervalMs: Number(process.env.AUDIT_HEAD_INTERVAL_MINUTES || 60) * 60_000, logger: createRedactingLogger({ name: 'parvaneh-audit' }),
+  });
+  started('audit head publication', async () => stopAuditHeads());
   started('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     // A workflow task or activity still running gets 10 s to finish; Temporal hands it to the next

@@ -3,6 +3,7 @@
  * anyone can run by licence number, around the clock, without personal data.
  */
 import { and, desc, eq, gt, lte, or, type SQL } from 'drizzle-orm';
+import { timingSafeEqual } from 'node:crypto';
 import { formatJalali } from '../dsl/calendar.js';
 import type { Text } from '../dsl/schema.js';
 import { applications, licences } from '../db/schema/index.js';
@@ -34,6 +35,8 @@ export interface LicenceView {
   validFromJalali: string;
   validUntil: Date;
   validUntilJalali: string;
+  /** Printed with the number for public verification: for those who issue and print the licence, not integrators. */
+  verificationCode?: string;
 }
 
 export interface LicenceVerification {
@@ -137,18 +140,41 @@ export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; 
   const rows = await deps.db.select({ licence: licences, facts: applications.facts }).from(licences)
     .innerJoin(applications, eq(applications.id, licences.applicationId))
     .where(and(...where)).orderBy(desc(licences.issuedAt)).limit(Math.min(filter.limit ?? 50, 200));
-  return rows.map((r) => licenceView(deps, r.licence, r.facts, at.getTime()));
+  return rows.map((r) => withCode(actor, r.licence, licenceView(deps, r.licence, r.facts, at.getTime())));
 }
 
 /** One licence, if it is in the caller's scope. */
 export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView> {
   const { licence, facts } = await licenceInScope(ctx, licenceNumber);
-  return licenceView(ctx.deps, licence, facts);
+  return withCode(ctx.actor, licence, licenceView(ctx.deps, licence, facts));
 }
 
-/** Public verification: is this licence genuine and in force now? No national code, the name masked. */
-export async function verifyLicence({ deps, licenceNumber }: { deps: ServiceDeps; licenceNumber: string }): Promise<LicenceVerification> {
-  const { licence, facts } = await loadLicence(deps, licenceNumber);
+/** The verification code goes to the portal and the offices, who print the licence; an integrator needs only the public answer. */
+function withCode(actor: ServiceContext['actor'], row: LicenceRow, view: LicenceView): LicenceView {
+  return actor.role === 'integrator' ? view : { ...view, verificationCode: row.verificationCode };
+}
+
+/** A verification code as people type it: Persian digits, lower case, spaces and dashes allowed. */
+export const normaliseVerificationCode = (code: string) => normaliseText(code).replace(/[\s-]+/g, '').toUpperCase();
+
+function sameCode(given: string, stored: string): boolean {
+  const a = Buffer.from(normaliseVerificationCode(given));
+  const b = Buffer.from(stored);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Public verification: is this licence genuine and in force now? No national code, the name
+ * masked. It needs the number and the verification code printed with it: a wrong or missing code
+ * gets the same not-found as an unknown number, so the sequential numbers do not list the register.
+ */
+export async function verifyLicence({ deps, licenceNumber, verificationCode }: { deps: ServiceDeps; licenceNumber: string; verificationCode?: string }): Promise<LicenceVerification> {
+  const found = await loadLicence(deps, licenceNumber).catch(() => undefined);
+  if (!found || verificationCode === undefined || !sameCode(verificationCode, found.licence.verificationCode)) {
+    throw notFound({ fa: 'پروانه‌ای با این شماره و کد رهگیری اصالت یافت نشد', en: 'no licence with this number and verification code' },
+      verificationCode === undefined ? 'public verification needs the code printed with the number: GET /v1/licences/{number}/verification/{code}' : undefined);
+  }
+  const { licence, facts } = found;
   const atMs = now(deps);
   const seen = licenceView(deps, licence, facts, atMs);
   const province = provinceOf(licence.county);

@@ -80,7 +80,8 @@ describe('role matrix', () => {
 
   it('verifies a licence for anyone, with Persian digits in the number, without personal data §sla.confidentiality', async () => {
     const persian = app.ahvaz.licence.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
-    const res = await api(h, 'GET', `/v1/licences/${encodeURIComponent(persian)}/verification`);
+    const code = (await call('portal', 'GET', `/v1/licences/${app.ahvaz.licence}`)).body.verificationCode as string;
+    const res = await api(h, 'GET', `/v1/licences/${encodeURIComponent(persian)}/verification/${code.toLowerCase()}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       number: app.ahvaz.licence, valid: true, status: 'active', holderName: 'ع*** ر***',
@@ -89,7 +90,30 @@ describe('role matrix', () => {
     expect(res.body.validFromJalali).toMatch(/^14\d\d\/\d\d\/\d\d$/);
     expect(res.text).not.toContain('0012345679');
     expect(res.text).not.toContain('رضایی');
-    expect((await api(h, 'GET', '/v1/licences/WSC-AL-1405-999999/verification')).status).toBe(404);
+    expect((await api(h, 'GET', `/v1/licences/WSC-AL-1405-999999/verification/${code}`)).status).toBe(404);
+  });
+
+  it('§sla.confidentiality: public verification needs the code printed with the number: the sequential numbers alone do not list the register', async () => {
+    const code = (await call('portal', 'GET', `/v1/licences/${app.ahvaz.licence}`)).body.verificationCode as string;
+    expect(code).toMatch(/^[0-9A-F]{12}$/);
+    const other = (await call('portal', 'GET', `/v1/licences/${app.arak.licence}`)).body.verificationCode as string;
+    expect(other).not.toBe(code);
+    // The number alone, a wrong code, another licence's code: the same not-found as an unknown number.
+    const unknown = await api(h, 'GET', `/v1/licences/WSC-AL-1405-999999/verification/${code}`);
+    for (const path of [`/v1/licences/${app.ahvaz.licence}/verification`, `/v1/licences/${app.ahvaz.licence}/verification/000000000000`, `/v1/licences/${app.ahvaz.licence}/verification/${other}`]) {
+      const res = await api<{ title?: string }>(h, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.text).not.toContain('رضایی');
+      expect(res.body.title).toBe((unknown.body as { title?: string }).title);
+    }
+    // Those who print the licence read its code; an integrator only what the public verification needs.
+    expect((await call('ahvaz', 'GET', `/v1/licences/${app.ahvaz.licence}`)).body.verificationCode).toBe(code);
+    const integrator = await call('integrator', 'GET', `/v1/licences/${app.ahvaz.licence}`);
+    expect(integrator.status).toBe(200);
+    expect(integrator.body).not.toHaveProperty('verificationCode');
+    const listed = await api<{ items: Record<string, unknown>[] }>(h, 'GET', '/v1/licences', { token: tokens.integrator });
+    expect(listed.body.items.length).toBeGreaterThan(0);
+    for (const item of listed.body.items) expect(item).not.toHaveProperty('verificationCode');
   });
 
   it('lets only the portal and offices list applications, each in its scope', async () => {

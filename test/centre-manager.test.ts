@@ -16,7 +16,7 @@ import { addMonths, tehranDay } from '../platform/dates/time-functions.js';
 import type { Actor } from '../services/context.js';
 import { maskName } from '../services/licences.js';
 import { openApplication } from '../services/start-process.js';
-import { api, applicationFor, decide, eventually, generatedApplication, processEnded, sandboxInquiries, taskInInbox } from './support/api.js';
+import { api, applicationFor, decide, eventually, generatedApplication, processEnded, sandboxInquiries, taskInInbox, verificationPath } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence } from './support/journeys.js';
 import { officeTokens, type OfficeTokens } from './support/tokens.js';
@@ -335,7 +335,7 @@ describe('a centre passed to a successor (seed 002, Art. 5 and 8(4); successor-n
     // The register shows the successor's name on the centre, to the office and (masked) to the public.
     const seen = await api<{ holderNationalCode: string; holderName: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.ahvaz });
     expect(seen.body).toMatchObject({ holderNationalCode: successor.nationalCode, holderName: `${successor.firstName} ${successor.lastName}` });
-    const publicView = await api<{ holderName: string }>(h, 'GET', `/v1/licences/${number}/verification`);
+    const publicView = await api<{ holderName: string }>(h, 'GET', await verificationPath(h, number));
     expect(publicView.body.holderName).toBe(maskName(`${successor.firstName} ${successor.lastName}`));
   });
 

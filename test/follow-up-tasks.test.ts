@@ -80,6 +80,6 @@ describe('a task that follows up a late inquiry', () => {
     expect((await sandboxInquiries(h, '0045678911')).filter((i) => i.registry === 'security-clearance')).toHaveLength(1);
 
     const history = await h.client.workflow.getHandle(workflowIdFor(applicationId)).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'follow-up' }, history, workflowIdFor(applicationId));
+    await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'follow-up', dataConverter: h.dataConverter }, history, workflowIdFor(applicationId));
   });
 });

@@ -123,7 +123,7 @@ describe('a client generated from the OpenAPI document', () => {
     const listed = await clients.khuzestan.GET('/v1/licences', { params: { query: { licenceType: 'welfare-services-centre', status: 'active' } } });
     expect(listed.data!.items.map((l) => l.number)).toContain(activity.number);
 
-    const verification = await clients.public.GET('/v1/licences/{licenceNumber}/verification', { params: { path: { licenceNumber: activity.number } } });
+    const verification = await clients.public.GET('/v1/licences/{licenceNumber}/verification/{verificationCode}', { params: { path: { licenceNumber: activity.number, verificationCode: licence.data!.verificationCode! } } });
     expect(verification.data).toMatchObject({ number: activity.number, valid: true, status: 'active', county: { id: 'ahvaz' } });
     expect(verification.data!.validUntilJalali).toMatch(/^14\d\d\/\d\d\/\d\d$/);
     const tracked = await clients.public.GET('/v1/tracking/{code}', { params: { path: { code: trackingCode } } });

@@ -11,7 +11,7 @@ import { applications, auditLog, inquiries, licences, outbox } from '../db/schem
 import { addMonths } from '../platform/dates/time-functions.js';
 import type { Actor } from '../services/context.js';
 import { startLicenceChange } from '../services/licence-changes.js';
-import { api, decide, eventually, generatedApplication, processEnded, taskInInbox } from './support/api.js';
+import { api, decide, eventually, generatedApplication, processEnded, taskInInbox, verificationPath } from './support/api.js';
 import { skipTo } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
@@ -103,7 +103,7 @@ describe('renewal and its window', () => {
     expect(await processEnded(h, requested.body.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_RENEWED' });
     const seen = await api<{ number: string; status: string; validUntil: string }>(h, 'GET', `/v1/licences/${number}`, { token: tokens.portal });
     expect(seen.body).toMatchObject({ number, status: 'active', validUntil: jalaliMonthsLater(validUntil, 60) });
-    expect((await api(h, 'GET', `/v1/licences/${number}/verification`)).body).toMatchObject({ number, status: 'active', valid: true });
+    expect((await api(h, 'GET', await verificationPath(h, number))).body).toMatchObject({ number, status: 'active', valid: true });
     expect(await told(number, 'licence-renewed')).toHaveLength(1);
     const [row] = await h.db.db.select().from(applications).where(eq(applications.id, requested.body.applicationId));
     expect((row!.facts as { change: { requestedBy: string } }).change.requestedBy).toBe('holder');

@@ -237,7 +237,7 @@ describe('migrating a running application to a newer definition version', () => 
     }, 'every run in the visibility store');
     const histories = await Promise.all(runs.map(async ({ workflowId, runId }) => ({ workflowId, history: await h.client.workflow.getHandle(workflowId, runId).fetchHistory() })));
     const failed: { workflowId: string; error: string }[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'migrations' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'migrations', dataConverter: h.dataConverter }, histories)) {
       if (result.error) failed.push({ workflowId: result.workflowId, error: result.error.message });
     }
     expect(failed).toEqual([]);

@@ -59,7 +59,7 @@ async function faultCount(step: string): Promise<string | undefined> {
 /** The application's workflow history replays against the current code without a nondeterminism error. */
 async function replays(applicationId: string): Promise<void> {
   const history = await h.client.workflow.getHandle(workflowIdFor(applicationId)).fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'process-faults' }, history, workflowIdFor(applicationId));
+  await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(), replayName: 'process-faults', dataConverter: h.dataConverter }, history, workflowIdFor(applicationId));
 }
 
 describe('an expression that fails at run time', () => {

@@ -12,6 +12,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../worker/create-worker.js';
+import { createPayloadCodec, encryptingDataConverter, payloadKeysFile } from '../platform/payload-codec.js';
+import { HISTORY_PAYLOAD_KEYS } from './support/history-keys.js';
 
 const root = fileURLToPath(new URL('./fixtures/histories', import.meta.url));
 const releases = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -32,7 +34,10 @@ describe('histories of earlier releases', () => {
     }));
     const replayed: string[] = [];
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'releases' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'releases',
+      // Histories recorded before payloads were encrypted pass through the codec's decode unchanged;
+      // later ones are encrypted with the fixtures' test key.
+      dataConverter: encryptingDataConverter(createPayloadCodec(payloadKeysFile(HISTORY_PAYLOAD_KEYS))) }, histories)) {
       replayed.push(result.workflowId);
       if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
     }

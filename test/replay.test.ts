@@ -40,7 +40,7 @@ describe('workflow determinism', () => {
     const ids = [...new Set([...rows.map((r) => r.workflowId), h.outboxWorkflowId])];
     const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await h.client.workflow.getHandle(workflowId).fetchHistory() })));
     const results: { workflowId: string; error?: string }[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'determinism' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleWorkflows(), replayName: 'determinism', dataConverter: h.dataConverter }, histories)) {
       results.push({ workflowId: result.workflowId, ...(result.error ? { error: result.error.message } : {}) });
     }
     // Applications, standing processes (two per licence), the revocation and the outbox delivery.

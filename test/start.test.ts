@@ -163,10 +163,11 @@ describe('npm start and the README tour', () => {
     const twin = await bash('npm start');
     expect(twin.code).toBe(1);
     expect(twin.stdout + twin.stderr).toMatch(/another npm start \(pid \d+\) is running on/);
-    expect((await call(`/v1/licences/${licenceNumber}/verification`)).status).toBe(200);
+    const portal = await token('--role', 'portal');
+    const verificationCode = (await call(`/v1/licences/${licenceNumber}`, portal)).body.verificationCode as string;
+    expect((await call(`/v1/licences/${licenceNumber}/verification/${verificationCode}`)).status).toBe(200);
 
     // A second application left waiting at its interview when the product stops.
-    const portal = await token('--role', 'portal');
     const ahvaz = await token('--role', 'county-office', '--county', 'ahvaz');
     const khuzestan = await token('--role', 'province-office', '--province', 'khuzestan');
     const persons = (await (await fetch(`${sandbox}/fixtures/persons`)).json()) as { nationalCode: string; firstName: string; lastName: string; birthDate: string; sex: string }[];
@@ -183,13 +184,13 @@ describe('npm start and the README tour', () => {
     // Ctrl-C: the gateway first, Temporal last, and nothing complains on the way down.
     expect(stoppedByCtrlC(await ctrlC(first.child))).toBe(true);
     const stopping = afterStopping(first.output());
-    expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, worker, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
+    expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, worker, audit head publication, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
     const noise = stopping.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[parvaneh]'));
     expect(noise, 'lines other than the product\'s own while it stops').toEqual([]);
     console.log(`[start] ${/stopped in [\d.]+ s/.exec(stopping)![0]}`);
 
     const second = await npmStart();
-    const verified = await call(`/v1/licences/${licenceNumber}/verification`);
+    const verified = await call(`/v1/licences/${licenceNumber}/verification/${verificationCode}`);
     expect(verified.body).toMatchObject({ number: licenceNumber, valid: true, status: 'active' });
     const tourApplication = (await call(`/v1/licences/${licenceNumber}`, portal)).body as { applicationId?: string };
     expect(tourApplication.applicationId).toBeTruthy();

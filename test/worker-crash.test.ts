@@ -16,7 +16,7 @@ let worker: ChildProcess | undefined;
 
 function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: h.env.address, DATABASE_URL: h.db.url, REGISTRY_BASE_URL: h.sandboxUrl, TASK_QUEUE: h.taskQueue, SIGNING_KEYS_PATH: h.signingKeysPath },
+    env: { ...process.env, TEMPORAL_ADDRESS: h.env.address, DATABASE_URL: h.db.url, REGISTRY_BASE_URL: h.sandboxUrl, TASK_QUEUE: h.taskQueue, SIGNING_KEYS_PATH: h.signingKeysPath, PAYLOAD_KEYS_PATH: h.payloadKeysPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -4,6 +4,7 @@
  * national portal, definitions).
  */
 import { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -21,9 +22,12 @@ import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 import { createRedactingLogger } from '../platform/logger.js';
+import { encryptingDataConverter } from '../platform/payload-codec.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
+  /** Encrypts every payload this worker (and the client its activities use) sends to Temporal (platform/payload-codec.ts). */
+  payloadCodec: PayloadCodec;
   namespace?: string;
   taskQueue?: string;
   db: Database;
@@ -62,7 +66,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
     ...createSmsActivities({ baseUrl: deps.registryBaseUrl }),
     ...createDefinitionActivities(deps.catalogue),
     ...createProcessActivities({
-      client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default' }),
+      client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default', dataConverter: encryptingDataConverter(deps.payloadCodec) }),
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
     }),
     ...createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign }),
@@ -74,6 +78,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     activities,
+    dataConverter: encryptingDataConverter(deps.payloadCodec),
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
   });
 }

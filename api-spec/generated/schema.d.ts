@@ -253,26 +253,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/licences/{licenceNumber}/verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Public verification: is this licence genuine and in force now?
-         * @description Anyone may ask, around the clock, by the number printed (or in the QR code) on the licence. A positive answer is legally sufficient. No national code; the holder's name is masked.
-         */
-        get: operations["verifyLicence"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/licences/{licenceNumber}/renewals": {
         parameters: {
             query?: never;
@@ -515,6 +495,130 @@ export interface paths {
          * @description Maintenance that makes a service unavailable is announced to its users in advance (seed 003, "نگهداری و تغییرات خدمت"): at least 48 hours before it starts (an assumption the authority sets, `sla.maintenance.notice-period`). The national permits portal is told (`maintenance-announced`, subject `service-maintenance`) and the announcement is audited.
          */
         post: operations["announceMaintenanceWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decrypt Temporal payloads (codec server)
+         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.
+         */
+        post: operations["decodeTemporalPayloads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Encrypt Temporal payloads (codec server)
+         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.
+         */
+        post: operations["encodeTemporalPayloads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal-notifications/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notifications the national portal refused as malformed
+         * @description A notification the portal refuses with a 4xx it will always repeat (not 401, 403, 408, 409, 429) is not retried: it waits here, with the later notifications of the same licence held behind it, while other licences' notifications flow on. The gauge `parvaneh_outbox_dead_letters` counts them.
+         */
+        get: operations["listPortalDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal-notifications/{notificationId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a dead-lettered notification again, after a fix
+         * @description Puts the notification back in the queue and wakes the delivery; the licence's later notifications follow it. Audited.
+         */
+        post: operations["retryPortalDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit trail now
+         * @description Recomputes every hash of the audit trail and checks it against the last head sent to the national portal. A trail rewritten together with our copy of that head is caught by `POST` with the archived head instead.
+         */
+        get: operations["verifyAuditTrail"];
+        put?: never;
+        /**
+         * Verify the audit trail against an archived head
+         * @description The operator brings a head published earlier (a file from AUDIT_HEADS_DIR): its signature is checked against the gateway's keys, then every entry it names must still be there with the hash it had.
+         */
+        post: operations["verifyAuditTrailAgainstHead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licences/{licenceNumber}/verification/{verificationCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public verification by number and verification code
+         * @description Anyone may ask, around the clock, with the number and the verification code printed on the licence (the QR code carries this URL). A positive answer is legally sufficient. No national code; the holder's name is masked. A wrong code is answered as an unknown number, so the sequential numbers alone do not list the register.
+         */
+        get: operations["verifyLicenceWithCode"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -916,6 +1020,37 @@ export interface components {
                 en: string;
             };
         };
+        /** @description Payloads to encode or decode, as the Temporal UI and CLI send them to a codec server. */
+        CodecRequest: {
+            payloads: {
+                /** @description Metadata values, base64. */
+                metadata?: {
+                    [key: string]: string;
+                };
+                /** @description The payload bytes, base64. */
+                data?: string;
+            }[];
+        };
+        /** @description An audit head as published (a file from AUDIT_HEADS_DIR, or the portal's copy). */
+        AuditHeadPublication: {
+            document: {
+                /** @constant */
+                type: "parvaneh-audit-head";
+                /** Format: date-time */
+                publishedAt: string;
+                head: string;
+                entries: number;
+                chains: {
+                    [key: string]: {
+                        id: number;
+                        hash: string;
+                        entries: number;
+                    };
+                };
+            };
+            /** @description Detached compact JWS (ES256) over the canonical JSON of `document`, by the gateway's key. */
+            signature: string;
+        };
         /** @description A text in Persian and English. */
         Title: {
             /** @description Persian */
@@ -989,6 +1124,8 @@ export interface components {
             validUntilJalali: string;
             /** @description Genuine and in force now: active and within its validity. */
             valid: boolean;
+            /** @description Printed with the number and in the QR code; public verification needs both. Not shown to integrators. */
+            verificationCode?: string;
         };
         LicenceList: {
             items: components["schemas"]["Licence"][];
@@ -1556,6 +1693,58 @@ export interface components {
         /** @description This OpenAPI 3.1 document. */
         OpenApiDocument: {
             [key: string]: unknown;
+        };
+        CodecResponse: {
+            payloads: {
+                metadata?: {
+                    [key: string]: string;
+                };
+                data?: string;
+            }[];
+        };
+        AuditVerification: {
+            ok: boolean;
+            /** @description Entries verified (when ok). */
+            entries?: number;
+            /** @description The verified head: a hash over every chain's last entry (when ok). */
+            head?: string;
+            /** @description How many chains the trail is kept in so far (when ok). */
+            chains?: number;
+            /** @description The first entry that does not verify (when not ok). */
+            brokenAt?: number;
+            /** @enum {string} */
+            reason?: "entry-does-not-match" | "differs-from-published";
+            /** @description The published head the trail was checked against, if any. */
+            checkedAgainst: {
+                publishedAt: string;
+                head: string;
+            } | null;
+        };
+        PortalDeadLetter: {
+            id: string;
+            /** @description The licence number (or the application id before a licence exists) the notification is about. */
+            subject: string;
+            sequence: number;
+            event: string;
+            /** Format: date-time */
+            createdAt: string;
+            attempts: number;
+            /** @description How the portal refused it (HTTP status and problem type). */
+            lastError: string;
+            /** Format: date-time */
+            deadLetteredAt: string;
+            /** @description Later notifications of the same subject held back until this one is delivered. */
+            waitingBehind: number;
+        };
+        PortalDeadLetterList: {
+            items: components["schemas"]["PortalDeadLetter"][];
+        };
+        PortalDeadLetterRetried: {
+            id: string;
+            subject: string;
+            sequence: number;
+            /** @constant */
+            state: "pending";
         };
     };
     responses: {
@@ -2893,72 +3082,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
-    verifyLicence: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
-                "x-request-id"?: components["parameters"]["RequestId"];
-            };
-            path: {
-                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
-                licenceNumber: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The licence as the public may see it. */
-            200: {
-                headers: {
-                    "x-jws-signature": components["headers"]["x-jws-signature"];
-                    "x-request-id": components["headers"]["x-request-id"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "number": "WSC-AL-1405-000001",
-                     *       "kind": "activity-licence",
-                     *       "title": {
-                     *         "fa": "پروانه فعالیت",
-                     *         "en": "activity licence"
-                     *       },
-                     *       "licenceType": {
-                     *         "id": "welfare-services-centre",
-                     *         "title": {
-                     *           "fa": "مرکز خدمات بهزیستی (مثبت زندگی)",
-                     *           "en": "Welfare Services Centre (\"Mosbat-e Zendegi\")"
-                     *         }
-                     *       },
-                     *       "status": "active",
-                     *       "valid": true,
-                     *       "validFrom": "2026-05-10T07:00:00.000Z",
-                     *       "validFromJalali": "1405/02/20",
-                     *       "validUntil": "2031-05-10T07:00:00.000Z",
-                     *       "validUntilJalali": "1410/02/20",
-                     *       "holderName": "ع*** ر***",
-                     *       "county": {
-                     *         "id": "ahvaz",
-                     *         "title": {
-                     *           "fa": "اهواز",
-                     *           "en": "Ahvaz"
-                     *         }
-                     *       },
-                     *       "checkedAt": "2026-06-01T08:00:00.000Z",
-                     *       "checkedAtJalali": "1405/03/11 11:30"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["LicenceVerification"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-        };
-    };
     renewLicence: {
         parameters: {
             query?: never;
@@ -4106,6 +4229,416 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    decodeTemporalPayloads: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "payloads": [
+                 *         {
+                 *           "metadata": {
+                 *             "encoding": "YmluYXJ5L2VuY3J5cHRlZA==",
+                 *             "encryption-key-id": "azIwMjYxMjAxLTNiZDBiZA=="
+                 *           },
+                 *           "data": "q83vEjRWeJA="
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CodecRequest"];
+            };
+        };
+        responses: {
+            /** @description The payloads, decoded (or encoded), in the same order. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "payloads": [
+                     *         {
+                     *           "metadata": {
+                     *             "encoding": "YmluYXJ5L2VuY3J5cHRlZA==",
+                     *             "encryption-key-id": "azIwMjYxMjAxLTNiZDBiZA=="
+                     *           },
+                     *           "data": "q83vEjRWeJA="
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CodecResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    encodeTemporalPayloads: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "payloads": [
+                 *         {
+                 *           "metadata": {
+                 *             "encoding": "YmluYXJ5L2VuY3J5cHRlZA==",
+                 *             "encryption-key-id": "azIwMjYxMjAxLTNiZDBiZA=="
+                 *           },
+                 *           "data": "q83vEjRWeJA="
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CodecRequest"];
+            };
+        };
+        responses: {
+            /** @description The payloads, decoded (or encoded), in the same order. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "payloads": [
+                     *         {
+                     *           "metadata": {
+                     *             "encoding": "YmluYXJ5L2VuY3J5cHRlZA==",
+                     *             "encryption-key-id": "azIwMjYxMjAxLTNiZDBiZA=="
+                     *           },
+                     *           "data": "q83vEjRWeJA="
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CodecResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPortalDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letters, oldest first. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "42",
+                     *           "subject": "WSC-AL-1405-000123",
+                     *           "sequence": 3,
+                     *           "event": "licence-suspended",
+                     *           "createdAt": "2026-12-01T09:00:00.000Z",
+                     *           "attempts": 1,
+                     *           "lastError": "HTTP 400 urn:parvaneh:sandbox:problem:invalid-body",
+                     *           "deadLetteredAt": "2026-12-01T09:00:01.000Z",
+                     *           "waitingBehind": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PortalDeadLetterList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    retryPortalDeadLetter: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The notification id (the outbox row).
+                 * @example 42
+                 */
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again. */
+            202: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "subject": "WSC-AL-1405-000123",
+                     *       "sequence": 3,
+                     *       "state": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PortalDeadLetterRetried"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyAuditTrail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict: the verified head, or the first entry that does not verify. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "entries": 1204,
+                     *       "head": "9f2c0a7e5d3b1f4c6a8e0d2b4f6a8c0e2d4b6f8a0c2e4d6b8f0a2c4e6d8b0f2a",
+                     *       "chains": 57,
+                     *       "checkedAgainst": {
+                     *         "publishedAt": "2026-12-01T09:00:00.000Z",
+                     *         "head": "4b1d9e7c5a3f1b8d6e4c2a0f9d7b5e3c1a8f6d4b2e0c9a7f5d3b1e8c6a4f2d0b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyAuditTrailAgainstHead: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
+                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "document": {
+                 *         "type": "parvaneh-audit-head",
+                 *         "publishedAt": "2026-12-01T09:00:00.000Z",
+                 *         "head": "4b1d000000000000000000000000000000000000000000000000000000000000",
+                 *         "entries": 2,
+                 *         "chains": {
+                 *           "7": {
+                 *             "id": 2,
+                 *             "hash": "a100000000000000000000000000000000000000000000000000000000000000",
+                 *             "entries": 2
+                 *           }
+                 *         }
+                 *       },
+                 *       "signature": "eyJhbGciOiJFUzI1NiJ9..c2ln"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuditHeadPublication"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "entries": 1204,
+                     *       "head": "9f2c0a7e5d3b1f4c6a8e0d2b4f6a8c0e2d4b6f8a0c2e4d6b8f0a2c4e6d8b0f2a",
+                     *       "chains": 57,
+                     *       "checkedAgainst": {
+                     *         "publishedAt": "2026-12-01T09:00:00.000Z",
+                     *         "head": "4b1d9e7c5a3f1b8d6e4c2a0f9d7b5e3c1a8f6d4b2e0c9a7f5d3b1e8c6a4f2d0b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyLicenceWithCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The licence number, e.g. `WSC-AL-1405-000123` (Persian digits and lower case accepted). */
+                licenceNumber: string;
+                /** @description The verification code printed with the number (and in the QR code): 12 hexadecimal digits. */
+                verificationCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The licence as the public may see it. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "number": "WSC-AL-1405-000123",
+                     *       "kind": "activity-licence",
+                     *       "title": {
+                     *         "fa": "پروانه فعالیت مرکز خدمات بهزیستی",
+                     *         "en": "Welfare services centre activity licence"
+                     *       },
+                     *       "licenceType": {
+                     *         "id": "welfare-services-centre",
+                     *         "title": {
+                     *           "fa": "مرکز خدمات بهزیستی",
+                     *           "en": "Welfare services centre"
+                     *         }
+                     *       },
+                     *       "status": "active",
+                     *       "valid": true,
+                     *       "validFrom": "2026-12-01T09:00:00.000Z",
+                     *       "validFromJalali": "1405/09/10",
+                     *       "validUntil": "2031-12-01T09:00:00.000Z",
+                     *       "validUntilJalali": "1410/09/10",
+                     *       "holderName": "ع*** ر***",
+                     *       "county": {
+                     *         "id": "ahvaz",
+                     *         "title": {
+                     *           "fa": "اهواز",
+                     *           "en": "Ahvaz"
+                     *         }
+                     *       },
+                     *       "checkedAt": "2026-12-01T10:00:00.000Z",
+                     *       "checkedAtJalali": "1405/09/10 13:30"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LicenceVerification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The append-only audit trail of every state change. Each entry carries the hash of the one
@@ -7,6 +7,11 @@ import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/p
  */
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /**
+   * Which chain the entry is linked in (domain/audit.ts `chainOf`: by its subject); 0 is the one
+   * global chain of the entries written before the trail was split, hashed without id and chain.
+   */
+  chain: smallint('chain').notNull().default(0),
   at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
   actor: text('actor').notNull(),
   action: text('action').notNull(),
@@ -15,4 +20,4 @@ export const auditLog = pgTable('audit_log', {
   detail: jsonb('detail').notNull().default({}),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull().unique(),
-}, (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)]);
+}, (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId), index('audit_log_chain_idx').on(t.chain, t.id)]);

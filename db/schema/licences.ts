@@ -24,6 +24,12 @@ export const licences = pgTable('licences', {
   /** The licence this one stands on (a centre's activity licence, for its manager licence): it ends with it. */
   dependsOn: text('depends_on').references((): AnyPgColumn => licences.number),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  /**
+   * Printed with the number (and in the QR code): public verification asks for both, so the
+   * sequential numbers alone do not list the register. 12 hex digits (48 bits) from
+   * gen_random_uuid's strong randomness; the default also fills the licences issued before.
+   */
+  verificationCode: text('verification_code').notNull().default(sql`upper(substr(encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'), 1, 12))`),
 }, (t) => [
   uniqueIndex('licences_application_kind_idx').on(t.applicationId, t.kind),
   index('licences_holder_idx').on(t.holderNationalCode),

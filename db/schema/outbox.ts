@@ -23,6 +23,11 @@ export const outbox = pgTable('outbox', {
   deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   /** The portal's receipt for the notification: proof of delivery. */
   receiptId: text('receipt_id'),
+  /**
+   * When the portal refused it as malformed (a 4xx it will always answer): no longer sent, and its
+   * licence's later notifications wait behind it, until an operator retries it after a fix.
+   */
+  deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }),
 }, (t) => [
   index('outbox_pending_idx').on(t.deliveredAt, t.subject, t.id),
   index('outbox_subject_sequence_idx').on(t.subject, t.sequence),

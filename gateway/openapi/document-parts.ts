@@ -33,6 +33,7 @@ export const TAGS: TagObject[] = [
   { name: 'service-levels', description: 'The service-level statement kept: planned maintenance announced in advance (seed 003).', 'x-title-fa': 'سطح خدمات' },
   { name: 'calls', description: 'Competitive calls: registration, exam results and the published ranking.', 'x-title-fa': 'فراخوان‌ها' },
   { name: 'callbacks', description: 'Late answers from slow registries (called by the registries).', 'x-title-fa': 'پاسخ استعلام‌ها' },
+  { name: 'operations', description: 'For the national office: the portal link\'s dead letters, the audit chain, the Temporal codec server.', 'x-title-fa': 'عملیات' },
   { name: 'gateway', description: 'Health, signing keys and this description.', 'x-title-fa': 'درگاه' },
 ];
 

@@ -10,6 +10,10 @@ import { licenceTypeRoutes } from './licence-types.js';
 import { licenceRoutes } from './licences.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metaRoutes } from './meta.js';
+import { codecRoutes } from './codec.js';
+import { auditRoutes } from './audit.js';
+import { licenceVerificationRoutes } from './licence-verification.js';
+import { portalNotificationRoutes } from './portal-notifications.js';
 import { taskRoutes } from './tasks.js';
 
 /** Outside `/v1`: health, readiness, signing keys, the API description. */
@@ -22,6 +26,10 @@ export const registryRoutes: readonly DescribedRoute[] = callbackRoutes;
 export const apiRoutes: readonly DescribedRoute[] = [
   ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...licenceRoutes,
   ...competitionRoutes, ...maintenanceRoutes,
+  ...codecRoutes,
+  ...portalNotificationRoutes,
+  ...auditRoutes,
+  ...licenceVerificationRoutes,
 ];
 
 export const allRoutes: readonly DescribedRoute[] = [...apiRoutes, ...registryRoutes, ...gatewayRoutes];

@@ -1,13 +1,13 @@
 /** Issued licences: read (in scope), verify (public), and start a change to one. */
 import type { z } from 'zod';
 import { offeredChanges, startLicenceChange, type LicenceChange } from '../../services/licence-changes.js';
-import { getLicence, listLicences, verifyLicence } from '../../services/licences.js';
+import { getLicence, listLicences } from '../../services/licences.js';
 import { listSupervision, recordSupervision, supervisionChecklist } from '../../services/supervision.js';
 import { describeRoute, type Access, type Refusals } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import {
   ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeParams, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
-  LicenceListQuery, LicenceNumberParam, LicenceVerification, OfferedChangeList, RenewalRequest, SupervisionChecklist, SupervisionList,
+  LicenceListQuery, LicenceNumberParam, OfferedChangeList, RenewalRequest, SupervisionChecklist, SupervisionList,
   SupervisionRecorded, SupervisionRequest,
 } from '../schemas/licences.js';
 
@@ -62,16 +62,6 @@ export const licenceRoutes = [
     request: { params: LicenceNumberParam },
     responses: { 200: { description: 'The licence.', schema: Licence, example: examples.licence } },
   }, async ({ ctx, params }) => ({ status: 200, body: await getLicence({ ctx, licenceNumber: params.licenceNumber }) })),
-
-  describeRoute({
-    method: 'get', path: '/v1/licences/{licenceNumber}/verification', operationId: 'verifyLicence', tags: ['licences'],
-    summary: 'Public verification: is this licence genuine and in force now?', summaryFa: 'استعلام اصالت و اعتبار پروانه',
-    description: 'Anyone may ask, around the clock, by the number printed (or in the QR code) on the licence. '
-      + 'A positive answer is legally sufficient. No national code; the holder\'s name is masked.',
-    access: 'public',
-    request: { params: LicenceNumberParam },
-    responses: { 200: { description: 'The licence as the public may see it.', schema: LicenceVerification, example: examples.verification } },
-  }, async ({ ctx, params }) => ({ status: 200, body: await verifyLicence({ deps: ctx.deps, licenceNumber: params.licenceNumber }) })),
 
   changeRoute({
     change: 'renewal', segment: 'renewals', operationId: 'renewLicence', summary: 'Request a renewal', summaryFa: 'درخواست تمدید پروانه',

@@ -37,6 +37,7 @@ export const Licence = responseSchema('Licence', z.object({
   province: z.string(),
   status: LicenceStatus,
   ...validity,
+  verificationCode: z.string().optional().describe('Printed with the number and in the QR code; public verification needs both. Not shown to integrators.'),
 }));
 
 export const LicenceList = responseSchema('LicenceList', z.object({ items: z.array(Licence) }));

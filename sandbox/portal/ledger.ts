@@ -33,6 +33,8 @@ export class NotificationLedger {
   private readonly lastSequence = new Map<string, number>();
   /** Refusals and duplicates per subject ('' when the subject could not be read). */
   private readonly tallies = new Map<string, { refused: Record<RefusalReason, number>; duplicates: number }>();
+  /** Notification ids the portal refuses as malformed (400) until removed: `PUT|DELETE /control/portal/refuse/:notificationId`. */
+  readonly refusing = new Set<string>();
 
   /**
    * Accepts `n` if it is the subject's next sequence; a known notificationId
@@ -84,6 +86,7 @@ export class NotificationLedger {
     this.byId.clear();
     this.lastSequence.clear();
     this.tallies.clear();
+    this.refusing.clear();
   }
 
   private tally(subject: string) {

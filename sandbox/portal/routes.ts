@@ -63,6 +63,10 @@ export function portalRoutes(state: SandboxState): Hono {
       return sendProblem(c, problem(400, 'invalid-body', 'Invalid notification', parsed.detail));
     }
     const notification = parsed.notification;
+    if (ledger.refusing.has(notification.notificationId)) {
+      ledger.refuse('malformed', notification.subject);
+      return sendProblem(c, problem(400, 'invalid-body', 'Invalid notification', 'refused by the control API (a test of malformed notifications).'));
+    }
     const outcome = ledger.submit(notification, state.clock.now());
     state.log(`portal notification ${notification.notificationId} ${notification.subject}#${notification.sequence}: ${outcome.kind}`);
     if ('receiptId' in outcome) return acknowledge(c, outcome, verdict.malformed);

@@ -211,3 +211,13 @@ export async function processEnded(h: Harness, applicationId: string): Promise<P
   }, `application ${applicationId} to end`);
   return h.client.workflow.getHandle(workflowIdFor(applicationId)).result() as Promise<ProcessResult>;
 }
+
+/**
+ * The public verification URL of a licence (the one its QR code carries): the number and the
+ * verification code printed with it, read here as the national office.
+ */
+export async function verificationPath(h: Harness, number: string): Promise<string> {
+  const res = await api<{ verificationCode: string }>(h, 'GET', `/v1/licences/${encodeURIComponent(number)}`, { token: await h.issuer.mint({ role: 'national-office' }) });
+  if (res.status !== 200) throw new Error(`licence ${number}: ${res.status} ${res.text}`);
+  return `/v1/licences/${encodeURIComponent(number)}/verification/${res.body.verificationCode}`;
+}

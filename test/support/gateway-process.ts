@@ -29,7 +29,7 @@ export async function startGatewayProcess(h: Harness, opts: { port: number; env?
     env: {
       ...process.env,
       PORT: String(opts.port), HOST: '127.0.0.1', DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.env.address,
-      TEMPORAL_NAMESPACE: h.env.namespace ?? 'default', TASK_QUEUE: h.taskQueue, SIGNING_KEYS_PATH: h.signingKeysPath,
+      TEMPORAL_NAMESPACE: h.env.namespace ?? 'default', TASK_QUEUE: h.taskQueue, SIGNING_KEYS_PATH: h.signingKeysPath, PAYLOAD_KEYS_PATH: h.payloadKeysPath,
       AUTH_ISSUER: h.issuer.issuer, AUTH_JWKS: JSON.stringify(h.issuer.jwks), REGISTRY_JWKS: JSON.stringify(registryJwks),
       ...opts.env,
     },

@@ -16,6 +16,8 @@ import { createLogger } from '../../gateway/middleware/logging.js';
 import { createMetricsRegistry } from '../../gateway/middleware/metrics.js';
 import { API_AUDIENCE, ephemeralDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
+import { createPayloadCodec, encryptingDataConverter, payloadKeysFile } from '../../platform/payload-codec.js';
+import type { PayloadCodec } from '@temporalio/common';
 import { startSandbox } from '../../sandbox/server.js';
 import { registryKeyPairs, type RegistryKeyPairs } from '../../sandbox/signing.js';
 import type { ServiceDeps } from '../../services/context.js';
@@ -46,6 +48,11 @@ export interface Harness {
   signingKeys: SigningKeyStore;
   /** Each async registry's callback key (the sandbox signs with the private halves, the gateway trusts the public ones). */
   registryKeys: RegistryKeyPairs;
+  /** The payload codec every client and worker of the harness encrypts with, and the file its keys are kept in (for a worker or gateway in another process). */
+  payloadCodec: PayloadCodec;
+  payloadKeysPath: string;
+  /** The data converter for a replayer of this harness's histories (they are encrypted). */
+  dataConverter: { payloadCodecs: PayloadCodec[] };
   /** The file the signing keys are kept in (a worker in another process signs with them). */
   signingKeysPath: string;
   /** The outbox delivery workflow's id (started with the first worker unless `outboxDelivery: false`). */
@@ -63,7 +70,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  * `logger`: the gateway's; `workerLogger`: the worker's operator alerts (default: warnings and
  * worse). The gateway's `/metrics` shows the worker's counters too, as under `npm start`.
  */
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger; payloadKeysPath?: string } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
@@ -76,13 +83,18 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   });
   const issuer = await ephemeralDevIssuer();
   const taskQueue = `licence-processes-${Math.random().toString(36).slice(2, 8)}`;
-  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const keysDir = mkdtempSync(join(tmpdir(), 'parvaneh-keys-'));
+  // `payloadKeysPath`: a key file of the caller's (scripts/record-histories.ts records with the fixtures' test key).
+  const payloadKeysPath = opts.payloadKeysPath ?? join(keysDir, 'payload-keys.json');
+  const payloadCodec = createPayloadCodec(payloadKeysFile(payloadKeysPath));
+  const dataConverter = encryptingDataConverter(payloadCodec);
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter });
   const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue, historyLimit: opts.historyLimit };
 
   // Each async registry signs with its own key: the gateway trusts each for its own callbacks only.
   const registryKeys = registryKeyPairs();
 
-  const signingKeysPath = join(mkdtempSync(join(tmpdir(), 'parvaneh-keys-')), 'response-signing-keys.json');
+  const signingKeysPath = join(keysDir, 'response-signing-keys.json');
   const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
   const metrics = createMetricsRegistry();
   const gateway = createGateway({
@@ -103,7 +115,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
-    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys,
+    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys, payloadCodec, payloadKeysPath, dataConverter,
     outboxWorkflowId: '',
     reloadDefinitions() {
       deps.catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
@@ -111,7 +123,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
     },
     async startWorker() {
       worker = await createLicenceWorker({
-        connection: env.nativeConnection, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
+        connection: env.nativeConnection, payloadCodec, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
         registryBaseUrl: sandbox.url, workflowBundle: await bundle, portal: { sign: signerFor(signingKeys) },
         metrics, logger: opts.workerLogger ?? createLogger({ name: 'parvaneh-worker', level: 'warn' }),
       });
