@@ -98,9 +98,12 @@ describe('role matrix', () => {
     expect(code).toMatch(/^[0-9A-F]{12}$/);
     const other = (await call('portal', 'GET', `/v1/licences/${app.arak.licence}`)).body.verificationCode as string;
     expect(other).not.toBe(code);
-    // The number alone, a wrong code, another licence's code: the same not-found as an unknown number.
+    // The number alone is no route at all; a wrong code, another licence's code: the same not-found as an unknown number.
+    const alone = await api(h, 'GET', `/v1/licences/${app.ahvaz.licence}/verification`);
+    expect(alone.status).toBe(404);
+    expect(alone.text).not.toContain('رضایی');
     const unknown = await api(h, 'GET', `/v1/licences/WSC-AL-1405-999999/verification/${code}`);
-    for (const path of [`/v1/licences/${app.ahvaz.licence}/verification`, `/v1/licences/${app.ahvaz.licence}/verification/000000000000`, `/v1/licences/${app.ahvaz.licence}/verification/${other}`]) {
+    for (const path of [`/v1/licences/${app.ahvaz.licence}/verification/000000000000`, `/v1/licences/${app.ahvaz.licence}/verification/${other}`]) {
       const res = await api<{ title?: string }>(h, 'GET', path);
       expect(res.status, path).toBe(404);
       expect(res.text).not.toContain('رضایی');

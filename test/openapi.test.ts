@@ -123,7 +123,7 @@ describe('the OpenAPI document', () => {
     }
     expect(text).toContain('<span class="role">province-office</span>');
     expect(text).toContain('id="schema-Problem"');
-    expect(text).toContain('استعلام اصالت و اعتبار پروانه');
+    expect(text).toContain('استعلام اصالت پروانه با شماره و کد رهگیری اصالت');
   });
 
   it('lints clean with Redocly CLI (offline)', () => {

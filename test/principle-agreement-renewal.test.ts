@@ -74,14 +74,14 @@ async function expectRefusedAtOnce(number: string, reason: string, title: string
 }
 
 beforeAll(async () => {
-  // Deployed first without version 3: the agreement issued then is pinned to version 2.
+  // Deployed first without versions 3 and 4: the agreement issued then is pinned to version 2.
   cpSync('processes', dir, { recursive: true });
-  rmSync(join(dir, 'welfare-services-centre/v3.yaml'));
+  for (const v of ['v3', 'v4']) rmSync(join(dir, `welfare-services-centre/${v}.yaml`));
   h = await startHarness({ processesDir: dir, outboxDelivery: false });
   tokens = await officeTokens(h);
   agreement.v2 = await principleAgreement(8101);
-  // Version 3 deployed: the gateway loads it, and new applications take it.
-  cpSync('processes/welfare-services-centre/v3.yaml', join(dir, 'welfare-services-centre/v3.yaml'));
+  // Versions 3 and 4 deployed: the gateway loads them, and new applications take the newest (4, version 3's agreement with a legal person's centres counted).
+  for (const v of ['v3', 'v4']) cpSync(`processes/welfare-services-centre/${v}.yaml`, join(dir, `welfare-services-centre/${v}.yaml`));
   h.reloadDefinitions();
   const [county, portal, lapsing] = await Promise.all([8102, 8103, 8104].map(principleAgreement));
   const licensed = await throughToActivityLicence(h, { tokens, applicant: 8105 });
@@ -96,10 +96,10 @@ afterAll(async () => {
 });
 
 describe('the renewal of a principle agreement', () => {
-  it('§welfare.principle-agreement.renewal: offers the renewal to an agreement of version 3 and to one issued under version 2, which keeps its own definition', async () => {
+  it('§welfare.principle-agreement.renewal: offers the renewal to an agreement of the newest version and to one issued under version 2, which keeps its own definition', async () => {
     const pinned = async (number: string) => h.catalogue.pinned((await licenceRow(number)).definitionHash)!.definition.version;
     expect(await pinned(agreement.v2.number)).toBe(2);
-    expect(await pinned(agreement.county.number)).toBe(3);
+    expect(await pinned(agreement.county.number)).toBe(4);
     for (const { number } of [agreement.v2, agreement.county]) {
       const res = await api<{ items: { change: string; process: string; startedBy: string[] }[] }>(h, 'GET', `/v1/licences/${number}/changes`, { token: tokens.ahvaz });
       expect(res.status, res.text).toBe(200);

@@ -4203,6 +4203,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             /** @description The window as announced breaks a rule of seed 003: it starts in the past, ends before it starts, or is announced less than the notice period ahead; `field` names the field. Nothing was written. `type` is `maintenance-window-refused`; `reason` is the rule's code (`MAINTENANCE_STARTS_IN_PAST`, `MAINTENANCE_ENDS_BEFORE_START`, `MAINTENANCE_NOTICE_TOO_SHORT`), `title` and `title_fa` its message, `field` the input it judged, if any. */
             422: {
                 headers: {
@@ -4295,6 +4296,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4361,6 +4363,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4459,6 +4462,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4571,6 +4575,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -4735,6 +4740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     ready: {
@@ -4765,6 +4771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ready"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -4807,6 +4814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Jwks"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApiJson: {
@@ -4841,6 +4849,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApiYaml: {
@@ -4871,6 +4880,7 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getApiReference: {
@@ -4897,6 +4907,7 @@ export interface operations {
                     "text/html; charset=utf-8": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getMetrics: {
@@ -4923,6 +4934,7 @@ export interface operations {
                     "text/plain; version=0.0.4; charset=utf-8": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

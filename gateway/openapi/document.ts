@@ -77,7 +77,10 @@ function problemStatuses(route: DescribedRoute): ProblemStatus[] {
   if (access !== 'public') statuses.add(401);
   if (Array.isArray(access)) statuses.add(403);
   if (path.includes('{')) statuses.add(404);
-  if (path.startsWith('/v1/')) statuses.add(429);
+  // Every path is rate limited: /v1 by the caller, the rest (health, metrics, callbacks) by address.
+  statuses.add(429);
+  // An Idempotency-Key used for another request, or whose first request is still running.
+  if (route.spec.method === 'post' && access !== 'registry') statuses.add(409);
   return [...statuses].sort();
 }
 
