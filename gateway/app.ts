@@ -19,6 +19,8 @@ import { allRoutes, apiRoutes, gatewayRoutes, registryRoutes } from './routes/in
 import { codecPreflight } from './routes/codec.js';
 import { idempotency, startIdempotencySweep } from './middleware/idempotency.js';
 import { createLogger, requestLogging } from './middleware/logging.js';
+import { announceRevocations } from '../domain/signing-key-revocations.js';
+import { pokeOutbox } from '../services/outbox-poke.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
 import { limitFailedAuthentication, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   idempotencyLeaseSeconds?: number;
   /** How often expired idempotency keys are deleted (default 600 s); `false`: never (a test's second gateway). */
   idempotencySweepSeconds?: number | false;
+  /** How often the signing key file is read again for another process's rotation or revocation (default 5 s). */
+  followSigningKeysMs?: number | false;
 }
 
 /** The gateway's app, and `stop()` for what it runs besides answering requests (the key sweep). */
@@ -70,6 +74,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     db: options.deps.db, registry: metrics, intervalMs: (options.idempotencySweepSeconds ?? 600) * 1000,
     onError: (error) => logger.warn({ err: error }, 'idempotency key sweep failed'),
   });
+  // The key file is followed: a rotation or a revocation made by `npm run keys:*` (or another
+  // gateway) is published within seconds, and a revocation is audited and told to the portal.
+  const signingKeys = options.signingKeys;
+  const announce = () => announceRevocations(options.deps.db, signingKeys.revoked())
+    .then((told) => (told.length > 0 ? pokeOutbox(options.deps) : undefined))
+    .catch((error: unknown) => logger.error({ err: error }, 'a signing key revocation could not be announced'));
+  if (signingKeys.revoked().length > 0) void announce();
+  const following = options.followSigningKeysMs === false ? undefined : setInterval(() => {
+    signingKeys.refresh().then((changed) => (changed ? announce() : undefined))
+      .catch((error: unknown) => logger.warn({ err: error }, 'the signing key file could not be read again'));
+  }, options.followSigningKeysMs ?? 5000);
+  following?.unref();
   const services: GatewayServices = {
     jwks: () => options.signingKeys.jwks(),
     checkReady: options.checkReady,
@@ -125,7 +141,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The codec server's answers are personal data in clear: never stored for replay.
     after: (route) => (route.spec.method === 'post' && !route.spec.path.startsWith('/v1/codec/') ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
   });
-  return Object.assign(app, { stop: async () => { await sweep?.stop(); } });
+  return Object.assign(app, { stop: async () => { clearInterval(following); await sweep?.stop(); } });
 }
 
 /** The operation's access checked before its body is read or its key claimed (the handler checks again). */

@@ -1,12 +1,14 @@
 /**
  * `npm run keys:rotate`: makes a new response-signing key active and keeps the old one in the
- * JWKS as retired, so signatures already given out still verify. Restart the gateway to sign
- * with the new key.
+ * JWKS as retired, so signatures already given out still verify. It acts on the key file the
+ * gateways and workers use: `SIGNING_KEYS_PATH` when set (as it is for them), else the embedded
+ * default's `$PARVANEH_DATA_DIR/response-signing-keys.json`. They follow the file and sign with
+ * the new key within seconds, with no restart.
  */
-import { join, resolve } from 'node:path';
+import { signingKeysFile } from './signing-keys-file.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 
-const path = join(resolve(process.env.PARVANEH_DATA_DIR ?? '.data'), 'response-signing-keys.json');
+const path = signingKeysFile();
 const store = await createSigningKeyStore({ path });
 const before = store.active().kid;
 const after = await store.rotate();

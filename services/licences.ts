@@ -23,7 +23,8 @@ export interface LicenceView {
   licenceType: string;
   licenceTypeTitle: Text | null;
   applicationId: string;
-  holderNationalCode: string;
+  /** Not shown to integrators, who need the register, not the people in it. */
+  holderNationalCode?: string;
   holderName: string | null;
   county: string;
   province: string;
@@ -136,6 +137,7 @@ export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; 
   else if (filter.status) where.push(eq(licences.status, filter.status));
   if (filter.licenceType) where.push(eq(licences.licenceType, filter.licenceType));
   if (filter.county) where.push(eq(licences.county, filter.county));
+  if (filter.holderNationalCode && actor.role === 'integrator') throw forbidden('integrators do not look licences up by a person\'s national code');
   if (filter.holderNationalCode) where.push(eq(licences.holderNationalCode, normaliseText(filter.holderNationalCode)));
   const rows = await deps.db.select({ licence: licences, facts: applications.facts }).from(licences)
     .innerJoin(applications, eq(applications.id, licences.applicationId))
@@ -149,9 +151,15 @@ export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; 
   return withCode(ctx.actor, licence, licenceView(ctx.deps, licence, facts));
 }
 
-/** The verification code goes to the portal and the offices, who print the licence; an integrator needs only the public answer. */
+/**
+ * What each role sees: the verification code goes to the portal and the offices, who print the
+ * licence; an integrator needs only the register: no national code, the holder's name masked as
+ * public verification masks it.
+ */
 function withCode(actor: ServiceContext['actor'], row: LicenceRow, view: LicenceView): LicenceView {
-  return actor.role === 'integrator' ? view : { ...view, verificationCode: row.verificationCode };
+  if (actor.role !== 'integrator') return { ...view, verificationCode: row.verificationCode };
+  const { holderNationalCode: _code, ...rest } = view;
+  return { ...rest, holderName: maskName(view.holderName) };
 }
 
 /** A verification code as people type it: Persian digits, lower case, spaces and dashes allowed. */

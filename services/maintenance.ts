@@ -5,13 +5,13 @@
  * windows announced and in progress; the national permits portal is told through the outbox, as
  * it is told of a licence's change.
  */
+import { pokeOutbox } from './outbox-poke.js';
 import { asc, gt } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { maintenanceWindows } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
 import { enqueueNotification } from '../domain/outbox.js';
-import { outboxChangedSignal, outboxWorkflowIdFor, TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
 import { formatJalali } from '../dsl/calendar.js';
 import { toPersianDigits } from '../platform/dates/jalali.js';
 import type { Text } from '../dsl/schema.js';
@@ -62,14 +62,6 @@ function judge(window: MaintenanceAnnouncement, nowMs: number): void {
   }
 }
 
-/** Wakes the outbox delivery, so the portal hears now; if it is not running, its poll finds the row. */
-async function pokeOutbox(deps: ServiceDeps): Promise<void> {
-  try {
-    await deps.temporal.workflow.getHandle(outboxWorkflowIdFor(deps.taskQueue ?? TASK_QUEUE)).signal(outboxChangedSignal);
-  } catch {
-    // Not running yet: nothing is lost, the notice waits in the outbox.
-  }
-}
 
 /**
  * Announces a maintenance window (national office): judged against seed 003's rules, then the

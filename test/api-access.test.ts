@@ -93,7 +93,7 @@ describe('role matrix', () => {
     expect((await api(h, 'GET', `/v1/licences/WSC-AL-1405-999999/verification/${code}`)).status).toBe(404);
   });
 
-  it('§sla.confidentiality: public verification needs the code printed with the number: the sequential numbers alone do not list the register', async () => {
+  it('§sla.confidentiality: public verification needs the code printed with the number: the sequential numbers alone do not list the register; integrators see no one\'s national code', async () => {
     const code = (await call('portal', 'GET', `/v1/licences/${app.ahvaz.licence}`)).body.verificationCode as string;
     expect(code).toMatch(/^[0-9A-F]{12}$/);
     const other = (await call('portal', 'GET', `/v1/licences/${app.arak.licence}`)).body.verificationCode as string;
@@ -114,9 +114,18 @@ describe('role matrix', () => {
     const integrator = await call('integrator', 'GET', `/v1/licences/${app.ahvaz.licence}`);
     expect(integrator.status).toBe(200);
     expect(integrator.body).not.toHaveProperty('verificationCode');
+    // Nor the people in the register: no national code, the name masked, and no look-up by a national code.
+    expect(integrator.body).not.toHaveProperty('holderNationalCode');
+    expect(integrator.body.holderName).toBe('ع*** ر***');
+    expect(integrator.text).not.toContain('0012345679');
     const listed = await api<{ items: Record<string, unknown>[] }>(h, 'GET', '/v1/licences', { token: tokens.integrator });
     expect(listed.body.items.length).toBeGreaterThan(0);
-    for (const item of listed.body.items) expect(item).not.toHaveProperty('verificationCode');
+    for (const item of listed.body.items) {
+      expect(item).not.toHaveProperty('verificationCode');
+      expect(item).not.toHaveProperty('holderNationalCode');
+    }
+    const byPerson = await api<{ type: string }>(h, 'GET', '/v1/licences?holderNationalCode=0012345679', { token: tokens.integrator });
+    expect(byPerson.status).toBe(403);
   });
 
   it('lets only the portal and offices list applications, each in its scope', async () => {

@@ -12,7 +12,13 @@ export function signerFor(keys: Pick<SigningKeyStore, 'active'>): RequestSigner 
   return (body, claims) => signDetached(keys.active(), body, claims);
 }
 
-/** A signer over the key file a gateway keeps (a standalone worker shares the gateway's keys). */
-export async function signerFromFile(path: string): Promise<RequestSigner> {
-  return signerFor(await createSigningKeyStore({ path }));
+/**
+ * A signer over the key file a gateway keeps (a standalone worker shares the gateway's keys). The
+ * file is read again every `followMs` when it has changed: within seconds of a rotation or a
+ * revocation the worker signs with the new active key, never the withdrawn one.
+ */
+export async function signerFromFile(path: string, followMs = 5000): Promise<RequestSigner> {
+  const store = await createSigningKeyStore({ path });
+  setInterval(() => void store.refresh().catch(() => undefined), followMs).unref();
+  return signerFor(store);
 }

@@ -1105,7 +1105,9 @@ export interface components {
             licenceTypeTitle: components["schemas"]["Title"] | null;
             /** @description The application that issued it: a UUID, or `<parent>.<step>.<n>` for a subprocess (a manager licence issued through a manager appointment). */
             applicationId: string;
-            holderNationalCode: string;
+            /** @description The holder's national code; not shown to integrators. */
+            holderNationalCode?: string;
+            /** @description The holder's name; masked for integrators (`ع*** ر***`). */
             holderName: string | null;
             county: string;
             province: string;
