@@ -139,7 +139,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes, limit,
     before: (route) => [requireAccess(route)],
     // The codec server's answers are personal data in clear: never stored for replay.
-    after: (route) => (route.spec.method === 'post' && !route.spec.path.startsWith('/v1/codec/') ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
+    after: (route) => (route.spec.method === 'post' && route.spec.idempotency !== false ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
   });
   return Object.assign(app, { stop: async () => { clearInterval(following); await sweep?.stop(); } });
 }

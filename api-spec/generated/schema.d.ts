@@ -4238,12 +4238,7 @@ export interface operations {
     decodeTemporalPayloads: {
         parameters: {
             query?: never;
-            header: {
-                /**
-                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
-                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
-                 */
-                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            header?: {
                 /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
@@ -4298,19 +4293,13 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
     encodeTemporalPayloads: {
         parameters: {
             query?: never;
-            header: {
-                /**
-                 * @description A fresh random value (a UUID; 1 to 255 printable ASCII characters) per intended change. A retry with the same key and body replays the first, signed response; the same key with a different body is refused (409).
-                 * @example 7d9c6b1e-2f4a-4c8e-9b3d-5a6f7e8d9c0b
-                 */
-                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            header?: {
                 /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
             };
@@ -4365,7 +4354,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -80,7 +80,7 @@ function problemStatuses(route: DescribedRoute): ProblemStatus[] {
   // Every path is rate limited: /v1 by the caller, the rest (health, metrics, callbacks) by address.
   statuses.add(429);
   // An Idempotency-Key used for another request, or whose first request is still running.
-  if (route.spec.method === 'post' && access !== 'registry') statuses.add(409);
+  if (route.spec.method === 'post' && access !== 'registry' && route.spec.idempotency !== false) statuses.add(409);
   return [...statuses].sort();
 }
 
@@ -109,7 +109,7 @@ function operationOf(route: DescribedRoute): OperationObject {
   for (const header of request.headers ?? []) {
     parameters.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string' }, ...(header.example ? { example: header.example } : {}) });
   }
-  if (spec.method === 'post') parameters.push({ $ref: access === 'registry' ? '#/components/parameters/IdempotencyKeyOptional' : '#/components/parameters/IdempotencyKey' });
+  if (spec.method === 'post' && spec.idempotency !== false) parameters.push({ $ref: access === 'registry' ? '#/components/parameters/IdempotencyKeyOptional' : '#/components/parameters/IdempotencyKey' });
   parameters.push({ $ref: '#/components/parameters/RequestId' });
 
   const operation: OperationObject = {

@@ -103,6 +103,11 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   /** The reason codes of the definition rules that may refuse the request as it stands (422), with an example refusal. */
   refusals?: Refusals;
   deprecated?: boolean;
+  /**
+   * `false`: a POST that takes no `Idempotency-Key` and whose answers are never stored for replay
+   * (the codec server's: what it answers is personal data in clear, and it changes nothing).
+   */
+  idempotency?: false;
 }
 
 /** A 422 an operation may answer (`change-refused` unless `type` says otherwise): its reason codes and an example. */

@@ -59,8 +59,11 @@ async function run(direction: 'decode' | 'encode', c: Context<GatewayEnv>, deps:
     if (direction === 'decode') for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
     else for (const codec of codecs) payloads = await codec.encode(payloads);
   } catch (error) {
-    throw new DomainError('invalid-input', 'payload-not-decodable', { fa: 'محموله قابل رمزگشایی نیست', en: 'a payload cannot be decoded' },
-      (error as Error).message, 'payloads');
+    // The library's words stay in the log (the cause), never in the answer.
+    const refused = new DomainError('invalid-input', 'payload-not-decodable', { fa: 'محموله قابل رمزگشایی نیست', en: 'a payload cannot be decoded' },
+      'a payload is not one this gateway\'s keys encrypted, or it was altered', 'payloads');
+    refused.cause = error;
+    throw refused;
   }
   await appendAudit(deps.db, {
     actor: subject, action: `temporal-payloads.${direction}d`, subjectType: 'temporal-namespace', subjectId: c.req.header('x-namespace') ?? 'default',
@@ -76,6 +79,7 @@ export const codecRoutes = (['decode', 'encode'] as const).map((direction) => de
   description: 'The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they '
     + 'reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.',
   access: ['national-office'],
+  idempotency: false,
   request: { body: { schema: CodecRequest, example: () => example, maxBytes: 8 * 1024 * 1024 } },
   responses: { 200: { description: 'The payloads, decoded (or encoded), in the same order.', schema: CodecResponse, example } },
 }, async ({ c, ctx, body }) => run(direction, c, ctx.deps, ctx.actor.subject, body)));
