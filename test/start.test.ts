@@ -182,7 +182,8 @@ describe('npm start and the README tour', () => {
     const before = await openTask(ahvaz, waiting, 'initial-interview');
 
     // Ctrl-C: the gateway first, Temporal last, and nothing complains on the way down.
-    expect(stoppedByCtrlC(await ctrlC(first.child))).toBe(true);
+    const firstStop = await ctrlC(first.child);
+    expect(stoppedByCtrlC(firstStop), `the first start ended ${JSON.stringify(firstStop)}:\n${first.output().slice(-3000)}`).toBe(true);
     const stopping = afterStopping(first.output());
     expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, worker, audit head publication, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
     const noise = stopping.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[parvaneh]'));
@@ -201,7 +202,8 @@ describe('npm start and the README tour', () => {
     expect((await call(`/v1/tasks/${after.id}/decision`, ahvaz, { outcome: 'accept' })).status).toBe(202);
     await openTask(khuzestan, waiting, 'province-decision');
     expect((await call(`/v1/applications/${waiting}`, portal)).body.application).toMatchObject({ status: 'running', currentStep: 'province-decision' });
-    expect(stoppedByCtrlC(await ctrlC(second.child))).toBe(true);
+    const secondStop = await ctrlC(second.child);
+    expect(stoppedByCtrlC(secondStop), `the second start ended ${JSON.stringify(secondStop)}:\n${second.output().slice(-3000)}`).toBe(true);
     expect(second.output()).toMatch(/stopped in [\d.]+ s \(gateway,.*Temporal\)/);
   }, 600_000);
 });
