@@ -9,8 +9,12 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 log() { printf '[install] %s\n' "$*" >&2; }
 
+# --browser: also Debian's Chromium, which the console's browser tests drive (`npm test` asks for it;
+# `npm start` does not need it).
+browser=false
 for arg in "$@"; do
   case "$arg" in
+    --browser) browser=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -70,6 +74,21 @@ if [[ ! -x "$st/bin/schemathesis" || "$(cat "$st/.requirements.sha256" 2>/dev/nu
   python3 -m venv "$st"
   "$st/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-hashes -r scripts/schemathesis.txt >&2
   echo "$st_sum" > "$st/.requirements.sha256"
+fi
+
+# 4. Chromium for the console's browser tests, from Debian (Playwright's own browser download cannot
+# reach its servers here; playwright-core drives the system's executable). CHROMIUM_PATH names
+# another one.
+if [[ "$browser" == true && -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    log "the browser tests need Chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH"
+    exit 1
+  fi
+  log "chromium (Debian's package, for the console's browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine may have no package lists yet.
+  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then apt-get update -q >&2; fi
+  apt-get install -y -q chromium >&2
 fi
 
 exit 0
