@@ -85,6 +85,20 @@ export default tseslint.config(
     patterns: [activitiesAsTypes, noIo, ...wrongWayImports('workflows', depth).filter((p) => !p.regex.endsWith('activities/'))],
   })),
   {
+    // The console's single-page app runs in the browser: npm packages and its own files only, and
+    // the API's generated types (as types). Node built-ins would not bundle.
+    files: ['console/app/**/*.ts', 'console/app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'console/app runs in the browser: no Node built-ins.' })),
+        patterns: [
+          { regex: '^(\\.\\./)+(?!api-spec/generated/)[a-z-]+/', message: 'console/app imports only its own files and npm packages (and types from api-spec/generated): see docs/architecture.md.' },
+          { regex: '^(\\.\\./)+api-spec/generated/', allowTypeImports: true, message: 'console/app imports the API\'s generated types as types only.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['domain/workflow-interfaces/*.ts'],
     ignores: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths: noNodeNoIo, patterns: [noIo, ...wrongWayImports('domain', 2)] }] },

@@ -91,4 +91,9 @@ if [[ "$browser" == true && -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium 
   apt-get install -y -q chromium >&2
 fi
 
+# 5. The officers' console (console/app → console/dist): esbuild, in a fraction of a second, and
+# skipped when console/dist is newer than its sources. Both npm start and npm test serve it.
+log_console="$(node --import tsx scripts/build-console.ts 2>&1)" || { printf '%s\n' "$log_console" >&2; log "the console did not build"; exit 1; }
+[[ "$log_console" == *"is current"* ]] || printf '%s\n' "$log_console" >&2
+
 exit 0

@@ -10,6 +10,7 @@ export PARVANEH_TEMPORAL_BIN="$PWD/.tools/bin"
 echo "== lint and types"
 npx eslint .
 npx tsc --noEmit -p .
+npx tsc --noEmit -p console/app
 echo "== the OpenAPI document (Redocly)"
 npm run -s lint:openapi
 echo "== licence process definitions"

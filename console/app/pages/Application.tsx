@@ -1,0 +1,115 @@
+/**
+ * An application: its timeline, and its process as an ordered list of the definition's steps
+ * (read from the Mermaid source the API draws of the definition version it runs on), the passed
+ * ones and the current one marked in words; the Mermaid source itself in a <details>.
+ */
+import { call, api, ok } from '../api.js';
+import { M, useI18n, type Text } from '../i18n.js';
+import type { ApplicationView } from '../types.js';
+import { PageHeading, Show, When, useLoad } from '../ui.js';
+import { Documents, Facts, Inquiries } from './Task.js';
+
+export interface DiagramStep { id: string; title: Text }
+
+/**
+ * The steps a Mermaid flowchart of `dsl/diagram.ts` declares, in its order: each node line
+ * `s_<id><shape>"<fa><br/><en>…<small><step id></small>"`.
+ */
+export function stepsOfDiagram(source: string): DiagramStep[] {
+  const steps: DiagramStep[] = [];
+  for (const line of source.split('\n')) {
+    const m = /^\s*s_\w+\W+"(.*)<small>([^<]+)<\/small>"/.exec(line);
+    if (!m) continue;
+    const [fa = '', en = ''] = m[1]!.split('<br/>');
+    steps.push({ id: m[2]!, title: { fa, en } });
+  }
+  return steps;
+}
+
+async function diagramOf(licenceType: string, version: number): Promise<string> {
+  const res = await api.GET('/v1/licence-types/{typeId}/diagram', { params: { path: { typeId: licenceType }, query: { version } }, parseAs: 'text' });
+  return ok(res) as string;
+}
+
+export function ApplicationPage({ applicationId }: { applicationId: string }) {
+  const { t, digits } = useI18n();
+  const [loaded] = useLoad(async () => {
+    const view = await call<ApplicationView>('GET', `/v1/applications/${encodeURIComponent(applicationId)}`);
+    const diagram = await diagramOf(view.application.licenceType, view.application.definitionVersion).catch(() => '');
+    return { view, diagram };
+  }, [applicationId]);
+  return (
+    <Show loaded={loaded}>
+      {({ view, diagram }) => {
+        const app = view.application;
+        const steps = stepsOfDiagram(diagram);
+        const passed = new Set(view.timeline.map((e) => e.stepId).filter((s): s is string => !!s));
+        const current = new Set([app.currentStep, ...view.tasks.filter((x) => x.status === 'open').map((x) => x.stepId)].filter((s): s is string => !!s));
+        const title = `${t(M.application)} ${app.trackingCode}`;
+        return (
+          <>
+            <PageHeading title={title}>{t(M.application)} <span dir="ltr">{app.trackingCode}</span></PageHeading>
+            <dl class="facts">
+              <div><dt>{t(M.licenceType)}</dt><dd>{app.licenceType} (v{digits(String(app.definitionVersion))})</dd></div>
+              <div><dt>{t(M.state)}</dt><dd>{app.status}{app.outcomeReason ? ` · ${app.outcomeReason}` : ''}</dd></div>
+              <div><dt>{t(M.county)}</dt><dd>{app.county}</dd></div>
+              <div><dt>{t(M.current)}</dt><dd>{app.currentStep ?? '—'}</dd></div>
+            </dl>
+            <section aria-labelledby="process-h">
+              <h2 id="process-h">{t(M.process)}</h2>
+              <ol class="steps">
+                {steps.map((s) => {
+                  const state = current.has(s.id) ? 'current' : passed.has(s.id) ? 'passed' : 'ahead';
+                  return (
+                    <li key={s.id} class={`step step-${state}`} aria-current={state === 'current' ? 'step' : undefined}>
+                      <span>{t(s.title) || s.id}</span> <small class="muted" dir="ltr">{s.id}</small>
+                      {state !== 'ahead' && <span class={`tag tag-${state}`}>{t(state === 'current' ? M.current : M.passed)}</span>}
+                    </li>
+                  );
+                })}
+              </ol>
+              {diagram && (
+                <details>
+                  <summary>{t(M.mermaid)}</summary>
+                  <pre dir="ltr">{diagram}</pre>
+                </details>
+              )}
+            </section>
+            <section aria-labelledby="timeline-h">
+              <h2 id="timeline-h">{t(M.timeline)}</h2>
+              <ol class="timeline">
+                {view.timeline.map((e) => (
+                  <li key={e.seq}><When iso={e.occurredAt} time /> · <span dir="ltr">{e.kind}</span>{e.stepId && <> · <span dir="ltr">{e.stepId}</span></>}</li>
+                ))}
+              </ol>
+            </section>
+            <section aria-labelledby="tasks-h">
+              <h2 id="tasks-h">{t(M.inbox)}</h2>
+              <ul>
+                {view.tasks.map((x) => <li key={x.id}><a href={`/console/tasks/${encodeURIComponent(x.id)}`}>{t(x.title)}</a> · {x.status}{x.outcome ? ` · ${x.outcome}` : ''}</li>)}
+              </ul>
+            </section>
+            <section aria-labelledby="app-inquiries-h">
+              <h2 id="app-inquiries-h">{t(M.inquiries)}</h2>
+              <Inquiries inquiries={view.inquiries} />
+            </section>
+            <section aria-labelledby="app-documents-h">
+              <h2 id="app-documents-h">{t(M.documents)}</h2>
+              <Documents documents={view.documents} applicationId={app.id} />
+            </section>
+            {view.licences.length > 0 && (
+              <section aria-labelledby="app-licences-h">
+                <h2 id="app-licences-h">{t(M.licences)}</h2>
+                <ul>{view.licences.map((l) => <li key={l.number}><a href={`/console/licences/${encodeURIComponent(l.number)}`} dir="ltr">{l.number}</a> · {t(l.title)}</li>)}</ul>
+              </section>
+            )}
+            <details>
+              <summary>{t(M.facts)}</summary>
+              <Facts facts={app.facts} />
+            </details>
+          </>
+        );
+      }}
+    </Show>
+  );
+}
