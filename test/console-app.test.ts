@@ -1,0 +1,150 @@
+/**
+ * The officers' console in a real browser (Debian's Chromium through playwright-core) on the real
+ * gateway, Temporal and PostgreSQL: a county officer finds a fresh application's interview task in
+ * the inbox, reads it, decides it by keyboard with one decision sent whatever the key presses; a
+ * response altered by one byte is refused as unverified; axe-core finds no serious or critical
+ * violation on any page; screenshots of the main pages are written to docs/console/.
+ *
+ * The console's backend-for-frontend is a stand-in until console/server lands (test/support/console.ts).
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../db/schema/index.js';
+import { api, eventually, generatedApplication, taskInInbox } from './support/api.js';
+import { axe, desktopPage, launchBrowser, phonePage, screenshot } from './support/browser.js';
+import { decide, openInbox, openTask, settled, startConsole, type ConsoleUnderTest } from './support/console.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { throughToActivityLicence } from './support/journeys.js';
+import { officeTokens, type OfficeTokens } from './support/tokens.js';
+
+let h: Harness;
+let tokens: OfficeTokens;
+let consoleApp: ConsoleUnderTest;
+let browser: Browser;
+let page: Page & { errors: string[] };
+let applicationId: string;
+let taskId: string;
+
+beforeAll(async () => {
+  h = await startHarness({ temporal: 'dev-server' });
+  tokens = await officeTokens(h);
+  [consoleApp, browser] = await Promise.all([startConsole(h), launchBrowser()]);
+  const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(9_400) });
+  expect(submitted.status, submitted.text).toBe(202);
+  applicationId = submitted.body.applicationId;
+  taskId = (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id;
+  page = await desktopPage(browser);
+  await consoleApp.signIn(page, 'ahvaz');
+});
+afterAll(async () => {
+  await browser?.close();
+  await consoleApp?.close();
+  await h?.close();
+});
+
+/** No serious or critical accessibility violation on the page as it is. */
+async function accessible(p: Page) {
+  expect(await axe(p)).toEqual([]);
+}
+
+describe('the officers\' console in Chromium', () => {
+  it('shows the county office its inbox, in Persian and right to left, with the fresh application\'s interview task', async () => {
+    await openInbox(page, consoleApp.url);
+    expect(await page.getAttribute('html', 'lang')).toBe('fa');
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await page.textContent('[data-office]')).toContain('اهواز');
+    const link = page.locator(`a[href="/console/tasks/${taskId}"]`);
+    expect(await link.textContent()).toBe('مصاحبه اولیه و نیازسنجی شهرستان');
+    // The due date in Jalali with Persian digits, the Gregorian date on hover.
+    const due = page.locator('table.inbox tbody tr', { has: link }).locator('time');
+    expect(await due.textContent()).toMatch(/[۰-۹]+ [آ-ی]+ ۱۴۰[۵-۶]/);
+    expect(await due.getAttribute('title')).toMatch(/20\d\d/);
+    await accessible(page);
+    await screenshot(page, 'inbox');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('shows the inbox readable on a 390-pixel-wide phone', async () => {
+    const phone = await phonePage(browser);
+    await consoleApp.signIn(phone, 'ahvaz');
+    await openInbox(phone, consoleApp.url);
+    await phone.waitForSelector(`a[href="/console/tasks/${taskId}"]`);
+    // Nothing wider than the screen: the table stacks.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await accessible(phone);
+    await screenshot(phone, 'inbox-phone');
+    await phone.context().close();
+  });
+
+  it('shows the application with its steps, the passed ones and the current one marked', async () => {
+    await page.goto(`${consoleApp.url}/console/applications/${applicationId}`);
+    await settled(page);
+    const current = page.locator('ol.steps li[aria-current="step"]');
+    expect(await current.count()).toBeGreaterThanOrEqual(1);
+    expect(await current.first().textContent()).toContain('initial-interview');
+    expect(await page.locator('ol.steps li.step-passed').count()).toBeGreaterThan(0);
+    await accessible(page);
+    await screenshot(page, 'application');
+  });
+
+  it('decides the task by keyboard: the outcome, then Enter twice on the button sends one decision', async () => {
+    await openInbox(page, consoleApp.url);
+    await openTask(page, taskId);
+    expect(await page.textContent('main h1')).toBe('مصاحبه اولیه و نیازسنجی شهرستان');
+    await accessible(page);
+    await screenshot(page, 'task');
+    expect(await decide(page, 'accept')).toContain('تصمیم ثبت شد');
+    const decisions = await eventually(async () => {
+      const rows = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'task.decided'), eq(auditLog.subjectId, taskId)));
+      return rows.length ? rows : undefined;
+    }, 'the decision to be audited');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(decisions).toHaveLength(1);
+    expect(await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'task.decided'), eq(auditLog.subjectId, taskId)))).toHaveLength(1);
+  });
+
+  it('refuses a response altered by one byte: the verification error is shown, not the data', async () => {
+    await page.route('**/console/api/v1/tasks*', async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length - 2]! ^= 0x01;
+      await route.fulfill({ response, body });
+    });
+    try {
+      await openInbox(page, consoleApp.url);
+      const error = page.locator('[data-error="unverified"]');
+      expect(await error.textContent()).toContain('امضای پاسخ سرور تأیید نشد');
+      expect(await page.locator('table.inbox').count()).toBe(0);
+      await accessible(page);
+    } finally {
+      await page.unroute('**/console/api/v1/tasks*');
+    }
+  });
+
+  it('shows a licence of the register with its validity in Jalali and the changes its definition offers', async () => {
+    const { activityLicence } = await throughToActivityLicence(h, { tokens, applicant: 9_401 });
+    await page.goto(`${consoleApp.url}/console/licences`);
+    await settled(page);
+    await accessible(page);
+    await page.goto(`${consoleApp.url}/console/licences/${encodeURIComponent(activityLicence)}`);
+    await settled(page);
+    expect(await page.textContent('main h1')).toContain(activityLicence);
+    expect(await page.locator('main time').first().textContent()).toMatch(/۱۴۰[۵-۶]/);
+    expect(await page.locator('details.change').count()).toBeGreaterThan(0);
+    await accessible(page);
+    await screenshot(page, 'licence');
+  });
+
+  it('switches to English, left to right, and keeps the choice', async () => {
+    await openInbox(page, consoleApp.url);
+    await page.click('header .actions button[lang="en"]');
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    await page.reload();
+    await settled(page);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('main h1')).toBe('Inbox');
+    await accessible(page);
+    await page.click('header .actions button[lang="fa"]');
+  });
+});
