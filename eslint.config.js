@@ -16,7 +16,11 @@ const LAYERS = {
   activities: ['domain', 'db', 'dsl', 'platform'],
   workflows: ['dsl', 'domain/workflow-interfaces'], // and activities, as types only (below)
   services: ['domain', 'db', 'dsl', 'platform'],
-  gateway: ['services', 'domain', 'db', 'dsl', 'platform'],
+  gateway: ['console', 'services', 'domain', 'db', 'dsl', 'platform'],
+  // console/server: the backend-for-frontend the gateway mounts (it calls the gateway back only through `forward`).
+  console: ['services', 'domain', 'db', 'platform'],
+  // The embedded development OpenID provider: an entry point of its own, next to nothing.
+  idp: ['platform'],
   worker: ['activities', 'workflows', 'domain', 'db', 'dsl', 'platform'],
   sandbox: ['platform'],
 };

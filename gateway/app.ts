@@ -28,6 +28,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
 import type { SigningKeyStore } from '../platform/signing-keys.js';
+import { createConsole, type ConsoleSettings } from '../console/server/app.js';
 
 export interface GatewayOptions {
   deps: ServiceDeps;
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   idempotencySweepSeconds?: number | false;
   /** How often the signing key file is read again for another process's rotation or revocation (default 5 s). */
   followSigningKeysMs?: number | false;
+  /** The officers' console under `/console` (sign-in at this issuer, sessions, the proxy to /v1); omitted: no console. */
+  console?: ConsoleSettings;
 }
 
 /** The gateway's app, and `stop()` for what it runs besides answering requests (the key sweep). */
@@ -115,7 +118,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...options.rateLimits,
   };
   const underApi = (path: string) => path.startsWith('/v1/') && !path.startsWith('/v1/callbacks/');
-  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) }));
+  // The console's proxy is limited inside, as the officer's /v1 call (by subject); its hashed assets not at all.
+  const consoleCounted = (path: string) => !path.startsWith('/console/api/') && !path.startsWith('/console/assets/');
+  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) || !consoleCounted(c.req.path) }));
   // The Temporal UI's CORS preflight (OPTIONS, no token) for the codec server.
   app.use('/v1/codec/*', codecPreflight());
   // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.
@@ -130,7 +135,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Each registry's callbacks are limited on their own too (a registry gone wrong, a captured callback sent in a loop).
   if (limits) app.use(CALLBACK_PATH, rateLimit(registryCallbackLimits(limits)));
   mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
-  app.use('/v1/*', authenticate(createTokenVerifier(options.auth)));
+  const verifyToken = createTokenVerifier(options.auth);
+  app.use('/v1/*', authenticate(verifyToken));
   if (limits) app.use('/v1/*', rateLimit({ ...limits, skip: (c) => !underApi(c.req.path) }));
   // Per operation: who may call (401/403), then its body limit, then its Idempotency-Key, so
   // nothing is claimed, buffered or stored for a caller who may not call it, nor for unknown routes.
@@ -141,6 +147,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The codec server's answers are personal data in clear: never stored for replay.
     after: (route) => (route.spec.method === 'post' && route.spec.idempotency !== false ? [keys as unknown as MiddlewareHandler<GatewayEnv>] : []),
   });
+  // The console's pages and its proxy: not API routes (not in the OpenAPI document); the proxy
+  // calls this very app in process, so a console request passes every /v1 check an integrator's does.
+  if (options.console) {
+    app.route('/console', createConsole({
+      ...options.console, db: options.deps.db, verifyAccessToken: verifyToken,
+      forward: (request, env) => Promise.resolve(app.fetch(request, env)),
+    }));
+  }
   return Object.assign(app, { stop: async () => { clearInterval(following); await sweep?.stop(); } });
 }
 

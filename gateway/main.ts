@@ -28,6 +28,16 @@
  *   IDEMPOTENCY_SWEEP_SECONDS  how often expired idempotency keys are deleted (default 600)
  *   TRUSTED_PROXIES            comma-separated addresses of the proxies in front of the gateway,
  *                              whose X-Forwarded-For names the client for rate limits (default none)
+ *   CONSOLE_ISSUER             the OpenID provider officers sign in to the console at (found by
+ *                              discovery; https://, plain http:// only on loopback); unset: no
+ *                              console. Its tokens must be trusted too (AUTH_ISSUER/AUTH_ISSUERS).
+ *   CONSOLE_CLIENT_ID          the console's client id at that provider (required with CONSOLE_ISSUER)
+ *   CONSOLE_CLIENT_SECRET | CONSOLE_CLIENT_SECRET_FILE  its client secret (client_secret_basic),
+ *                              or a file holding it (required with CONSOLE_ISSUER)
+ *   CONSOLE_PUBLIC_URL         the gateway's URL as browsers reach it (https://, http:// on
+ *                              loopback): the sign-in callback is <url>/console/callback and the
+ *                              sign-out return <url>/console/signed-out (required with CONSOLE_ISSUER)
+ *   CONSOLE_DIST_DIR           the console app's build (default console/dist)
  *   PROCESSES_DIR              the licence process definitions (default processes)
  *   LOG_LEVEL                  request log level (default warn)
  *
@@ -38,6 +48,8 @@ import { Client, Connection } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
+import { resolve } from 'node:path';
+import type { ConsoleSettings } from '../console/server/app.js';
 import { openDatabase } from '../db/client.js';
 import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
@@ -121,12 +133,33 @@ function registryKeys(): RegistryKeys {
 }
 
 
+/** The console's settings, checked at start; none of them: no console. */
+function consoleSettings(issuers: TrustedIssuer[]): ConsoleSettings | undefined {
+  const issuer = process.env.CONSOLE_ISSUER;
+  const given = ['CONSOLE_CLIENT_ID', 'CONSOLE_CLIENT_SECRET', 'CONSOLE_CLIENT_SECRET_FILE', 'CONSOLE_PUBLIC_URL', 'CONSOLE_DIST_DIR'].filter((name) => process.env[name]);
+  if (!issuer) {
+    if (given.length > 0) throw new Error(`${given.join(', ')} set without CONSOLE_ISSUER`);
+    return undefined;
+  }
+  assertSecureUrl(issuer, 'CONSOLE_ISSUER');
+  if (!issuers.some((trusted) => trusted.issuer === issuer)) throw new Error(`CONSOLE_ISSUER ${issuer} is not a trusted token issuer: add it to AUTH_ISSUER or AUTH_ISSUERS`);
+  const secretFile = process.env.CONSOLE_CLIENT_SECRET_FILE;
+  if (process.env.CONSOLE_CLIENT_SECRET && secretFile) throw new Error('set CONSOLE_CLIENT_SECRET or CONSOLE_CLIENT_SECRET_FILE, not both');
+  const clientSecret = secretFile ? readFileSync(secretFile, 'utf8').trim() : required('CONSOLE_CLIENT_SECRET');
+  if (!clientSecret) throw new Error('the console client secret is empty');
+  const publicUrl = assertSecureUrl(required('CONSOLE_PUBLIC_URL'), 'CONSOLE_PUBLIC_URL');
+  if (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash) throw new Error('CONSOLE_PUBLIC_URL is an origin only (scheme, host, port), without a path');
+  return { issuer, clientId: required('CONSOLE_CLIENT_ID'), clientSecret, publicUrl: publicUrl.origin, distDir: resolve(process.env.CONSOLE_DIST_DIR || 'console/dist') };
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '127.0.0.1';
   const metrics = createMetricsRegistry();
+  const issuers = trustedIssuers();
+  const consoleOptions = consoleSettings(issuers);
   const auth: AuthOptions = {
-    issuers: trustedIssuers(), audience: process.env.AUTH_AUDIENCE ?? API_AUDIENCE, metrics,
+    issuers, audience: process.env.AUTH_AUDIENCE ?? API_AUDIENCE, metrics,
     maxTokenAgeSeconds: positiveSeconds('AUTH_MAX_TOKEN_AGE_SECONDS'), maxStaleKeysSeconds: positiveSeconds('AUTH_MAX_STALE_KEYS_SECONDS'),
   };
   // Configuration is checked before anything is opened: a bad key setting stops the start here.
@@ -148,6 +181,7 @@ async function main(): Promise<void> {
     metrics,
     idempotencyLeaseSeconds: positiveSeconds('IDEMPOTENCY_LEASE_SECONDS'),
     idempotencySweepSeconds: positiveSeconds('IDEMPOTENCY_SWEEP_SECONDS'),
+    console: consoleOptions,
     trustedProxies: (process.env.TRUSTED_PROXIES ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
     checkReady: async () => {
       await database.ping();

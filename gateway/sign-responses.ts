@@ -23,11 +23,14 @@ export interface SignedResponse { status: number; headers: Headers; body: Uint8A
 
 /**
  * Context variables this middleware reads, set by inner middleware (`middleware/idempotency.ts`):
- * `idempotentReplay` marks a stored response that was signed when first sent (left untouched);
+ * `idempotentReplay` marks a stored response that was signed when first sent (left untouched), as
+ * `signedWithin` marks one forwarded from this gateway's own `/v1` by the console's proxy;
  * `onSigned` is called with the response once signed.
  */
 export type SigningVariables = {
   idempotentReplay?: boolean;
+  /** An answer this gateway gave itself in process (the console's proxy) and signed then, for the path it was asked at: kept as signed. */
+  signedWithin?: boolean;
   onSigned?: (response: SignedResponse) => Promise<void>;
 };
 
@@ -38,7 +41,7 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponsesOptions): MiddlewareHandler {
   return async function signResponse(c, next) {
     await next();
-    if (c.get('idempotentReplay' as never)) return;
+    if (c.get('idempotentReplay' as never) || c.get('signedWithin' as never)) return;
     const res = c.res;
     // The response is replaced below, so it is read directly rather than cloned (no tee, one copy).
     const body = new Uint8Array(await res.arrayBuffer());

@@ -1,10 +1,11 @@
 /**
  * `npm start`: the whole product on embedded defaults. A Temporal dev server persisting to
  * `.data/temporal.db`, an embedded PostgreSQL server in `.data/postgres` (or the server
- * DATABASE_URL names), the sandbox registries, the worker and the gateway. Ctrl-C stops them in
- * dependency order (gateway, worker, sandbox, then PostgreSQL and Temporal, which run in sessions
- * of their own so the terminal's Ctrl-C reaches only this process); the next start finds every
- * application where it left it.
+ * DATABASE_URL names), the sandbox registries, the worker, the development OpenID provider the
+ * officers' console signs in at (IDP_PORT, default 8090) and the gateway with the console at
+ * /console. Ctrl-C stops them in dependency order (gateway, identity provider, worker, sandbox,
+ * then PostgreSQL and Temporal, which run in sessions of their own so the terminal's Ctrl-C
+ * reaches only this process); the next start finds every application where it left it.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -19,6 +20,7 @@ import { loadHolidayCalendar } from '../dsl/calendar-load.js';
 import { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { loadDefinitions } from '../dsl/load.js';
 import { createGateway } from '../gateway/app.js';
+import { startDevIdentityProvider } from '../idp/provider.js';
 import { API_AUDIENCE, loadDevIssuer } from '../gateway/dev-issuer.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { createLogger } from '../gateway/middleware/logging.js';
@@ -41,6 +43,7 @@ const ports = {
   temporal: Number(process.env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
   postgres: Number(process.env.POSTGRES_PORT ?? 54320),
+  idp: Number(process.env.IDP_PORT ?? 8090),
 };
 const host = '127.0.0.1';
 const log = (message: string) => console.log(`[parvaneh] ${message}`);
@@ -213,9 +216,18 @@ async function main(): Promise<void> {
   });
   await ensureOutboxDelivery(temporal);
 
+  // The officers' console signs in at the embedded development OpenID provider; the gateway trusts
+  // it by discovery, beside the development issuer `npm run token` mints with.
+  const idp = await startDevIdentityProvider({
+    host, port: ports.idp, stateFile: join(dataDir, 'idp.json'), audience: API_AUDIENCE,
+    redirectUris: [`${apiUrl}/console/callback`], postLogoutRedirectUris: [`${apiUrl}/console/signed-out`],
+  });
+  started('identity provider', () => idp.close());
+
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar },
-    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
+    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }, { issuer: idp.issuer }], audience: API_AUDIENCE },
+    console: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl: apiUrl, distDir: resolve('console/dist') },
     registryKeys: registryKeys.jwks,
     signingKeys, metrics,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
@@ -238,6 +250,12 @@ async function main(): Promise<void> {
   log(`API docs:     ${apiUrl}/docs  (spec: ${apiUrl}/openapi.json)`);
   log(`API health:   ${apiUrl}/health  (metrics: ${apiUrl}/metrics)`);
   log(`JWKS:         ${apiUrl}/.well-known/jwks.json`);
+  log(`console: ${apiUrl}/console/`);
+  log(`  sign-in at ${idp.issuer}; the development accounts (kept in ${join(dataDir, 'idp.json')}):`);
+  for (const account of idp.accounts) {
+    const office = account.county ? `county ${account.county}` : account.province ? `province ${account.province}` : 'national';
+    log(`  ${account.username.padEnd(10)} ${account.password}  ${account.role} (${office})`);
+  }
   log(`Temporal UI:  http://${host}:${ports.temporalUi}`);
   log(`Sandbox:      ${sandbox.url}/fixtures/persons  (portal: ${sandbox.url}/control/portal/notifications)`);
   log('tokens:       npm run token -- --role county-office --county ahvaz');

@@ -15,3 +15,4 @@ export * from './supervision-records.js';
 export * from './maintenance-windows.js';
 export * from './rate-limits.js';
 export * from './registry-callback-ids.js';
+export * from './console-sessions.js';

@@ -28,6 +28,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase } from './database.js';
+import { freePort } from './ports.js';
+import { startDevIdentityProvider, type DevIdentityProvider } from '../../idp/provider.js';
 import { devServerTemporal, timeSkippingTemporal } from './temporal.js';
 
 export interface Harness {
@@ -57,6 +59,8 @@ export interface Harness {
   signingKeysPath: string;
   /** The outbox delivery workflow's id (started with the first worker unless `outboxDelivery: false`). */
   outboxWorkflowId: string;
+  /** With `console: true`: the embedded development OpenID provider the console signs in at (the gateway trusts it by discovery). */
+  idp?: DevIdentityProvider;
   /** Re-reads the definition files, as a running gateway does when they change. */
   reloadDefinitions(): void;
   startWorker(): Promise<Worker>;
@@ -70,7 +74,9 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  * `logger`: the gateway's; `workerLogger`: the worker's operator alerts (default: warnings and
  * worse). The gateway's `/metrics` shows the worker's counters too, as under `npm start`.
  */
-export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger; payloadKeysPath?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger; payloadKeysPath?: string;
+  /** Also start the development OpenID provider and mount the console (`distDir`: its app's files; default a folder without them). */
+  console?: boolean | { distDir?: string } } = {}): Promise<Harness> {
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
@@ -97,13 +103,23 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const signingKeysPath = join(keysDir, 'response-signing-keys.json');
   const signingKeys = await createSigningKeyStore({ path: signingKeysPath });
   const metrics = createMetricsRegistry();
+  // The console's provider must know the gateway's callback URL, and the gateway the provider: the port is taken first.
+  const gatewayPort = opts.console ? await freePort() : 0;
+  const idp = opts.console ? await startDevIdentityProvider({
+    port: 0, stateFile: join(keysDir, 'idp.json'), audience: API_AUDIENCE,
+    redirectUris: [`http://127.0.0.1:${gatewayPort}/console/callback`], postLogoutRedirectUris: [`http://127.0.0.1:${gatewayPort}/console/signed-out`],
+  }) : undefined;
   const gateway = createGateway({
     deps, registryKeys: registryKeys.jwks, signingKeys, metrics, checkReady: db.ping, rateLimits: false,
     logger: opts.logger ?? createLogger({ level: 'warn' }),
-    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
+    auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }, ...(idp ? [{ issuer: idp.issuer }] : [])], audience: API_AUDIENCE },
+    console: idp ? {
+      issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl: `http://127.0.0.1:${gatewayPort}`,
+      distDir: (typeof opts.console === 'object' ? opts.console.distDir : undefined) ?? join(keysDir, 'no-console-build'),
+    } : undefined,
   });
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: gateway.fetch, port: gatewayPort, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sandbox = await startSandbox({
@@ -115,7 +131,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
-    env, client, db, deps, issuer, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys, payloadCodec, payloadKeysPath, dataConverter,
+    env, client, db, deps, issuer, idp, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys, payloadCodec, payloadKeysPath, dataConverter,
     outboxWorkflowId: '',
     reloadDefinitions() {
       deps.catalogue = new DefinitionCatalogue(loadDefinitions(opts.processesDir ?? 'processes'), calendar);
@@ -141,6 +157,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
       await sandbox.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.stop();
+      await idp?.close();
       await env.teardown();
       await db.close();
     },
