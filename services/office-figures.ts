@@ -37,7 +37,7 @@ function territory(ctx: ServiceContext): SQL | undefined {
 
 const int = (expression: SQL) => sql<number>`(${expression})::int`;
 /** The `fraction` percentile of the hours from opening to decision, of the tasks decided since `since`, to 2 decimals. */
-const hours = (fraction: 0.5 | 0.9, since: Date) => sql<number | null>`round((percentile_cont(${sql.raw(String(fraction))}) within group (order by extract(epoch from ${tasks.decidedAt} - ${tasks.createdAt}) / 3600) filter (where ${tasks.status} = 'decided' and ${tasks.decidedAt} >= ${since}))::numeric, 2)::float8`;
+const hours = (fraction: 0.5 | 0.9, since: Date) => sql<number | null>`round((percentile_cont(${sql.raw(String(fraction))}) within group (order by extract(epoch from ${tasks.decidedAt} - ${tasks.createdAt}) / 3600) filter (where ${tasks.status} = 'decided' and ${tasks.decidedAt} >= ${since.toISOString()}))::numeric, 2)::float8`;
 
 /**
  * The figures of the caller's office. Open tasks are those still to decide (a decision on its way
@@ -57,7 +57,7 @@ export async function officeFigures({ ctx }: { ctx: ServiceContext }): Promise<O
 
   const [totals] = await deps.db.select({
     open: int(sql`count(*)`),
-    overdue: int(sql`count(*) filter (where ${tasks.dueAt} < ${now})`),
+    overdue: int(sql`count(*) filter (where ${tasks.dueAt} < ${now.toISOString()})`),
     escalated: int(sql`count(*) filter (where ${tasks.escalatedAt} is not null)`),
   }).from(tasks).innerJoin(applications, eq(applications.id, tasks.applicationId))
     .where(inTerritory(eq(tasks.status, 'open'), isNull(tasks.decisionDelivery)));
@@ -67,8 +67,8 @@ export async function officeFigures({ ctx }: { ctx: ServiceContext }): Promise<O
     stepId: tasks.stepId,
     title: sql<Text>`(array_agg(${tasks.title} order by ${tasks.createdAt} desc))[1]`,
     open: int(sql`count(*) filter (where ${open})`),
-    overdue: int(sql`count(*) filter (where ${open} and ${tasks.dueAt} < ${now})`),
-    decided: int(sql`count(*) filter (where ${tasks.status} = 'decided' and ${tasks.decidedAt} >= ${since})`),
+    overdue: int(sql`count(*) filter (where ${open} and ${tasks.dueAt} < ${now.toISOString()})`),
+    decided: int(sql`count(*) filter (where ${tasks.status} = 'decided' and ${tasks.decidedAt} >= ${since.toISOString()})`),
     medianHours: hours(0.5, since),
     p90Hours: hours(0.9, since),
   }).from(tasks).innerJoin(applications, eq(applications.id, tasks.applicationId))
@@ -79,7 +79,7 @@ export async function officeFigures({ ctx }: { ctx: ServiceContext }): Promise<O
   const waiting = await deps.db.select({
     registry: inquiries.registry,
     waiting: int(sql`count(*)`),
-    late: int(sql`count(*) filter (where ${inquiries.deadlineAt} < ${now})`),
+    late: int(sql`count(*) filter (where ${inquiries.deadlineAt} < ${now.toISOString()})`),
     oldestSince: sql<Date>`min(${inquiries.sentAt})`.mapWith(inquiries.sentAt),
   }).from(inquiries).innerJoin(applications, eq(applications.id, inquiries.applicationId))
     .where(inTerritory(inArray(inquiries.status, ['sent', 'accepted'])))

@@ -78,7 +78,7 @@ export async function countInbox({ ctx }: { ctx: ServiceContext }) {
   const now = new Date((ctx.deps.now ?? Date.now)());
   const [counts] = await ctx.deps.db.select({
     open: sql<number>`count(*)::int`,
-    overdue: sql<number>`(count(*) filter (where ${tasks.dueAt} < ${now}))::int`,
+    overdue: sql<number>`(count(*) filter (where ${tasks.dueAt} < ${now.toISOString()}))::int`,
     escalated: sql<number>`(count(*) filter (where ${tasks.escalatedAt} is not null))::int`,
     prioritised: sql<number>`(count(*) filter (where ${tasks.priority} is not null))::int`,
   }).from(tasks).where(and(...inboxScope(ctx.actor)));
