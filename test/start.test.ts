@@ -196,7 +196,8 @@ describe('npm start and the README tour', () => {
       await page.locator(`a[href="/console/tasks/${encodeURIComponent(before.id)}"]`).waitFor({ timeout: 30_000 });
       expect(new URL(page.url()).pathname).toBe('/console/');
       expect(await axe(page)).toEqual([]);
-      expect(page.errors).toEqual([]);
+      // The one error the page may log is the 401 of its first look at the session, which sent it to sign in.
+      expect(page.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
     } finally {
       await browser.close();
     }
