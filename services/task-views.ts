@@ -2,7 +2,7 @@
  * The offices' inbox as people read it: each task with its allowed outcomes spelled out, its due
  * date in both calendars, its application's licence type and the applicant's name.
  */
-import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
+import { formatJalali, workingDaysBetween, type HolidayCalendar } from '../dsl/calendar.js';
 import type { RecordedField, Text } from '../dsl/schema.js';
 import type { tasks } from '../db/schema/index.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -25,7 +25,7 @@ export interface TaskApplicant {
 }
 
 export type TaskView = Omit<TaskRow, 'outcomes' | 'title' | 'priority'> & {
-  title: Text; outcomes: AllowedOutcome[]; allowedOutcomes: AllowedOutcome[]; dueAtJalali: string; priority: Text[] | null;
+  title: Text; outcomes: AllowedOutcome[]; allowedOutcomes: AllowedOutcome[]; dueAtJalali: string; dueInWorkingDays: number; priority: Text[] | null;
   licenceType: string; applicant: TaskApplicant | null;
 };
 
@@ -46,13 +46,14 @@ export function applicantOf(facts: unknown): TaskApplicant | null {
 }
 
 /** A task row with its outcomes, the Jalali form of its due date, and what the caller may see of its application. */
-export function taskView(row: TaskRow, calendar: HolidayCalendar, application: TaskApplication, actor: Actor): TaskView {
+export function taskView(row: TaskRow, calendar: HolidayCalendar, application: TaskApplication, actor: Actor, now = Date.now()): TaskView {
   const outcomes = (row.outcomes as Partial<AllowedOutcome>[]).map((o) => ({
     name: String(o.name), title: o.title ?? { fa: String(o.name), en: String(o.name) }, requiresReason: o.requiresReason === true,
     ...(o.fields ? { fields: o.fields } : {}),
   }));
   return {
     ...row, title: row.title as Text, outcomes, allowedOutcomes: outcomes, dueAtJalali: formatJalali(row.dueAt.getTime(), calendar, true),
+    dueInWorkingDays: workingDaysBetween(now, row.dueAt.getTime(), calendar),
     priority: (row.priority as Text[] | null) ?? null,
     licenceType: application.licenceType, applicant: SEE_APPLICANT.includes(actor.role) ? applicantOf(application.facts) : null,
   };
@@ -61,11 +62,12 @@ export function taskView(row: TaskRow, calendar: HolidayCalendar, application: T
 /** Open tasks for the caller's office, filtered, and the counts of its whole inbox. */
 export async function inbox({ ctx, filter }: { ctx: ServiceContext; filter?: TaskFilter }) {
   const [rows, counts] = await Promise.all([listTasks({ ctx, filter }), countInbox({ ctx })]);
-  return { items: rows.map((row) => taskView(row.task, ctx.deps.calendar, row, ctx.actor)), counts };
+  const now = (ctx.deps.now ?? Date.now)();
+  return { items: rows.map((row) => taskView(row.task, ctx.deps.calendar, row, ctx.actor, now)), counts };
 }
 
 /** One task in the caller's scope, of any status. */
 export async function viewTask({ ctx, taskId }: { ctx: ServiceContext; taskId: string }): Promise<TaskView> {
   const found = await findTask({ ctx, taskId });
-  return taskView(found.task, ctx.deps.calendar, found, ctx.actor);
+  return taskView(found.task, ctx.deps.calendar, found, ctx.actor, (ctx.deps.now ?? Date.now)());
 }

@@ -1528,6 +1528,8 @@ export interface components {
             dueAt: string;
             /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
             dueAtJalali: string;
+            /** @description Working days from today to the due date by the holiday calendar (weekends and official holidays not counted): 0 when due today, negative when overdue (how many working days late). */
+            dueInWorkingDays: number;
             escalatedAt: string | null;
             outcome: string | null;
             reason: string | null;
@@ -2744,6 +2746,7 @@ export interface operations {
                      *           "status": "open",
                      *           "dueAt": "2026-04-08T16:00:00.000Z",
                      *           "dueAtJalali": "1405/01/19 19:30",
+                     *           "dueInWorkingDays": 3,
                      *           "escalatedAt": null,
                      *           "outcome": null,
                      *           "reason": null,
@@ -3209,6 +3212,7 @@ export interface operations {
                      *           "status": "open",
                      *           "dueAt": "2026-04-08T16:00:00.000Z",
                      *           "dueAtJalali": "1405/01/19 19:30",
+                     *           "dueInWorkingDays": 3,
                      *           "escalatedAt": null,
                      *           "outcome": null,
                      *           "reason": null,
@@ -3317,6 +3321,7 @@ export interface operations {
                      *       "status": "open",
                      *       "dueAt": "2026-04-08T16:00:00.000Z",
                      *       "dueAtJalali": "1405/01/19 19:30",
+                     *       "dueInWorkingDays": 3,
                      *       "escalatedAt": null,
                      *       "outcome": null,
                      *       "reason": null,

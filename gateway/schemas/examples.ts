@@ -48,7 +48,7 @@ export const task = {
   applicant: { firstName: 'علی', lastName: 'رضایی' }, stepId: 'initial-interview',
   title: { fa: 'مصاحبه اولیه و نیازسنجی شهرستان', en: 'county initial interview and needs assessment' },
   role: 'county-office', county: 'ahvaz', province: null, allowedOutcomes: interviewOutcomes, outcomes: interviewOutcomes, status: 'open',
-  dueAt: '2026-04-08T16:00:00.000Z', dueAtJalali: '1405/01/19 19:30', escalatedAt: null, outcome: null, reason: null, decidedBy: null, recorded: null, priority: null,
+  dueAt: '2026-04-08T16:00:00.000Z', dueAtJalali: '1405/01/19 19:30', dueInWorkingDays: 3, escalatedAt: null, outcome: null, reason: null, decidedBy: null, recorded: null, priority: null,
   createdAt: '2026-04-05T06:30:02.000Z', decidedAt: null,
 };
 

@@ -41,6 +41,7 @@ export const Task = responseSchema('Task', z.object({
     .describe('`expired`: its deadlines passed undecided; `cancelled`: the application ended; `resolved`: what it waited for came meanwhile (a late registry answer was applied), so nothing was left to decide.'),
   dueAt: IsoDateTime,
   dueAtJalali: JalaliText,
+  dueInWorkingDays: z.number().int().describe('Working days from today to the due date by the holiday calendar (weekends and official holidays not counted): 0 when due today, negative when overdue (how many working days late).'),
   escalatedAt: IsoDateTime.nullable(),
   outcome: z.string().nullable(),
   reason: z.string().nullable(),
