@@ -84,6 +84,20 @@ export function isWorkingDay(ms: number, cal: HolidayCalendar): boolean {
   return isWorkingDayNumber(localDay(ms, cal).day, cal);
 }
 
+/**
+ * Working days from the local day of `fromMs` to that of `toMs`: 0 on the same day, the working
+ * days after `fromMs`'s day up to and including `toMs`'s when it is later, and minus those after
+ * `toMs`'s day up to and including `fromMs`'s when it is earlier (how late a deadline is).
+ */
+export function workingDaysBetween(fromMs: number, toMs: number, cal: HolidayCalendar): number {
+  const from = localDay(fromMs, cal).day;
+  const to = localDay(toMs, cal).day;
+  const [low, high, sign] = to >= from ? [from, to, 1] : [to, from, -1];
+  let count = 0;
+  for (let d = low + 1; d <= high; d++) if (isWorkingDayNumber(d, cal)) count++;
+  return sign * count;
+}
+
 export function toJalali(ms: number, cal: HolidayCalendar): JalaliDate {
   return dayNumberToJalali(localDay(ms, cal).day);
 }

@@ -5,7 +5,7 @@ import { isLeapJalaaliYear } from 'jalaali-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CalendarError, durationToText, formatJalali, isWorkingDay, parseJalali, resolveDeadline,
-  toJalali, validateDeadline, weekdayOf, type Deadline, type HolidayCalendar,
+  toJalali, validateDeadline, weekdayOf, workingDaysBetween, type Deadline, type HolidayCalendar,
 } from './calendar.js';
 import { loadHolidayCalendar } from './calendar-load.js';
 
@@ -72,6 +72,15 @@ describe('working days', () => {
     expect(isWorkingDay(at('1405/09/05 12:00'), cal)).toBe(false);
     expect(isWorkingDay(at('1405/09/06 12:00'), cal)).toBe(false);
     expect(isWorkingDay(at('1405/09/07 00:00'), cal)).toBe(true);
+  });
+
+  it('counts the working days to a due date, 0 on the day itself and negative when late, skipping the holiday and the Friday', () => {
+    const monday = at('1405/09/03 09:00');
+    expect(workingDaysBetween(monday, at('1405/09/03 23:00'), cal)).toBe(0);
+    expect(workingDaysBetween(monday, at('1405/09/04 08:00'), cal)).toBe(1);
+    // Thursday 09/05 (holiday) and Friday 09/06 (weekend) do not count: Saturday 09/07 is the second.
+    expect(workingDaysBetween(monday, at('1405/09/07 08:00'), cal)).toBe(2);
+    expect(workingDaysBetween(at('1405/09/07 10:00'), monday, cal)).toBe(-2);
   });
 });
 

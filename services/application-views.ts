@@ -23,7 +23,7 @@ export async function viewApplication({ ctx, applicationId }: { ctx: ServiceCont
   const { calendar } = ctx.deps;
   return {
     ...found,
-    tasks: found.tasks.map((t) => taskView(t, calendar)),
+    tasks: found.tasks.map((t) => taskView(t, calendar, found.application, ctx.actor, (ctx.deps.now ?? Date.now)())),
     licences: found.licences.map((l) => licenceView(ctx.deps, l, found.application.facts)),
     documents,
   };

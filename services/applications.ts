@@ -112,7 +112,8 @@ async function resumeSubmission(ctx: ServiceContext, row: typeof applications.$i
   return submitted;
 }
 
-async function loadInScope(ctx: ServiceContext, applicationId: string) {
+/** An application if it is in the caller's scope: not found, then out of scope (what `getApplication` checks). */
+export async function loadInScope(ctx: ServiceContext, applicationId: string) {
   const [row] = await ctx.deps.db.select().from(applications).where(eq(applications.id, applicationId));
   if (!row) throw notFound({ fa: 'درخواست یافت نشد', en: 'application not found' });
   if (!inScope(ctx.actor, row)) throw forbidden(`application ${applicationId} is outside your scope`);

@@ -4,11 +4,12 @@
  * workflow, each applicant in the generic licence process.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { competitionEntriesWithStatus } from './competition-views.js';
 import { applications, competitionEntries, competitions } from '../db/schema/index.js';
-import { parseJalali, resolveDeadline } from '../dsl/calendar.js';
+import { formatJalali, parseJalali, resolveDeadline } from '../dsl/calendar.js';
+import type { Text } from '../dsl/schema.js';
 import { holds } from '../dsl/expressions.js';
 import type { LoadedDefinition } from '../dsl/load.js';
 import { callWorkflowIdFor, examResultsSignal, type CallProcessInput } from '../domain/workflow-interfaces/competition-process.js';
@@ -21,6 +22,7 @@ import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
 import { conflict, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { provinceOf } from './geography.js';
 import { openApplication, processUnavailable } from './start-process.js';
+import { applicantOf } from './task-views.js';
 
 export interface CompetitionRegistration {
   applicationId: string;
@@ -193,18 +195,108 @@ export async function competitionRanking({ ctx, callId }: { ctx: ServiceContext;
   const [call] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));
   if (!call) throw callNotFound(callId);
   const rows = await competitionEntriesWithStatus(deps.db, callId);
-  const lines: RankingLine[] = rows
-    .filter((row) => inScope(actor, row))
-    .map(({ entry, applicationStatus, outcomeReason }) => {
-      const standing = (entry.standing ?? {}) as { score?: number | null; bonus?: number; total?: number | null; decidedBy?: number | null };
-      return {
-        applicationId: entry.applicationId, trackingCode: entry.trackingCode, university: entry.university, status: entry.status, reason: entry.reason,
-        applicationStatus, outcomeReason, examScore: entry.examScore, score: standing.score ?? null, bonus: standing.bonus ?? null, total: standing.total ?? null,
-        shortlistRank: entry.shortlistRank, finalRank: entry.finalRank, decidedBy: standing.decidedBy ?? null,
-      };
-    })
-    .sort((a, b) => (a.university < b.university ? -1 : a.university > b.university ? 1 : 0)
-      || (a.finalRank ?? Infinity) - (b.finalRank ?? Infinity) || (a.shortlistRank ?? Infinity) - (b.shortlistRank ?? Infinity)
-      || (a.trackingCode < b.trackingCode ? -1 : 1));
+  const lines = rows.filter((row) => inScope(actor, row)).map(rankingLine).sort(inRankOrder);
   return { callId, stage: call.stage, definitionVersion: call.definitionVersion, items: lines };
+}
+
+type EntryRow = Awaited<ReturnType<typeof competitionEntriesWithStatus>>[number];
+
+/** An entry as the ranking shows it. */
+function rankingLine({ entry, applicationStatus, outcomeReason }: EntryRow): RankingLine {
+  const standing = (entry.standing ?? {}) as { score?: number | null; bonus?: number; total?: number | null; decidedBy?: number | null };
+  return {
+    applicationId: entry.applicationId, trackingCode: entry.trackingCode, university: entry.university, status: entry.status, reason: entry.reason,
+    applicationStatus, outcomeReason, examScore: entry.examScore, score: standing.score ?? null, bonus: standing.bonus ?? null, total: standing.total ?? null,
+    shortlistRank: entry.shortlistRank, finalRank: entry.finalRank, decidedBy: standing.decidedBy ?? null,
+  };
+}
+
+/** Per university, in rank order: final rank, then shortlist rank, then the rest by tracking code. */
+function inRankOrder(a: RankingLine, b: RankingLine): number {
+  return (a.university < b.university ? -1 : a.university > b.university ? 1 : 0)
+    || (a.finalRank ?? Infinity) - (b.finalRank ?? Infinity) || (a.shortlistRank ?? Infinity) - (b.shortlistRank ?? Infinity)
+    || (a.trackingCode < b.trackingCode ? -1 : 1);
+}
+
+/** The offices that run a call (the province offices whose universities it covers) and the national office. */
+function requireCallOffice(actor: ServiceContext['actor']): void {
+  if (actor.role !== 'province-office' && actor.role !== 'national-office') throw forbidden('a call\'s registrations are for the province office that runs it and the national office');
+}
+
+/** The universities of a call the caller's office runs: those covering a county of its province (all, for the national office). */
+function universitiesInScope(actor: ServiceContext['actor'], loaded: LoadedDefinition) {
+  return Object.entries(loaded.definition.call!.universities)
+    .filter(([, u]) => actor.role === 'national-office' || u.counties.some((county) => provinceOf(county) === actor.province));
+}
+
+/** A call as the office running it lists it: where it stands and how many registered, per university and per state. */
+export interface CallSummary {
+  id: string;
+  title: Text;
+  definitionVersion: number;
+  stage: (typeof competitions.$inferSelect)['stage'];
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+  registrationClosesAtJalali: string;
+  documentsDueAt: Date;
+  examRecordedAt: Date | null;
+  registrations: number;
+  byStatus: Partial<Record<RankingLine['status'], number>>;
+  universities: { id: string; title: Text; capacity: number; registrations: number }[];
+}
+
+/**
+ * The opened calls the caller's office runs (a province office: those with a university covering
+ * one of its counties; the national office: all), with their registrations in its scope counted.
+ */
+export async function listCalls({ ctx }: { ctx: ServiceContext }): Promise<CallSummary[]> {
+  const { actor, deps } = ctx;
+  requireCallOffice(actor);
+  const calls = await deps.db.select().from(competitions).orderBy(desc(competitions.createdAt), asc(competitions.id));
+  const summaries: CallSummary[] = [];
+  for (const call of calls) {
+    const loaded = deps.catalogue.pinned(call.definitionHash);
+    if (!loaded?.definition.call) continue;
+    const universities = universitiesInScope(actor, loaded);
+    if (universities.length === 0) continue;
+    const entries = (await competitionEntriesWithStatus(deps.db, call.id)).filter((row) => inScope(actor, row));
+    const byStatus: CallSummary['byStatus'] = {};
+    for (const { entry } of entries) byStatus[entry.status] = (byStatus[entry.status] ?? 0) + 1;
+    summaries.push({
+      id: call.id, title: loaded.definition.title, definitionVersion: call.definitionVersion, stage: call.stage,
+      registrationOpensAt: new Date(parseJalali(loaded.definition.call.registration.opens, deps.calendar)),
+      registrationClosesAt: call.registrationClosesAt, registrationClosesAtJalali: formatJalali(call.registrationClosesAt.getTime(), deps.calendar, true),
+      documentsDueAt: call.documentsDueAt, examRecordedAt: call.examRecordedAt, registrations: entries.length, byStatus,
+      universities: universities.map(([id, u]) => ({ id, title: u.title, capacity: u.capacity, registrations: entries.filter((row) => row.entry.university === id).length })),
+    });
+  }
+  return summaries;
+}
+
+/** A registration as the office running the call reads it: its ranking line, with who, where and when. */
+export interface CallRegistrationLine extends RankingLine {
+  county: string;
+  applicant: { firstName: string; lastName: string } | null;
+  registeredAt: Date;
+  documents: string[];
+  invited: boolean;
+}
+
+/**
+ * Every registration of a call in the caller's scope, per university in rank order: its university
+ * (the applicant's choice, by county), exam result if recorded, standing and state. A call the
+ * office does not run answers as an unknown one.
+ */
+export async function callRegistrations({ ctx, callId }: { ctx: ServiceContext; callId: string }) {
+  const { actor, deps } = ctx;
+  requireCallOffice(actor);
+  const [call] = await deps.db.select().from(competitions).where(eq(competitions.id, callId));
+  const loaded = call && deps.catalogue.pinned(call.definitionHash);
+  if (!call || !loaded?.definition.call || universitiesInScope(actor, loaded).length === 0) throw callNotFound(callId);
+  const rows = (await competitionEntriesWithStatus(deps.db, callId)).filter((row) => inScope(actor, row));
+  const items: CallRegistrationLine[] = rows.map((row) => ({
+    ...rankingLine(row), county: row.county, applicant: applicantOf(row.facts), registeredAt: row.entry.registeredAt,
+    documents: row.entry.documents as string[], invited: row.entry.invited,
+  }));
+  return { callId, stage: call.stage, definitionVersion: call.definitionVersion, items: items.sort(inRankOrder) };
 }

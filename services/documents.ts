@@ -3,11 +3,12 @@
  * certificate, national ID card, photo, degree…): type and size checked, the content's kind
  * checked against its declared media type, hashed (sha256) and kept.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { applications, documents } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
+import { loadInScope } from './applications.js';
 import { inScope, type ServiceContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
@@ -92,4 +93,31 @@ export async function attachDocument({ ctx, applicationId, input }: { ctx: Servi
 /** The documents of an application: metadata only, never the content. The caller has checked its scope. */
 export async function listDocuments({ ctx, applicationId }: { ctx: ServiceContext; applicationId: string }): Promise<DocumentMetadata[]> {
   return ctx.deps.db.select(metadata).from(documents).where(eq(documents.applicationId, applicationId)).orderBy(asc(documents.uploadedAt));
+}
+
+/** A document's stored bytes, with what a download needs: its media type and a `content-disposition`. */
+export interface DocumentContent {
+  content: Uint8Array<ArrayBuffer>;
+  mediaType: MediaType;
+  contentDisposition: string;
+}
+
+/**
+ * `attachment` with the stored file name, as RFC 6266 writes it: `filename*` in UTF-8 (RFC 5987's
+ * percent-encoding, so a Persian name survives) and an ASCII `filename` for clients that know no other.
+ * @example contentDisposition('مدرک.pdf') // attachment; filename="____.pdf"; filename*=UTF-8''%D9%85%D8%AF%D8%B1%DA%A9.pdf
+ */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** A document of an application in the caller's scope (the same check as reading the application), as stored. */
+export async function documentContent({ ctx, applicationId, documentId }: { ctx: ServiceContext; applicationId: string; documentId: string }): Promise<DocumentContent> {
+  await loadInScope(ctx, applicationId);
+  const [row] = await ctx.deps.db.select({ content: documents.content, mediaType: documents.mediaType, fileName: documents.fileName })
+    .from(documents).where(and(eq(documents.id, documentId), eq(documents.applicationId, applicationId)));
+  if (!row) throw notFound({ fa: 'سند یافت نشد', en: 'document not found' }, `application ${applicationId} has no document ${documentId}`);
+  return { content: Uint8Array.from(row.content), mediaType: row.mediaType as MediaType, contentDisposition: contentDisposition(row.fileName) };
 }

@@ -2,7 +2,7 @@
  * Issued licences: the offices' and the portal's view (in scope), and the public verification
  * anyone can run by licence number, around the clock, without personal data.
  */
-import { and, desc, eq, gt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, like, lte, or, sql, type SQL } from 'drizzle-orm';
 import { timingSafeEqual } from 'node:crypto';
 import { formatJalali } from '../dsl/calendar.js';
 import type { Text } from '../dsl/schema.js';
@@ -120,8 +120,21 @@ export interface LicenceFilter {
   licenceType?: string;
   county?: string;
   holderNationalCode?: string;
+  /** The number, or its beginning. */
+  number?: string;
+  /** Part of the holder's name (offices only). */
+  holderName?: string;
   limit?: number;
 }
+
+/** The roles that may look licences up by part of the holder's name: the offices, not the portal or integrators. */
+const NAME_SEARCHERS: readonly ServiceContext['actor']['role'][] = ['county-office', 'province-office', 'national-office'];
+
+/** `%`, `_` and `\\` taken literally in a LIKE pattern. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/** The holder's name as the register has it (the holder kept on the licence, else its application's applicant). */
+const holderNameSql = sql`concat_ws(' ', coalesce(${licences.holder}, ${applications.facts}->'applicant')->>'firstName', coalesce(${licences.holder}, ${applications.facts}->'applicant')->>'lastName')`;
 
 /** Licences in the caller's scope, newest first: the portal and integrators see all, offices their own. */
 export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; filter?: LicenceFilter }): Promise<LicenceView[]> {
@@ -139,16 +152,56 @@ export async function listLicences({ ctx, filter = {} }: { ctx: ServiceContext; 
   if (filter.county) where.push(eq(licences.county, filter.county));
   if (filter.holderNationalCode && actor.role === 'integrator') throw forbidden('integrators do not look licences up by a person\'s national code');
   if (filter.holderNationalCode) where.push(eq(licences.holderNationalCode, normaliseText(filter.holderNationalCode)));
+  if (filter.number) where.push(like(licences.number, `${likeLiteral(normaliseLicenceNumber(filter.number))}%`));
+  if (filter.holderName !== undefined) {
+    if (!NAME_SEARCHERS.includes(actor.role)) throw forbidden('only offices look licences up by the holder\'s name');
+    where.push(sql`${holderNameSql} ilike ${`%${likeLiteral(normaliseText(filter.holderName))}%`}`);
+  }
   const rows = await deps.db.select({ licence: licences, facts: applications.facts }).from(licences)
     .innerJoin(applications, eq(applications.id, licences.applicationId))
     .where(and(...where)).orderBy(desc(licences.issuedAt)).limit(Math.min(filter.limit ?? 50, 200));
   return rows.map((r) => withCode(actor, r.licence, licenceView(deps, r.licence, r.facts, at.getTime())));
 }
 
-/** One licence, if it is in the caller's scope. */
-export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView> {
+/** Another licence as a licence page names it: its parent or one of its dependents. */
+export interface LicenceRef {
+  number: string;
+  kind: string;
+  title: Text;
+  licenceType: string;
+  county: string;
+  status: LicenceStatus;
+  valid: boolean;
+  validUntil: Date;
+  validUntilJalali: string;
+}
+
+function licenceRef(deps: ServiceDeps, row: LicenceRow, atMs: number): LicenceRef {
+  const status = effectiveStatus(row, atMs);
+  return {
+    number: row.number, kind: row.kind, title: row.title as Text, licenceType: row.licenceType, county: row.county, status,
+    valid: status === 'active' && row.issuedAt.getTime() <= atMs, validUntil: row.validUntil, validUntilJalali: formatJalali(row.validUntil.getTime(), deps.calendar),
+  };
+}
+
+/**
+ * One licence, if it is in the caller's scope, with the licence it stands on (`parent`, its
+ * `dependsOn`) and those that stand on it (`dependents`: a centre's manager licence), those in scope.
+ */
+export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView & { parent: LicenceRef | null; dependents: LicenceRef[] }> {
+  const { actor, deps } = ctx;
   const { licence, facts } = await licenceInScope(ctx, licenceNumber);
-  return withCode(ctx.actor, licence, licenceView(ctx.deps, licence, facts));
+  const atMs = now(deps);
+  const [parents, dependents] = await Promise.all([
+    licence.dependsOn ? deps.db.select().from(licences).where(eq(licences.number, licence.dependsOn)) : Promise.resolve([]),
+    deps.db.select().from(licences).where(eq(licences.dependsOn, licence.number)).orderBy(asc(licences.issuedAt), asc(licences.number)),
+  ]);
+  const parent = parents.find((row) => inScope(actor, row));
+  return {
+    ...withCode(actor, licence, licenceView(deps, licence, facts, atMs)),
+    parent: parent ? licenceRef(deps, parent, atMs) : null,
+    dependents: dependents.filter((row) => inScope(actor, row)).map((row) => licenceRef(deps, row, atMs)),
+  };
 }
 
 /**

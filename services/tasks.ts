@@ -1,6 +1,6 @@
 /** The offices' inbox and their decisions, delivered to the waiting workflow as a signal. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { RecordedField } from '../dsl/schema.js';
@@ -8,23 +8,95 @@ import { applications, documents, tasks } from '../db/schema/index.js';
 import { DOCUMENT_NAMES_FA, requiredDocumentTypes } from '../dsl/documents.js';
 import type { Facts } from '../dsl/expressions.js';
 import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
-import { inScope, type ServiceContext } from './context.js';
+import { inScope, type Actor, type ServiceContext } from './context.js';
+import { formatJalali, parseJalali, resolveDeadline, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { conflict, DomainError, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
 import { fieldsSchema } from './input-fields.js';
 import { processUnavailable } from './start-process.js';
 
-/** Open tasks for the caller's office: its role, in its county or province. */
-export async function listTasks({ ctx }: { ctx: ServiceContext }) {
-  const { actor } = ctx;
-  // A task whose decision is on its way to the process is no longer anyone's to decide.
+/** How soon a task falls due, as the inbox filters it (`due`). */
+export type DueFilter = 'overdue' | 'escalated' | 'today' | 'week';
+
+export interface TaskFilter {
+  licenceType?: string;
+  stepId?: string;
+  due?: DueFilter;
+}
+
+/**
+ * The caller's inbox, before any filter: the open tasks of its role, in its county or province
+ * (the portal's: every open task). A task whose decision is on its way to the process is no longer
+ * anyone's to decide.
+ */
+function inboxScope(actor: Actor): SQL[] {
   const filters: SQL[] = [eq(tasks.status, 'open'), isNull(tasks.decisionDelivery)];
   if (actor.role === 'county-office') filters.push(eq(tasks.role, 'county-office'), eq(tasks.county, actor.county ?? ''));
   else if (actor.role === 'province-office') filters.push(eq(tasks.role, 'province-office'), eq(tasks.province, actor.province ?? ''));
   else if (actor.role !== 'portal') throw forbidden('the inbox is for offices');
-  // Tasks with grounds of priority first (seed 002, Art. 5(b) note 1), then the soonest due.
-  return ctx.deps.db.select().from(tasks).where(and(...filters)).orderBy(sql`${tasks.priority} is null`, asc(tasks.dueAt));
+  return filters;
+}
+
+/**
+ * The bounds of the `due` filters at `nowMs`, by the holiday calendar: `today` until the end of
+ * the Tehran day, `week` until the end of the fifth working day after today.
+ */
+export function dueBounds(nowMs: number, calendar: HolidayCalendar): { endOfToday: Date; endOfWeek: Date } {
+  const startOfToday = parseJalali(formatJalali(nowMs, calendar), calendar);
+  const endOfDay = (ms: number) => parseJalali(formatJalali(ms, calendar), calendar) + DAY_MS;
+  return { endOfToday: new Date(startOfToday + DAY_MS), endOfWeek: new Date(endOfDay(resolveDeadline({ workingDays: 5 }, startOfToday, calendar))) };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Open tasks for the caller's office (its role, in its county or province), filtered, with their
+ * application's licence type and facts: tasks with grounds of priority first (seed 002, Art. 5(b)
+ * note 1), then the soonest due. `overdue`: past due; `escalated`: moved up to this office;
+ * `today` and `week`: not yet overdue, due by the end of today or of the fifth working day after it.
+ */
+export async function listTasks({ ctx, filter = {} }: { ctx: ServiceContext; filter?: TaskFilter }) {
+  const { deps } = ctx;
+  const where = inboxScope(ctx.actor);
+  if (filter.licenceType) where.push(eq(applications.licenceType, filter.licenceType));
+  if (filter.stepId) where.push(eq(tasks.stepId, filter.stepId));
+  const now = new Date((deps.now ?? Date.now)());
+  if (filter.due === 'overdue') where.push(lt(tasks.dueAt, now));
+  else if (filter.due === 'escalated') where.push(isNotNull(tasks.escalatedAt));
+  else if (filter.due) {
+    const { endOfToday, endOfWeek } = dueBounds(now.getTime(), deps.calendar);
+    where.push(gte(tasks.dueAt, now), lt(tasks.dueAt, filter.due === 'today' ? endOfToday : endOfWeek));
+  }
+  return deps.db.select({ task: tasks, licenceType: applications.licenceType, facts: applications.facts }).from(tasks)
+    .innerJoin(applications, eq(applications.id, tasks.applicationId))
+    .where(and(...where)).orderBy(sql`${tasks.priority} is null`, asc(tasks.dueAt), asc(tasks.id));
+}
+
+/** The caller's whole inbox counted, before any filter: open, overdue, escalated, with grounds of priority. */
+export async function countInbox({ ctx }: { ctx: ServiceContext }) {
+  const now = new Date((ctx.deps.now ?? Date.now)());
+  const [counts] = await ctx.deps.db.select({
+    open: sql<number>`count(*)::int`,
+    overdue: sql<number>`(count(*) filter (where ${tasks.dueAt} < ${now.toISOString()}))::int`,
+    escalated: sql<number>`(count(*) filter (where ${tasks.escalatedAt} is not null))::int`,
+    prioritised: sql<number>`(count(*) filter (where ${tasks.priority} is not null))::int`,
+  }).from(tasks).where(and(...inboxScope(ctx.actor)));
+  return counts!;
+}
+
+const taskNotFound = () => notFound({ fa: 'کار یافت نشد', en: 'task not found' });
+
+/**
+ * One task of any status, with its application's licence type and facts, if its application is
+ * in the caller's scope (what `GET /v1/applications/{applicationId}` shows it with). Out of scope
+ * answers as an unknown task does, so the scope is not revealed.
+ */
+export async function findTask({ ctx, taskId }: { ctx: ServiceContext; taskId: string }) {
+  const [found] = await ctx.deps.db.select({ task: tasks, licenceType: applications.licenceType, facts: applications.facts, county: applications.county, province: applications.province })
+    .from(tasks).innerJoin(applications, eq(applications.id, tasks.applicationId)).where(eq(tasks.id, taskId));
+  if (!found || !inScope(ctx.actor, found)) throw taskNotFound();
+  return found;
 }
 
 type Outcome = { name: string; requiresReason: boolean; fields?: Record<string, RecordedField> };
@@ -54,7 +126,7 @@ const taskClosed = (detail: string) => conflict('task-closed', { fa: 'این ک�
 export async function decideTask({ ctx, taskId, outcome, reason, recorded }: { ctx: ServiceContext; taskId: string; outcome: unknown; reason?: unknown; recorded?: unknown }) {
   const { actor, deps } = ctx;
   const [task] = await deps.db.select().from(tasks).where(eq(tasks.id, taskId));
-  if (!task) throw notFound({ fa: 'کار یافت نشد', en: 'task not found' });
+  if (!task) throw taskNotFound();
   if (task.role !== actor.role || !inScope(actor, task)) throw forbidden(`task ${taskId} belongs to another office`);
   if (task.status !== 'open') throw taskClosed(`status is ${task.status}`);
   const allowed = task.outcomes as Outcome[];

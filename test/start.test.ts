@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/ports.js';
+import { axe, desktopPage, launchBrowser } from './support/browser.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parvaneh-start-'));
 chmodSync(dataDir, 0o711); // run as root, the embedded server (the postgres user) must reach it
-let ports: Record<'PORT' | 'SANDBOX_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'POSTGRES_PORT', string>;
+let ports: Record<'PORT' | 'SANDBOX_PORT' | 'TEMPORAL_PORT' | 'TEMPORAL_UI_PORT' | 'POSTGRES_PORT' | 'IDP_PORT', string>;
 let api: string;
 let sandbox: string;
 let product: ChildProcess | undefined;
@@ -23,8 +24,8 @@ let product: ChildProcess | undefined;
 const env = () => ({ ...process.env, ...ports, PARVANEH_DATA_DIR: dataDir, DATABASE_URL: '' });
 
 beforeAll(async () => {
-  const [api_, sandbox_, temporal, ui, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  ports = { PORT: String(api_), SANDBOX_PORT: String(sandbox_), TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui), POSTGRES_PORT: String(postgres) };
+  const [api_, sandbox_, temporal, ui, postgres, idp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  ports = { PORT: String(api_), SANDBOX_PORT: String(sandbox_), TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui), POSTGRES_PORT: String(postgres), IDP_PORT: String(idp) };
   api = `http://127.0.0.1:${api_}`;
   sandbox = `http://127.0.0.1:${sandbox_}`;
 });
@@ -181,11 +182,31 @@ describe('npm start and the README tour', () => {
     const waiting = submitted.body.applicationId as string;
     const before = await openTask(ahvaz, waiting, 'initial-interview');
 
+    // The console npm start serves: the Ahvaz officer signs in with the account it printed, through
+    // its own identity provider, and finds that interview in the inbox.
+    const account = /^\[parvaneh\] +ahvaz +(\S+) +county-office/m.exec(first.output());
+    expect(account, 'npm start prints the development accounts').not.toBeNull();
+    const browser = await launchBrowser();
+    try {
+      const page = await desktopPage(browser);
+      await page.goto(`${api}/console/`);
+      await page.getByLabel('نام کاربری').fill('ahvaz');
+      await page.getByLabel('گذرواژه').fill(account![1]!);
+      await page.getByRole('button', { name: 'ورود' }).click();
+      await page.locator(`a[href="/console/tasks/${encodeURIComponent(before.id)}"]`).waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/console/');
+      expect(await axe(page)).toEqual([]);
+      // The one error the page may log is the 401 of its first look at the session, which sent it to sign in.
+      expect(page.errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+
     // Ctrl-C: the gateway first, Temporal last, and nothing complains on the way down.
     const firstStop = await ctrlC(first.child);
     expect(stoppedByCtrlC(firstStop), `the first start ended ${JSON.stringify(firstStop)}:\n${first.output().slice(-3000)}`).toBe(true);
     const stopping = afterStopping(first.output());
-    expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, worker, audit head publication, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
+    expect(stopping).toMatch(/stopped in \d+\.\d s \(gateway, identity provider, worker, audit head publication, worker connection, sandbox, Temporal client, database connections, PostgreSQL, Temporal\)/);
     const noise = stopping.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[parvaneh]'));
     expect(noise, 'lines other than the product\'s own while it stops').toEqual([]);
     console.log(`[start] ${/stopped in [\d.]+ s/.exec(stopping)![0]}`);

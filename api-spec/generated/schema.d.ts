@@ -156,6 +156,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{applicationId}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attached document
+         * @description The stored bytes as attached, with their stored media type, as an attachment named by the stored file name (`content-disposition: attachment; filename*=UTF-8''…`, RFC 6266) and `x-content-type-options: nosniff`. Who may read the application may download its documents: the same roles and scope as `GET /v1/applications/{applicationId}`.
+         */
+        get: operations["getDocumentContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tracking/{code}": {
         parameters: {
             query?: never;
@@ -185,9 +205,29 @@ export interface paths {
         };
         /**
          * Your office's open tasks, soonest due first
-         * @description Each task lists its allowed outcomes and its due date in both calendars.
+         * @description Each task lists its allowed outcomes, its due date in both calendars, its application's licence type and the applicant's name. Filter by `licenceType`, `stepId` and `due` (working days by the holiday calendar); `counts` counts the whole open inbox, whatever the filters. A county office sees its county's county-office tasks, a province office its province's province-office tasks, the portal all.
          */
         get: operations["listTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One task, open or closed
+         * @description A task of any status whose application is in your scope (as `GET /v1/applications/{applicationId}` shows it). A task outside your scope answers `404`, as an unknown one does.
+         */
+        get: operations["getTask"];
         put?: never;
         post?: never;
         delete?: never;
@@ -216,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/office/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your office's figures: open and overdue tasks, the time each step takes, inquiries waiting
+         * @description Over the applications of your territory (a county office its county, a province office its province, the national office the country), whichever office decides their tasks: the open tasks, overdue and escalated; per licence type and step, the open and overdue tasks and the decisions of the last 90 days with the median and 90th percentile of the hours from a task's opening to its decision; per registry, the inquiries still waiting for an answer, those past their deadline, and since when the oldest waits.
+         */
+        get: operations["getOfficeFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/licences": {
         parameters: {
             query?: never;
@@ -225,7 +285,7 @@ export interface paths {
         };
         /**
          * List licences in your scope
-         * @description Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province.
+         * @description Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province. Search by `number` (the number or its beginning), `holderNationalCode` (not integrators), `holderName` (part of the name; offices only), `county`, `status` and `licenceType`; the filters combine.
          */
         get: operations["listLicences"];
         put?: never;
@@ -243,7 +303,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One licence */
+        /**
+         * One licence, with the licence it stands on and those standing on it
+         * @description Its validity in both calendars, its holder, `parent` (the licence it stands on and ends with: a centre manager's licence stands on the centre's activity licence) and `dependents` (the licences standing on it, in your scope).
+         */
         get: operations["getLicence"];
         put?: never;
         post?: never;
@@ -424,7 +487,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A call's registrations, for the office that runs it
+         * @description Each registration in your scope, per university in rank order: the applicant's name, county and university, the documents registered, the exam score once recorded, the standing (score, bonus, total, ranks) and the state. For the province office that runs the call and the national office; a call you do not run answers `404`, as an unknown one does.
+         */
+        get: operations["listCallRegistrations"];
         put?: never;
         /**
          * Register an applicant in a competitive call
@@ -469,6 +536,26 @@ export interface paths {
          * @description Every applicant with their status, score, bonus, total, ranks and the key that placed them. No national codes: the tracking code names the applicant. Offices see their own province's applicants.
          */
         get: operations["getCallRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The competitive calls your office runs, with their registrations counted
+         * @description The calls opened so far that have a university covering a county of your province (the national office: all), newest first: where each stands, its dates, and its registrations in your scope, per state and per university.
+         */
+        get: operations["listCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1083,7 +1170,7 @@ export interface components {
         DocumentMetadata: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
+            /** @description The application it is attached to: a UUID, or a subprocess's `<parent>.<step>.<n>`. */
             applicationId: string;
             type: string;
             fileName: string;
@@ -1131,6 +1218,62 @@ export interface components {
         };
         LicenceList: {
             items: components["schemas"]["Licence"][];
+        };
+        /** @description Another licence, named from this one: enough to list it and link to `GET /v1/licences/{licenceNumber}`. */
+        LicenceRef: {
+            number: string;
+            kind: string;
+            title: components["schemas"]["Title"];
+            licenceType: string;
+            county: string;
+            /**
+             * @description `expired` includes an active licence past its end.
+             * @enum {string}
+             */
+            status: "active" | "expired" | "suspended" | "revoked" | "closed";
+            /** @description Genuine and in force now: active and within its validity. */
+            valid: boolean;
+            /** Format: date-time */
+            validUntil: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            validUntilJalali: string;
+        };
+        LicenceDetail: {
+            number: string;
+            /** @description The licence kind in its definition, e.g. `principle-agreement`, `activity-licence`. */
+            kind: string;
+            title: components["schemas"]["Title"];
+            licenceType: string;
+            licenceTypeTitle: components["schemas"]["Title"] | null;
+            /** @description The application that issued it: a UUID, or `<parent>.<step>.<n>` for a subprocess (a manager licence issued through a manager appointment). */
+            applicationId: string;
+            /** @description The holder's national code; not shown to integrators. */
+            holderNationalCode?: string;
+            /** @description The holder's name; masked for integrators (`ع*** ر***`). */
+            holderName: string | null;
+            county: string;
+            province: string;
+            /**
+             * @description `expired` includes an active licence past its end.
+             * @enum {string}
+             */
+            status: "active" | "expired" | "suspended" | "revoked" | "closed";
+            /** Format: date-time */
+            validFrom: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            validFromJalali: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            validUntilJalali: string;
+            /** @description Genuine and in force now: active and within its validity. */
+            valid: boolean;
+            /** @description Printed with the number and in the QR code; public verification needs both. Not shown to integrators. */
+            verificationCode?: string;
+            /** @description The licence this one stands on and ends with (a centre manager's licence: the centre's activity licence), or null. */
+            parent: components["schemas"]["LicenceRef"] | null;
+            /** @description The licences that stand on this one (a centre's activity licence: its manager's licence), in your scope, oldest first. */
+            dependents: components["schemas"]["LicenceRef"][];
         };
         /** @description Public verification: a positive answer is legally sufficient; no national code is shown. */
         LicenceVerification: {
@@ -1340,6 +1483,11 @@ export interface components {
                 };
             };
         };
+        /** @description The applicant's name. */
+        TaskApplicant: {
+            firstName: string;
+            lastName: string;
+        };
         AllowedOutcome: {
             /** @description What to send as `outcome`. */
             name: string;
@@ -1355,6 +1503,10 @@ export interface components {
             id: string;
             /** @description A submitted application's UUID; a subprocess is `<parent>.<step>.<n>`, a licence's standing process `licence-<number>.<process>`. */
             applicationId: string;
+            /** @description The application's licence type, or the lifecycle or standing process it runs (`centre-manager-appointment`). */
+            licenceType: string;
+            /** @description Whom the application is for, by name; null where its facts name no applicant. */
+            applicant: components["schemas"]["TaskApplicant"] | null;
             stepId: string;
             title: components["schemas"]["Title"];
             /** @description The office that decides: `county-office` or `province-office`. */
@@ -1376,6 +1528,8 @@ export interface components {
             dueAt: string;
             /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
             dueAtJalali: string;
+            /** @description Working days from today to the due date by the holiday calendar (weekends and official holidays not counted): 0 when due today, negative when overdue (how many working days late). */
+            dueInWorkingDays: number;
             escalatedAt: string | null;
             outcome: string | null;
             reason: string | null;
@@ -1390,8 +1544,20 @@ export interface components {
             createdAt: string;
             decidedAt: string | null;
         };
+        /** @description The office's whole open inbox counted, whatever the filters. */
+        InboxCounts: {
+            /** @description Open tasks in the inbox. */
+            open: number;
+            /** @description Of them, past their due date. */
+            overdue: number;
+            /** @description Of them, moved up to this office when the office below let them run over. */
+            escalated: number;
+            /** @description Of them, with grounds of priority (`priority`). */
+            prioritised: number;
+        };
         TaskList: {
             items: components["schemas"]["Task"][];
+            counts: components["schemas"]["InboxCounts"];
         };
         DecisionDelivered: {
             taskId: string;
@@ -1483,7 +1649,6 @@ export interface components {
             items: components["schemas"]["ApplicationRecord"][];
         };
         WithdrawalRequested: {
-            /** Format: uuid */
             applicationId: string;
             /** @constant */
             status: "withdrawal-requested";
@@ -1588,6 +1753,91 @@ export interface components {
             stage: "registration" | "exam" | "interviews" | "reserves" | "closed";
             definitionVersion: number;
             items: components["schemas"]["RankingLine"][];
+        };
+        CallSummary: {
+            /** @description The call's id (its definition's). */
+            id: string;
+            title: components["schemas"]["Title"];
+            /** @description The version it opened with and keeps. */
+            definitionVersion: number;
+            /**
+             * @description Where the cohort stands: registration → exam → interviews → reserves → closed.
+             * @enum {string}
+             */
+            stage: "registration" | "exam" | "interviews" | "reserves" | "closed";
+            /** Format: date-time */
+            registrationOpensAt: string;
+            /** Format: date-time */
+            registrationClosesAt: string;
+            /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
+            registrationClosesAtJalali: string;
+            /**
+             * Format: date-time
+             * @description Documents not accepted by then are late (`LATE_DOCUMENTS`).
+             */
+            documentsDueAt: string;
+            examRecordedAt: string | null;
+            /** @description Registrations in your scope. */
+            registrations: number;
+            /** @description The same, per state (`registered`, `eligible`, … `refused`); a state with none is left out. */
+            byStatus: {
+                [key: string]: number;
+            };
+            /** @description The universities of the call your office runs, with their registrations. */
+            universities: {
+                id: string;
+                title: components["schemas"]["Title"];
+                /** @description The university's declared need. */
+                capacity: number;
+                registrations: number;
+            }[];
+        };
+        CallList: {
+            items: components["schemas"]["CallSummary"][];
+        };
+        CallRegistrationLine: {
+            /** Format: uuid */
+            applicationId: string;
+            trackingCode: string;
+            university: string;
+            /**
+             * @description The call's view: `shortlisted` invited to interview, `waitlisted` next in line for an interview, `selected` given an office, `reserve` next in line for one.
+             * @enum {string}
+             */
+            status: "registered" | "eligible" | "shortlisted" | "waitlisted" | "interviewed" | "selected" | "reserve" | "refused";
+            /** @description Why the call refused the applicant: `LATE_DOCUMENTS`, `EXAM_ABSENT`, `EXAM_BELOW_PASS_MARK`, `SCORE_UNAVAILABLE`, `INTERVIEW_NOT_HELD`, `NOT_SHORTLISTED`, `NOT_SELECTED`, `WITHDRAWN`. */
+            reason: string | null;
+            /** @enum {string} */
+            applicationStatus: "running" | "approved" | "rejected" | "withdrawn" | "failed";
+            outcomeReason: string | null;
+            examScore: number | null;
+            /** @description The call's score formula, rounded to 2 decimals. */
+            score: number | null;
+            bonus: number | null;
+            /** @description score + bonus: the first key of the ranking. */
+            total: number | null;
+            /** @description Rank within the university after the exam. */
+            shortlistRank: number | null;
+            /** @description Rank within the university after the interviews. */
+            finalRank: number | null;
+            /** @description What placed the applicant below the one above: -1 the total, n the n-th tie-breaker (from 0). */
+            decidedBy: number | null;
+            /** @description The county the applicant registered in (the university is the one covering it). */
+            county: string;
+            applicant: components["schemas"]["TaskApplicant"] | null;
+            /** Format: date-time */
+            registeredAt: string;
+            /** @description The documents registered, by the call's document ids. */
+            documents: string[];
+            /** @description Invited to interview. */
+            invited: boolean;
+        };
+        CallRegistrationList: {
+            callId: string;
+            /** @enum {string} */
+            stage: "registration" | "exam" | "interviews" | "reserves" | "closed";
+            definitionVersion: number;
+            items: components["schemas"]["CallRegistrationLine"][];
         };
         /** @description The fee of the service (seed 003, §5: stated separately for each service), from the authority's tariff (`processes/tariffs/fees.yaml`). */
         Fee: {
@@ -1747,6 +1997,57 @@ export interface components {
             sequence: number;
             /** @constant */
             state: "pending";
+        };
+        StepFigures: {
+            /** @description The licence type, or the lifecycle or standing process, whose step it is. */
+            licenceType: string;
+            stepId: string;
+            title: components["schemas"]["Title"];
+            /** @description Open tasks of the step. */
+            open: number;
+            /** @description Of them, past their due date. */
+            overdue: number;
+            /** @description Tasks of the step decided in the last 90 days. */
+            decided: number;
+            /** @description Median hours from a task's opening to its decision, over those decided in the last 90 days; null when none was. */
+            medianHours: number | null;
+            /** @description 90th percentile of the same hours (continuous); null when none was decided. */
+            p90Hours: number | null;
+        };
+        RegistryWaiting: {
+            registry: string;
+            /** @description Inquiries sent to it still waiting for an answer. */
+            waiting: number;
+            /** @description Of them, past their deadline. */
+            late: number;
+            /**
+             * Format: date-time
+             * @description When the oldest of them was sent.
+             */
+            oldestSince: string;
+        };
+        OfficeFigures: {
+            /** @description Whose figures: the applications of this county, this province, or (national) the country, whichever office decides their tasks. */
+            scope: {
+                /** @enum {string} */
+                role: "county-office" | "province-office" | "national-office";
+                /** @description A county office's county. */
+                county: string | null;
+                /** @description The province of a county or province office. */
+                province: string | null;
+            };
+            /** @description The open tasks still to decide. */
+            tasks: {
+                open: number;
+                overdue: number;
+                escalated: number;
+            };
+            /** @description Per licence type and step with open tasks or decisions in the last 90 days. */
+            steps: components["schemas"]["StepFigures"][];
+            /** @description Per registry with inquiries waiting for an answer. */
+            inquiries: components["schemas"]["RegistryWaiting"][];
+            /** Format: date-time */
+            generatedAt: string;
         };
     };
     responses: {
@@ -1924,6 +2225,10 @@ export interface components {
         Location: string;
         /** @description How long the answer may be cached. */
         "Cache-Control": string;
+        /** @description A download: `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<the stored name, percent-encoded>` (RFC 6266, RFC 5987). */
+        "Content-Disposition": string;
+        /** @description Always `nosniff`: the content is to be taken as the media type it is sent as, and nothing else. */
+        "X-Content-Type-Options": "nosniff";
     };
     pathItems: never;
 }
@@ -2389,6 +2694,11 @@ export interface operations {
                      *         {
                      *           "id": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11.initial-interview.1",
                      *           "applicationId": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11",
+                     *           "licenceType": "welfare-services-centre",
+                     *           "applicant": {
+                     *             "firstName": "علی",
+                     *             "lastName": "رضایی"
+                     *           },
                      *           "stepId": "initial-interview",
                      *           "title": {
                      *             "fa": "مصاحبه اولیه و نیازسنجی شهرستان",
@@ -2436,6 +2746,7 @@ export interface operations {
                      *           "status": "open",
                      *           "dueAt": "2026-04-08T16:00:00.000Z",
                      *           "dueAtJalali": "1405/01/19 19:30",
+                     *           "dueInWorkingDays": 3,
                      *           "escalatedAt": null,
                      *           "outcome": null,
                      *           "reason": null,
@@ -2720,6 +3031,47 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    getDocumentContent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`). */
+                applicationId: string;
+                /** @description The document's id, from the application's `documents`. */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document's bytes. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     trackApplication: {
         parameters: {
             query?: never;
@@ -2775,7 +3127,14 @@ export interface operations {
     };
     listTasks: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only tasks of applications of this licence type (or lifecycle or standing process). */
+                licenceType?: string;
+                /** @description Only tasks of this step, e.g. `initial-interview`. */
+                stepId?: string;
+                /** @description `overdue`: past due; `escalated`: moved up from the office below; `today`: not yet overdue and due by the end of today (Tehran); `week`: not yet overdue and due by the end of the fifth working day after today, by the holiday calendar. */
+                due?: "overdue" | "escalated" | "today" | "week";
+            };
             header?: {
                 /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
                 "x-request-id"?: components["parameters"]["RequestId"];
@@ -2801,6 +3160,11 @@ export interface operations {
                      *         {
                      *           "id": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11.initial-interview.1",
                      *           "applicationId": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11",
+                     *           "licenceType": "welfare-services-centre",
+                     *           "applicant": {
+                     *             "firstName": "علی",
+                     *             "lastName": "رضایی"
+                     *           },
                      *           "stepId": "initial-interview",
                      *           "title": {
                      *             "fa": "مصاحبه اولیه و نیازسنجی شهرستان",
@@ -2848,6 +3212,7 @@ export interface operations {
                      *           "status": "open",
                      *           "dueAt": "2026-04-08T16:00:00.000Z",
                      *           "dueAtJalali": "1405/01/19 19:30",
+                     *           "dueInWorkingDays": 3,
                      *           "escalatedAt": null,
                      *           "outcome": null,
                      *           "reason": null,
@@ -2857,14 +3222,123 @@ export interface operations {
                      *           "createdAt": "2026-04-05T06:30:02.000Z",
                      *           "decidedAt": null
                      *         }
-                     *       ]
+                     *       ],
+                     *       "counts": {
+                     *         "open": 1,
+                     *         "overdue": 0,
+                     *         "escalated": 0,
+                     *         "prioritised": 0
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["TaskList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The task id from the inbox. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11.initial-interview.1",
+                     *       "applicationId": "3f1c2a9e-8d4b-4c61-9b7e-2a5d6f0c8e11",
+                     *       "licenceType": "welfare-services-centre",
+                     *       "applicant": {
+                     *         "firstName": "علی",
+                     *         "lastName": "رضایی"
+                     *       },
+                     *       "stepId": "initial-interview",
+                     *       "title": {
+                     *         "fa": "مصاحبه اولیه و نیازسنجی شهرستان",
+                     *         "en": "county initial interview and needs assessment"
+                     *       },
+                     *       "role": "county-office",
+                     *       "county": "ahvaz",
+                     *       "province": null,
+                     *       "allowedOutcomes": [
+                     *         {
+                     *           "name": "accept",
+                     *           "title": {
+                     *             "fa": "تایید",
+                     *             "en": "accept"
+                     *           },
+                     *           "requiresReason": false
+                     *         },
+                     *         {
+                     *           "name": "reject",
+                     *           "title": {
+                     *             "fa": "رد",
+                     *             "en": "reject"
+                     *           },
+                     *           "requiresReason": true
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "name": "accept",
+                     *           "title": {
+                     *             "fa": "تایید",
+                     *             "en": "accept"
+                     *           },
+                     *           "requiresReason": false
+                     *         },
+                     *         {
+                     *           "name": "reject",
+                     *           "title": {
+                     *             "fa": "رد",
+                     *             "en": "reject"
+                     *           },
+                     *           "requiresReason": true
+                     *         }
+                     *       ],
+                     *       "status": "open",
+                     *       "dueAt": "2026-04-08T16:00:00.000Z",
+                     *       "dueAtJalali": "1405/01/19 19:30",
+                     *       "dueInWorkingDays": 3,
+                     *       "escalatedAt": null,
+                     *       "outcome": null,
+                     *       "reason": null,
+                     *       "decidedBy": null,
+                     *       "recorded": null,
+                     *       "priority": null,
+                     *       "createdAt": "2026-04-05T06:30:02.000Z",
+                     *       "decidedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2952,6 +3426,74 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getOfficeFigures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scope": {
+                     *         "role": "county-office",
+                     *         "county": "ahvaz",
+                     *         "province": "khuzestan"
+                     *       },
+                     *       "tasks": {
+                     *         "open": 12,
+                     *         "overdue": 2,
+                     *         "escalated": 0
+                     *       },
+                     *       "steps": [
+                     *         {
+                     *           "licenceType": "welfare-services-centre",
+                     *           "stepId": "initial-interview",
+                     *           "title": {
+                     *             "fa": "مصاحبه اولیه و نیازسنجی شهرستان",
+                     *             "en": "county initial interview and needs assessment"
+                     *           },
+                     *           "open": 7,
+                     *           "overdue": 1,
+                     *           "decided": 40,
+                     *           "medianHours": 30.5,
+                     *           "p90Hours": 70.25
+                     *         }
+                     *       ],
+                     *       "inquiries": [
+                     *         {
+                     *           "registry": "police-clearance",
+                     *           "waiting": 3,
+                     *           "late": 1,
+                     *           "oldestSince": "2026-04-01T06:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "generatedAt": "2026-04-08T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OfficeFigures"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listLicences: {
         parameters: {
             query?: {
@@ -2960,8 +3502,12 @@ export interface operations {
                 licenceType?: string;
                 /** @description Only this county (within your scope). */
                 county?: string;
-                /** @description Only licences held by this person (10 digits; Persian digits accepted). */
+                /** @description Only licences held by this person (10 digits; Persian digits accepted). Not for integrators. */
                 holderNationalCode?: string;
+                /** @description Only licences whose number is this or starts with it (`WSC-AL-1405`; Persian digits and lower case accepted). */
+                number?: string;
+                /** @description Only licences whose holder's name contains this (case and Arabic ي/ك ignored). For offices only: the portal and integrators look people up by national code or not at all. */
+                holderName?: string;
                 /** @description At most this many, newest first (default 50). */
                 limit?: number;
             };
@@ -3071,10 +3617,28 @@ export interface operations {
                      *       "validFrom": "2026-05-10T07:00:00.000Z",
                      *       "validFromJalali": "1405/02/20",
                      *       "validUntil": "2031-05-10T07:00:00.000Z",
-                     *       "validUntilJalali": "1410/02/20"
+                     *       "validUntilJalali": "1410/02/20",
+                     *       "verificationCode": "3FA94C0B17D2",
+                     *       "parent": null,
+                     *       "dependents": [
+                     *         {
+                     *           "number": "CM-1405-000007",
+                     *           "kind": "manager-licence",
+                     *           "title": {
+                     *             "fa": "پروانه مسئول مرکز",
+                     *             "en": "centre manager licence"
+                     *           },
+                     *           "licenceType": "centre-manager",
+                     *           "county": "ahvaz",
+                     *           "status": "active",
+                     *           "valid": true,
+                     *           "validUntil": "2031-05-10T07:00:00.000Z",
+                     *           "validUntilJalali": "1410/02/20"
+                     *         }
+                     *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["Licence"];
+                    "application/json": components["schemas"]["LicenceDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3907,6 +4471,80 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    listCallRegistrations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The call's id, e.g. `health-services-office-call-1405`. */
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registrations. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "callId": "health-services-office-call-1405",
+                     *       "stage": "exam",
+                     *       "definitionVersion": 3,
+                     *       "items": [
+                     *         {
+                     *           "applicationId": "0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11",
+                     *           "trackingCode": "PRV-7K2M-QX9D",
+                     *           "university": "ahvaz-jundishapur",
+                     *           "status": "eligible",
+                     *           "reason": null,
+                     *           "applicationStatus": "running",
+                     *           "outcomeReason": null,
+                     *           "examScore": null,
+                     *           "score": null,
+                     *           "bonus": null,
+                     *           "total": null,
+                     *           "shortlistRank": null,
+                     *           "finalRank": null,
+                     *           "decidedBy": null,
+                     *           "county": "ahvaz",
+                     *           "applicant": {
+                     *             "firstName": "علی",
+                     *             "lastName": "رضایی"
+                     *           },
+                     *           "registeredAt": "2026-12-02T07:00:00.000Z",
+                     *           "documents": [
+                     *             "birth-certificate",
+                     *             "degree",
+                     *             "military-service-card",
+                     *             "national-id-card",
+                     *             "photo"
+                     *           ],
+                     *           "invited": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallRegistrationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     registerInCall: {
         parameters: {
             query?: never;
@@ -4084,6 +4722,81 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calls. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "health-services-office-call-1405",
+                     *           "title": {
+                     *             "fa": "فراخوان دفاتر خدمات سلامت ۱۴۰۵",
+                     *             "en": "Health Services Office call 1405"
+                     *           },
+                     *           "definitionVersion": 3,
+                     *           "stage": "exam",
+                     *           "registrationOpensAt": "2026-11-21T20:30:00.000Z",
+                     *           "registrationClosesAt": "2027-02-13T20:30:00.000Z",
+                     *           "registrationClosesAtJalali": "1405/11/25 00:00",
+                     *           "documentsDueAt": "2027-02-17T20:30:00.000Z",
+                     *           "examRecordedAt": null,
+                     *           "registrations": 2,
+                     *           "byStatus": {
+                     *             "eligible": 1,
+                     *             "refused": 1
+                     *           },
+                     *           "universities": [
+                     *             {
+                     *               "id": "ahvaz-jundishapur",
+                     *               "title": {
+                     *                 "fa": "دانشگاه علوم پزشکی جندی‌شاپور اهواز",
+                     *                 "en": "Ahvaz Jundishapur University of Medical Sciences"
+                     *               },
+                     *               "capacity": 3,
+                     *               "registrations": 2
+                     *             },
+                     *             {
+                     *               "id": "dezful",
+                     *               "title": {
+                     *                 "fa": "دانشگاه علوم پزشکی دزفول",
+                     *                 "en": "Dezful University of Medical Sciences"
+                     *               },
+                     *               "capacity": 1,
+                     *               "registrations": 0
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -124,22 +124,8 @@ export class ApiProblem extends Error {
   }
 }
 
-/**
- * A verified JSON GET or POST by path, for operations the generated types do not list yet
- * (the console's new operations land in the same release).
- */
-export async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const res = await verifiedFetch(new Request(new URL(`${API_PREFIX}${path}`, location.origin), init));
-  const text = await res.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiProblem(res.status, (parsed ?? {}) as Problem);
-  return parsed as T;
-}
+/** The header an unsafe operation declares: a fresh Idempotency-Key for one intended change. */
+export const freshKey = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 
 /** Unwraps an openapi-fetch result: the data, or an `ApiProblem` for an error answer. */
 export function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {

@@ -31,6 +31,7 @@ export const TAGS: TagObject[] = [
   { name: 'licences', description: 'Issued licences: read, verify, renew, suspend, revoke, close.', 'x-title-fa': 'پروانه‌ها' },
   { name: 'licence-types', description: 'The licence processes and their versions.', 'x-title-fa': 'انواع پروانه' },
   { name: 'service-levels', description: 'The service-level statement kept: planned maintenance announced in advance (seed 003).', 'x-title-fa': 'سطح خدمات' },
+  { name: 'office', description: 'An office\'s own figures: its tasks, the time each step takes, the inquiries waiting.', 'x-title-fa': 'آمار دفتر' },
   { name: 'calls', description: 'Competitive calls: registration, exam results and the published ranking.', 'x-title-fa': 'فراخوان‌ها' },
   { name: 'callbacks', description: 'Late answers from slow registries (called by the registries).', 'x-title-fa': 'پاسخ استعلام‌ها' },
   { name: 'operations', description: 'For the national office: the portal link\'s dead letters, the audit chain, the Temporal codec server.', 'x-title-fa': 'عملیات' },
@@ -47,6 +48,8 @@ export const HEADER_COMPONENTS: Record<string, HeaderObject> = {
   [HEADERS.rateLimitPolicy]: { description: 'The quota policy, e.g. `"default";q=60;w=60`.', schema: { type: 'string' } },
   [HEADERS.location]: { description: 'Where the created or started resource can be read.', schema: { type: 'string' } },
   'Cache-Control': { description: 'How long the answer may be cached.', schema: { type: 'string' } },
+  'Content-Disposition': { description: 'A download: `attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the stored name, percent-encoded>` (RFC 6266, RFC 5987).', required: true, schema: { type: 'string' } },
+  'X-Content-Type-Options': { description: 'Always `nosniff`: the content is to be taken as the media type it is sent as, and nothing else.', required: true, schema: { type: 'string', const: 'nosniff' } },
 };
 
 const example = (code: string, title: string, titleFa: string, detail: string, field?: string) => ({

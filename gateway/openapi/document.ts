@@ -94,7 +94,9 @@ function responseOf(route: DescribedRoute, status: string, spec: ResponseSpec): 
   }
   for (const name of spec.headers ?? []) headers[name] = { $ref: `#/components/headers/${name}` };
   const response: ResponseObject = { description: spec.description, headers };
-  if (spec.schema) {
+  if (spec.binary) {
+    response.content = Object.fromEntries(spec.binary.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]));
+  } else if (spec.schema) {
     if (spec.example !== undefined) check(`${route.spec.operationId} ${status}`, spec.schema, spec.example);
     const mediaType = spec.mediaType ?? 'application/json';
     response.content = { [mediaType]: { schema: schemaOf(spec.schema, 'output'), ...(spec.example !== undefined ? { example: spec.example } : {}) } };

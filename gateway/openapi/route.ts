@@ -46,6 +46,11 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Default `application/json`; anything else answers the (string) body as is. */
   mediaType?: string;
+  /**
+   * The body is bytes (`schema`: `BinaryBody`) of one of these media types, the one the reply's
+   * `content-type` header names; documented as `type: string, format: binary`.
+   */
+  binary?: readonly [string, ...string[]];
   example?: unknown;
   /** Extra response headers, by name: documented under `components.headers`. */
   headers?: readonly string[];
@@ -146,6 +151,9 @@ export interface DescribedRoute {
   run(c: Context<GatewayEnv>): Promise<Response>;
 }
 
+/** The body of a binary response: its bytes as they are (see `ResponseSpec.binary`). */
+export const BinaryBody = z.instanceof(Uint8Array);
+
 const PUBLIC: Actor = { subject: 'public', role: 'public' };
 
 /** An operation without query parameters refuses any, as a body refuses unknown fields. */
@@ -187,6 +195,13 @@ export function describeRoute<
     const declared = responses[reply.status as SuccessStatus];
     if (!declared) throw new Error(`${operationId} answered ${reply.status}, which it does not declare`);
     if (!declared.schema) return c.body(null, reply.status as 204, reply.headers);
+    if (declared.binary) {
+      const type = reply.headers?.['content-type'];
+      if (!(reply.body instanceof Uint8Array) || !type || !declared.binary.includes(type)) {
+        throw new Error(`${operationId}: the ${reply.status} response is not bytes of ${declared.binary.join(', ')} (content-type ${String(type)})`);
+      }
+      return c.body(reply.body as Uint8Array<ArrayBuffer>, reply.status as 200, reply.headers);
+    }
     const checked = declared.schema.safeParse(reply.body);
     if (!checked.success) {
       throw new Error(`${operationId}: the ${reply.status} response does not match its schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -1,11 +1,11 @@
 /** Applications: submit, list, read, withdraw, attach documents; and the public tracking view. */
 import { searchApplications, trackApplication, viewApplication } from '../../services/application-views.js';
 import { submitApplication, withdrawApplication } from '../../services/applications.js';
-import { attachDocument } from '../../services/documents.js';
+import { attachDocument, documentContent, MEDIA_TYPES } from '../../services/documents.js';
 import { migrateApplication } from '../../services/migrations.js';
-import { describeRoute } from '../openapi/route.js';
+import { BinaryBody, describeRoute } from '../openapi/route.js';
 import {
-  ApplicationId, ApplicationList, ApplicationListQuery, ApplicationSubmission, ApplicationView, SubmittedApplication, Tracking,
+  ApplicationDocumentParams, ApplicationId, ApplicationList, ApplicationListQuery, ApplicationSubmission, ApplicationView, SubmittedApplication, Tracking,
   TrackingCode, Withdrawal, WithdrawalRequested,
 } from '../schemas/applications.js';
 import { DocumentMetadata, DocumentUpload } from '../schemas/documents.js';
@@ -109,6 +109,25 @@ export const applicationRoutes = [
   }, async ({ ctx, params, body }) => {
     const stored = await attachDocument({ ctx, applicationId: params.applicationId, input: body });
     return { status: 201, body: stored, headers: { location: `/v1/applications/${params.applicationId}` } };
+  }),
+
+  describeRoute({
+    method: 'get', path: '/v1/applications/{applicationId}/documents/{documentId}', operationId: 'getDocumentContent', tags: ['applications'],
+    summary: 'Download an attached document', summaryFa: 'دریافت مدرک پیوست',
+    description: 'The stored bytes as attached, with their stored media type, as an attachment named by the stored file name '
+      + '(`content-disposition: attachment; filename*=UTF-8\'\'…`, RFC 6266) and `x-content-type-options: nosniff`. '
+      + 'Who may read the application may download its documents: the same roles and scope as `GET /v1/applications/{applicationId}`.',
+    access: ['portal', 'county-office', 'province-office'],
+    request: { params: ApplicationDocumentParams },
+    responses: {
+      200: { description: 'The document\'s bytes.', schema: BinaryBody, binary: MEDIA_TYPES, headers: ['Content-Disposition', 'X-Content-Type-Options'] },
+    },
+  }, async ({ ctx, params }) => {
+    const stored = await documentContent({ ctx, applicationId: params.applicationId, documentId: params.documentId });
+    return {
+      status: 200, body: stored.content,
+      headers: { 'content-type': stored.mediaType, 'content-disposition': stored.contentDisposition, 'x-content-type-options': 'nosniff', 'cache-control': 'private, no-store' },
+    };
   }),
 ];
 

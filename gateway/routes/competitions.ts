@@ -1,7 +1,8 @@
 /** Competitive calls: register through the portal, record exam results, read the ranking. */
-import { competitionRanking, recordExamResults, registerInCompetition } from '../../services/competitions.js';
+import { callRegistrations, competitionRanking, listCalls, recordExamResults, registerInCompetition } from '../../services/competitions.js';
 import { describeRoute } from '../openapi/route.js';
-import { CallId, CallRanking, CallRegistered, CallRegistration, ExamRecorded, ExamResults } from '../schemas/competitions.js';
+import * as examples from '../schemas/examples.js';
+import { CallId, CallList, CallRanking, CallRegistered, CallRegistration, CallRegistrationList, ExamRecorded, ExamResults } from '../schemas/competitions.js';
 
 const CALL = 'health-services-office-call-1405';
 const registration = {
@@ -44,4 +45,24 @@ export const competitionRoutes = [
     request: { params: CallId },
     responses: { 200: { description: 'The ranking.', schema: CallRanking, example: { callId: CALL, stage: 'reserves', definitionVersion: 1, items: [] } } },
   }, async ({ ctx, params }) => ({ status: 200, body: await competitionRanking({ ctx, callId: params.callId }) })),
+
+  describeRoute({
+    method: 'get', path: '/v1/calls', operationId: 'listCalls', tags: ['calls'],
+    summary: 'The competitive calls your office runs, with their registrations counted', summaryFa: 'فهرست فراخوان‌ها',
+    description: 'The calls opened so far that have a university covering a county of your province (the national office: all), newest first: '
+      + 'where each stands, its dates, and its registrations in your scope, per state and per university.',
+    access: ['province-office', 'national-office'],
+    responses: { 200: { description: 'The calls.', schema: CallList, example: { items: [examples.callSummary] } } },
+  }, async ({ ctx }) => ({ status: 200, body: { items: await listCalls({ ctx }) } })),
+
+  describeRoute({
+    method: 'get', path: '/v1/calls/{callId}/registrations', operationId: 'listCallRegistrations', tags: ['calls'],
+    summary: 'A call\'s registrations, for the office that runs it', summaryFa: 'ثبت‌نام‌های فراخوان',
+    description: 'Each registration in your scope, per university in rank order: the applicant\'s name, county and university, the documents registered, '
+      + 'the exam score once recorded, the standing (score, bonus, total, ranks) and the state. For the province office that runs the call and the national office; '
+      + 'a call you do not run answers `404`, as an unknown one does.',
+    access: ['province-office', 'national-office'],
+    request: { params: CallId },
+    responses: { 200: { description: 'The registrations.', schema: CallRegistrationList, example: { callId: CALL, stage: 'exam', definitionVersion: 3, items: [examples.callRegistrationLine] } } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await callRegistrations({ ctx, callId: params.callId }) })),
 ];

@@ -14,6 +14,7 @@ import { codecRoutes } from './codec.js';
 import { auditRoutes } from './audit.js';
 import { licenceVerificationRoutes } from './licence-verification.js';
 import { portalNotificationRoutes } from './portal-notifications.js';
+import { officeRoutes } from './office.js';
 import { taskRoutes } from './tasks.js';
 
 /** Outside `/v1`: health, readiness, signing keys, the API description. */
@@ -24,7 +25,7 @@ export const registryRoutes: readonly DescribedRoute[] = callbackRoutes;
 
 /** Under `/v1`, behind bearer-token authentication (public operations accept no token too). */
 export const apiRoutes: readonly DescribedRoute[] = [
-  ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...licenceRoutes,
+  ...licenceTypeRoutes, ...applicationRoutes, ...trackingRoutes, ...taskRoutes, ...officeRoutes, ...licenceRoutes,
   ...competitionRoutes, ...maintenanceRoutes,
   ...codecRoutes,
   ...portalNotificationRoutes,

@@ -6,7 +6,7 @@ import { listSupervision, recordSupervision, supervisionChecklist } from '../../
 import { describeRoute, type Access, type Refusals } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
 import {
-  ClosureNoticeRequest, DueProcessRequest, Licence, LicenceChangeParams, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
+  ClosureNoticeRequest, DueProcessRequest, LicenceChangeParams, LicenceDetail, LicenceChangeRequest, LicenceChangeStarted, LicenceList,
   LicenceListQuery, LicenceNumberParam, OfferedChangeList, RenewalRequest, SupervisionChecklist, SupervisionList,
   SupervisionRecorded, SupervisionRequest,
 } from '../schemas/licences.js';
@@ -49,7 +49,9 @@ export const licenceRoutes = [
   describeRoute({
     method: 'get', path: '/v1/licences', operationId: 'listLicences', tags: ['licences'],
     summary: 'List licences in your scope', summaryFa: 'فهرست پروانه‌ها',
-    description: 'Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province.',
+    description: 'Newest first. The portal, the national office and integrators see all licences, a county office its county, a province office its province. '
+      + 'Search by `number` (the number or its beginning), `holderNationalCode` (not integrators), `holderName` (part of the name; offices only), `county`, `status` and `licenceType`; '
+      + 'the filters combine.',
     access: readers,
     request: { query: LicenceListQuery },
     responses: { 200: { description: 'The licences.', schema: LicenceList, example: { items: [examples.licence] } } },
@@ -57,10 +59,12 @@ export const licenceRoutes = [
 
   describeRoute({
     method: 'get', path: '/v1/licences/{licenceNumber}', operationId: 'getLicence', tags: ['licences'],
-    summary: 'One licence', summaryFa: 'جزئیات پروانه',
+    summary: 'One licence, with the licence it stands on and those standing on it', summaryFa: 'جزئیات پروانه',
+    description: 'Its validity in both calendars, its holder, `parent` (the licence it stands on and ends with: a centre manager\'s licence stands on the centre\'s activity licence) '
+      + 'and `dependents` (the licences standing on it, in your scope).',
     access: readers,
     request: { params: LicenceNumberParam },
-    responses: { 200: { description: 'The licence.', schema: Licence, example: examples.licence } },
+    responses: { 200: { description: 'The licence.', schema: LicenceDetail, example: examples.licenceDetail } },
   }, async ({ ctx, params }) => ({ status: 200, body: await getLicence({ ctx, licenceNumber: params.licenceNumber }) })),
 
   changeRoute({

@@ -1,18 +1,31 @@
 /** The offices' inbox and their decisions. */
 import { decideTask } from '../../services/tasks.js';
-import { inbox } from '../../services/task-views.js';
+import { inbox, viewTask } from '../../services/task-views.js';
 import { describeRoute } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
-import { Decision, DecisionDelivered, TaskId, TaskList } from '../schemas/tasks.js';
+import { Decision, DecisionDelivered, Task, TaskId, TaskList, TaskListQuery } from '../schemas/tasks.js';
 
 export const taskRoutes = [
   describeRoute({
     method: 'get', path: '/v1/tasks', operationId: 'listTasks', tags: ['tasks'],
     summary: 'Your office\'s open tasks, soonest due first', summaryFa: 'کارتابل',
-    description: 'Each task lists its allowed outcomes and its due date in both calendars.',
+    description: 'Each task lists its allowed outcomes, its due date in both calendars, its application\'s licence type and the applicant\'s name. '
+      + 'Filter by `licenceType`, `stepId` and `due` (working days by the holiday calendar); `counts` counts the whole open inbox, whatever the filters. '
+      + 'A county office sees its county\'s county-office tasks, a province office its province\'s province-office tasks, the portal all.',
     access: ['portal', 'county-office', 'province-office'],
-    responses: { 200: { description: 'The open tasks.', schema: TaskList, example: { items: [examples.task] } } },
-  }, async ({ ctx }) => ({ status: 200, body: { items: await inbox({ ctx }) } })),
+    request: { query: TaskListQuery },
+    responses: { 200: { description: 'The open tasks.', schema: TaskList, example: { items: [examples.task], counts: { open: 1, overdue: 0, escalated: 0, prioritised: 0 } } } },
+  }, async ({ ctx, query }) => ({ status: 200, body: await inbox({ ctx, filter: query }) })),
+
+  describeRoute({
+    method: 'get', path: '/v1/tasks/{taskId}', operationId: 'getTask', tags: ['tasks'],
+    summary: 'One task, open or closed', summaryFa: 'جزئیات کار',
+    description: 'A task of any status whose application is in your scope (as `GET /v1/applications/{applicationId}` shows it). '
+      + 'A task outside your scope answers `404`, as an unknown one does.',
+    access: ['portal', 'county-office', 'province-office', 'national-office'],
+    request: { params: TaskId },
+    responses: { 200: { description: 'The task.', schema: Task, example: examples.task } },
+  }, async ({ ctx, params }) => ({ status: 200, body: await viewTask({ ctx, taskId: params.taskId }) })),
 
   describeRoute({
     method: 'post', path: '/v1/tasks/{taskId}/decision', operationId: 'decideTask', tags: ['tasks'],

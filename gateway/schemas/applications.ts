@@ -127,7 +127,7 @@ export const Withdrawal = requestSchema('Withdrawal', z.object({
 }).strict());
 
 export const WithdrawalRequested = responseSchema('WithdrawalRequested', z.object({
-  applicationId: z.uuid(),
+  applicationId: z.string(),
   status: z.literal('withdrawal-requested'),
 }));
 
@@ -146,3 +146,6 @@ export const Tracking = responseSchema('Tracking', z.object({
 
 export const ApplicationId = z.object({ applicationId: z.string().max(300).regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|licence-[A-Z0-9-]+\.[a-z][a-z0-9-]*)(\.[a-z][a-z0-9-]*\.\d+)*$/, 'an application id').describe('The application id returned on submission (or of a subprocess or standing process: `<parent>.<step>.<n>`, `licence-<number>.<process>`).') });
 export const TrackingCode = z.object({ code: lineOfText().min(4).max(40).describe('The tracking code, e.g. `PRV-7K3M-Q9TD` (case and Persian digits are normalised).') });
+export const ApplicationDocumentParams = ApplicationId.extend({
+  documentId: z.uuid().describe('The document\'s id, from the application\'s `documents`.'),
+});

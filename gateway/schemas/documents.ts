@@ -21,7 +21,7 @@ export const DocumentUpload = requestSchema('DocumentUpload', z.object({
 
 export const DocumentMetadata = responseSchema('DocumentMetadata', z.object({
   id: z.uuid(),
-  applicationId: z.uuid(),
+  applicationId: z.string().describe('The application it is attached to: a UUID, or a subprocess\'s `<parent>.<step>.<n>`.'),
   type: z.string(),
   fileName: z.string(),
   mediaType: z.string(),
@@ -30,3 +30,4 @@ export const DocumentMetadata = responseSchema('DocumentMetadata', z.object({
   uploadedBy: z.string(),
   uploadedAt: IsoDateTime,
 }));
+

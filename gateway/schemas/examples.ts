@@ -44,10 +44,11 @@ const interviewOutcomes = [
 ];
 
 export const task = {
-  id: `${APPLICATION_ID}.initial-interview.1`, applicationId: APPLICATION_ID, stepId: 'initial-interview',
+  id: `${APPLICATION_ID}.initial-interview.1`, applicationId: APPLICATION_ID, licenceType: 'welfare-services-centre',
+  applicant: { firstName: 'علی', lastName: 'رضایی' }, stepId: 'initial-interview',
   title: { fa: 'مصاحبه اولیه و نیازسنجی شهرستان', en: 'county initial interview and needs assessment' },
   role: 'county-office', county: 'ahvaz', province: null, allowedOutcomes: interviewOutcomes, outcomes: interviewOutcomes, status: 'open',
-  dueAt: '2026-04-08T16:00:00.000Z', dueAtJalali: '1405/01/19 19:30', escalatedAt: null, outcome: null, reason: null, decidedBy: null, recorded: null, priority: null,
+  dueAt: '2026-04-08T16:00:00.000Z', dueAtJalali: '1405/01/19 19:30', dueInWorkingDays: 3, escalatedAt: null, outcome: null, reason: null, decidedBy: null, recorded: null, priority: null,
   createdAt: '2026-04-05T06:30:02.000Z', decidedAt: null,
 };
 
@@ -56,6 +57,14 @@ export const licence = {
   licenceType: 'welfare-services-centre', licenceTypeTitle: TITLE, applicationId: APPLICATION_ID,
   holderNationalCode: '0012345679', holderName: 'علی رضایی', county: 'ahvaz', province: 'khuzestan', status: 'active', valid: true,
   validFrom: '2026-05-10T07:00:00.000Z', validFromJalali: '1405/02/20', validUntil: '2031-05-10T07:00:00.000Z', validUntilJalali: '1410/02/20',
+};
+
+export const licenceDetail = {
+  ...licence, verificationCode: '3FA94C0B17D2', parent: null,
+  dependents: [{
+    number: 'CM-1405-000007', kind: 'manager-licence', title: { fa: 'پروانه مسئول مرکز', en: 'centre manager licence' }, licenceType: 'centre-manager',
+    county: 'ahvaz', status: 'active', valid: true, validUntil: '2031-05-10T07:00:00.000Z', validUntilJalali: '1410/02/20',
+  }],
 };
 
 export const document = {
@@ -224,3 +233,32 @@ export const jwks = {
 };
 
 export const MERMAID = 'flowchart TD\n  eligibility["applicant\'s general conditions"] --> civil-registry\n';
+
+export const officeFigures = {
+  scope: { role: 'county-office', county: 'ahvaz', province: 'khuzestan' },
+  tasks: { open: 12, overdue: 2, escalated: 0 },
+  steps: [{
+    licenceType: 'welfare-services-centre', stepId: 'initial-interview', title: task.title,
+    open: 7, overdue: 1, decided: 40, medianHours: 30.5, p90Hours: 70.25,
+  }],
+  inquiries: [{ registry: 'police-clearance', waiting: 3, late: 1, oldestSince: '2026-04-01T06:30:00.000Z' }],
+  generatedAt: '2026-04-08T08:00:00.000Z',
+};
+
+export const callSummary = {
+  id: 'health-services-office-call-1405', title: { fa: 'فراخوان دفاتر خدمات سلامت ۱۴۰۵', en: 'Health Services Office call 1405' },
+  definitionVersion: 3, stage: 'exam', registrationOpensAt: '2026-11-21T20:30:00.000Z',
+  registrationClosesAt: '2027-02-13T20:30:00.000Z', registrationClosesAtJalali: '1405/11/25 00:00', documentsDueAt: '2027-02-17T20:30:00.000Z', examRecordedAt: null,
+  registrations: 2, byStatus: { eligible: 1, refused: 1 },
+  universities: [
+    { id: 'ahvaz-jundishapur', title: { fa: 'دانشگاه علوم پزشکی جندی‌شاپور اهواز', en: 'Ahvaz Jundishapur University of Medical Sciences' }, capacity: 3, registrations: 2 },
+    { id: 'dezful', title: { fa: 'دانشگاه علوم پزشکی دزفول', en: 'Dezful University of Medical Sciences' }, capacity: 1, registrations: 0 },
+  ],
+};
+
+export const callRegistrationLine = {
+  applicationId: '0b6a3c1e-3f55-4c59-9a0e-4f2f7c1d2e11', trackingCode: 'PRV-7K2M-QX9D', university: 'ahvaz-jundishapur', status: 'eligible', reason: null,
+  applicationStatus: 'running', outcomeReason: null, examScore: null, score: null, bonus: null, total: null, shortlistRank: null, finalRank: null, decidedBy: null,
+  county: 'ahvaz', applicant: { firstName: 'علی', lastName: 'رضایی' }, registeredAt: '2026-12-02T07:00:00.000Z',
+  documents: ['birth-certificate', 'degree', 'military-service-card', 'national-id-card', 'photo'], invited: false,
+};

@@ -42,12 +42,33 @@ export const Licence = responseSchema('Licence', z.object({
 
 export const LicenceList = responseSchema('LicenceList', z.object({ items: z.array(Licence) }));
 
+export const LicenceRef = responseSchema('LicenceRef', z.object({
+  number: z.string(),
+  kind: z.string(),
+  title: Title,
+  licenceType: z.string(),
+  county: z.string(),
+  status: LicenceStatus,
+  valid: validity.valid,
+  validUntil: IsoDateTime,
+  validUntilJalali: JalaliText,
+}).describe('Another licence, named from this one: enough to list it and link to `GET /v1/licences/{licenceNumber}`.'));
+
+export const LicenceDetail = responseSchema('LicenceDetail', Licence.extend({
+  parent: LicenceRef.nullable().describe('The licence this one stands on and ends with (a centre manager\'s licence: the centre\'s activity licence), or null.'),
+  dependents: z.array(LicenceRef).describe('The licences that stand on this one (a centre\'s activity licence: its manager\'s licence), in your scope, oldest first.'),
+}));
+
 export const LicenceListQuery = z.object({
   status: LicenceStatus.optional(),
   licenceType: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
   county: z.string().regex(/^[a-z][a-z0-9-]*$/).optional().describe('Only this county (within your scope).'),
   // A filter, so a code whose check digit is wrong is not refused: nobody holds it, and the list is empty.
-  holderNationalCode: z.string().regex(/^[0-9\u06F0-\u06F9\u0660-\u0669]{10}$/, 'ten digits').transform(normaliseText).optional().describe('Only licences held by this person (10 digits; Persian digits accepted).'),
+  holderNationalCode: z.string().regex(/^[0-9\u06F0-\u06F9\u0660-\u0669]{10}$/, 'ten digits').transform(normaliseText).optional().describe('Only licences held by this person (10 digits; Persian digits accepted). Not for integrators.'),
+  number: z.string().regex(/^[A-Za-z0-9\u06F0-\u06F9\u0660-\u0669-]{1,60}$/, 'letters, digits and hyphens').transform(normaliseLicenceNumber).optional()
+    .describe('Only licences whose number is this or starts with it (`WSC-AL-1405`; Persian digits and lower case accepted).'),
+  holderName: lineOfText().trim().min(2).max(100).optional()
+    .describe('Only licences whose holder\'s name contains this (case and Arabic ي/ك ignored). For offices only: the portal and integrators look people up by national code or not at all.'),
   limit: z.coerce.number().int().min(1).max(200).optional().describe('At most this many, newest first (default 50).'),
 }).strict();
 

@@ -12,6 +12,11 @@ export const RecordedField = responseSchema('RecordedField', ChangeField.extend(
   of: z.record(z.string(), JsonObject).optional().describe('For `list`: each item\'s fields, by name, declared the same way.'),
 }));
 
+export const TaskApplicant = responseSchema('TaskApplicant', z.object({
+  firstName: z.string(),
+  lastName: z.string(),
+}).describe('The applicant\'s name.'));
+
 export const AllowedOutcome = responseSchema('AllowedOutcome', z.object({
   name: z.string().describe('What to send as `outcome`.'),
   title: Title,
@@ -23,6 +28,8 @@ export const AllowedOutcome = responseSchema('AllowedOutcome', z.object({
 export const Task = responseSchema('Task', z.object({
   id: z.string(),
   applicationId: z.string().describe('A submitted application\'s UUID; a subprocess is `<parent>.<step>.<n>`, a licence\'s standing process `licence-<number>.<process>`.'),
+  licenceType: z.string().describe('The application\'s licence type, or the lifecycle or standing process it runs (`centre-manager-appointment`).'),
+  applicant: TaskApplicant.nullable().describe('Whom the application is for, by name; null where its facts name no applicant.'),
   stepId: z.string(),
   title: Title,
   role: z.string().describe('The office that decides: `county-office` or `province-office`.'),
@@ -34,6 +41,7 @@ export const Task = responseSchema('Task', z.object({
     .describe('`expired`: its deadlines passed undecided; `cancelled`: the application ended; `resolved`: what it waited for came meanwhile (a late registry answer was applied), so nothing was left to decide.'),
   dueAt: IsoDateTime,
   dueAtJalali: JalaliText,
+  dueInWorkingDays: z.number().int().describe('Working days from today to the due date by the holiday calendar (weekends and official holidays not counted): 0 when due today, negative when overdue (how many working days late).'),
   escalatedAt: IsoDateTime.nullable(),
   outcome: z.string().nullable(),
   reason: z.string().nullable(),
@@ -44,7 +52,27 @@ export const Task = responseSchema('Task', z.object({
   decidedAt: IsoDateTime.nullable(),
 }));
 
-export const TaskList = responseSchema('TaskList', z.object({ items: z.array(Task) }));
+export const InboxCounts = responseSchema('InboxCounts', z.object({
+  open: z.number().int().describe('Open tasks in the inbox.'),
+  overdue: z.number().int().describe('Of them, past their due date.'),
+  escalated: z.number().int().describe('Of them, moved up to this office when the office below let them run over.'),
+  prioritised: z.number().int().describe('Of them, with grounds of priority (`priority`).'),
+}).describe('The office\'s whole open inbox counted, whatever the filters.'));
+
+export const TaskList = responseSchema('TaskList', z.object({
+  items: z.array(Task),
+  counts: InboxCounts,
+}));
+
+const kebabId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an id: lower-case letters, digits and "-"').max(100);
+
+export const TaskListQuery = z.object({
+  licenceType: kebabId.optional().describe('Only tasks of applications of this licence type (or lifecycle or standing process).'),
+  stepId: kebabId.optional().describe('Only tasks of this step, e.g. `initial-interview`.'),
+  due: z.enum(['overdue', 'escalated', 'today', 'week']).optional()
+    .describe('`overdue`: past due; `escalated`: moved up from the office below; `today`: not yet overdue and due by the end of today (Tehran); '
+      + '`week`: not yet overdue and due by the end of the fifth working day after today, by the holiday calendar.'),
+}).strict();
 
 export const Decision = requestSchema('Decision', z.object({
   outcome: z.string().min(1).describe('One of the task\'s `allowedOutcomes[].name`.'),

@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
@@ -66,10 +67,16 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-/** Where the console's screenshots are kept (committed, shown in the README). */
-export const SCREENSHOTS = join(process.cwd(), 'docs/console');
+/**
+ * Where the console's screenshots go: docs/console/ (committed, shown in the README) when
+ * `CONSOLE_SCREENSHOTS=docs` asks for them (`CONSOLE_SCREENSHOTS=docs npx vitest run test/console.test.ts`),
+ * a temporary folder otherwise, so `npm test` leaves the work tree as it found it.
+ */
+export const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === 'docs'
+  ? join(process.cwd(), 'docs/console')
+  : join(tmpdir(), 'parvaneh-console-screenshots');
 
-/** Saves the page as docs/console/<name>.png (the viewport, or the whole page with `fullPage`). */
+/** Saves the page as <SCREENSHOTS>/<name>.png (the viewport, or the whole page with `fullPage`). */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);

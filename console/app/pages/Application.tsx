@@ -3,11 +3,10 @@
  * (read from the Mermaid source the API draws of the definition version it runs on), the passed
  * ones and the current one marked in words; the Mermaid source itself in a <details>.
  */
-import { call, api, ok } from '../api.js';
+import { api, ok } from '../api.js';
 import { M, useI18n, type Text } from '../i18n.js';
-import type { ApplicationView } from '../types.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
-import { Documents, Facts, Inquiries } from './Task.js';
+import { Documents, Facts, Inquiries, loadApplication } from './Task.js';
 
 export interface DiagramStep { id: string; title: Text }
 
@@ -34,7 +33,7 @@ async function diagramOf(licenceType: string, version: number): Promise<string> 
 export function ApplicationPage({ applicationId }: { applicationId: string }) {
   const { t, digits } = useI18n();
   const [loaded] = useLoad(async () => {
-    const view = await call<ApplicationView>('GET', `/v1/applications/${encodeURIComponent(applicationId)}`);
+    const view = await loadApplication(applicationId);
     const diagram = await diagramOf(view.application.licenceType, view.application.definitionVersion).catch(() => '');
     return { view, diagram };
   }, [applicationId]);

@@ -1,12 +1,12 @@
 /** The competitive calls the office runs: the list, and one call's registrations, exam results and ranking per university. */
-import { call } from '../api.js';
+import { api, ok } from '../api.js';
 import { M, useI18n } from '../i18n.js';
-import type { CallRanking, CallRegistration, CallSummary } from '../types.js';
+import type { CallRanking } from '../types.js';
 import { ErrorBox, PageHeading, Show, useLoad } from '../ui.js';
 
 export function CallsPage() {
-  const { t } = useI18n();
-  const [loaded] = useLoad(() => call<{ items: CallSummary[] }>('GET', '/v1/calls'), []);
+  const { t, n } = useI18n();
+  const [loaded] = useLoad(async () => ok(await api.GET('/v1/calls')), []);
   return (
     <>
       <PageHeading title={t(M.calls)}>{t(M.calls)}</PageHeading>
@@ -14,7 +14,7 @@ export function CallsPage() {
         {({ items }) => items.length === 0 ? <p>{t(M.noResults)}</p> : (
           <ul>
             {items.map((c) => (
-              <li key={c.callId}><a href={`/console/calls/${encodeURIComponent(c.callId)}`} dir="ltr">{c.callId}</a>{c.title && <> · {t(c.title)}</>}{c.stage && <> · {c.stage}</>}</li>
+              <li key={c.id}><a href={`/console/calls/${encodeURIComponent(c.id)}`}>{t(c.title)}</a> · <span dir="ltr">{c.id}</span> · {c.stage} · {n(c.registrations)} {t(M.registrations)}</li>
             ))}
           </ul>
         )}
@@ -27,9 +27,8 @@ const score = (n: (x: number) => string, x: number | null | undefined) => (x ===
 
 export function CallPage({ callId }: { callId: string }) {
   const { t, n } = useI18n();
-  const base = `/v1/calls/${encodeURIComponent(callId)}`;
-  const [ranking] = useLoad(() => call<CallRanking>('GET', `${base}/ranking`), [callId]);
-  const [registrations] = useLoad(() => call<{ items: CallRegistration[] }>('GET', `${base}/registrations`), [callId]);
+  const [ranking] = useLoad(async () => ok(await api.GET('/v1/calls/{callId}/ranking', { params: { path: { callId } } })), [callId]);
+  const [registrations] = useLoad(async () => ok(await api.GET('/v1/calls/{callId}/registrations', { params: { path: { callId } } })), [callId]);
   return (
     <>
       <PageHeading title={`${t(M.calls)} ${callId}`}>{t(M.calls)} <span dir="ltr">{callId}</span></PageHeading>
@@ -77,11 +76,11 @@ export function CallPage({ callId }: { callId: string }) {
                   <tbody>
                     {items.map((r) => (
                       <tr key={r.applicationId}>
-                        <td><a href={`/console/applications/${encodeURIComponent(r.applicationId)}`} dir="ltr">{r.trackingCode ?? r.applicationId}</a></td>
+                        <td><a href={`/console/applications/${encodeURIComponent(r.applicationId)}`} dir="ltr">{r.trackingCode}</a></td>
                         <td dir="auto">{r.applicant ? `${r.applicant.firstName} ${r.applicant.lastName}` : '—'}</td>
-                        <td>{r.university ?? '—'}</td>
+                        <td>{r.university}</td>
                         <td>{score(n, r.examScore)}</td>
-                        <td>{r.status ?? '—'}</td>
+                        <td>{r.status}</td>
                       </tr>
                     ))}
                   </tbody>

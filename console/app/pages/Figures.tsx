@@ -1,12 +1,11 @@
 /** The office's own figures: open, overdue and escalated tasks, the time each step takes, inquiries waiting per registry. */
-import { call } from '../api.js';
+import { api, ok } from '../api.js';
 import { M, useI18n } from '../i18n.js';
-import type { OfficeFigures } from '../types.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
 
 export function FiguresPage() {
   const { t, n } = useI18n();
-  const [loaded] = useLoad(() => call<OfficeFigures>('GET', '/v1/office/figures'), []);
+  const [loaded] = useLoad(async () => ok(await api.GET('/v1/office/figures')), []);
   const hours = (x: number | null) => (x === null ? '—' : n(Math.round(x * 10) / 10));
   return (
     <>
@@ -27,7 +26,7 @@ export function FiguresPage() {
                   <tbody>
                     {f.steps.map((s) => (
                       <tr key={`${s.licenceType}/${s.stepId}`}>
-                        <td>{s.licenceType}</td><td>{s.title ? t(s.title) : s.stepId}</td><td>{n(s.open)}</td><td>{n(s.overdue)}</td><td>{n(s.decided)}</td><td>{hours(s.medianHours)}</td><td>{hours(s.p90Hours)}</td>
+                        <td>{s.licenceType}</td><td>{t(s.title)}</td><td>{n(s.open)}</td><td>{n(s.overdue)}</td><td>{n(s.decided)}</td><td>{hours(s.medianHours)}</td><td>{hours(s.p90Hours)}</td>
                       </tr>
                     ))}
                   </tbody>

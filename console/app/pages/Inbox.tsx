@@ -4,48 +4,24 @@
  * per state. Plain rows: a thousand tasks render without per-row work beyond two cached formatters.
  */
 import { useLocation } from 'preact-iso';
-import { call } from '../api.js';
+import { api, ok } from '../api.js';
 import { M, useI18n, type I18n } from '../i18n.js';
-import type { Task, TaskCounts, TaskList } from '../types.js';
+import type { Task } from '../types.js';
 import { PageHeading, Show, useLoad } from '../ui.js';
 
-const DAY = 86_400_000;
 const DUE = ['overdue', 'escalated', 'today', 'week'] as const;
-
-/**
- * Working days between now and the due moment: Fridays are not counted (the Iranian weekend);
- * the holidays of the calendar are the server's (its deadline already counts them).
- */
-export function workingDaysUntil(dueMs: number, nowMs: number): number {
-  const [from, to] = dueMs >= nowMs ? [nowMs, dueMs] : [dueMs, nowMs];
-  const days = Math.floor((to - from) / DAY);
-  // Iran time (UTC+3:30) decides the weekday; the first Friday after `from`, then one a week.
-  const weekday = new Date(from + 3.5 * 3_600_000).getUTCDay();
-  const firstFriday = (5 - weekday + 7) % 7 || 7;
-  const fridays = days >= firstFriday ? Math.floor((days - firstFriday) / 7) + 1 : 0;
-  return (dueMs >= nowMs ? 1 : -1) * (days - fridays);
-}
-
-function countsOf(items: Task[], now: number): TaskCounts {
-  let overdue = 0, escalated = 0, prioritised = 0;
-  for (const task of items) {
-    if (Date.parse(task.dueAt) < now) overdue += 1;
-    if (task.escalatedAt) escalated += 1;
-    if (task.priority?.length) prioritised += 1;
-  }
-  return { open: items.length, overdue, escalated, prioritised };
-}
+type Due = (typeof DUE)[number];
 
 function Row({ task, now, i18n }: { task: Task; now: number; i18n: I18n }) {
   const { t, n, jalali, gregorian } = i18n;
-  const due = Date.parse(task.dueAt);
-  const overdue = due < now;
-  const days = workingDaysUntil(due, now);
+  const overdue = Date.parse(task.dueAt) < now;
+  // Working days by the server's holiday calendar, the one its deadlines are counted in.
+  const days = task.dueInWorkingDays;
   return (
     <tr class={overdue ? 'overdue' : undefined}>
       <td><a href={`/console/tasks/${encodeURIComponent(task.id)}`}>{t(task.title)}</a></td>
       <td>{task.applicant ? `${task.applicant.firstName} ${task.applicant.lastName}` : '—'}</td>
-      <td>{task.licenceType ?? task.applicationId.slice(0, 8)}</td>
+      <td>{task.licenceType}</td>
       <td>
         <time dateTime={task.dueAt} title={gregorian(task.dueAt)}>{jalali(task.dueAt)}</time>
         <br />
@@ -67,7 +43,10 @@ export function Inbox() {
   const { query, route, path } = useLocation();
   const filters = { licenceType: query.licenceType ?? '', stepId: query.stepId ?? '', due: query.due ?? '' };
   const search = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
-  const [loaded] = useLoad(() => call<TaskList>('GET', `/v1/tasks${search ? `?${search}` : ''}`), [search]);
+  const [loaded] = useLoad(async () => ok(await api.GET('/v1/tasks', { params: { query: {
+    licenceType: filters.licenceType || undefined, stepId: filters.stepId || undefined,
+    due: DUE.includes(filters.due as Due) ? (filters.due as Due) : undefined,
+  } } })), [search]);
   const now = Date.now();
 
   const onSubmit = (event: Event) => {
@@ -82,7 +61,7 @@ export function Inbox() {
       <PageHeading title={t(M.inbox)}>{t(M.inbox)}</PageHeading>
       <Show loaded={loaded}>
         {(list) => {
-          const counts = list.counts ?? countsOf(list.items, now);
+          const counts = list.counts;
           const types = [...new Set(list.items.map((x) => x.licenceType).filter((x): x is string => !!x))].sort();
           const steps = [...new Map(list.items.map((x) => [x.stepId, x.title])).entries()];
           return (

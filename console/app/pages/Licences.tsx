@@ -5,9 +5,9 @@
  */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { call } from '../api.js';
+import { api, freshKey, ok } from '../api.js';
 import { M, PLACES, useI18n } from '../i18n.js';
-import type { Licence, LicenceChangeStarted, OfferedChange, SupervisionRecord } from '../types.js';
+import type { LicenceChangeStarted, LicenceRef, OfferedChange } from '../types.js';
 import { ErrorBox, FieldError, Fields, PageHeading, Show, When, readFields, useLoad, type FieldSpec } from '../ui.js';
 
 const STATES = ['active', 'expired', 'suspended', 'revoked', 'closed'] as const;
@@ -18,7 +18,10 @@ export function LicencesPage() {
   const { t, n } = useI18n();
   const { query, route, path } = useLocation();
   const search = new URLSearchParams(SEARCH.filter((k) => query[k]).map((k) => [k, query[k]!] as [string, string])).toString();
-  const [loaded] = useLoad(() => call<{ items: Licence[] }>('GET', `/v1/licences${search ? `?${search}` : ''}`), [search]);
+  const status = STATES.find((s) => s === query.status);
+  const [loaded] = useLoad(async () => ok(await api.GET('/v1/licences', { params: { query: {
+    number: query.number || undefined, holderName: query.holderName || undefined, county: query.county || undefined, status,
+  } } })), [search]);
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
@@ -98,7 +101,9 @@ function ChangeForm({ number, change }: { number: string; change: OfferedChange 
     }
     setState({ sending: true });
     try {
-      const started = await call<LicenceChangeStarted>('POST', `/v1/licences/${encodeURIComponent(number)}/changes/${encodeURIComponent(change.change)}`, body);
+      const started: LicenceChangeStarted = ok(await api.POST('/v1/licences/{licenceNumber}/changes/{change}', {
+        params: { path: { licenceNumber: number, change: change.change }, header: freshKey() }, body: body as never,
+      }));
       setState({ started });
     } catch (error) {
       setState({ error });
@@ -124,26 +129,46 @@ function ChangeForm({ number, change }: { number: string; change: OfferedChange 
   );
 }
 
-function LicenceLink({ to }: { to: { number: string; title?: { fa: string; en: string }; status?: string } | string }) {
+function LicenceLink({ to }: { to: LicenceRef }) {
   const { t } = useI18n();
-  const number = typeof to === 'string' ? to : to.number;
   return (
     <>
-      <a href={`/console/licences/${encodeURIComponent(number)}`} dir="ltr">{number}</a>
-      {typeof to !== 'string' && to.title && <> · {t(to.title)}</>}
-      {typeof to !== 'string' && to.status && <> · {to.status}</>}
+      <a href={`/console/licences/${encodeURIComponent(to.number)}`} dir="ltr">{to.number}</a> · {t(to.title)} · {to.status}
     </>
+  );
+}
+
+/** What the public sees when it checks the licence (the QR on the certificate): the public operation, verified like every answer. */
+function PublicVerification({ number, code }: { number: string; code: string }) {
+  const { t } = useI18n();
+  const [result, setResult] = useState<{ valid: boolean; status: string } | { error: unknown } | undefined>();
+  const check = async () => {
+    try {
+      const answer = ok(await api.GET('/v1/licences/{licenceNumber}/verification/{verificationCode}', { params: { path: { licenceNumber: number, verificationCode: code } } }));
+      setResult({ valid: answer.valid, status: answer.status });
+    } catch (error) {
+      setResult({ error });
+    }
+  };
+  return (
+    <div>
+      <span dir="ltr">{code}</span> <button type="button" onClick={() => void check()}>{t(M.verifyPublicly)}</button>
+      <span role="status" aria-live="polite" data-verification={result && 'valid' in result ? String(result.valid) : undefined}>
+        {result && 'valid' in result && <> {result.valid ? t(M.publiclyValid) : t(M.publiclyInvalid)} · {result.status}</>}
+      </span>
+      {result && 'error' in result && <ErrorBox error={result.error} />}
+    </div>
   );
 }
 
 export function LicencePage({ number }: { number: string }) {
   const { t } = useI18n();
-  const path = `/v1/licences/${encodeURIComponent(number)}`;
   const [loaded] = useLoad(async () => {
+    const params = { params: { path: { licenceNumber: number } } };
     const [licence, supervision, changes] = await Promise.all([
-      call<Licence>('GET', path),
-      call<{ items: SupervisionRecord[] }>('GET', `${path}/supervision`),
-      call<{ items: OfferedChange[] }>('GET', `${path}/changes`),
+      api.GET('/v1/licences/{licenceNumber}', params).then(ok),
+      api.GET('/v1/licences/{licenceNumber}/supervision', params).then(ok),
+      api.GET('/v1/licences/{licenceNumber}/changes', params).then(ok),
     ]);
     return { licence, supervision: supervision.items, changes: changes.items };
   }, [number]);
@@ -160,8 +185,9 @@ export function LicencePage({ number }: { number: string }) {
             <div><dt>{t(M.application)}</dt><dd><a href={`/console/applications/${encodeURIComponent(licence.applicationId)}`} dir="ltr">{licence.applicationId}</a></dd></div>
             <div><dt>{t(M.verification)}</dt><dd><a href={`/v1/licences/${encodeURIComponent(licence.number)}/verification/${encodeURIComponent(licence.verificationCode)}`} dir="ltr" data-verification>{licence.verificationCode}</a></dd></div>
             {licence.parent && <div><dt>{t(M.parent)}</dt><dd><LicenceLink to={licence.parent} /></dd></div>}
+            {licence.verificationCode && <div><dt>{t(M.publicVerification)}</dt><dd><PublicVerification number={licence.number} code={licence.verificationCode} /></dd></div>}
           </dl>
-          {licence.dependents && licence.dependents.length > 0 && (
+          {licence.dependents.length > 0 && (
             <section aria-labelledby="dependents-h">
               <h2 id="dependents-h">{t(M.dependents)}</h2>
               <ul>{licence.dependents.map((d) => <li key={d.number}><LicenceLink to={d} /></li>)}</ul>

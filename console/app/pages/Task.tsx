@@ -4,25 +4,17 @@
  * radio buttons, the reason where the outcome requires one, the fields it records; sent once.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiProblem, blobOf, call } from '../api.js';
+import { ApiProblem, api, blobOf, freshKey, ok } from '../api.js';
 import { M, useI18n } from '../i18n.js';
-import type { ApplicationView, Task, TaskList } from '../types.js';
+import type { ApplicationView, Task } from '../types.js';
 import { ErrorBox, FieldError, Fields, PageHeading, Show, When, errorText, readFields, useLoad, type FieldSpec } from '../ui.js';
 
 type Doc = ApplicationView['documents'][number];
 type Inquiry = ApplicationView['inquiries'][number];
 
-/** The task by id; before `GET /v1/tasks/{taskId}` existed, the office's inbox held it. */
-async function loadTask(taskId: string): Promise<Task> {
-  try {
-    return await call<Task>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
-  } catch (error) {
-    if (!(error instanceof ApiProblem) || (error.status !== 404 && error.status !== 405)) throw error;
-    const list = await call<TaskList>('GET', '/v1/tasks');
-    const found = list.items.find((x) => x.id === taskId);
-    if (!found) throw error;
-    return found;
-  }
+/** The task by id, and its application (facts, inquiries, documents). */
+export async function loadApplication(applicationId: string): Promise<ApplicationView> {
+  return ok(await api.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } } }));
 }
 
 /** Facts as a definition list: nested records flattened to dotted names. */
@@ -55,7 +47,7 @@ export function Inquiries({ inquiries }: { inquiries: Inquiry[] }) {
               <td>{q.stepId}</td>
               <td>{q.status}{q.late && <> <span class="tag tag-overdue">{t(M.late)}</span></>}</td>
               <td><When iso={q.deadlineAt} /></td>
-              <td><code dir="ltr">{q.answer === undefined || q.answer === null ? '—' : JSON.stringify(q.answer)}</code></td>
+              <td>{q.answer && typeof q.answer === 'object' && !Array.isArray(q.answer) ? <Facts facts={q.answer as Record<string, unknown>} /> : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -151,7 +143,7 @@ export function DecisionForm({ task }: { task: Task }) {
     sending.current = true;
     setSent({ state: 'sending' });
     try {
-      await call('POST', `/v1/tasks/${encodeURIComponent(task.id)}/decision`, body);
+      ok(await api.POST('/v1/tasks/{taskId}/decision', { params: { path: { taskId: task.id }, header: freshKey() }, body: body as { outcome: string } }));
       setSent({ state: 'done', closed: false });
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 409 && /task-closed$/.test(error.problem.type ?? '')) setSent({ state: 'done', closed: true });
@@ -197,8 +189,8 @@ export function DecisionForm({ task }: { task: Task }) {
 export function TaskPage({ taskId }: { taskId: string }) {
   const { t } = useI18n();
   const [loaded] = useLoad(async () => {
-    const task = await loadTask(taskId);
-    const view = await call<ApplicationView>('GET', `/v1/applications/${encodeURIComponent(task.applicationId)}`);
+    const task: Task = ok(await api.GET('/v1/tasks/{taskId}', { params: { path: { taskId } } }));
+    const view = await loadApplication(task.applicationId);
     return { task, view };
   }, [taskId]);
   return (
