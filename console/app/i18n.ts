@@ -191,7 +191,6 @@ export const M = {
   oldest: { fa: 'قدیمی‌ترین', en: 'oldest since' },
   generatedAt: { fa: 'زمان تهیه', en: 'Generated at' },
   inForce: { fa: 'معتبر', en: 'in force' },
-  verification: { fa: 'استعلام عمومی اصالت', en: 'Public verification' },
   yes: { fa: 'بله', en: 'yes' },
   no: { fa: 'خیر', en: 'no' },
   personJson: { fa: 'شخص (JSON)', en: 'person (JSON)' },

@@ -183,7 +183,6 @@ export function LicencePage({ number }: { number: string }) {
             <div><dt>{t(M.validity)}</dt><dd>{t(M.validFrom)} <When iso={licence.validFrom} /> {t(M.validUntil)} <When iso={licence.validUntil} /></dd></div>
             <div><dt>{t(M.county)}</dt><dd>{t(PLACES[licence.county] ?? { fa: licence.county, en: licence.county })}</dd></div>
             <div><dt>{t(M.application)}</dt><dd><a href={`/console/applications/${encodeURIComponent(licence.applicationId)}`} dir="ltr">{licence.applicationId}</a></dd></div>
-            <div><dt>{t(M.verification)}</dt><dd><a href={`/v1/licences/${encodeURIComponent(licence.number)}/verification/${encodeURIComponent(licence.verificationCode)}`} dir="ltr" data-verification>{licence.verificationCode}</a></dd></div>
             {licence.parent && <div><dt>{t(M.parent)}</dt><dd><LicenceLink to={licence.parent} /></dd></div>}
             {licence.verificationCode && <div><dt>{t(M.publicVerification)}</dt><dd><PublicVerification number={licence.number} code={licence.verificationCode} /></dd></div>}
           </dl>
