@@ -79,6 +79,8 @@ export interface FieldSpec {
   max?: number;
   values?: string[];
   many?: boolean;
+  /** For `list`: each record's fields. */
+  of?: Record<string, FieldSpec>;
 }
 
 /** Turns a form's raw entries into the typed values a field declares; throws naming the field when one cannot be read. */
@@ -93,6 +95,11 @@ export function readFields(specs: Record<string, FieldSpec>, form: HTMLFormEleme
     }
     if (spec.type === 'choice' && spec.many) {
       out[name] = data.getAll(key).map(String);
+      continue;
+    }
+    if (spec.type === 'list' && spec.of) {
+      // Each row of the list names itself in a hidden `<key>-row` input, in the order shown.
+      out[name] = data.getAll(`${key}-row`).map((row) => readFields(spec.of!, form, `${key}-${String(row)}-`));
       continue;
     }
     const raw = String(data.get(key) ?? '').trim();
@@ -140,6 +147,7 @@ export function Fields({ specs, prefix }: { specs: Record<string, FieldSpec>; pr
             </div>
           );
         }
+        if (spec.type === 'list' && spec.of) return <ListField key={id} id={id} spec={spec} label={label} />;
         if (spec.type === 'choice' && spec.many) {
           return (
             <fieldset class="field" key={id}>
@@ -181,5 +189,31 @@ export function Fields({ specs, prefix }: { specs: Record<string, FieldSpec>; pr
         );
       })}
     </>
+  );
+}
+
+/**
+ * A list of records (a site visit's social workers): one fieldset per row with the fields `of`
+ * declares, rows added and removed with buttons; each row's inputs are named `<id>-<row>-<field>`.
+ */
+function ListField({ id, spec, label }: { id: string; spec: FieldSpec; label: ComponentChildren }) {
+  const { t, n } = useI18n();
+  const [rows, setRows] = useState<number[]>([]);
+  const next = useRef(0);
+  const add = () => setRows((r) => [...r, next.current++]);
+  return (
+    <fieldset class="field list" id={id}>
+      <legend>{label}</legend>
+      {rows.length === 0 && <p class="muted">{t(M.noRows)}</p>}
+      {rows.map((row, i) => (
+        <fieldset class="list-row" key={row}>
+          <legend>{n(i + 1)}</legend>
+          <input type="hidden" name={`${id}-row`} value={String(row)} />
+          <Fields specs={spec.of!} prefix={`${id}-${row}-`} />
+          <button type="button" class="link" aria-label={`${t(M.removeRow)} ${n(i + 1)}`} onClick={() => setRows((r) => r.filter((x) => x !== row))}>{t(M.removeRow)}</button>
+        </fieldset>
+      ))}
+      <button type="button" id={`${id}-add`} onClick={add}>{t(M.addRow)}</button>
+    </fieldset>
   );
 }

@@ -84,17 +84,25 @@ export async function openTask(page: Page, taskId: string): Promise<void> {
 
 /**
  * Types what an outcome records into the console's recorded-fields form, by keyboard where a
- * keyboard does it: numbers and JSON lists typed, booleans and many-valued choices ticked with
+ * keyboard does it: numbers typed, a list's rows added and their fields filled, booleans and many-valued choices ticked with
  * Space, a one-valued choice picked in its list.
  */
-export async function fillRecorded(page: Page, recorded: Record<string, unknown>): Promise<void> {
+export async function fillRecorded(page: Page, recorded: Record<string, unknown>, prefix = 'rec-'): Promise<void> {
   for (const [name, value] of Object.entries(recorded)) {
-    const field = page.locator(`#rec-${name}`);
+    const id = `${prefix}${name}`;
+    const field = page.locator(`#${id}`);
     if (typeof value === 'boolean') {
-      if (value) await tick(page, `#rec-${name}`);
+      if (value) await tick(page, `#${id}`);
     } else if (typeof value === 'string') await field.selectOption(value);
     else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      for (const v of value) await tick(page, `#rec-${name}-${v}`);
+      for (const v of value) await tick(page, `#${id}-${v}`);
+    } else if (Array.isArray(value)) {
+      // A list of records: a row added by keyboard for each, then its fields filled (`<id>-<row>-<field>`).
+      for (const [row, item] of value.entries()) {
+        await page.locator(`#${id}-add`).focus();
+        await page.keyboard.press('Enter');
+        await fillRecorded(page, item as Record<string, unknown>, `${id}-${row}-`);
+      }
     } else {
       await field.focus();
       await page.keyboard.type(typeof value === 'number' ? String(value) : JSON.stringify(value));
