@@ -3,18 +3,18 @@
  * gateway, Temporal and PostgreSQL: a county officer finds a fresh application's interview task in
  * the inbox, reads it, decides it by keyboard with one decision sent whatever the key presses; a
  * response altered by one byte is refused as unverified; axe-core finds no serious or critical
- * violation on any page; screenshots of the main pages are written to docs/console/.
- *
- * The console's backend-for-frontend is a stand-in until console/server lands (test/support/console.ts).
+ * violation on any page (the screenshots of docs/console/ are test/console.test.ts's).
+ * The officer signs in at the embedded OpenID provider's login page, and signs out with the
+ * header's button: the next visit asks to sign in again.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema/index.js';
 import { api, eventually, generatedApplication, taskInInbox } from './support/api.js';
-import { axe, desktopPage, launchBrowser, phonePage, screenshot } from './support/browser.js';
-import { decide, openInbox, openTask, settled, startConsole, type ConsoleUnderTest } from './support/console.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { axe, desktopPage, launchBrowser, phonePage } from './support/browser.js';
+import { CONSOLE_CSP, decide, openInbox, openTask, settled, startConsole, startConsoleHarness, type ConsoleUnderTest } from './support/console.js';
+import type { Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { officeTokens, type OfficeTokens } from './support/tokens.js';
 
@@ -27,9 +27,10 @@ let applicationId: string;
 let taskId: string;
 
 beforeAll(async () => {
-  h = await startHarness({ temporal: 'dev-server' });
+  h = await startConsoleHarness({ temporal: 'dev-server' });
   tokens = await officeTokens(h);
-  [consoleApp, browser] = await Promise.all([startConsole(h), launchBrowser()]);
+  consoleApp = startConsole(h);
+  browser = await launchBrowser();
   const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(9_400) });
   expect(submitted.status, submitted.text).toBe(202);
   applicationId = submitted.body.applicationId;
@@ -39,7 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await consoleApp?.close();
   await h?.close();
 });
 
@@ -50,7 +50,9 @@ async function accessible(p: Page) {
 
 describe('the officers\' console in Chromium', () => {
   it('shows the county office its inbox, in Persian and right to left, with the fresh application\'s interview task', async () => {
-    await openInbox(page, consoleApp.url);
+    const served = await page.goto(`${consoleApp.url}/console/`);
+    expect(served?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+    await settled(page);
     expect(await page.getAttribute('html', 'lang')).toBe('fa');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.textContent('[data-office]')).toContain('اهواز');
@@ -61,7 +63,6 @@ describe('the officers\' console in Chromium', () => {
     expect(await due.textContent()).toMatch(/[۰-۹]+ [آ-ی]+ ۱۴۰[۵-۶]/);
     expect(await due.getAttribute('title')).toMatch(/20\d\d/);
     await accessible(page);
-    await screenshot(page, 'inbox');
     expect(page.errors).toEqual([]);
   });
 
@@ -73,7 +74,6 @@ describe('the officers\' console in Chromium', () => {
     // Nothing wider than the screen: the table stacks.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await accessible(phone);
-    await screenshot(phone, 'inbox-phone');
     await phone.context().close();
   });
 
@@ -106,7 +106,6 @@ describe('the officers\' console in Chromium', () => {
     expect(await page.locator('.diagram-wrap + ol.steps').count()).toBe(1);
     await accessible(page);
     expect(page.errors.slice(errorsBefore)).toEqual([]);
-    await screenshot(page, 'application');
   });
 
   it('draws the process on a 390-pixel-wide phone in a region that scrolls sideways, the page not', async () => {
@@ -128,7 +127,6 @@ describe('the officers\' console in Chromium', () => {
     await openTask(page, taskId);
     expect(await page.textContent('main h1')).toBe('مصاحبه اولیه و نیازسنجی شهرستان');
     await accessible(page);
-    await screenshot(page, 'task');
     expect(await decide(page, 'accept')).toContain('تصمیم ثبت شد');
     const decisions = await eventually(async () => {
       const rows = await h.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'task.decided'), eq(auditLog.subjectId, taskId)));
@@ -168,7 +166,6 @@ describe('the officers\' console in Chromium', () => {
     expect(await page.locator('main time').first().textContent()).toMatch(/۱۴۰[۵-۶]/);
     expect(await page.locator('details.change').count()).toBeGreaterThan(0);
     await accessible(page);
-    await screenshot(page, 'licence');
   });
 
   it('switches to English, left to right, and keeps the choice', async () => {
@@ -181,5 +178,18 @@ describe('the officers\' console in Chromium', () => {
     expect(await page.textContent('main h1')).toBe('Inbox');
     await accessible(page);
     await page.click('header .actions button[lang="fa"]');
+  });
+
+  it('signs out with the header\'s button: the session ends, and the next visit to /console/ asks to sign in again', async () => {
+    await openInbox(page, consoleApp.url);
+    await consoleApp.signOut(page);
+    await settled(page);
+    expect(await page.locator('main a[href^="/console/login"]').count()).toBe(1);
+    await accessible(page);
+    const session = await page.request.get(`${consoleApp.url}/console/session`);
+    expect(session.status()).toBe(401);
+    await page.goto(`${consoleApp.url}/console/`);
+    await page.waitForURL((u) => u.origin === h.idp!.issuer, { timeout: 30_000 });
+    expect(await page.locator('input#password').count()).toBe(1);
   });
 });

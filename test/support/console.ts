@@ -1,96 +1,66 @@
 /**
- * The officers' console under test, and what an officer does in it, for the browser tests.
- *
- * `startConsole` is, for now, a STAND-IN for the console's backend-for-frontend (console/server,
- * helper console-auth, not on main yet): it serves console/dist under the console's CSP, answers
- * /console/session for one office, and forwards /console/api/* to the harness's gateway with that
- * office's token, passing the signed response through as the contract says. When the real stack
- * lands, replace its body with the IdP and `createGateway({ console })`, and `signIn` with the real
- * login page; the page helpers below do not change.
+ * The officers' console under test, on the real stack, and what an officer does in it, for the
+ * browser tests: the gateway with its console mounted (the harness's `console` option, with the
+ * app built into console/dist), the embedded OpenID provider's login page, and the page helpers.
+ * @example
+ * const h = await startConsoleHarness({ temporal: 'dev-server' });
+ * const consoleApp = startConsole(h);
+ * await consoleApp.signIn(page, 'ahvaz');
  */
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildConsole, consoleIsCurrent } from '../../scripts/build-console.js';
-import type { Harness } from './harness.js';
-import { CALLERS, type Caller } from './tokens.js';
+import { startHarness, type Harness } from './harness.js';
 
 /** The console's CSP (docs/console.md): no inline script or style, nothing from elsewhere. */
 export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; frame-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const FORWARDED_REQUEST = ['content-type', 'accept', 'idempotency-key', 'accept-language'];
-const FORWARDED_RESPONSE = ['x-jws-signature', 'content-type', 'content-disposition', 'x-request-id', 'retry-after', 'allow'];
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2' };
+/** The development provider's accounts, one per office. */
+export type OfficeAccount = 'ahvaz' | 'dezful' | 'khuzestan' | 'markazi' | 'national';
 
 export interface ConsoleUnderTest {
+  /** The gateway's URL: the console is under `${url}/console/`. */
   url: string;
-  /** Signs `account` in on `page` and leaves it on the inbox. */
-  signIn(page: Page, account: Caller): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Signs `account` in on `page` as an officer does: opens /console/, is sent to the provider's
+   * login page, types the username and password, submits, and lands on the inbox.
+   */
+  signIn(page: Page, account: OfficeAccount): Promise<void>;
+  /** Signs out with the header's button, confirms at the provider, and waits for the console's "signed out" page. */
+  signOut(page: Page): Promise<void>;
 }
 
-export async function startConsole(h: Harness): Promise<ConsoleUnderTest> {
+/** The harness with the console mounted, its app built first when console/dist is not current. */
+export async function startConsoleHarness(opts: Omit<Parameters<typeof startHarness>[0] & object, 'console'> = {}): Promise<Harness> {
   if (!consoleIsCurrent()) await buildConsole();
-  const dist = join(process.cwd(), 'console/dist');
-  // Stand-in sessions: a cookie naming an account, its token kept here (server side), as the BFF does.
-  const tokens = new Map<string, string>();
-  const accountOf = (cookie: string | undefined) => /(?:^|;\s*)standin=([a-z]+)/.exec(cookie ?? '')?.[1];
-  const app = new Hono();
-  app.get('/.well-known/jwks.json', () => fetch(`${h.gatewayUrl}/.well-known/jwks.json`));
-  app.get('/console/standin-login/:account', async (c) => {
-    const account = c.req.param('account') as Caller;
-    if (!(account in CALLERS)) return c.text('unknown account', 400);
-    tokens.set(account, await h.issuer.mint({ ...CALLERS[account], sub: account }));
-    c.header('set-cookie', `standin=${account}; Path=/console; HttpOnly; SameSite=Lax`);
-    return c.redirect('/console/', 302);
-  });
-  app.get('/console/session', (c) => {
-    const account = accountOf(c.req.header('cookie')) as Caller | undefined;
-    if (!account || !tokens.has(account)) return c.json({ type: 'unauthenticated', status: 401 }, 401);
-    const caller = CALLERS[account] as { role: string; county?: string; province?: string };
-    return c.json({ subject: account, name: account, role: caller.role, county: caller.county ?? null, province: caller.province ?? (caller.county ? 'khuzestan' : null) });
-  });
-  app.all('/console/api/*', async (c) => {
-    const token = tokens.get(accountOf(c.req.header('cookie')) ?? '');
-    if (!token) return c.json({ type: 'unauthenticated', status: 401 }, 401);
-    if (!['GET', 'HEAD'].includes(c.req.method) && c.req.header('x-parvaneh-console') !== '1') return c.json({ type: 'forbidden', status: 403 }, 403);
-    const url = new URL(c.req.url);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    for (const name of FORWARDED_REQUEST) {
-      const value = c.req.header(name);
-      if (value) headers[name] = value;
-    }
-    const body = ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer();
-    const res = await fetch(`${h.gatewayUrl}${url.pathname.slice('/console/api'.length)}${url.search}`, { method: c.req.method, headers, body });
-    const out = new Headers();
-    for (const name of FORWARDED_RESPONSE) {
-      const value = res.headers.get(name);
-      if (value) out.set(name, value);
-    }
-    return new Response(await res.arrayBuffer(), { status: res.status, headers: out });
-  });
-  app.get('/console/assets/:file', (c) => {
-    const path = join(dist, 'assets', basename(c.req.param('file')));
-    if (!existsSync(path)) return c.notFound();
-    return new Response(readFileSync(path), { headers: { 'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream' } });
-  });
-  app.get('/console/*', () => new Response(readFileSync(join(dist, 'index.html')), {
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CONSOLE_CSP, 'cache-control': 'no-store' },
-  }));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return startHarness({ ...opts, console: { distDir: join(process.cwd(), 'console/dist') } });
+}
+
+/** The console of a harness started by `startConsoleHarness`. */
+export function startConsole(h: Harness): ConsoleUnderTest {
+  const idp = h.idp;
+  if (!idp) throw new Error('the harness has no console: start it with startConsoleHarness');
+  const url = h.gatewayUrl;
   return {
     url,
     async signIn(page, account) {
-      await page.goto(`${url}/console/standin-login/${account}`);
-      await page.waitForSelector('[data-office]');
+      const { password } = idp.accounts.find((a) => a.username === account)!;
+      await page.goto(`${url}/console/`);
+      await page.waitForURL((u) => u.origin === idp.issuer, { timeout: 30_000 });
+      await page.locator('#username').fill(account);
+      await page.locator('#password').fill(password);
+      await Promise.all([page.waitForURL(`${url}/console/**`, { timeout: 30_000 }), page.locator('form button[type="submit"]').click()]);
+      await page.waitForSelector('[data-office]', { timeout: 30_000 });
+      // Chromium logs the console's first /console/session answer, 401 before signing in, as an error: it is the expected one.
+      const errors = (page as Page & { errors?: string[] }).errors;
+      if (errors) errors.splice(0, errors.length, ...errors.filter((e) => !/status of 401/.test(e)));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async signOut(page) {
+      await page.locator('header .actions button:not([lang])').click();
+      await page.waitForURL((u) => u.origin === idp.issuer, { timeout: 30_000 });
+      await page.locator('button[name="logout"][value="yes"]').click();
+      await page.waitForURL(`${url}/console/signed-out`, { timeout: 30_000 });
+    },
   };
 }
 
@@ -113,19 +83,42 @@ export async function openTask(page: Page, taskId: string): Promise<void> {
 }
 
 /**
- * Decides the open task by keyboard only: Tab to the outcome, Space to choose it, the reason and
- * recorded fields typed, Enter on the button (twice: the console must send one decision). Returns
- * the result message.
+ * Types what an outcome records into the console's recorded-fields form, by keyboard where a
+ * keyboard does it: numbers and JSON lists typed, booleans and many-valued choices ticked with
+ * Space, a one-valued choice picked in its list.
  */
-export async function decide(page: Page, outcome: string, opts: { reason?: string; fields?: Record<string, string> } = {}): Promise<string> {
-  const radio = page.locator(`#outcome-${outcome}`);
-  await radio.focus();
+export async function fillRecorded(page: Page, recorded: Record<string, unknown>): Promise<void> {
+  for (const [name, value] of Object.entries(recorded)) {
+    const field = page.locator(`#rec-${name}`);
+    if (typeof value === 'boolean') {
+      if (value) await tick(page, `#rec-${name}`);
+    } else if (typeof value === 'string') await field.selectOption(value);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+      for (const v of value) await tick(page, `#rec-${name}-${v}`);
+    } else {
+      await field.focus();
+      await page.keyboard.type(typeof value === 'number' ? String(value) : JSON.stringify(value));
+    }
+  }
+}
+
+async function tick(page: Page, selector: string) {
+  await page.locator(selector).focus();
   await page.keyboard.press('Space');
+}
+
+/**
+ * Decides the open task by keyboard only: Tab to the outcome, Space to choose it, the reason and
+ * recorded fields typed (`fillRecorded`), Enter on the button (twice: the console must send one
+ * decision). Returns the result message.
+ */
+export async function decide(page: Page, outcome: string, opts: { reason?: string; recorded?: Record<string, unknown> } = {}): Promise<string> {
+  await tick(page, `#outcome-${outcome}`);
   if (opts.reason !== undefined) {
     await page.locator('#reason').focus();
     await page.keyboard.type(opts.reason);
   }
-  for (const [name, value] of Object.entries(opts.fields ?? {})) await page.locator(`#rec-${name}`).fill(value);
+  await fillRecorded(page, opts.recorded ?? {});
   const button = page.locator('form.decision button[type="submit"]');
   await button.focus();
   await page.keyboard.press('Enter');
