@@ -4,55 +4,43 @@
  */
 import { durationToText } from './calendar.js';
 import { toPersianDigits } from '../platform/dates/jalali.js';
-import { edgesOf, reachable } from './graph.js';
-import type { CallSection, ProcessDefinition, Step, Text } from './schema.js';
-import { label } from './steps/draw.js';
-import { kindOf, stepKinds } from './steps/index.js';
-import { SHAPES, type Drawing } from './steps/kind.js';
+import { drawnSteps, type GraphEdge, type GraphNode } from './process-graph.js';
+import type { CallSection, ProcessDefinition, Text } from './schema.js';
+import { escape, label } from './steps/draw.js';
+import { SHAPES, type Detail } from './steps/kind.js';
 
 const node = (id: string) => `s_${id.replace(/-/g, '_')}`;
 
-/** A step's node: its kind's shape around its title (or its kind's label), its detail and its id. */
-function shape(id: string, step: Step): string {
-  const { diagram } = kindOf(step);
-  const lines = [label(step.title ?? diagram.label)];
-  const detail = diagram.detail?.(step);
-  if (detail !== undefined) lines.push(detail);
-  const [open, close] = SHAPES[diagram.shape];
-  return `${node(id)}${open}"${lines.join('<br/>')}<br/><small>${id}</small>"${close}`;
+/** A detail's parts: codes escaped, words Persian over English. */
+const detailLabel = (detail: Detail) => (Array.isArray(detail) ? detail : [detail]).map((p) => (typeof p === 'string' ? escape(p) : label(p))).join('');
+
+/** A node: its shape around its title, its detail and, for a step, its id. */
+function shape(n: GraphNode, detail: Detail | undefined, step: boolean): string {
+  const lines = [label(n.title)];
+  if (detail !== undefined) lines.push(detailLabel(detail));
+  if (step) lines.push(`<small>${n.id}</small>`);
+  const [open, close] = SHAPES[n.shape];
+  return `${node(n.id)}${open}"${lines.join('<br/>')}"${close}`;
 }
+
+const arrow = (e: GraphEdge) => (e.label ? `  ${node(e.from)} -->|"${label(e.label)}"| ${node(e.to)}` : `  ${node(e.from)} --> ${node(e.to)}`);
 
 /** Renders the definition's flowchart (Mermaid source). */
 export function toMermaid(definition: ProcessDefinition): string {
   const out = ['flowchart TD', ...startOf(definition)];
-  for (const [id, step] of Object.entries(definition.steps)) out.push(`  ${shape(id, step)}`);
-  for (const [id, step] of Object.entries(definition.steps)) {
-    for (const edge of edgesOf(id, step)) {
-      if (edge.kind === 'branch') continue;
-      out.push(edge.label ? `  ${node(id)} -->|"${label(edge.label)}"| ${node(edge.to)}` : `  ${node(id)} --> ${node(edge.to)}`);
-    }
-    out.push(...(kindOf(step).diagram.extra?.(id, step, drawing(definition)) ?? []));
+  const steps = drawnSteps(definition);
+  for (const s of steps) out.push(`  ${shape(s.node, s.detail, true)}`);
+  for (const s of steps) {
+    out.push(...s.edges.map(arrow));
+    out.push(...s.extra.nodes.map((n) => `  ${shape(n, undefined, false)}`), ...s.extra.edges.map(arrow));
   }
   if (definition.call) out.push(...callStages(definition.call));
   out.push('  classDef finish fill:#e8f5e9,stroke:#2e7d32;', '  classDef task fill:#fff3e0,stroke:#ef6c00;');
-  for (const className of ['finish', 'task'] as const) {
-    const types = new Set<string>(stepKinds.filter((k) => k.diagram.className === className).map((k) => k.type));
-    const nodes = Object.entries(definition.steps).filter(([, s]) => types.has(s.type)).map(([i]) => node(i));
-    if (nodes.length) out.push(`  class ${nodes.join(',')} ${className};`);
+  for (const role of ['finish', 'task'] as const) {
+    const nodes = steps.filter((s) => s.node.role === role).map((s) => node(s.node.id));
+    if (nodes.length) out.push(`  class ${nodes.join(',')} ${role};`);
   }
   return `${out.join('\n')}\n`;
-}
-
-/** What a kind may draw beside its edges with. */
-function drawing(definition: ProcessDefinition): Drawing {
-  return {
-    node,
-    label,
-    branchEnds: (branch) => [...reachable(definition, [branch])].filter((member) => {
-      const s = definition.steps[member];
-      return s && s.type !== 'end' && !edgesOf(member, s).some((e) => e.kind === 'next');
-    }),
-  };
 }
 
 /** The start, through the change's rules when it declares any: they are judged on the request, before the first step. */

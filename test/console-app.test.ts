@@ -78,13 +78,48 @@ describe('the officers\' console in Chromium', () => {
   });
 
   it('shows the application with its steps, the passed ones and the current one marked', async () => {
+    const errorsBefore = page.errors.length;
     await page.goto(`${consoleApp.url}/console/applications/${applicationId}`);
     await settled(page);
     const current = page.locator('ol.steps li[aria-current="step"]');
     expect(await current.count()).toBeGreaterThanOrEqual(1);
     expect(await current.first().textContent()).toContain('initial-interview');
     expect(await page.locator('ol.steps li.step-passed').count()).toBeGreaterThan(0);
+
+    // The process drawn as SVG from the definition's graph: one node per node of the graph, the
+    // current step outlined with aria-current, the steps passed marked, an accessible name.
+    const graph = await api<{ nodes: { id: string; kind: string }[] }>(h, 'GET', '/v1/licence-types/welfare-services-centre/graph?version=4');
+    expect(graph.status, graph.text).toBe(200);
+    const svg = page.locator('svg.diagram[role="img"]');
+    expect(await svg.count()).toBe(1);
+    expect(await page.locator('svg.diagram g.node[data-step]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-step'))))
+      .toEqual(graph.body.nodes.map((n) => n.id));
+    expect(await page.locator('svg.diagram g.node[aria-current="step"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-step'))))
+      .toEqual(['initial-interview']);
+    expect(await page.locator('svg.diagram g.node-passed').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.diagram g.node[data-step="eligibility"]').getAttribute('data-state')).toBe('passed');
+    expect(await page.locator('svg.diagram g.edge path[marker-end]').count()).toBeGreaterThan(0);
+    const name = await svg.evaluate((el) => (el.getAttribute('aria-labelledby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' | '));
+    expect(name).toContain('نمودار فرایند');
+    expect(name).toContain('مرحله جاری: مصاحبه اولیه و نیازسنجی شهرستان');
+    // The ordered list stays right after the drawing, as its text alternative.
+    expect(await page.locator('.diagram-wrap + ol.steps').count()).toBe(1);
     await accessible(page);
+    expect(page.errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('draws the process on a 390-pixel-wide phone in a region that scrolls sideways, the page not', async () => {
+    const phone = await phonePage(browser);
+    await consoleApp.signIn(phone, 'ahvaz');
+    await phone.goto(`${consoleApp.url}/console/applications/${applicationId}`);
+    await settled(phone);
+    await phone.waitForSelector('svg.diagram g.node[aria-current="step"]');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const region = phone.locator('.diagram-wrap');
+    expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await accessible(phone);
+    expect(phone.errors).toEqual([]);
+    await phone.context().close();
   });
 
   it('decides the task by keyboard: the outcome, then Enter twice on the button sends one decision', async () => {

@@ -58,6 +58,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/licence-types/{typeId}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The process as a graph of steps to lay out and draw
+         * @description The same graph the Mermaid diagram draws (`getLicenceTypeDiagram`), as data: every step a node with its kind's shape, its title and detail in Persian and English, every edge with its label, a parallel step's branches meeting at a `join` node. For a client that draws the process itself, e.g. the officers' console, which highlights the steps an application passed and the one it is at (a Mermaid renderer cannot run under its content security policy).
+         */
+        get: operations["getLicenceTypeGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications": {
         parameters: {
             query?: never;
@@ -1892,6 +1912,45 @@ export interface components {
             /** @description Newest first. */
             versions: components["schemas"]["LicenceTypeVersion"][];
         };
+        ProcessGraphNode: {
+            /** @description The step id (`join` nodes: `<parallel step id>_join`). */
+            id: string;
+            /** @description The step type (`check`, `task`, `inquire`, …), or `join`: where a parallel step's branches meet. */
+            kind: string;
+            /**
+             * @description What the node stands for, as the Mermaid diagram draws it: `decision` (a diamond), `exchange` (a registry or portal exchange), `pause`, `register` (a licence written or a process started), `ending`, `cohort` (a call's ranking, a join), `box`.
+             * @enum {string}
+             */
+            shape: "decision" | "exchange" | "pause" | "register" | "ending" | "cohort" | "box";
+            /** @description The step's title, or its kind's name when it has none. */
+            title: components["schemas"]["Title"];
+            /** @description The second line: the rules' reasons, the registry and its deadline, the role and its due time…; a plain string when it holds only codes. */
+            detail: (components["schemas"]["Title"] | string) | null;
+            /** @description `task`: a person decides here; `finish`: the process ends here. */
+            role: ("task" | "finish") | null;
+        };
+        ProcessGraphEdge: {
+            from: string;
+            to: string;
+            /** @description What the edge is taken on: an outcome, a case, a rule failed, a deadline passed. */
+            label: components["schemas"]["Title"] | null;
+            /**
+             * @description `next`; `otherwise`: a condition not met; `late`: time ran out; `outcome`: a decision's outcome; `case`: a switch's case; `branch`: a parallel step to a branch's first step; `join`: a branch's last step to its join node.
+             * @enum {string}
+             */
+            kind: "next" | "otherwise" | "late" | "outcome" | "case" | "branch" | "join";
+        };
+        /** @description A definition version's step graph, the same the Mermaid diagram draws, for a client that lays it out itself. */
+        ProcessGraph: {
+            typeId: string;
+            version: number;
+            /** @description Every step in document order, then the join nodes. */
+            nodes: components["schemas"]["ProcessGraphNode"][];
+            /** @description In the order the Mermaid diagram lists them. */
+            edges: components["schemas"]["ProcessGraphEdge"][];
+            /** @description The first step's id. */
+            start: string;
+        };
         MaintenanceWindow: {
             /** Format: uuid */
             id: string;
@@ -2433,6 +2492,127 @@ export interface operations {
                      *       eligibility["applicant's general conditions"] --> civil-registry
                      */
                     "text/vnd.mermaid": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getLicenceTypeGraph: {
+        parameters: {
+            query?: {
+                /** @description A version number; default the current one. */
+                version?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the response and bound into its signature (`rid`): 1 to 255 characters of letters, digits, `_`, `-` and `=`. Generated when absent, and in place of any other value (the request is not refused for it, so check `rid`). */
+                "x-request-id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @example welfare-services-centre */
+                typeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The step graph of the version. */
+            200: {
+                headers: {
+                    "x-jws-signature": components["headers"]["x-jws-signature"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "typeId": "welfare-services-centre",
+                     *       "version": 4,
+                     *       "start": "eligibility",
+                     *       "nodes": [
+                     *         {
+                     *           "id": "eligibility",
+                     *           "kind": "check",
+                     *           "shape": "decision",
+                     *           "title": {
+                     *             "fa": "شرایط عمومی متقاضی",
+                     *             "en": "applicant's general conditions"
+                     *           },
+                     *           "detail": "AGE_BELOW_MINIMUM, RELIGION_NOT_RECOGNISED",
+                     *           "role": null
+                     *         },
+                     *         {
+                     *           "id": "civil-registry",
+                     *           "kind": "inquire",
+                     *           "shape": "exchange",
+                     *           "title": {
+                     *             "fa": "استعلام ثبت احوال",
+                     *             "en": "civil registry inquiry"
+                     *           },
+                     *           "detail": {
+                     *             "fa": "civil-registry · ۱۰ روز کاری",
+                     *             "en": "civil-registry · 10 working days"
+                     *           },
+                     *           "role": null
+                     *         },
+                     *         {
+                     *           "id": "initial-interview",
+                     *           "kind": "task",
+                     *           "shape": "box",
+                     *           "title": {
+                     *             "fa": "مصاحبه اولیه و نیازسنجی شهرستان",
+                     *             "en": "county initial interview and needs assessment"
+                     *           },
+                     *           "detail": {
+                     *             "fa": "county-office · ۳ روز کاری",
+                     *             "en": "county-office · 3 working days"
+                     *           },
+                     *           "role": "task"
+                     *         },
+                     *         {
+                     *           "id": "registry-unavailable",
+                     *           "kind": "end",
+                     *           "shape": "ending",
+                     *           "title": {
+                     *             "fa": "پایان",
+                     *             "en": "end"
+                     *           },
+                     *           "detail": {
+                     *             "fa": "رد · REGISTRY_UNAVAILABLE",
+                     *             "en": "rejected · REGISTRY_UNAVAILABLE"
+                     *           },
+                     *           "role": "finish"
+                     *         }
+                     *       ],
+                     *       "edges": [
+                     *         {
+                     *           "from": "eligibility",
+                     *           "to": "civil-registry",
+                     *           "label": null,
+                     *           "kind": "next"
+                     *         },
+                     *         {
+                     *           "from": "civil-registry",
+                     *           "to": "initial-interview",
+                     *           "label": null,
+                     *           "kind": "next"
+                     *         },
+                     *         {
+                     *           "from": "civil-registry",
+                     *           "to": "registry-unavailable",
+                     *           "label": {
+                     *             "fa": "پایان مهلت",
+                     *             "en": "timed out"
+                     *           },
+                     *           "kind": "late"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcessGraph"];
                 };
             };
             400: components["responses"]["BadRequest"];

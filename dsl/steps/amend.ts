@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { Duration, Expression, FactName, Otherwise, StepId, stepBase } from '../primitives.js';
-import { label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 /** What may happen to the licences issued as depending on this one (`issue.dependsOn`). */
@@ -58,6 +57,6 @@ export const amend = defineStepKind({
   diagram: {
     label: { fa: 'تغییر پروانه', en: 'licence change' },
     shape: 'register',
-    detail: (step) => `${step.action}${'dependents' in step && step.dependents ? ` · ${label({ fa: 'وابسته‌ها', en: 'dependents' })}: ${step.dependents}` : ''}`,
+    detail: (step) => [step.action, ...('dependents' in step && step.dependents ? [' · ', { fa: 'وابسته‌ها', en: 'dependents' }, `: ${step.dependents}`] : [])],
   },
 });

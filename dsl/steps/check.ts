@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import { Expression, Otherwise, ReasonCode, RuleId, StepId, Text, stepBase } from '../primitives.js';
-import { escape } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 const ruleBase = {
@@ -62,6 +61,6 @@ export const check = defineStepKind({
   diagram: {
     label: { fa: 'بررسی شرایط', en: 'check' },
     shape: 'decision',
-    detail: (step) => step.rules.map((r) => ('claim' in r ? `${escape(r.claim)} · ${r.reason}` : r.reason)).join(', '),
+    detail: (step) => step.rules.map((r) => ('claim' in r ? `${r.claim} · ${r.reason}` : r.reason)).join(', '),
   },
 });

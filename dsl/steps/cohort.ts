@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { FactName, Otherwise, StepId, stepBase, type Text } from '../primitives.js';
-import { label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 export const CohortStep = z.object({
@@ -33,6 +32,6 @@ export const cohort = defineStepKind({
   diagram: {
     label: { fa: 'رتبه‌بندی فراخوان', en: 'call ranking' },
     shape: 'cohort',
-    detail: (step) => label(STAGE_LABEL[step.stage]),
+    detail: (step) => STAGE_LABEL[step.stage],
   },
 });

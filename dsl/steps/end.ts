@@ -1,7 +1,6 @@
 /** `end`: the application ends approved, rejected or withdrawn, with a reason. */
 import { z } from 'zod';
 import { ReasonCode, type Text, stepBase } from '../primitives.js';
-import { label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 export const EndStep = z.object({
@@ -23,6 +22,6 @@ export const end = defineStepKind({
     label: { fa: 'پایان', en: 'end' },
     shape: 'ending',
     className: 'finish',
-    detail: (step) => `${label(OUTCOME_LABEL[step.outcome])} · ${step.reason}`,
+    detail: (step) => [OUTCOME_LABEL[step.outcome], ` · ${step.reason}`],
   },
 });

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
 import { Deadline, Expression, FactName, Late, Registries, StepId, Text, stepBase } from '../primitives.js';
-import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 export const InquireStep = z.object({
@@ -44,6 +43,6 @@ export const inquire = defineStepKind({
   diagram: {
     label: { fa: 'استعلام', en: 'inquiry' },
     shape: 'exchange',
-    detail: (step) => `${escape(step.registry)}${step.timeout ? ` · ${label(durationToText(step.timeout))}` : ''}`,
+    detail: (step) => [step.registry, ...(step.timeout ? [' · ', durationToText(step.timeout)] : [])],
   },
 });

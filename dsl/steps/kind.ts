@@ -48,13 +48,19 @@ export const SHAPES = {
   box: ['[', ']'],
 } as const;
 
-/** What a diagram draws beside a step's edges, with the helpers it needs. */
+/** What a kind may ask of the definition when it draws beside its edges. */
 export interface Drawing {
-  node(id: string): string;
-  label(text: Text): string;
   /** The steps reachable from `branch` that end it (no `next`, not an `end`). */
   branchEnds(branch: string): string[];
 }
+
+/** A node's second line: codes and ids as written, words in both languages, in order. */
+export type Detail = string | Text | (string | Text)[];
+
+/** A node a kind draws that is not a step (a parallel's join); `kind` names what it is. */
+export interface DrawnNode { id: string; kind: string; shape: keyof typeof SHAPES; title: Text }
+/** An edge as a diagram draws it: `join` leads a parallel branch's end to where the branches meet. */
+export interface DrawnEdge { from: string; to: string; kind: Edge['kind'] | 'join'; label?: Text }
 
 export interface StepBehaviour<S> {
   /** Goes on by `next`: a step of this kind without one must be the end of a parallel branch. */
@@ -74,11 +80,11 @@ export interface StepBehaviour<S> {
     label: Text;
     shape: keyof typeof SHAPES;
     /** A second line under the label. */
-    detail?(step: S): string | undefined;
+    detail?(step: S): Detail | undefined;
     /** The Mermaid class its nodes get. */
     className?: 'finish' | 'task';
-    /** Lines drawn after the step's edges. */
-    extra?(id: string, step: S, draw: Drawing): string[];
+    /** Nodes and edges drawn after the step's own edges. */
+    extra?(id: string, step: S, draw: Drawing): { nodes: DrawnNode[]; edges: DrawnEdge[] };
   };
 }
 

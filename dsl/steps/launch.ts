@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { Expression, FactName, StepId, stepBase } from '../primitives.js';
-import { escape, label } from './draw.js';
 import { defineStepKind, type StepCheck } from './kind.js';
 
 const literal = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a kebab-case word');
@@ -52,6 +51,6 @@ export const launch = defineStepKind({
   diagram: {
     label: { fa: 'آغاز فرایند دیگر', en: 'launch a process' },
     shape: 'register',
-    detail: (step) => `${escape(step.process)} · ${label({ fa: 'جداگانه', en: 'detached' })}`,
+    detail: (step) => [step.process, ' · ', { fa: 'جداگانه', en: 'detached' }],
   },
 });

@@ -1,7 +1,7 @@
 /** `parallel`: runs branches at the same time; goes on when all have ended. */
 import { z } from 'zod';
 import { StepId, stepBase } from '../primitives.js';
-import { defineStepKind } from './kind.js';
+import { defineStepKind, type DrawnEdge } from './kind.js';
 
 export const ParallelStep = z.object({
   type: z.literal('parallel'), ...stepBase,
@@ -21,14 +21,14 @@ export const parallel = defineStepKind({
     shape: 'box',
     // The branches meet at a join node, which leads on.
     extra(id, step, draw) {
-      const join = `${draw.node(id)}_join`;
-      const out = [`  ${join}{{"${draw.label({ fa: 'پایان همه شاخه‌ها', en: 'all branches done' })}"}}`];
+      const join = `${id}_join`;
+      const edges: DrawnEdge[] = [];
       for (const branch of step.branches) {
-        out.push(`  ${draw.node(id)} --> ${draw.node(branch)}`);
-        for (const member of draw.branchEnds(branch)) out.push(`  ${draw.node(member)} --> ${join}`);
+        edges.push({ from: id, to: branch, kind: 'branch' });
+        for (const member of draw.branchEnds(branch)) edges.push({ from: member, to: join, kind: 'join' });
       }
-      if (step.next) out.push(`  ${join} --> ${draw.node(step.next)}`);
-      return out;
+      if (step.next) edges.push({ from: join, to: step.next, kind: 'next' });
+      return { nodes: [{ id: join, kind: 'join', shape: 'cohort', title: { fa: 'پایان همه شاخه‌ها', en: 'all branches done' } }], edges };
     },
   },
 });

@@ -1,7 +1,6 @@
 /** `subprocess`: another process as a step, awaited: its outcome decides where this one goes. */
 import { z } from 'zod';
 import { FactName, Otherwise, StepId, stepBase } from '../primitives.js';
-import { escape } from './draw.js';
 import { defineStepKind, type StepCheck } from './kind.js';
 import { ChildInput, checkChild } from './launch.js';
 
@@ -24,6 +23,6 @@ export const subprocess = defineStepKind({
   diagram: {
     label: { fa: 'فرایند فرعی', en: 'subprocess' },
     shape: 'register',
-    detail: (step) => escape(step.process),
+    detail: (step) => step.process,
   },
 });

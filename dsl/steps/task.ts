@@ -5,7 +5,6 @@ import { RequiredDocument } from '../documents.js';
 import { checkExpression } from '../expressions.js';
 import { RecordedField } from '../fields.js';
 import { Deadline, Expression, FactName, Late, Scopes, StepId, Text, stepBase } from '../primitives.js';
-import { escape, label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 /** The roles that decide tasks in their inbox. */
@@ -85,6 +84,6 @@ export const task = defineStepKind({
     label: { fa: 'تصمیم کارشناس', en: 'decision' },
     shape: 'box',
     className: 'task',
-    detail: (step) => `${escape(step.role)} · ${step.due ? label(durationToText(step.due)) : '?'}`,
+    detail: (step) => [step.role, ' · ', step.due ? durationToText(step.due) : '?'],
   },
 });

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { durationToText } from '../calendar.js';
 import { Deadline, Expression, StepId, stepBase } from '../primitives.js';
-import { label } from './draw.js';
 import { defineStepKind } from './kind.js';
 
 export const WaitStep = z.object({
@@ -26,6 +25,6 @@ export const wait = defineStepKind({
   diagram: {
     label: { fa: 'انتظار', en: 'wait' },
     shape: 'pause',
-    detail: (step) => (step.delay ? label(durationToText(step.delay)) : undefined),
+    detail: (step) => (step.delay ? durationToText(step.delay) : undefined),
   },
 });

@@ -1,13 +1,25 @@
 /** The licence types: the processes written in the DSL, their versions and diagrams. */
 import { z } from 'zod';
 import { toMermaid } from '../../dsl/diagram.js';
+import { processGraph } from '../../dsl/process-graph.js';
+import type { ServiceDeps } from '../../services/context.js';
 import { notFound } from '../../services/errors.js';
 import { feeOf } from '../../services/fees.js';
 import { describeRoute } from '../openapi/route.js';
 import * as examples from '../schemas/examples.js';
-import { DiagramQuery, LicenceTypeDetail, LicenceTypeId, LicenceTypeList } from '../schemas/licence-types.js';
+import { DiagramQuery, LicenceTypeDetail, LicenceTypeId, LicenceTypeList, ProcessGraph } from '../schemas/licence-types.js';
 
 const licenceTypeNotFound = () => notFound({ fa: 'نوع پروانه یافت نشد', en: 'licence type not found' });
+
+/** The version asked for, else the one in effect today, else the newest; not found when there is none. */
+function chosenDefinition(deps: Pick<ServiceDeps, 'catalogue' | 'now'>, typeId: string, version: number | undefined) {
+  const versions = deps.catalogue.versions(typeId);
+  const chosen = version !== undefined
+    ? versions.find((v) => v.definition.version === version)
+    : deps.catalogue.current(typeId, (deps.now ?? Date.now)()) ?? versions[0];
+  if (!chosen) throw licenceTypeNotFound();
+  return chosen.definition;
+}
 
 const TITLE = { fa: 'مرکز خدمات بهزیستی (مثبت زندگی)', en: 'Welfare Services Centre ("Mosbat-e Zendegi")' };
 const FEE = {
@@ -99,13 +111,20 @@ export const licenceTypeRoutes = [
     access: 'public',
     request: { params: LicenceTypeId, query: DiagramQuery },
     responses: { 200: { description: 'Mermaid source.', schema: z.string(), mediaType: 'text/vnd.mermaid', example: examples.MERMAID } },
+  }, async ({ ctx, params, query }) => ({ status: 200, body: toMermaid(chosenDefinition(ctx.deps, params.typeId, query.version)) })),
+
+  describeRoute({
+    method: 'get', path: '/v1/licence-types/{typeId}/graph', operationId: 'getLicenceTypeGraph', tags: ['licence-types'],
+    summary: 'The process as a graph of steps to lay out and draw', summaryFa: 'گراف مراحل فرایند برای رسم',
+    description: 'The same graph the Mermaid diagram draws (`getLicenceTypeDiagram`), as data: every step a node with its kind\'s '
+      + 'shape, its title and detail in Persian and English, every edge with its label, a parallel step\'s branches meeting at a '
+      + '`join` node. For a client that draws the process itself, e.g. the officers\' console, which highlights the steps an '
+      + 'application passed and the one it is at (a Mermaid renderer cannot run under its content security policy).',
+    access: 'public',
+    request: { params: LicenceTypeId, query: DiagramQuery },
+    responses: { 200: { description: 'The step graph of the version.', schema: ProcessGraph, example: examples.processGraph } },
   }, async ({ ctx, params, query }) => {
-    const { catalogue } = ctx.deps;
-    const versions = catalogue.versions(params.typeId);
-    const chosen = query.version !== undefined
-      ? versions.find((v) => v.definition.version === query.version)
-      : catalogue.current(params.typeId, (ctx.deps.now ?? Date.now)()) ?? versions[0];
-    if (!chosen) throw licenceTypeNotFound();
-    return { status: 200, body: toMermaid(chosen.definition) };
+    const definition = chosenDefinition(ctx.deps, params.typeId, query.version);
+    return { status: 200, body: { typeId: params.typeId, version: definition.version, ...processGraph(definition) } };
   }),
 ];

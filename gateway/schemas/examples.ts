@@ -262,3 +262,19 @@ export const callRegistrationLine = {
   county: 'ahvaz', applicant: { firstName: 'علی', lastName: 'رضایی' }, registeredAt: '2026-12-02T07:00:00.000Z',
   documents: ['birth-certificate', 'degree', 'military-service-card', 'national-id-card', 'photo'], invited: false,
 };
+
+/** The first steps of the welfare services centre's graph (`getLicenceTypeGraph`). */
+export const processGraph = {
+  typeId: 'welfare-services-centre', version: 4, start: 'eligibility',
+  nodes: [
+    { id: 'eligibility', kind: 'check', shape: 'decision' as const, title: { fa: 'شرایط عمومی متقاضی', en: 'applicant\'s general conditions' }, detail: 'AGE_BELOW_MINIMUM, RELIGION_NOT_RECOGNISED', role: null },
+    { id: 'civil-registry', kind: 'inquire', shape: 'exchange' as const, title: { fa: 'استعلام ثبت احوال', en: 'civil registry inquiry' }, detail: { fa: 'civil-registry · ۱۰ روز کاری', en: 'civil-registry · 10 working days' }, role: null },
+    { id: 'initial-interview', kind: 'task', shape: 'box' as const, title: { fa: 'مصاحبه اولیه و نیازسنجی شهرستان', en: 'county initial interview and needs assessment' }, detail: { fa: 'county-office · ۳ روز کاری', en: 'county-office · 3 working days' }, role: 'task' as const },
+    { id: 'registry-unavailable', kind: 'end', shape: 'ending' as const, title: { fa: 'پایان', en: 'end' }, detail: { fa: 'رد · REGISTRY_UNAVAILABLE', en: 'rejected · REGISTRY_UNAVAILABLE' }, role: 'finish' as const },
+  ],
+  edges: [
+    { from: 'eligibility', to: 'civil-registry', label: null, kind: 'next' as const },
+    { from: 'civil-registry', to: 'initial-interview', label: null, kind: 'next' as const },
+    { from: 'civil-registry', to: 'registry-unavailable', label: { fa: 'پایان مهلت', en: 'timed out' }, kind: 'late' as const },
+  ],
+};

@@ -41,3 +41,30 @@ export const LicenceTypeDetail = responseSchema('LicenceTypeDetail', z.object({
 
 export const LicenceTypeId = z.object({ typeId: z.string().regex(/^[a-z][a-z0-9-]*$/).meta({ examples: ['welfare-services-centre'] }) });
 export const DiagramQuery = z.object({ version: z.coerce.number().int().min(1).optional().describe('A version number; default the current one.') }).strict();
+
+const SHAPE_NAMES = ['decision', 'exchange', 'pause', 'register', 'ending', 'cohort', 'box'] as const;
+
+export const ProcessGraphNode = responseSchema('ProcessGraphNode', z.object({
+  id: z.string().describe('The step id (`join` nodes: `<parallel step id>_join`).'),
+  kind: z.string().describe('The step type (`check`, `task`, `inquire`, …), or `join`: where a parallel step\'s branches meet.'),
+  shape: z.enum(SHAPE_NAMES).describe('What the node stands for, as the Mermaid diagram draws it: `decision` (a diamond), `exchange` (a registry or portal exchange), `pause`, `register` (a licence written or a process started), `ending`, `cohort` (a call\'s ranking, a join), `box`.'),
+  title: Title.describe('The step\'s title, or its kind\'s name when it has none.'),
+  detail: z.union([Title, z.string()]).nullable().describe('The second line: the rules\' reasons, the registry and its deadline, the role and its due time…; a plain string when it holds only codes.'),
+  role: z.enum(['task', 'finish']).nullable().describe('`task`: a person decides here; `finish`: the process ends here.'),
+}));
+
+export const ProcessGraphEdge = responseSchema('ProcessGraphEdge', z.object({
+  from: z.string(),
+  to: z.string(),
+  label: Title.nullable().describe('What the edge is taken on: an outcome, a case, a rule failed, a deadline passed.'),
+  kind: z.enum(['next', 'otherwise', 'late', 'outcome', 'case', 'branch', 'join'])
+    .describe('`next`; `otherwise`: a condition not met; `late`: time ran out; `outcome`: a decision\'s outcome; `case`: a switch\'s case; `branch`: a parallel step to a branch\'s first step; `join`: a branch\'s last step to its join node.'),
+}));
+
+export const ProcessGraph = responseSchema('ProcessGraph', z.object({
+  typeId: z.string(),
+  version: z.number().int(),
+  nodes: z.array(ProcessGraphNode).describe('Every step in document order, then the join nodes.'),
+  edges: z.array(ProcessGraphEdge).describe('In the order the Mermaid diagram lists them.'),
+  start: z.string().describe('The first step\'s id.'),
+}).describe('A definition version\'s step graph, the same the Mermaid diagram draws, for a client that lays it out itself.'));

@@ -1,28 +1,16 @@
 /**
- * An application: its timeline, and its process as an ordered list of the definition's steps
- * (read from the Mermaid source the API draws of the definition version it runs on), the passed
- * ones and the current one marked in words; the Mermaid source itself in a <details>.
+ * An application: its timeline, and its process drawn from the step graph of the definition version
+ * it runs on (ProcessDiagram), the passed steps and the current one marked; the same steps as an
+ * ordered list right after it (the drawing's text alternative); the Mermaid source in a <details>.
  */
 import { api, ok } from '../api.js';
-import { M, useI18n, type Text } from '../i18n.js';
+import { M, useI18n } from '../i18n.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
+import { ProcessDiagram, edgeKey, type ProcessGraph, type StepState } from './ProcessDiagram.js';
 import { Documents, Facts, Inquiries, loadApplication } from './Task.js';
 
-export interface DiagramStep { id: string; title: Text }
-
-/**
- * The steps a Mermaid flowchart of `dsl/diagram.ts` declares, in its order: each node line
- * `s_<id><shape>"<fa><br/><en>…<small><step id></small>"`.
- */
-export function stepsOfDiagram(source: string): DiagramStep[] {
-  const steps: DiagramStep[] = [];
-  for (const line of source.split('\n')) {
-    const m = /^\s*s_\w+\W+"(.*)<small>([^<]+)<\/small>"/.exec(line);
-    if (!m) continue;
-    const [fa = '', en = ''] = m[1]!.split('<br/>');
-    steps.push({ id: m[2]!, title: { fa, en } });
-  }
-  return steps;
+async function graphOf(licenceType: string, version: number): Promise<ProcessGraph> {
+  return ok(await api.GET('/v1/licence-types/{typeId}/graph', { params: { path: { typeId: licenceType }, query: { version } } }));
 }
 
 async function diagramOf(licenceType: string, version: number): Promise<string> {
@@ -34,16 +22,24 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
   const { t, digits } = useI18n();
   const [loaded] = useLoad(async () => {
     const view = await loadApplication(applicationId);
-    const diagram = await diagramOf(view.application.licenceType, view.application.definitionVersion).catch(() => '');
-    return { view, diagram };
+    const { licenceType, definitionVersion } = view.application;
+    const [graph, diagram] = await Promise.all([
+      graphOf(licenceType, definitionVersion),
+      diagramOf(licenceType, definitionVersion).catch(() => ''),
+    ]);
+    return { view, graph, diagram };
   }, [applicationId]);
   return (
     <Show loaded={loaded}>
-      {({ view, diagram }) => {
+      {({ view, graph, diagram }) => {
         const app = view.application;
-        const steps = stepsOfDiagram(diagram);
+        const steps = graph.nodes.filter((s) => s.kind !== 'join');
         const passed = new Set(view.timeline.map((e) => e.stepId).filter((s): s is string => !!s));
         const current = new Set([app.currentStep, ...view.tasks.filter((x) => x.status === 'open').map((x) => x.stepId)].filter((s): s is string => !!s));
+        const state = (id: string): StepState => (current.has(id) ? 'current' : passed.has(id) ? 'passed' : 'ahead');
+        // The edges it went along: from each step the timeline enters to the next one it enters.
+        const entered = view.timeline.map((e) => e.stepId).filter((s): s is string => !!s).filter((s, i, all) => s !== all[i - 1]);
+        const taken = new Set(entered.slice(1).map((to, i) => edgeKey(entered[i]!, to)));
         const title = `${t(M.application)} ${app.trackingCode}`;
         return (
           <>
@@ -56,13 +52,14 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
             </dl>
             <section aria-labelledby="process-h">
               <h2 id="process-h">{t(M.process)}</h2>
+              <ProcessDiagram graph={graph} state={state} taken={taken} />
               <ol class="steps">
                 {steps.map((s) => {
-                  const state = current.has(s.id) ? 'current' : passed.has(s.id) ? 'passed' : 'ahead';
+                  const stepState = state(s.id);
                   return (
-                    <li key={s.id} class={`step step-${state}`} aria-current={state === 'current' ? 'step' : undefined}>
+                    <li key={s.id} class={`step step-${stepState}`} aria-current={stepState === 'current' ? 'step' : undefined}>
                       <span>{t(s.title) || s.id}</span> <small class="muted" dir="ltr">{s.id}</small>
-                      {state !== 'ahead' && <span class={`tag tag-${state}`}>{t(state === 'current' ? M.current : M.passed)}</span>}
+                      {stepState !== 'ahead' && <span class={`tag tag-${stepState}`}>{t(stepState === 'current' ? M.current : M.passed)}</span>}
                     </li>
                   );
                 })}
