@@ -14,17 +14,17 @@ export interface DevAccount {
   role: OfficeRole;
   county?: string;
   province?: string;
-  /** The office's Persian name (the ID token's `name`). */
+  /** The officer's name (the ID token's `name`): invented people, one per office; the office itself comes from the access token's claims. */
   name: string;
 }
 
 /** The offices that have an account: username, role, office and Persian name (no password). */
 export const DEV_OFFICES: readonly Omit<DevAccount, 'password'>[] = [
-  { username: 'ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan', name: 'اداره شهرستان اهواز' },
-  { username: 'dezful', role: 'county-office', county: 'dezful', province: 'khuzestan', name: 'اداره شهرستان دزفول' },
-  { username: 'khuzestan', role: 'province-office', province: 'khuzestan', name: 'اداره کل استان خوزستان' },
-  { username: 'markazi', role: 'province-office', province: 'markazi', name: 'اداره کل استان مرکزی' },
-  { username: 'national', role: 'national-office', name: 'دفتر ملی نظارت' },
+  { username: 'ahvaz', role: 'county-office', county: 'ahvaz', province: 'khuzestan', name: 'زهرا کریمی' },
+  { username: 'dezful', role: 'county-office', county: 'dezful', province: 'khuzestan', name: 'علی رضایی' },
+  { username: 'khuzestan', role: 'province-office', province: 'khuzestan', name: 'مریم موسوی' },
+  { username: 'markazi', role: 'province-office', province: 'markazi', name: 'حسین جعفری' },
+  { username: 'national', role: 'national-office', name: 'فاطمه حسینی' },
 ];
 
 /** A fresh password: 18 random bytes, base64url (24 characters). */

@@ -181,11 +181,11 @@ describe('signing in to the console', () => {
 
   it('names each development account\'s office in /console/session', async () => {
     const expected = {
-      ahvaz: { role: 'county-office', county: 'ahvaz', province: 'khuzestan', name: 'اداره شهرستان اهواز' },
-      dezful: { role: 'county-office', county: 'dezful', province: 'khuzestan', name: 'اداره شهرستان دزفول' },
-      khuzestan: { role: 'province-office', county: null, province: 'khuzestan', name: 'اداره کل استان خوزستان' },
-      markazi: { role: 'province-office', county: null, province: 'markazi', name: 'اداره کل استان مرکزی' },
-      national: { role: 'national-office', county: null, province: null, name: 'دفتر ملی نظارت' },
+      ahvaz: { role: 'county-office', county: 'ahvaz', province: 'khuzestan', name: 'زهرا کریمی' },
+      dezful: { role: 'county-office', county: 'dezful', province: 'khuzestan', name: 'علی رضایی' },
+      khuzestan: { role: 'province-office', county: null, province: 'khuzestan', name: 'مریم موسوی' },
+      markazi: { role: 'province-office', county: null, province: 'markazi', name: 'حسین جعفری' },
+      national: { role: 'national-office', county: null, province: null, name: 'فاطمه حسینی' },
     };
     for (const [username, office] of Object.entries(expected)) {
       const browser = new Browser();

@@ -4,7 +4,7 @@
  * ordered list right after it (the drawing's text alternative); the Mermaid source in a <details>.
  */
 import { api, ok } from '../api.js';
-import { M, useI18n } from '../i18n.js';
+import { M, place, useI18n } from '../i18n.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
 import { ProcessDiagram, edgeKey, type ProcessGraph, type StepState } from './ProcessDiagram.js';
 import { Documents, Facts, Inquiries, loadApplication } from './Task.js';
@@ -47,7 +47,7 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
             <dl class="facts">
               <div><dt>{t(M.licenceType)}</dt><dd>{app.licenceType} (v{digits(String(app.definitionVersion))})</dd></div>
               <div><dt>{t(M.state)}</dt><dd>{app.status}{app.outcomeReason ? ` · ${app.outcomeReason}` : ''}</dd></div>
-              <div><dt>{t(M.county)}</dt><dd>{app.county}</dd></div>
+              <div><dt>{t(M.county)}</dt><dd>{t(place(app.county))}</dd></div>
               <div><dt>{t(M.current)}</dt><dd>{app.currentStep ?? '—'}</dd></div>
             </dl>
             <section aria-labelledby="process-h">
