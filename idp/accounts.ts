@@ -3,7 +3,7 @@
  * geography. Passwords are generated once per data directory (kept in the IdP's state file) and
  * held in memory only as scrypt hashes, compared in constant time.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export type OfficeRole = 'county-office' | 'province-office' | 'national-office';
 
@@ -33,9 +33,15 @@ export const newPassword = () => randomBytes(18).toString('base64url');
 interface HashedAccount { account: DevAccount; salt: Buffer; hash: Buffer }
 
 const hashOf = (password: string, salt: Buffer) => scryptSync(password.normalize('NFC'), salt, 32);
+/** The same hash off the event loop (libuv's pool): a burst of sign-ins does not stall the gateway beside it. */
+const hashOfAsync = (password: string, salt: Buffer) => new Promise<Buffer>((done, fail) => {
+  scrypt(password.normalize('NFC'), salt, 32, (error, key) => (error ? fail(error) : done(key)));
+});
+/** Longer passwords are refused before hashing (ours are 24 characters). */
+export const MAX_PASSWORD_LENGTH = 256;
 
 /** The accounts with their passwords, and a check of a username and password in constant time. */
-export function accountBook(passwords: Record<string, string>): { accounts: DevAccount[]; check(username: string, password: string): DevAccount | undefined; find(username: string): DevAccount | undefined } {
+export function accountBook(passwords: Record<string, string>): { accounts: DevAccount[]; check(username: string, password: string): Promise<DevAccount | undefined>; find(username: string): DevAccount | undefined } {
   const accounts = DEV_OFFICES.map((office) => ({ ...office, password: passwords[office.username] ?? newPassword() }));
   const hashed = new Map<string, HashedAccount>(accounts.map((account) => {
     const salt = randomBytes(16);
@@ -45,10 +51,11 @@ export function accountBook(passwords: Record<string, string>): { accounts: DevA
   const decoy = { salt: randomBytes(16), hash: randomBytes(32) };
   return {
     accounts,
-    check(username, password) {
+    async check(username, password) {
+      if (password.length > MAX_PASSWORD_LENGTH || username.length > MAX_PASSWORD_LENGTH) return undefined;
       const entry = hashed.get(username.trim().toLowerCase());
       const { salt, hash } = entry ?? decoy;
-      const same = timingSafeEqual(hashOf(password, salt), hash);
+      const same = timingSafeEqual(await hashOfAsync(password, salt), hash);
       return same && entry ? entry.account : undefined;
     },
     find: (username) => hashed.get(username)?.account,

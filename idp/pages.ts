@@ -10,13 +10,13 @@ export const STYLESHEET_PATH = '/idp-assets/login.css';
 const TEXT = {
   fa: {
     title: 'ورود به پیشخوان پروانه', username: 'نام کاربری', password: 'گذرواژه', submit: 'ورود',
-    wrong: 'نام کاربری یا گذرواژه درست نیست.', other: 'English', otherLang: 'en',
+    wrong: 'نام کاربری یا گذرواژه درست نیست.', throttled: 'ورودهای نادرست بسیار بود؛ یک دقیقه دیگر دوباره بکوشید.', other: 'English', otherLang: 'en',
     logoutTitle: 'خروج از پیشخوان پروانه', logoutQuestion: 'می‌خواهید از حساب خود خارج شوید؟', logoutYes: 'بله، خارج شوم', logoutNo: 'نه، بمانم',
     signedOut: 'از حساب خود خارج شدید.', error: 'خطا در ورود',
   },
   en: {
     title: 'Sign in to the Parvaneh console', username: 'Username', password: 'Password', submit: 'Sign in',
-    wrong: 'The username or password is not correct.', other: 'فارسی', otherLang: 'fa',
+    wrong: 'The username or password is not correct.', throttled: 'Too many failed sign-ins; try again in a minute.', other: 'فارسی', otherLang: 'fa',
     logoutTitle: 'Sign out of the Parvaneh console', logoutQuestion: 'Do you want to sign out?', logoutYes: 'Yes, sign me out', logoutNo: 'No, stay signed in',
     signedOut: 'You have signed out.', error: 'Sign-in error',
   },
@@ -40,12 +40,12 @@ function page(lang: Lang, title: string, body: string): string {
 }
 
 /** The login form; it posts back to the page's own path. `error` shows the wrong-password message. */
-export function loginPage(opts: { lang: Lang; action: string; username?: string; error?: boolean }): string {
+export function loginPage(opts: { lang: Lang; action: string; username?: string; error?: boolean | 'throttled' }): string {
   const t = TEXT[opts.lang];
   return page(opts.lang, t.title, `
 <h1>${t.title}</h1>
 <p class="switch"><a href="${htmlSafe(opts.action)}?lang=${t.otherLang}" lang="${t.otherLang}" hreflang="${t.otherLang}">${t.other}</a></p>
-${opts.error ? `<p class="error" role="alert" id="login-error">${t.wrong}</p>` : ''}
+${opts.error ? `<p class="error" role="alert" id="login-error">${opts.error === 'throttled' ? t.throttled : t.wrong}</p>` : ''}
 <form method="post" action="${htmlSafe(opts.action)}" autocomplete="on">
 <input type="hidden" name="lang" value="${opts.lang}">
 <p><label for="username">${t.username}</label>

@@ -48,6 +48,29 @@ export interface DevIdentityProvider {
   close(): Promise<void>;
 }
 
+/** Failed sign-ins an address may make in a window before it is refused (429) until the window ends. */
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_SECONDS = 60;
+
+/** Failed sign-ins per address in fixed windows (in memory: one provider process). */
+function failureCounter() {
+  const windows = new Map<string, { from: number; n: number }>();
+  const current = (address: string) => {
+    const now = Date.now();
+    let entry = windows.get(address);
+    if (!entry || now - entry.from >= FAILURE_WINDOW_SECONDS * 1000) {
+      if (windows.size > 10_000) windows.clear();
+      entry = { from: now, n: 0 };
+      windows.set(address, entry);
+    }
+    return entry;
+  };
+  return {
+    tooMany: (address: string) => current(address).n >= MAX_FAILURES,
+    count: (address: string) => { current(address).n += 1; },
+  };
+}
+
 const INTERACTION = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/;
 
 /** The CSP of the provider's pages. A form's redirect chain is held to form-action too, so the client's origins are allowed. */
@@ -72,6 +95,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const audience = options.audience ?? 'parvaneh-api';
   const state = await loadIdpState(options.stateFile);
   const book = accountBook(state.passwords);
+  const failures = failureCounter();
   const clientOrigins = [...new Set([...options.redirectUris, ...options.postLogoutRedirectUris].map((u) => new URL(u).origin))];
   const csp = pageCsp(clientOrigins);
 
@@ -182,8 +206,16 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     }
     const form = await readForm(req);
     const lang = langOf(form.get('lang'));
-    const account = book.check(form.get('username') ?? '', form.get('password') ?? '');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (failures.tooMany(address)) {
+      send(res, 429, 'text/html; charset=utf-8', loginPage({ lang, action, username: form.get('username') ?? '', error: 'throttled' }),
+        { 'content-security-policy': csp, 'retry-after': String(FAILURE_WINDOW_SECONDS) });
+      return;
+    }
+    const account = await book.check(form.get('username') ?? '', form.get('password') ?? '');
     if (!account) {
+      failures.count(address);
+      console.warn(`[idp] a failed sign-in as ${JSON.stringify((form.get('username') ?? '').slice(0, 64))} from ${address}`);
       send(res, 401, 'text/html; charset=utf-8', loginPage({ lang, action, username: form.get('username') ?? '', error: true }), { 'content-security-policy': csp });
       return;
     }

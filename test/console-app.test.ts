@@ -155,6 +155,29 @@ describe('the officers\' console in Chromium', () => {
     }
   });
 
+  it('refuses a genuine answer replayed for a later request: its signature names the earlier request (rid)', async () => {
+    // The first inbox answer is kept whole (body and signature) and served again for the next request.
+    let kept: { body: Buffer; headers: Record<string, string>; status: number } | undefined;
+    await page.route('**/console/api/v1/tasks*', async (route) => {
+      if (!kept) {
+        const response = await route.fetch();
+        kept = { body: Buffer.from(await response.body()), headers: response.headers(), status: response.status() };
+        await route.fulfill({ status: kept.status, headers: kept.headers, body: kept.body });
+      } else await route.fulfill({ status: kept.status, headers: kept.headers, body: kept.body });
+    });
+    try {
+      await openInbox(page, consoleApp.url);
+      expect(await page.locator('#inbox-status').count()).toBe(1);
+      await page.reload();
+      await settled(page);
+      const error = page.locator('[data-error="unverified"]');
+      expect(await error.textContent()).toContain('امضای پاسخ سرور تأیید نشد');
+      expect(await page.locator('#inbox-status').count()).toBe(0);
+    } finally {
+      await page.unroute('**/console/api/v1/tasks*');
+    }
+  });
+
   it('shows a licence of the register with its validity in Jalali and the changes its definition offers', async () => {
     const { activityLicence } = await throughToActivityLicence(h, { tokens, applicant: 9_401 });
     await page.goto(`${consoleApp.url}/console/licences`);

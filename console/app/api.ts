@@ -3,7 +3,8 @@
  * backend-for-frontend adds the officer's token), and every response is verified here, in the
  * browser, against the gateway's JWKS before anything reads it: a detached-payload ES256 JWS over
  * the exact body bytes whose protected header says `typ: parvaneh-response+jws` and binds the
- * method (`htm`), the path with query (`htu`) and the status. A response that does not verify
+ * method (`htm`), the path with query (`htu`), the status and this request's own id (`rid`, so an
+ * answer signed for an earlier request cannot be replayed). A response that does not verify
  * throws `UnverifiedResponse`; its body is never parsed.
  */
 import createClient from 'openapi-fetch';
@@ -47,7 +48,7 @@ function base64url(bytes: Uint8Array): string {
 }
 
 /** Checks one response's signature; throws `UnverifiedResponse` on any failure. */
-export async function verifyResponse(method: string, htu: string, status: number, signature: string | null, body: Uint8Array): Promise<void> {
+export async function verifyResponse(method: string, htu: string, status: number, signature: string | null, body: Uint8Array, rid: string): Promise<void> {
   if (!signature) throw new UnverifiedResponse('the response is not signed');
   const parts = signature.split('.');
   if (parts.length !== 3 || parts[1] !== '') throw new UnverifiedResponse('the signature is not a detached compact JWS');
@@ -67,7 +68,8 @@ export async function verifyResponse(method: string, htu: string, status: number
       throw new UnverifiedResponse(`the signature does not verify: ${(error as Error).message}`);
     }
   }
-  const expected: Record<string, unknown> = { typ: RESPONSE_TYP, htm: method, htu, status };
+  // `rid` is this request's own id: an answer signed for an earlier request (replayed) does not pass.
+  const expected: Record<string, unknown> = { typ: RESPONSE_TYP, htm: method, htu, status, rid };
   for (const [name, value] of Object.entries(expected)) {
     if (header[name] !== value) throw new UnverifiedResponse(`the signature's ${name} is ${JSON.stringify(header[name])}, expected ${JSON.stringify(value)}`);
   }
@@ -89,6 +91,9 @@ export async function verifiedFetch(request: Request): Promise<Response> {
   if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw new TypeError(`not an API path: ${url.pathname}`);
   const headers = new Headers(request.headers);
   const method = request.method.toUpperCase();
+  // A fresh id per request, which the gateway binds into the signature as `rid`.
+  const rid = crypto.randomUUID();
+  headers.set('x-request-id', rid);
   if (UNSAFE.has(method)) {
     headers.set('x-parvaneh-console', '1');
     if (!headers.has('idempotency-key')) headers.set('idempotency-key', crypto.randomUUID());
@@ -102,7 +107,7 @@ export async function verifiedFetch(request: Request): Promise<Response> {
     throw new SignedOut('signed out');
   }
   const htu = `${url.pathname.slice(API_PREFIX.length)}${url.search}`;
-  await verifyResponse(method, htu, res.status, res.headers.get('x-jws-signature'), bytes);
+  await verifyResponse(method, htu, res.status, res.headers.get('x-jws-signature'), bytes, rid);
   if (res.status === 401) {
     goToLogin();
     throw new SignedOut('signed out');

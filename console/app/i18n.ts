@@ -87,6 +87,31 @@ export const PLACES: Record<string, Text> = {
 };
 export const place = (id: string | null | undefined): Text => (id ? PLACES[id] ?? { fa: id, en: id } : { fa: '', en: '' });
 
+/** The states the API names (of licences, applications, inquiries and tasks), in words. */
+export const STATES: Record<string, Text> = {
+  active: { fa: 'معتبر', en: 'active' },
+  expired: { fa: 'منقضی', en: 'expired' },
+  suspended: { fa: 'تعلیق‌شده', en: 'suspended' },
+  revoked: { fa: 'لغوشده', en: 'revoked' },
+  closed: { fa: 'بسته', en: 'closed' },
+  running: { fa: 'در جریان', en: 'running' },
+  approved: { fa: 'پذیرفته', en: 'approved' },
+  rejected: { fa: 'رد شده', en: 'rejected' },
+  withdrawn: { fa: 'انصراف‌داده', en: 'withdrawn' },
+  failed: { fa: 'متوقف به سبب خطای فرایند', en: 'failed (process fault)' },
+  sent: { fa: 'ارسال شده', en: 'sent' },
+  accepted: { fa: 'پذیرفته شده، در انتظار پاسخ', en: 'accepted, awaiting the answer' },
+  answered: { fa: 'پاسخ داده شده', en: 'answered' },
+  'timed-out': { fa: 'بی‌پاسخ در مهلت', en: 'timed out' },
+  'late-answered': { fa: 'پاسخ دیرهنگام', en: 'answered late' },
+  open: { fa: 'باز', en: 'open' },
+  decided: { fa: 'تصمیم‌گرفته', en: 'decided' },
+  cancelled: { fa: 'لغو شده', en: 'cancelled' },
+  resolved: { fa: 'حل‌شده', en: 'resolved' },
+};
+/** A state in words, or as the API spells it when it is not one of ours. */
+export const state = (id: string): Text => STATES[id] ?? { fa: id, en: id };
+
 /** The interface's own words. */
 export const M = {
   appName: { fa: 'پروانه: میز کار کارشناسان', en: 'Parvaneh: officers\' console' },

@@ -10,6 +10,7 @@
  *   distDir: 'console/dist', db, verifyAccessToken, forward: (request, env) => app.fetch(request, env) }));
  */
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as client from 'openid-client';
 import type { Database } from '../../db/client.js';
@@ -43,6 +44,8 @@ export interface ConsoleOptions extends ConsoleSettings {
 }
 
 export const SESSION_COOKIE = 'parvaneh_console';
+/** The largest request body the console's proxy passes on. */
+export const PROXY_BODY_BYTES = 16 * 1024 * 1024;
 /** Binds a sign-in under way to the browser that started it (against login CSRF). */
 export const LOGIN_COOKIE = 'parvaneh_console_login';
 /** The header an unsafe request through the console must carry (a cross-site form cannot send it). */
@@ -100,10 +103,18 @@ export function createConsole(options: ConsoleOptions): Hono {
     setCookie(c, LOGIN_COOKIE, browser, { ...cookieOptions, path: '/console/callback', maxAge: 600 });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: callbackUrl, response_type: 'code', scope: 'openid profile', state, nonce,
+      // The password every time, even while the provider's session lives: a sign-out whose
+      // confirmation at the provider was left unanswered leaves nobody signed in on a shared computer.
+      prompt: 'login',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
     });
     c.header('cache-control', 'no-store');
     return c.redirect(url.href, 302);
+  });
+
+  /** A sign-in that reached its callback and failed there (not a stray callback: those are refused unrecorded). */
+  const auditFailedSignIn = (why: string) => appendAudit(options.db, {
+    actor: 'console', action: 'console.sign-in-failed', subjectType: 'officer', subjectId: 'unknown', detail: { why, issuer: options.issuer },
   });
 
   app.get('/callback', async (c) => {
@@ -120,6 +131,7 @@ export function createConsole(options: ConsoleOptions): Hono {
         pkceCodeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce, idTokenExpected: true,
       });
     } catch (error) {
+      await auditFailedSignIn('the identity provider did not give tokens for this sign-in');
       const failure = signInFailed('the identity provider did not give tokens for this sign-in');
       failure.cause = error;
       throw failure;
@@ -130,6 +142,7 @@ export function createConsole(options: ConsoleOptions): Hono {
     try {
       actor = await options.verifyAccessToken(accessToken);
     } catch (error) {
+      await auditFailedSignIn('the access token is not one the API accepts');
       const failure = signInFailed('the access token is not one the API accepts');
       failure.cause = error;
       throw failure;
@@ -179,6 +192,16 @@ export function createConsole(options: ConsoleOptions): Hono {
     return c.json({ endSessionUrl: endSessionUrl.href });
   });
 
+  // The proxy reads a body whole before the gateway applies the operation's own limit: it reads no
+  // more than the largest of those (a codec batch, 8 MiB) with room to spare.
+  app.use('/api/*', bodyLimit({
+    maxSize: PROXY_BODY_BYTES,
+    onError: (c) => {
+      c.header('connection', 'close');
+      throw new DomainError('invalid-input', 'body-too-large', { fa: 'بدنه درخواست بیش از حد بزرگ است', en: 'request body too large' },
+        `the body may be at most ${PROXY_BODY_BYTES} bytes`, '(body)');
+    },
+  }));
   app.all('/api/*', async (c) => {
     assertConsoleRequest(c);
     const session = await findSession(options.db, getCookie(c, SESSION_COOKIE));

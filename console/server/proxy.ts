@@ -10,7 +10,7 @@ import { DomainError } from '../../services/errors.js';
 /** Request headers passed on; everything else (cookies first of all) stays behind. */
 const REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'accept-language'];
 /** Response headers passed back. */
-const RESPONSE_HEADERS = ['x-jws-signature', 'content-type', 'content-disposition', 'x-request-id', 'retry-after', 'allow'];
+const RESPONSE_HEADERS = ['x-jws-signature', 'content-type', 'content-disposition', 'x-content-type-options', 'x-request-id', 'retry-after', 'allow'];
 
 /** The context variable telling the gateway's response signing that this answer is signed already (by the inner call). */
 export const FORWARDED_SIGNED = 'signedWithin';

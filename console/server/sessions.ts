@@ -31,10 +31,13 @@ export async function savePendingLogin(db: Database, state: string, browserValue
 
 /** Takes the sign-in of `state` (once: it is deleted), if it is unexpired and this browser's. */
 export async function takePendingLogin(db: Database, state: string, browserValue: string | undefined): Promise<PendingLogin | undefined> {
+  // Taken only by the browser that started it: another's callback with this state leaves it in place.
+  if (!browserValue) return undefined;
   const [row] = await db.delete(consolePendingLogins)
-    .where(and(eq(consolePendingLogins.stateHash, lookupHash(state)), gt(consolePendingLogins.expiresAt, new Date())))
+    .where(and(eq(consolePendingLogins.stateHash, lookupHash(state)), eq(consolePendingLogins.browserHash, lookupHash(browserValue)),
+      gt(consolePendingLogins.expiresAt, new Date())))
     .returning();
-  if (!row || !browserValue || row.browserHash !== lookupHash(browserValue)) return undefined;
+  if (!row) return undefined;
   return { codeVerifier: row.codeVerifier, nonce: row.nonce, returnPath: row.returnPath };
 }
 

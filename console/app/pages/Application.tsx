@@ -4,7 +4,8 @@
  * ordered list right after it (the drawing's text alternative); the Mermaid source in a <details>.
  */
 import { api, ok } from '../api.js';
-import { M, place, useI18n } from '../i18n.js';
+import { M, place, state as stateText, useI18n } from '../i18n.js';
+import { useLicenceTypeTitles } from '../licence-types.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
 import { ProcessDiagram, edgeKey, type ProcessGraph, type StepState } from './ProcessDiagram.js';
 import { Documents, Facts, Inquiries, loadApplication } from './Task.js';
@@ -20,6 +21,7 @@ async function diagramOf(licenceType: string, version: number): Promise<string> 
 
 export function ApplicationPage({ applicationId }: { applicationId: string }) {
   const { t, digits } = useI18n();
+  const typeTitle = useLicenceTypeTitles();
   const [loaded] = useLoad(async () => {
     const view = await loadApplication(applicationId);
     const { licenceType, definitionVersion } = view.application;
@@ -45,8 +47,8 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
           <>
             <PageHeading title={title}>{t(M.application)} <span dir="ltr">{app.trackingCode}</span></PageHeading>
             <dl class="facts">
-              <div><dt>{t(M.licenceType)}</dt><dd>{app.licenceType} (v{digits(String(app.definitionVersion))})</dd></div>
-              <div><dt>{t(M.state)}</dt><dd>{app.status}{app.outcomeReason ? ` · ${app.outcomeReason}` : ''}</dd></div>
+              <div><dt>{t(M.licenceType)}</dt><dd>{t(typeTitle(app.licenceType))} <span dir="ltr">({app.licenceType} v{digits(String(app.definitionVersion))})</span></dd></div>
+              <div><dt>{t(M.state)}</dt><dd>{t(stateText(app.status))}{app.outcomeReason ? ` · ${app.outcomeReason}` : ''}</dd></div>
               <div><dt>{t(M.county)}</dt><dd>{t(place(app.county))}</dd></div>
               <div><dt>{t(M.current)}</dt><dd>{app.currentStep ?? '—'}</dd></div>
             </dl>

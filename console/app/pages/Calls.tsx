@@ -1,6 +1,6 @@
 /** The competitive calls the office runs: the list, and one call's registrations, exam results and ranking per university. */
 import { api, ok } from '../api.js';
-import { M, useI18n } from '../i18n.js';
+import { M, state, useI18n } from '../i18n.js';
 import type { CallRanking } from '../types.js';
 import { ErrorBox, PageHeading, Show, useLoad } from '../ui.js';
 
@@ -53,7 +53,7 @@ export function CallPage({ callId }: { callId: string }) {
                             <td><a href={`/console/applications/${encodeURIComponent(l.applicationId)}`} dir="ltr">{l.trackingCode}</a></td>
                             <td>{score(n, l.examScore)}</td>
                             <td>{score(n, l.total)}</td>
-                            <td>{l.status}{l.reason ? ` · ${l.reason}` : ''}</td>
+                            <td>{t(state(l.status))}{l.reason ? ` · ${l.reason}` : ''}</td>
                           </tr>
                         ))}
                       </tbody>

@@ -1,10 +1,12 @@
 /** The office's own figures: open, overdue and escalated tasks, the time each step takes, inquiries waiting per registry. */
 import { api, ok } from '../api.js';
 import { M, useI18n } from '../i18n.js';
+import { useLicenceTypeTitles } from '../licence-types.js';
 import { PageHeading, Show, When, useLoad } from '../ui.js';
 
 export function FiguresPage() {
   const { t, n } = useI18n();
+  const typeTitle = useLicenceTypeTitles();
   const [loaded] = useLoad(async () => ok(await api.GET('/v1/office/figures')), []);
   const hours = (x: number | null) => (x === null ? '—' : n(Math.round(x * 10) / 10));
   return (
@@ -26,7 +28,7 @@ export function FiguresPage() {
                   <tbody>
                     {f.steps.map((s) => (
                       <tr key={`${s.licenceType}/${s.stepId}`}>
-                        <td>{s.licenceType}</td><td>{t(s.title)}</td><td>{n(s.open)}</td><td>{n(s.overdue)}</td><td>{n(s.decided)}</td><td>{hours(s.medianHours)}</td><td>{hours(s.p90Hours)}</td>
+                        <td>{t(typeTitle(s.licenceType))}</td><td>{t(s.title)}</td><td>{n(s.open)}</td><td>{n(s.overdue)}</td><td>{n(s.decided)}</td><td>{hours(s.medianHours)}</td><td>{hours(s.p90Hours)}</td>
                       </tr>
                     ))}
                   </tbody>

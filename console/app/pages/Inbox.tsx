@@ -5,14 +5,15 @@
  */
 import { useLocation } from 'preact-iso';
 import { api, ok } from '../api.js';
-import { M, useI18n, type I18n } from '../i18n.js';
+import { M, useI18n, type I18n, type Text } from '../i18n.js';
+import { useLicenceTypeTitles } from '../licence-types.js';
 import type { Task } from '../types.js';
 import { PageHeading, Show, useLoad } from '../ui.js';
 
 const DUE = ['overdue', 'escalated', 'today', 'week'] as const;
 type Due = (typeof DUE)[number];
 
-function Row({ task, now, i18n }: { task: Task; now: number; i18n: I18n }) {
+function Row({ task, now, i18n, typeTitle }: { task: Task; now: number; i18n: I18n; typeTitle: (id: string) => Text }) {
   const { t, n, jalali, gregorian } = i18n;
   const overdue = Date.parse(task.dueAt) < now;
   // Working days by the server's holiday calendar, the one its deadlines are counted in.
@@ -21,7 +22,7 @@ function Row({ task, now, i18n }: { task: Task; now: number; i18n: I18n }) {
     <tr class={overdue ? 'overdue' : undefined}>
       <td><a href={`/console/tasks/${encodeURIComponent(task.id)}`}>{t(task.title)}</a></td>
       <td>{task.applicant ? `${task.applicant.firstName} ${task.applicant.lastName}` : '—'}</td>
-      <td>{task.licenceType}</td>
+      <td>{t(typeTitle(task.licenceType))}</td>
       <td>
         <time dateTime={task.dueAt} title={gregorian(task.dueAt)}>{jalali(task.dueAt)}</time>
         <br />
@@ -39,6 +40,7 @@ function Row({ task, now, i18n }: { task: Task; now: number; i18n: I18n }) {
 
 export function Inbox() {
   const i18n = useI18n();
+  const typeTitle = useLicenceTypeTitles();
   const { t, n } = i18n;
   const { query, route, path } = useLocation();
   const filters = { licenceType: query.licenceType ?? '', stepId: query.stepId ?? '', due: query.due ?? '' };
@@ -80,7 +82,7 @@ export function Inbox() {
                   <label for="f-type">{t(M.licenceType)}</label>
                   <select id="f-type" name="licenceType" value={filters.licenceType}>
                     <option value="">{t(M.all)}</option>
-                    {[...new Set([...types, filters.licenceType].filter(Boolean))].map((x) => <option key={x} value={x}>{x}</option>)}
+                    {[...new Set([...types, filters.licenceType].filter(Boolean))].map((x) => <option key={x} value={x}>{t(typeTitle(x))}</option>)}
                   </select>
                 </div>
                 <div class="field">
@@ -116,7 +118,7 @@ export function Inbox() {
                       </tr>
                     </thead>
                     <tbody>
-                      {list.items.map((task) => <Row key={task.id} task={task} now={now} i18n={i18n} />)}
+                      {list.items.map((task) => <Row key={task.id} task={task} now={now} i18n={i18n} typeTitle={typeTitle} />)}
                     </tbody>
                   </table>
                 </div>

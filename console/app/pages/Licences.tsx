@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, freshKey, ok } from '../api.js';
-import { M, PLACES, useI18n } from '../i18n.js';
+import { M, PLACES, state, useI18n } from '../i18n.js';
 import type { LicenceChangeStarted, LicenceRef, OfferedChange } from '../types.js';
 import { ErrorBox, FieldError, Fields, PageHeading, Show, When, readFields, useLoad, type FieldSpec } from '../ui.js';
 
@@ -67,7 +67,7 @@ export function LicencesPage() {
                           <td>{t(l.title)}</td>
                           <td dir="auto">{l.holderName ?? '—'}</td>
                           <td>{t(PLACES[l.county] ?? { fa: l.county, en: l.county })}</td>
-                          <td>{l.status}</td>
+                          <td>{t(state(l.status))}</td>
                           <td><When iso={l.validUntil} /></td>
                         </tr>
                       ))}
@@ -133,7 +133,7 @@ function LicenceLink({ to }: { to: LicenceRef }) {
   const { t } = useI18n();
   return (
     <>
-      <a href={`/console/licences/${encodeURIComponent(to.number)}`} dir="ltr">{to.number}</a> · {t(to.title)} · {to.status}
+      <a href={`/console/licences/${encodeURIComponent(to.number)}`} dir="ltr">{to.number}</a> · {t(to.title)} · {t(state(to.status))}
     </>
   );
 }
@@ -179,7 +179,7 @@ export function LicencePage({ number }: { number: string }) {
           <PageHeading title={`${t(licence.title)} ${licence.number}`}>{t(licence.title)} <span dir="ltr">{licence.number}</span></PageHeading>
           <dl class="facts">
             <div><dt>{t(M.holder)}</dt><dd dir="auto">{licence.holderName ?? '—'}</dd></div>
-            <div><dt>{t(M.state)}</dt><dd>{licence.status} · {t(M.inForce)}: {licence.valid ? t(M.yes) : t(M.no)}</dd></div>
+            <div><dt>{t(M.state)}</dt><dd>{t(state(licence.status))} · {t(M.inForce)}: {licence.valid ? t(M.yes) : t(M.no)}</dd></div>
             <div><dt>{t(M.validity)}</dt><dd>{t(M.validFrom)} <When iso={licence.validFrom} /> {t(M.validUntil)} <When iso={licence.validUntil} /></dd></div>
             <div><dt>{t(M.county)}</dt><dd>{t(PLACES[licence.county] ?? { fa: licence.county, en: licence.county })}</dd></div>
             <div><dt>{t(M.application)}</dt><dd><a href={`/console/applications/${encodeURIComponent(licence.applicationId)}`} dir="ltr">{licence.applicationId}</a></dd></div>

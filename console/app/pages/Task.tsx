@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, api, blobOf, freshKey, ok } from '../api.js';
-import { M, useI18n } from '../i18n.js';
+import { M, state, useI18n } from '../i18n.js';
 import type { ApplicationView, Task } from '../types.js';
 import { ErrorBox, FieldError, Fields, PageHeading, Show, When, errorText, readFields, useLoad, type FieldSpec } from '../ui.js';
 
@@ -45,7 +45,7 @@ export function Inquiries({ inquiries }: { inquiries: Inquiry[] }) {
             <tr key={q.id}>
               <td>{q.registry}</td>
               <td>{q.stepId}</td>
-              <td>{q.status}{q.late && <> <span class="tag tag-overdue">{t(M.late)}</span></>}</td>
+              <td>{t(state(q.status))}{q.late && <> <span class="tag tag-overdue">{t(M.late)}</span></>}</td>
               <td><When iso={q.deadlineAt} /></td>
               <td>{q.answer && typeof q.answer === 'object' && !Array.isArray(q.answer) ? <Facts facts={q.answer as Record<string, unknown>} /> : '—'}</td>
             </tr>
