@@ -51,6 +51,10 @@ export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponse
     if (requestId !== undefined) claims.rid = requestId;
     const headers = new Headers(res.headers);
     headers.set(SIGNATURE_HEADER, signDetached(keys.active(), body, claims));
+    // Cleared first: Hono would otherwise re-wrap the new response around its body *stream* to merge
+    // the old one's headers (all already in `headers`), and the server would then write it by
+    // reading that stream instead of sending the bytes at once.
+    c.res = undefined;
     c.res = new Response(NULL_BODY.has(res.status) || body.byteLength === 0 ? null : body, {
       status: res.status, statusText: res.statusText, headers,
     });
