@@ -7,7 +7,7 @@
  * inside any compression middleware so the signature covers the bytes before content coding.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { RESPONSE_TYP, signDetached } from '../platform/jws.js';
+import { RESPONSE_TYP, signDetachedAsync } from '../platform/jws.js';
 import type { SigningKeyStore } from '../platform/signing-keys.js';
 
 export const SIGNATURE_HEADER = 'x-jws-signature';
@@ -50,7 +50,7 @@ export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponse
     const claims: Record<string, unknown> = { typ: RESPONSE_TYP, htm: c.req.method, htu: `${url.pathname}${url.search}`, status: res.status };
     if (requestId !== undefined) claims.rid = requestId;
     const headers = new Headers(res.headers);
-    headers.set(SIGNATURE_HEADER, signDetached(keys.active(), body, claims));
+    headers.set(SIGNATURE_HEADER, await signDetachedAsync(keys.active(), body, claims));
     // Cleared first: Hono would otherwise re-wrap the new response around its body *stream* to merge
     // the old one's headers (all already in `headers`), and the server would then write it by
     // reading that stream instead of sending the bytes at once.
