@@ -22,7 +22,7 @@ import { NOTIFICATIONS_PATH } from '../sandbox/portal/routes.js';
 import { notification } from '../sandbox/portal/portal-client.js';
 import { signerFor } from '../worker/signer.js';
 import { problemResponse } from './problem.js';
-import { jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
+import { heldBytes, jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../platform/signing-keys.js';
 
 const PERSIAN = 'پروانه کسب شما صادر شد. شماره پیگیری: ۱۴۰۳۰۷۱۲';
@@ -100,9 +100,16 @@ describe('signed responses over HTTP', () => {
     { name: 'Persian text', method: 'GET', path: '/text', status: 200, type: 'text/plain' },
     { name: 'the JWKS itself', method: 'GET', path: '/.well-known/jwks.json', status: 200, type: 'application/json' },
     { name: 'bytes', method: 'GET', path: '/bytes', status: 200, type: 'application/octet-stream' },
-    { name: 'a streamed body', method: 'GET', path: '/stream', status: 200, type: 'text/plain' },
+    { name: 'a streamed body (read as a stream, not from what the response holds)', method: 'GET', path: '/stream', status: 200, type: 'text/plain' },
   ];
 
+  it('reads the bytes a served response holds (string, bytes, none) without a stream, and leaves a stream alone', () => {
+    // serve() has put @hono/node-server's light Response in place of the global one, as in the gateway.
+    expect(Buffer.from(heldBytes(new Response(PERSIAN))!).toString('utf8')).toBe(PERSIAN);
+    expect([...heldBytes(new Response(new Uint8Array([7, 8]), { status: 201 }))!]).toEqual([7, 8]);
+    expect(heldBytes(new Response(null, { status: 204 }))!.byteLength).toBe(0);
+    expect(heldBytes(new Response(new ReadableStream()))).toBeUndefined();
+  });
 
   it.each(cases)('$name verifies with jose against the served JWKS and binds the request', async ({ method, path, status, type }) => {
     const jwks = await servedJwks(served.base);
