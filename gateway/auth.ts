@@ -6,7 +6,11 @@
  * office by its own claim mapping (`claim-mapping.ts`).
  */
 import type { MiddlewareHandler } from 'hono';
-import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createHash } from 'node:crypto';
+import {
+  createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type FlattenedJWSInput, type JSONWebKeySet, type JWTHeaderParameters,
+  type JWTPayload, type JWTVerifyGetKey,
+} from 'jose';
 import type { Registry } from 'prom-client';
 import type { Actor } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
@@ -36,6 +40,8 @@ export interface AuthOptions {
   metrics?: Registry;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Tokens whose verification is remembered (default 10,000; 0: none): see `createTokenVerifier`. */
+  verifiedTokenCacheSize?: number;
 }
 
 /** The token types accepted in the JOSE header (RFC 9068's, with its media-type spelling, and the generic one). */
@@ -67,11 +73,65 @@ function issuerKeyLookup(trusted: TrustedIssuer, options: AuthOptions): JWTVerif
   });
 }
 
-/** Verifies a bearer token and returns the actor it names. */
+/** What a verified token is remembered by: its actor, and what must still hold for it to stand. */
+interface VerifiedToken {
+  actor: Actor;
+  getKey: JWTVerifyGetKey;
+  header: JWTHeaderParameters;
+  input: FlattenedJWSInput;
+  /** The issuer's key that verified it: the token stands only while the issuer's key set still gives that very key. */
+  key: unknown;
+  /** Seconds (as jose counts them, with the clock tolerance): valid from `from` while before or at `until`. */
+  from: number;
+  until: number;
+}
+
+/**
+ * Verifies a bearer token and returns the actor it names.
+ *
+ * A token verified once is remembered (by its SHA-256, in a bounded LRU of `verifiedTokenCacheSize`)
+ * so its ES256 signature is not checked again on every request. Everything else is checked again
+ * each time: the time bounds jose checks (`exp`, `nbf`, the maximum age by `iat`, with the same clock
+ * tolerance), and the issuer's key: the remembered token stands only if the issuer's key lookup
+ * (the local key set, or the remote one with its reloads and staleness limit) still answers with
+ * the very key that verified it, so a rotated or withdrawn key of the issuer ends it when the key
+ * set is reloaded, as it would without the cache. Otherwise it is verified in full again.
+ */
 export function createTokenVerifier(options: AuthOptions): (token: string) => Promise<Actor> {
   const issuers = new Map(options.issuers.map((trusted) => [trusted.issuer, { trusted, getKey: issuerKeyLookup(trusted, options) }]));
   const maxTokenAge = options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
+  const tolerance = options.clockToleranceSeconds ?? 30;
+  const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+  const verified = new Map<string, VerifiedToken>();
+  const epoch = () => Math.floor((options.now ? options.now() : Date.now()) / 1000);
+
+  async function remembered(hash: string): Promise<Actor | undefined> {
+    const entry = verified.get(hash);
+    if (!entry) return undefined;
+    verified.delete(hash);
+    const now = epoch();
+    if (now < entry.from || now > entry.until) return undefined;
+    let key: unknown;
+    try {
+      key = await entry.getKey(entry.header, entry.input);
+    } catch {
+      return undefined;
+    }
+    if (key !== entry.key) return undefined;
+    verified.set(hash, entry); // the most recently used last
+    return entry.actor;
+  }
+
+  function remember(hash: string, entry: VerifiedToken): void {
+    if (cacheSize <= 0) return;
+    verified.set(hash, entry);
+    if (verified.size > cacheSize) verified.delete(verified.keys().next().value!);
+  }
+
   return async (token) => {
+    const hash = createHash('sha256').update(token).digest('base64url');
+    const known = await remembered(hash);
+    if (known) return known;
     let issuer: unknown;
     let typ: unknown;
     try {
@@ -86,8 +146,15 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
       throw unauthenticated('the token\'s typ must be at+jwt or JWT (an access token)');
     }
     let payload: JWTPayload;
+    let header: JWTHeaderParameters;
+    let used: { key: unknown; input: FlattenedJWSInput } | undefined;
+    const getKey: JWTVerifyGetKey = async (protectedHeader, input) => {
+      const key = await trusted.getKey(protectedHeader, input);
+      used = { key, input };
+      return key;
+    };
     try {
-      ({ payload } = await jwtVerify(token, trusted.getKey, {
+      ({ payload, protectedHeader: header } = await jwtVerify(token, getKey, {
         issuer: trusted.trusted.issuer, audience: options.audience, clockTolerance: options.clockToleranceSeconds ?? 30,
         requiredClaims: ['exp', 'iat', 'sub'], maxTokenAge, currentDate: options.now ? new Date(options.now()) : undefined,
       }));
@@ -101,6 +168,11 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
     if (payload.exp! - payload.iat! > maxTokenAge) throw unauthenticated(`the token's lifetime (exp − iat) is over the maximum of ${maxTokenAge} s`);
     const mapped = actorFromClaims(payload, trusted.trusted.claims);
     if (!mapped.ok) throw unauthenticated(mapped.detail);
+    // The bounds jose has just checked, kept to be checked again, each with the tolerance: exp, nbf,
+    // and iat (the maximum age, and not in the future). Rounded towards refusing: a full check decides.
+    const until = Math.min(payload.exp! + tolerance - 1, payload.iat! + maxTokenAge + tolerance);
+    const from = Math.max(payload.iat! - tolerance, typeof payload.nbf === 'number' ? payload.nbf - tolerance : -Infinity);
+    if (used) remember(hash, { actor: mapped.actor, getKey: trusted.getKey, header, input: used.input, key: used.key, from, until });
     return mapped.actor;
   };
 }

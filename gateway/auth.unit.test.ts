@@ -20,12 +20,14 @@ interface Provider {
   claimedIssuer?: string;
   requests: string[];
   mint(claims: Record<string, unknown>, opts?: { typ?: string | null; iat?: number; exp?: number | string; kid?: string }): Promise<string>;
+  /** A new key pair under the same kid (a provider that rotates without a new kid, or a key replaced after a compromise). */
+  rotate(): Promise<void>;
   close(): Promise<void>;
 }
 
 async function startProvider(): Promise<Provider> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
+  let { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  let jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
   const provider = { keysUp: true, requests: [] as string[] } as Provider;
   const server: Server = createServer((req, res) => {
     provider.requests.push(req.url ?? '');
@@ -42,6 +44,10 @@ async function startProvider(): Promise<Provider> {
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   provider.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/parvaneh`;
   provider.mint = (claims, opts = {}) => signToken(privateKey, provider.issuer, claims, opts);
+  provider.rotate = async () => {
+    ({ privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true }));
+    jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
+  };
   provider.close = () => new Promise((done) => server.close(() => done()));
   return provider;
 }
@@ -200,5 +206,50 @@ describe('an OpenID Connect provider on loopback', () => {
     provider.keysUp = true;
     now += 60_000; // the provider is back: the next reload succeeds
     await expect(verify(await token())).resolves.toMatchObject({ role: 'exam-organiser' });
+  });
+});
+
+describe('verified tokens remembered', () => {
+  it('checks a remembered token\'s exp again each time, with the clock tolerance, and does not remember a refusal', async () => {
+    let now = Date.now();
+    const verify = createTokenVerifier({ issuers: [{ issuer: dev.issuer, jwks: dev.jwks }], audience: API_AUDIENCE, maxTokenAgeSeconds: 3600, now: () => now });
+    const token = await dev.mint({ role: 'portal', expiresIn: '10m' });
+    await expect(verify(token)).resolves.toMatchObject({ role: 'portal' });
+    now += 5 * 60_000;
+    await expect(verify(token)).resolves.toMatchObject({ role: 'portal' });
+    now += 5 * 60_000 + 31_000; // past exp and the 30 s tolerance
+    await expect(verify(token)).rejects.toMatchObject({ detail: 'the token has expired' });
+
+    // Refused, it is not remembered as good: the same answer again, and again after the clock went back.
+    await expect(verify(token)).rejects.toMatchObject({ detail: 'the token has expired' });
+    now -= 10 * 60_000;
+    await expect(verify(token)).resolves.toMatchObject({ role: 'portal' });
+  });
+
+  it('ends a remembered token when its issuer\'s key set, reloaded, no longer holds the key that verified it', async () => {
+    let now = Date.now();
+    const verify = createTokenVerifier({ issuers: [{ issuer: provider.issuer, claims: keycloakLike }], audience: API_AUDIENCE, now: () => now });
+    const token = await provider.mint({ realm_access: { roles: ['parvaneh-exam-board'] } }, { iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 });
+    await expect(verify(token)).resolves.toMatchObject({ role: 'exam-organiser' });
+    try {
+      await provider.rotate(); // the same kid, another key
+      now += 5 * 60_000; // within the 10-minute refresh: the key set is not reloaded yet, the token stands
+      await expect(verify(token)).resolves.toMatchObject({ role: 'exam-organiser' });
+      now += 6 * 60_000; // past the refresh: reloaded, the old key is gone, and so is the token
+      await expect(verify(token)).rejects.toMatchObject({ detail: 'the token\'s signature does not verify' });
+      const fresh = await provider.mint({ realm_access: { roles: ['parvaneh-exam-board'] } }, { iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 });
+      await expect(verify(fresh)).resolves.toMatchObject({ role: 'exam-organiser' });
+    } finally {
+      await provider.rotate();
+    }
+  });
+
+  it('remembers a token by all of it: a remembered token\'s header and claims under another signature are verified in full, and refused', async () => {
+    const verify = createTokenVerifier({ issuers: [{ issuer: dev.issuer, jwks: dev.jwks }], audience: API_AUDIENCE });
+    const token = await dev.mint({ role: 'portal', sub: 'a' });
+    await expect(verify(token)).resolves.toMatchObject({ subject: 'a' });
+    const forged = `${token.split('.').slice(0, 2).join('.')}.${Buffer.alloc(64, 1).toString('base64url')}`;
+    await expect(verify(forged)).rejects.toMatchObject({ detail: 'the token\'s signature does not verify' });
+    await expect(verify(token)).resolves.toMatchObject({ subject: 'a' });
   });
 });

@@ -16,13 +16,13 @@ import {
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../services/errors.js';
-import { NOTIFICATION_TYP, PORTAL_AUDIENCE, RESPONSE_TYP, signDetached, verifyDetached } from '../platform/jws.js';
+import { NOTIFICATION_TYP, PORTAL_AUDIENCE, RESPONSE_TYP, signDetached, signDetachedAsync, verifyDetached } from '../platform/jws.js';
 import { startSandbox } from '../sandbox/server.js';
 import { NOTIFICATIONS_PATH } from '../sandbox/portal/routes.js';
 import { notification } from '../sandbox/portal/portal-client.js';
 import { signerFor } from '../worker/signer.js';
 import { problemResponse } from './problem.js';
-import { jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
+import { heldBytes, jwksRoute, signResponses, SIGNATURE_HEADER } from './sign-responses.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../platform/signing-keys.js';
 
 const PERSIAN = 'پروانه کسب شما صادر شد. شماره پیگیری: ۱۴۰۳۰۷۱۲';
@@ -35,6 +35,8 @@ function buildApp(keys: SigningKeyStore) {
   app.notFound((c) => problemResponse(c, new DomainError('not-found', 'no-such-route', { fa: 'مسیر یافت نشد', en: 'no such route' })));
   app.route('/', jwksRoute(keys));
   app.get('/json', (c) => c.json({ licence: 'L-1403-0001', holder: 'مریم احمدی', fee: 1_250_000 }));
+  app.get('/bytes', (c) => c.body(new Uint8Array([0, 1, 2, 250, 255]), 200, { 'content-type': 'application/octet-stream' }));
+  app.get('/stream', (c) => c.body(new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(PERSIAN)); controller.close(); } }), 200, { 'content-type': 'text/plain; charset=utf-8' }));
   app.get('/missing', (c) => c.body(
     JSON.stringify({ type: 'https://parvaneh.example/problems/not-found', title: 'not found', title_fa: 'یافت نشد', status: 404 }),
     404, { 'content-type': 'application/problem+json' },
@@ -97,7 +99,17 @@ describe('signed responses over HTTP', () => {
     { name: 'empty 204', method: 'DELETE', path: '/applications/A-7', status: 204, type: null },
     { name: 'Persian text', method: 'GET', path: '/text', status: 200, type: 'text/plain' },
     { name: 'the JWKS itself', method: 'GET', path: '/.well-known/jwks.json', status: 200, type: 'application/json' },
+    { name: 'bytes', method: 'GET', path: '/bytes', status: 200, type: 'application/octet-stream' },
+    { name: 'a streamed body (read as a stream, not from what the response holds)', method: 'GET', path: '/stream', status: 200, type: 'text/plain' },
   ];
+
+  it('reads the bytes a served response holds (string, bytes, none) without a stream, and leaves a stream alone', () => {
+    // serve() has put @hono/node-server's light Response in place of the global one, as in the gateway.
+    expect(Buffer.from(heldBytes(new Response(PERSIAN))!).toString('utf8')).toBe(PERSIAN);
+    expect([...heldBytes(new Response(new Uint8Array([7, 8]), { status: 201 }))!]).toEqual([7, 8]);
+    expect(heldBytes(new Response(null, { status: 204 }))!.byteLength).toBe(0);
+    expect(heldBytes(new Response(new ReadableStream()))).toBeUndefined();
+  });
 
   it.each(cases)('$name verifies with jose against the served JWKS and binds the request', async ({ method, path, status, type }) => {
     const jwks = await servedJwks(served.base);
@@ -296,6 +308,12 @@ describe('signDetached (node:crypto) against jose', () => {
       const { payload, protectedHeader } = await compactVerify(`${protectedB64}.${Buffer.from(body).toString('base64url')}.${sig}`, getKey, { algorithms: ['ES256'] });
       expect(Buffer.from(payload).equals(body)).toBe(true);
       expect(protectedHeader).toEqual(header);
+
+      // The thread pool's signature: the same protected header, and it verifies over the same body.
+      const pooled = await signDetachedAsync(key, body, { ...claims, iat });
+      expect(pooled.split('.')[0]).toBe(protectedB64);
+      await expect(verifyDetached(pooled, body, keys.jwks(), { htu: claims.htu })).resolves.toEqual(header);
+      await expect(verifyDetached(pooled, randomBytes(body.byteLength + 1), keys.jwks())).rejects.toThrow();
     }
   });
 

@@ -26,15 +26,32 @@ const RESERVED = new Set(['alg', 'kid', 'b64', 'crit']);
  * `{ alg: 'ES256', kid, iat, ...claims }`; `iat` is now in seconds unless `claims` gives one.
  */
 export function signDetached(key: SigningKey, body: Uint8Array, claims: Record<string, unknown> = {}): string {
+  const { signingInput, protectedHeader } = detachedSigningInput(key, body, claims);
+  // ieee-p1363 gives the fixed-length R||S (64 bytes for P-256) that JWS ES256 expects, not DER.
+  const signature = sign('sha256', signingInput, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${protectedHeader}..${signature.toString('base64url')}`;
+}
+
+/**
+ * `signDetached`, with the ECDSA computed on libuv's thread pool instead of the calling thread:
+ * the same JWS, while the event loop goes on serving other requests (the gateway signs every response).
+ */
+export async function signDetachedAsync(key: SigningKey, body: Uint8Array, claims: Record<string, unknown> = {}): Promise<string> {
+  const { signingInput, protectedHeader } = detachedSigningInput(key, body, claims);
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    sign('sha256', signingInput, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+  return `${protectedHeader}..${signature.toString('base64url')}`;
+}
+
+function detachedSigningInput(key: SigningKey, body: Uint8Array, claims: Record<string, unknown>): { signingInput: Buffer; protectedHeader: string } {
   for (const name of Object.keys(claims)) {
     if (RESERVED.has(name)) throw new TypeError(`signDetached: claim "${name}" is set by the signer`);
   }
   const header = { alg: 'ES256', kid: key.kid, iat: Math.floor(Date.now() / 1000), ...claims };
   const protectedHeader = Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
   const payload = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64url');
-  // ieee-p1363 gives the fixed-length R||S (64 bytes for P-256) that JWS ES256 expects, not DER.
-  const signature = sign('sha256', Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${protectedHeader}..${signature.toString('base64url')}`;
+  return { signingInput: Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), protectedHeader };
 }
 
 /**

@@ -24,9 +24,19 @@ export function declaredMethods(routes: readonly DescribedRoute[]): (path: strin
     }
     entry.methods.add(spec.method.toUpperCase());
   }
-  const entries = [...byPath.values()];
+  // Paths are looked up among those of the same number of segments and the same first two
+  // (when literal), not all of them: this runs on every request.
+  const buckets = new Map<string, { pattern: RegExp; methods: Set<string> }[]>();
+  const keyOf = (segments: readonly string[], literal = true) => `${segments.length}|${literal ? `${segments[1]}/${segments[2]}` : '*'}`;
+  for (const [path, entry] of byPath) {
+    const segments = path.split('/');
+    const key = keyOf(segments, !/\{/.test(`${segments[1]}/${segments[2]}`));
+    buckets.set(key, [...(buckets.get(key) ?? []), entry]);
+  }
   return (path) => {
-    const methods = new Set(entries.filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
+    const segments = path.split('/');
+    const candidates = [...(buckets.get(keyOf(segments)) ?? []), ...(buckets.get(keyOf(segments, false)) ?? [])];
+    const methods = new Set(candidates.filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
     return methods.size ? [...methods].sort() : undefined;
   };
 }
