@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema/index.js';
 import { api, eventually, generatedApplication, taskInInbox } from './support/api.js';
-import { axe, desktopPage, launchBrowser, phonePage } from './support/browser.js';
+import { axe, desktopPage, launchBrowser, phonePage, screenshot } from './support/browser.js';
+import { registrationFor } from './support/competitions.js';
 import { CONSOLE_CSP, decide, openInbox, openTask, settled, startConsole, startConsoleHarness, type ConsoleUnderTest } from './support/console.js';
 import type { Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
@@ -176,6 +177,36 @@ describe('the officers\' console in Chromium', () => {
     } finally {
       await page.unroute('**/console/api/v1/tasks*');
     }
+  });
+
+  it('shows the competitive call the Khuzestan office runs, with the applicants registered in it; a county office sees none', async () => {
+    // Two applicants register in the Health Services Office call through the portal; the Khuzestan
+    // office, which runs it (its universities lie in the province), sees the call and both of them.
+    const call = 'health-services-office-call-1405';
+    const trackingCodes: string[] = [];
+    for (const seed of [9601, 9602]) {
+      const res = await api<{ trackingCode: string }>(h, 'POST', `/v1/calls/${call}/registrations`, { token: tokens.portal, body: await registrationFor(seed, { county: 'ahvaz' }) });
+      expect(res.status, res.text).toBe(202);
+      trackingCodes.push(res.body.trackingCode);
+    }
+    const khuzestan = await desktopPage(browser);
+    try {
+      await consoleApp.signIn(khuzestan, 'khuzestan');
+      await khuzestan.goto(`${consoleApp.url}/console/calls`);
+      await settled(khuzestan);
+      await accessible(khuzestan);
+      await khuzestan.locator(`a[href="/console/calls/${call}"]`).click();
+      for (const code of trackingCodes) await khuzestan.getByRole('link', { name: code }).first().waitFor({ timeout: 30_000 });
+      await accessible(khuzestan);
+      await screenshot(khuzestan, 'call', { fullPage: true });
+    } finally {
+      await khuzestan.context().close();
+    }
+    // The Ahvaz county office runs no call: the console shows the API's refusal, not a list.
+    await page.goto(`${consoleApp.url}/console/calls`);
+    await settled(page);
+    expect(await page.locator(`a[href="/console/calls/${call}"]`).count()).toBe(0);
+    expect(await page.locator('main [role="alert"]').count()).toBe(1);
   });
 
   it('shows a licence of the register with its validity in Jalali and the changes its definition offers', async () => {
