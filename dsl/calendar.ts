@@ -84,6 +84,11 @@ export function isWorkingDay(ms: number, cal: HolidayCalendar): boolean {
   return isWorkingDayNumber(localDay(ms, cal).day, cal);
 }
 
+/** The start (local midnight) of the calendar-local day `ms` falls in. */
+export function startOfDay(ms: number, cal: HolidayCalendar): number {
+  return dayStartMs(localDay(ms, cal).day, cal);
+}
+
 /**
  * Working days from the local day of `fromMs` to that of `toMs`: 0 on the same day, the working
  * days after `fromMs`'s day up to and including `toMs`'s when it is later, and minus those after

@@ -5,7 +5,7 @@ import { isLeapJalaaliYear } from 'jalaali-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CalendarError, durationToText, formatJalali, isWorkingDay, parseJalali, resolveDeadline,
-  toJalali, validateDeadline, weekdayOf, workingDaysBetween, type Deadline, type HolidayCalendar,
+  startOfDay, toJalali, validateDeadline, weekdayOf, workingDaysBetween, type Deadline, type HolidayCalendar,
 } from './calendar.js';
 import { loadHolidayCalendar } from './calendar-load.js';
 
@@ -81,6 +81,11 @@ describe('working days', () => {
     // Thursday 09/05 (holiday) and Friday 09/06 (weekend) do not count: Saturday 09/07 is the second.
     expect(workingDaysBetween(monday, at('1405/09/07 08:00'), cal)).toBe(2);
     expect(workingDaysBetween(at('1405/09/07 10:00'), monday, cal)).toBe(-2);
+  });
+
+  it('finds the local midnight of a moment (Tehran time, not UTC)', () => {
+    expect(startOfDay(at('1405/09/03 02:10'), cal)).toBe(at('1405/09/03 00:00'));
+    expect(startOfDay(at('1405/09/03 23:59'), cal)).toBe(at('1405/09/03 00:00'));
   });
 });
 

@@ -9,7 +9,7 @@ import { DOCUMENT_NAMES_FA, requiredDocumentTypes } from '../dsl/documents.js';
 import type { Facts } from '../dsl/expressions.js';
 import { decisionSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { inScope, type Actor, type ServiceContext } from './context.js';
-import { formatJalali, parseJalali, resolveDeadline, type HolidayCalendar } from '../dsl/calendar.js';
+import { resolveDeadline, startOfDay, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { conflict, DomainError, firstIssueProblem, forbidden, invalid, notFound } from './errors.js';
 import { normaliseText } from './identifiers.js';
@@ -43,8 +43,8 @@ function inboxScope(actor: Actor): SQL[] {
  * the Tehran day, `week` until the end of the fifth working day after today.
  */
 export function dueBounds(nowMs: number, calendar: HolidayCalendar): { endOfToday: Date; endOfWeek: Date } {
-  const startOfToday = parseJalali(formatJalali(nowMs, calendar), calendar);
-  const endOfDay = (ms: number) => parseJalali(formatJalali(ms, calendar), calendar) + DAY_MS;
+  const startOfToday = startOfDay(nowMs, calendar);
+  const endOfDay = (ms: number) => startOfDay(ms, calendar) + DAY_MS;
   return { endOfToday: new Date(startOfToday + DAY_MS), endOfWeek: new Date(endOfDay(resolveDeadline({ workingDays: 5 }, startOfToday, calendar))) };
 }
 
