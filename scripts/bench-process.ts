@@ -16,7 +16,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -289,7 +289,7 @@ async function main(): Promise<number> {
     });
     cleanups.push(() => sandbox.close());
 
-    const worker: Worker = await createLicenceWorker({
+    const worker = await createLicenceWorker({
       connection: env.nativeConnection, payloadCodec, taskQueue, db: db.db, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
       portal: { sign: signerFor(signingKeys) },
     });

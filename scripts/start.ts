@@ -9,7 +9,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   started('worker connection', () => workerConnection.close());
   // One registry: the gateway's `/metrics` shows the worker's counters (process faults) too.
   const metrics = createMetricsRegistry();
-  const worker: Worker = await createLicenceWorker({
+  const worker = await createLicenceWorker({
     connection: workerConnection, payloadCodec, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
   });
   const running = worker.run();

@@ -12,7 +12,7 @@ import { control, json } from '../sandbox/sandbox-client.js';
 import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
-import { outboxChangedSignal } from '../domain/workflow-interfaces/licence-process.js';
+import { outboxChangedSignal, outboxTaskQueueFor, outboxWorkflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, applicationFor, eventually, processEnded } from './support/api.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -127,5 +127,23 @@ describe('notifications to the national permits portal', () => {
     await ensureOutboxDelivery(h.client, h.taskQueue);
     await eventually(async () => ((await undelivered()) === 0 ? true : undefined), 'the forged one delivered with our key');
     expect((await portalLog()).accepted.filter((n) => n.subject === 'WSC-AL-FORGED')).toHaveLength(1);
+  });
+
+  it('runs on its own task queue; a delivery started on the licence queue, as before 1405/09, moves there at its next turn', async () => {
+    const handle = h.client.workflow.getHandle(h.outboxWorkflowId);
+    expect(h.outboxWorkflowId).toBe(outboxWorkflowIdFor(h.taskQueue));
+    expect((await handle.describe()).taskQueue).toBe(outboxTaskQueueFor(h.taskQueue));
+
+    // As the code before did: the delivery on the licence processes' queue.
+    await handle.terminate('test: start it as the release before did');
+    const old = await h.client.workflow.start('outboxDelivery', { taskQueue: h.taskQueue, workflowId: h.outboxWorkflowId, args: [{}] });
+    await queue(['WSC-AL-MOVED'], 2);
+    await wake();
+    await eventually(async () => ((await undelivered()) === 0 ? true : undefined), 'delivered after the move');
+    expect((await portalLog()).accepted.filter((n) => n.subject === 'WSC-AL-MOVED').map((n) => n.sequence)).toEqual([1, 2]);
+    const first = await h.client.workflow.getHandle(h.outboxWorkflowId, old.firstExecutionRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    expect(first.taskQueue).toBe(h.taskQueue);
+    expect((await handle.describe()).taskQueue).toBe(outboxTaskQueueFor(h.taskQueue));
   });
 });

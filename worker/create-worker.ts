@@ -1,11 +1,13 @@
 /**
- * Builds the Temporal worker for licence processes: the generic interpreter workflow, the outbox
- * delivery workflow, and the activities around their dependencies (database, registries, the
- * national portal, definitions).
+ * Builds the Temporal workers of one process: the licence processes' worker (the generic
+ * interpreter workflow, the competitive calls, and the activities around their dependencies:
+ * database, registries, the national portal, definitions), and beside it the outbox delivery's own
+ * worker on its own task queue, so the portal hears of a change however long the queue of
+ * applications is.
  */
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type State, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -20,7 +22,7 @@ import { createSmsActivities } from '../activities/sms.js';
 import type { Database } from '../db/client.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import type { DefinitionCatalogue } from '../dsl/catalogue.js';
-import { TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
+import { TASK_QUEUE, outboxTaskQueueFor } from '../domain/workflow-interfaces/licence-process.js';
 import { createRedactingLogger } from '../platform/logger.js';
 import { encryptingDataConverter } from '../platform/payload-codec.js';
 
@@ -57,8 +59,21 @@ const quietBundlerLogger = {
   warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
 };
 
-/** Creates (does not run) the worker. */
-export async function createLicenceWorker(deps: WorkerDependencies): Promise<Worker> {
+/** The workers of one process, run and stopped together. */
+export interface LicenceWorker {
+  /** Runs every worker until `shutdown`; rejects if any of them fails. */
+  run(): Promise<void>;
+  shutdown(): void;
+  /** The licence processes' worker's state. */
+  getState(): State;
+}
+
+/** The outbox delivery's worker: one workflow and one activity at a time is all it needs. */
+const OUTBOX_WORKER_SLOTS = 2;
+
+/** Creates (does not run) the workers. */
+export async function createLicenceWorker(deps: WorkerDependencies): Promise<LicenceWorker> {
+  const portal = createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign });
   const activities = {
     ...createDatabaseActivities(deps.db, deps.calendar),
     ...createCompetitionActivities(deps.db),
@@ -69,16 +84,39 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Wor
       client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default', dataConverter: encryptingDataConverter(deps.payloadCodec) }),
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
     }),
-    ...createPortalActivities({ baseUrl: deps.portal.baseUrl ?? deps.registryBaseUrl, db: deps.db, sign: deps.portal.sign }),
+    // Kept here too: a delivery started before it had its own queue runs here until it moves.
+    ...portal,
     ...createProcessFaultActivities({ db: deps.db, logger: deps.logger ?? createRedactingLogger({ name: 'parvaneh-worker' }), metrics: deps.metrics ?? new Registry() }),
   };
-  return Worker.create({
+  const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  const workflowBundle = deps.workflowBundle ?? await bundleWorkflows();
+  const common = {
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',
-    taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
-    activities,
+    workflowBundle,
     dataConverter: encryptingDataConverter(deps.payloadCodec),
+  };
+  const processes = await Worker.create({
+    ...common, taskQueue, activities,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
   });
+  const outbox = await Worker.create({
+    ...common, taskQueue: outboxTaskQueueFor(taskQueue), activities: portal,
+    maxConcurrentWorkflowTaskExecutions: OUTBOX_WORKER_SLOTS, maxConcurrentActivityTaskExecutions: OUTBOX_WORKER_SLOTS,
+    maxConcurrentLocalActivityExecutions: OUTBOX_WORKER_SLOTS,
+  });
+  const workers = [processes, outbox];
+  return {
+    async run() {
+      // One failing stops the other, so the process does not run on half a worker.
+      await Promise.all(workers.map((w) => w.run().catch((error: unknown) => {
+        for (const other of workers) if (other !== w && other.getState() === 'RUNNING') other.shutdown();
+        throw error;
+      })));
+    },
+    shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+    getState: () => processes.getState(),
+  };
 }

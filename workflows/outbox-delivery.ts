@@ -5,9 +5,11 @@
  * history grows long. Order per licence is kept by the activity, which stops a licence's queue at
  * its first failure; exactly-once comes from the portal treating a repeated id as the same one.
  */
-import { continueAsNew, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, makeContinueAsNewFunc, patched, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { PortalActivities } from '../activities/national-portal.js';
-import { outboxChangedSignal, type OutboxDeliveryInput } from '../domain/workflow-interfaces/licence-process.js';
+import {
+  OUTBOX_QUEUE_SUFFIX, outboxChangedSignal, outboxTaskQueueFor, type OutboxDeliveryInput,
+} from '../domain/workflow-interfaces/licence-process.js';
 import { startTimer, waitFor, type Timer } from './timers.js';
 
 const portal = proxyActivities<PortalActivities>({
@@ -18,6 +20,13 @@ const portal = proxyActivities<PortalActivities>({
 });
 
 const FIRST_BACKOFF_MS = 5_000;
+
+/**
+ * Since 1405/09 the delivery runs on its own task queue (`outboxTaskQueueFor`). A delivery started
+ * before, on the licence processes' queue, moves there by continuing as new at its next turn; its
+ * recorded turns replay as they ran.
+ */
+const OWN_TASK_QUEUE = 'outbox-own-task-queue';
 const HISTORY_LIMIT = 2_000;
 
 /** Exponential backoff with jitter; the randomness comes from the workflow's seeded uuid4, so replay gives the same. */
@@ -36,6 +45,10 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
   let poll: Timer | undefined;
 
   for (;;) {
+    const { taskQueue } = workflowInfo();
+    if (!taskQueue.endsWith(OUTBOX_QUEUE_SUFFIX) && patched(OWN_TASK_QUEUE)) {
+      await makeContinueAsNewFunc<typeof outboxDelivery>({ taskQueue: outboxTaskQueueFor(taskQueue) })({ ...input, failures });
+    }
     woken = false;
     const run = await portal.deliverPendingNotifications();
     if (run.failed > 0) {

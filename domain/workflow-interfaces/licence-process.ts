@@ -165,6 +165,13 @@ export const outboxChangedSignal = defineSignal('outboxChanged');
 /** The outbox delivery workflow of a task queue: one per deployment, so one sender per licence. */
 export const outboxWorkflowIdFor = (taskQueue: string): string => `outbox-delivery:${taskQueue}`;
 
+/**
+ * The task queue the outbox delivery runs on, beside the licence processes' `taskQueue`: its own
+ * workers' slots, so a backlog of applications cannot hold the portal's notifications back.
+ */
+export const OUTBOX_QUEUE_SUFFIX = '.outbox';
+export const outboxTaskQueueFor = (taskQueue: string): string => `${taskQueue}${OUTBOX_QUEUE_SUFFIX}`;
+
 /** What the outbox delivery workflow carries across continue-as-new. */
 export interface OutboxDeliveryInput {
   /** Consecutive runs that ended with a failed delivery (drives the backoff). */

@@ -5,7 +5,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { loadHolidayCalendar } from '../../dsl/calendar-load.js';
@@ -21,7 +21,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { startSandbox } from '../../sandbox/server.js';
 import { registryKeyPairs, type RegistryKeyPairs } from '../../sandbox/signing.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createLicenceWorker, bundleWorkflows } from '../../worker/create-worker.js';
+import { createLicenceWorker, bundleWorkflows, type LicenceWorker } from '../../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../../worker/outbox-delivery.js';
 import { signerFor } from '../../worker/signer.js';
 import { mkdtempSync } from 'node:fs';
@@ -63,7 +63,7 @@ export interface Harness {
   idp?: DevIdentityProvider;
   /** Re-reads the definition files, as a running gateway does when they change. */
   reloadDefinitions(): void;
-  startWorker(): Promise<Worker>;
+  startWorker(): Promise<LicenceWorker>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -128,7 +128,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
     registryKeys: registryKeys.privateKeys,
   });
 
-  let worker: Worker | undefined;
+  let worker: LicenceWorker | undefined;
   let running: Promise<void> | undefined;
   const harness: Harness = {
     env, client, db, deps, issuer, idp, gatewayUrl, sandboxUrl: sandbox.url, taskQueue, catalogue, signingKeys, signingKeysPath, registryKeys, payloadCodec, payloadKeysPath, dataConverter,
