@@ -27,7 +27,7 @@ import { createLogger } from '../gateway/middleware/logging.js';
 import { createMetricsRegistry } from '../gateway/middleware/metrics.js';
 import { startSandbox } from '../sandbox/server.js';
 import { registryKeyPairs, type RegistryKeyPairs } from '../sandbox/signing.js';
-import { createLicenceWorker } from '../worker/create-worker.js';
+import { createLicenceWorker, workerSlotsFromEnv } from '../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../worker/outbox-delivery.js';
 import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
@@ -197,6 +197,7 @@ async function main(): Promise<void> {
   const metrics = createMetricsRegistry();
   const worker = await createLicenceWorker({
     connection: workerConnection, payloadCodec, db: database.db, metrics, calendar, catalogue, registryBaseUrl: sandbox.url, portal: { sign: signerFor(signingKeys) },
+    slots: workerSlotsFromEnv(),
   });
   const running = worker.run();
   // The audit chain's signed head, hourly, to the portal and to .data/audit-heads (AUDIT_HEADS_DIR) for archiving.

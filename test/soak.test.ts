@@ -16,5 +16,8 @@ describe('soak under injected faults', () => {
     expect(report.rejectedByRule).toBe(2);
     expect(report.completed).toBe(22);
     expect(report.notificationsDelivered).toBeGreaterThanOrEqual(24);
+    // It drained before its window ended, and the worker's workflow tasks were all read back.
+    expect(report.drainSeconds).toBeLessThanOrEqual(240);
+    expect(report.workflowTasks.tasks).toBeGreaterThan(24 * 10);
   }, 420_000);
 });

@@ -40,7 +40,8 @@ export interface WorkerDependencies {
   portal: { baseUrl?: string; sign: RequestSigner };
   /** A pre-built bundle (tests and benchmarks build it once). */
   workflowBundle?: WorkflowBundleWithSourceMap;
-  maxConcurrentWorkflowTaskExecutions?: number;
+  /** How much the licence processes' worker takes on at once (default `DEFAULT_WORKER_SLOTS`). */
+  slots?: Partial<WorkerSlots>;
   /** Where operator alerts (a process fault) are logged; default: redacted JSON lines on stdout. */
   logger?: Logger;
   /** Where the worker's counters (`parvaneh_process_faults_total`) are registered, for whoever serves `/metrics`. */
@@ -68,6 +69,39 @@ export interface LicenceWorker {
   getState(): State;
 }
 
+/** How many tasks of each kind a worker runs at once. */
+export interface WorkerSlots {
+  workflowTasks: number;
+  activities: number;
+  localActivities: number;
+}
+
+/**
+ * A worker takes only what it can finish well inside the workflow task timeout (10 s): what waits
+ * beyond that waits in Temporal's queue, not half-done in the worker. A workflow task holds its
+ * slot while its local activities (the database writes) run, and they share one pool of database
+ * connections (10 by default); with the SDK's default of 40 workflow tasks on this 2-core machine,
+ * tasks ran 5-8 s, some timed out and were retried from the start, and the retries added load
+ * (the soak's TMPRL1104 warnings). Remote activities (registries, the portal) mostly wait on the
+ * network, so they get more.
+ */
+export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 8, activities: 50, localActivities: 16 };
+
+/** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`); unset ones keep the default. */
+export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WorkerSlots> {
+  const read = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1 (got "${text}")`);
+    return n;
+  };
+  const slots = {
+    workflowTasks: read('WORKER_WORKFLOW_TASK_SLOTS'), activities: read('WORKER_ACTIVITY_SLOTS'), localActivities: read('WORKER_LOCAL_ACTIVITY_SLOTS'),
+  };
+  return Object.fromEntries(Object.entries(slots).filter(([, v]) => v !== undefined));
+}
+
 /** The outbox delivery's worker: one workflow and one activity at a time is all it needs. */
 const OUTBOX_WORKER_SLOTS = 2;
 
@@ -89,6 +123,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     ...createProcessFaultActivities({ db: deps.db, logger: deps.logger ?? createRedactingLogger({ name: 'parvaneh-worker' }), metrics: deps.metrics ?? new Registry() }),
   };
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  const slots: WorkerSlots = { ...DEFAULT_WORKER_SLOTS, ...deps.slots };
   const workflowBundle = deps.workflowBundle ?? await bundleWorkflows();
   const common = {
     connection: deps.connection,
@@ -98,7 +133,9 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
   };
   const processes = await Worker.create({
     ...common, taskQueue, activities,
-    maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: slots.workflowTasks,
+    maxConcurrentActivityTaskExecutions: slots.activities,
+    maxConcurrentLocalActivityExecutions: slots.localActivities,
   });
   const outbox = await Worker.create({
     ...common, taskQueue: outboxTaskQueueFor(taskQueue), activities: portal,

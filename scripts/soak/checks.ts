@@ -1,10 +1,12 @@
 /**
- * What the soak counts after the run: inquiries the registries saw more than once, and
- * notifications the portal never acknowledged, got out of order, or was sent twice.
+ * What the soak counts after the run: inquiries the registries saw more than once,
+ * notifications the portal never acknowledged, got out of order, or was sent twice, and how long
+ * the worker held its workflow tasks.
  */
 import { inArray } from 'drizzle-orm';
 import { applications, outbox } from '../../db/schema/index.js';
 import type { Harness } from '../../test/support/harness.js';
+import { workflowIdFor } from '../../domain/workflow-interfaces/licence-process.js';
 
 interface SandboxInquiry { inquiryId: string; registry: string; nationalCode?: string }
 interface PortalNotification { notificationId: string; subject: string; sequence: number }
@@ -47,5 +49,37 @@ export async function countNotifications(h: Harness, applicationIds: string[]) {
     notificationsOutOfOrder: outOfOrder,
     notificationsDelivered: portal.accepted.length,
     portalDuplicatesAbsorbed: portal.duplicates,
+  };
+}
+
+/** Milliseconds of a history event's timestamp. */
+const millis = (t: { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined): number =>
+  t ? Number(typeof t.seconds === 'number' ? t.seconds : t.seconds?.toNumber() ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
+
+/**
+ * How long the worker held each workflow task (started to completed, local activities included),
+ * over the latest run of every process the soak's applications started (children and standing
+ * processes too), from Temporal's own event times.
+ */
+export async function workflowTaskTimes(h: Harness): Promise<{ tasks: number; overOneSecond: number; p99Ms: number; maxMs: number }> {
+  const rows = await h.db.db.select({ id: applications.id }).from(applications);
+  const durations: number[] = [];
+  for (let i = 0; i < rows.length; i += 20) {
+    await Promise.all(rows.slice(i, i + 20).map(async ({ id }) => {
+      const history = await h.client.workflow.getHandle(workflowIdFor(id)).fetchHistory().catch(() => undefined);
+      const started = new Map<string, number>();
+      for (const e of history?.events ?? []) {
+        if (e.workflowTaskStartedEventAttributes) started.set(String(e.eventId), millis(e.eventTime));
+        const done = e.workflowTaskCompletedEventAttributes ?? e.workflowTaskFailedEventAttributes;
+        if (done) durations.push(millis(e.eventTime) - (started.get(String(done.startedEventId)) ?? NaN));
+      }
+    }));
+  }
+  const known = durations.filter((d) => Number.isFinite(d)).sort((a, b) => a - b);
+  return {
+    tasks: known.length,
+    overOneSecond: known.filter((d) => d > 1000).length,
+    p99Ms: Math.round(known[Math.max(0, Math.ceil(0.99 * known.length) - 1)] ?? 0),
+    maxMs: Math.round(known.at(-1) ?? 0),
   };
 }

@@ -10,7 +10,7 @@ import { generateNationalCode, personFor } from '../../sandbox/persons.js';
 import { startHarness, type Harness } from '../../test/support/harness.js';
 import { startDecider } from '../lib/decider.js';
 import { injectFaults, type FaultLog } from './faults.js';
-import { countDuplicatedInquiries, countNotifications } from './checks.js';
+import { countDuplicatedInquiries, countNotifications, workflowTaskTimes } from './checks.js';
 
 export interface SoakOptions {
   applications: number;
@@ -34,6 +34,10 @@ export interface SoakReport {
   submissionRetries: number;
   faults: FaultLog;
   wallSeconds: number;
+  /** From the last submission to nothing running and nothing undelivered (undefined: the window ended first). */
+  drainSeconds?: number;
+  drainWindowSeconds: number;
+  workflowTasks: Awaited<ReturnType<typeof workflowTaskTimes>>;
 }
 
 const RULE_REASONS = new Set(['AGE_BELOW_MINIMUM']);
@@ -100,13 +104,19 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       }
     }));
     log(`all ${ids.length} submitted; draining`);
-    const deadline = Date.now() + opts.drainMs;
+    const drainStarted = Date.now();
+    const deadline = drainStarted + opts.drainMs;
+    let drainSeconds: number | undefined;
     for (;;) {
       const running = await h.db.db.select({ id: applications.id }).from(applications)
         .where(and(inArray(applications.id, ids), eq(applications.status, 'running')));
       const pending = await h.db.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.deliveredAt));
       // Not done before the whole fault schedule has run: a quick run must still meet every fault.
-      if ((running.length === 0 && pending.length === 0 && faults.finished()) || Date.now() > deadline) break;
+      if (running.length === 0 && pending.length === 0 && faults.finished()) {
+        drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
+        break;
+      }
+      if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 2_000));
     }
     await faults.stop();
@@ -124,6 +134,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       submissionRetries: retries.count,
       faults: faults.log,
       wallSeconds: Math.round((Date.now() - started) / 1000),
+      drainSeconds,
+      drainWindowSeconds: Math.round(opts.drainMs / 1000),
+      workflowTasks: await workflowTaskTimes(h),
     };
   } finally {
     await decider.stop();
