@@ -48,6 +48,7 @@ console.log('\n| figure | count | |\n| --- | ---: | --- |');
 for (const [name, count, note] of rows) console.log(`| ${name} | ${count} | ${note} |`);
 console.log(`\nfaults injected: ${report.faults.applied.join('; ')}`);
 console.log(`wall time: ${report.wallSeconds} s; drained ${report.drainSeconds === undefined ? 'NOT within' : `in ${report.drainSeconds} s of`} the ${report.drainWindowSeconds} s window`);
+if (report.stuck) console.log(`stuck at: ${Object.entries(report.stuckAt).map(([step, n]) => `${step} ${n}`).join(', ')}`);
 const wft = report.workflowTasks;
 console.log(`workflow tasks: ${wft.tasks}, over 1 s: ${wft.overOneSecond}, p99 ${wft.p99Ms} ms, longest ${wft.maxMs} ms`);
 const failed = report.stuck + report.duplicatedInquiries + report.lostNotifications + report.notificationsOutOfOrder + report.rejectedOtherwise;

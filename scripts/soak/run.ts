@@ -38,6 +38,8 @@ export interface SoakReport {
   drainSeconds?: number;
   drainWindowSeconds: number;
   workflowTasks: Awaited<ReturnType<typeof workflowTaskTimes>>;
+  /** Where the applications still running stand: current step → count. */
+  stuckAt: Record<string, number>;
 }
 
 const RULE_REASONS = new Set(['AGE_BELOW_MINIMUM']);
@@ -120,7 +122,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       await new Promise((r) => setTimeout(r, 2_000));
     }
     await faults.stop();
-    const rows = await h.db.db.select({ status: applications.status, reason: applications.outcomeReason }).from(applications)
+    const rows = await h.db.db.select({ status: applications.status, reason: applications.outcomeReason, step: applications.currentStep }).from(applications)
       .where(inArray(applications.id, ids));
     const notifications = await countNotifications(h, ids);
     return {
@@ -137,6 +139,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       drainSeconds,
       drainWindowSeconds: Math.round(opts.drainMs / 1000),
       workflowTasks: await workflowTaskTimes(h),
+      stuckAt: rows.filter((r) => r.status === 'running').reduce<Record<string, number>>((at, r) => ({ ...at, [r.step ?? '?']: (at[r.step ?? '?'] ?? 0) + 1 }), {}),
     };
   } finally {
     await decider.stop();
