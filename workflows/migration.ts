@@ -6,13 +6,30 @@
  * target definition from the mapped step, with its facts, timeline and entry counts.
  */
 import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { planMigration, type StepMove } from '../dsl/migration.js';
+import type * as MigrationPlanning from '../dsl/migration.js';
+import type { StepMove } from '../dsl/migration.js';
 import {
   MIGRATION_FAILURES, type LateInquiry, type LicenceProcessInput, type MigrationOrder, type MigrationResult,
 } from '../domain/workflow-interfaces/licence-process.js';
 import { db } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Interpreter } from './interpreter.js';
+
+declare const require: (id: string) => unknown;
+let planning: typeof MigrationPlanning | undefined;
+
+/**
+ * `planMigration`, loaded on its first use. It checks the target definition's steps by their
+ * kinds (dsl/steps), and those modules build the language's zod schemas when they are evaluated.
+ * Each workflow evaluates its modules anew (the worker gives every workflow its own module
+ * cache), so a static import cost every application, child and standing process some 20-50 ms of
+ * CPU at its start, for an order that almost none receive. Webpack bundles the `require` and
+ * evaluates it here; a module's evaluation is deterministic, so replay is unaffected.
+ */
+function planMigration(...args: Parameters<typeof MigrationPlanning.planMigration>): ReturnType<typeof MigrationPlanning.planMigration> {
+  planning ??= require('../dsl/migration.js') as typeof MigrationPlanning;
+  return planning.planMigration(...args);
+}
 
 interface Accepted {
   order: MigrationOrder;
