@@ -22,7 +22,8 @@ import { Migrations } from './migration.js';
 import { callVerdictSignal, type CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
-import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
+import { DEFAULT_HISTORY_LIMIT } from './activity-options.js';
+import { Timeline } from './timeline.js';
 
 
 
@@ -33,7 +34,15 @@ import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
  */
 const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
 
+/**
+ * Since issue 15 a run keeps its history lean: timeline events are written together (timeline.ts).
+ * Decided once, at the start of each run; a run recorded before replays as it ran.
+ */
+const LEAN_HISTORY = 'lean-history';
+
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
+  const lean = patched(LEAN_HISTORY);
+  const timeline = new Timeline(lean);
   const { applicationId, definitionHash, calendar } = input;
   // Pinned in whatever spelling the language had when the application started; run in today's.
   const definition = respell(input.definition).definition;
@@ -84,6 +93,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       const info = workflowInfo();
       if (info.historyLength < (input.historyLimit ?? DEFAULT_HISTORY_LIMIT) && !info.continueAsNewSuggested) return;
       await condition(() => mailbox.lateQueue.length === 0);
+      await timeline.written();
       await continueAsNew<typeof licenceProcess>({
         ...input,
         resume: {
@@ -95,14 +105,14 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     // Processes started from this one inherit its history limit (tests lower it to exercise continue-as-new).
     startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit }),
     startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit),
-  });
+  }, timeline);
 
   // A supervisor's order to move the application to a newer version of its definition.
   const migrations = new Migrations(interpreter, () => !ending && !withdrawal && !refusal, () => main.cancel());
   setHandler(migrateUpdate, (order) => migrations.order(order), { validator: (order) => migrations.validate(order) });
 
   if (!resume) {
-    await db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
+    await interpreter.db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
   }
   // Late registry answers are handled beside the main flow, whatever step it is at.
   void (async () => {
@@ -120,6 +130,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     if (migrations.pending && !withdrawal && !refusal) {
       const migrated = await migrations.apply(input, runs);
       await condition(allHandlersFinished);
+      await timeline.written();
       await continueAsNew<typeof licenceProcess>(migrated);
     }
     // Withdrawn by the applicant, or cancelled with its parent (a subprocess of a withdrawn application).
@@ -130,7 +141,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   }
   migrations.abandon();
   const final = ending;
-  await CancellationScope.nonCancellable(() => db.finishApplication(
+  await CancellationScope.nonCancellable(() => interpreter.db.finishApplication(
     { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },
     interpreter.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
   ));
@@ -150,7 +161,7 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
     application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
     ...input,
   };
-  await db.registerChildApplication(
+  await interpreter.db.registerChildApplication(
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()), detached: opts.detach ?? false }),
   );
@@ -162,7 +173,7 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
     workflowId: workflowIdFor(childId),
     args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, historyLimit: opts.historyLimit }],
   });
-  await db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
+  await interpreter.db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
   return result;
 }
 
@@ -182,7 +193,7 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
     application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
     licence: { ...licence, changesInProgress: [], dependents: [] },
   };
-  await db.registerChildApplication(
+  await interpreter.db.registerChildApplication(
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
   );
