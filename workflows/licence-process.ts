@@ -4,7 +4,7 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler,
+  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../activities/definitions.js';
@@ -22,7 +22,7 @@ import { Migrations } from './migration.js';
 import { callVerdictSignal, type CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
-import { DEFAULT_HISTORY_LIMIT } from './activity-options.js';
+import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
 import { Timeline } from './timeline.js';
 
 
@@ -35,8 +35,10 @@ import { Timeline } from './timeline.js';
 const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
 
 /**
- * Since issue 15 a run keeps its history lean: timeline events are written together (timeline.ts).
- * Decided once, at the start of each run; a run recorded before replays as it ran.
+ * Since issue 15 a run keeps its history lean: timeline events are written together (timeline.ts),
+ * and a process it starts detached (a licence's standing processes) is resolved and started by
+ * local activities, whose input is not recorded. Decided once, at the start of each run; a run
+ * recorded before replays as it ran.
  */
 const LEAN_HISTORY = 'lean-history';
 
@@ -103,8 +105,8 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       });
     },
     // Processes started from this one inherit its history limit (tests lower it to exercise continue-as-new).
-    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit }),
-    startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit),
+    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit, lean }),
+    startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit, lean),
   }, timeline);
 
   // A supervisor's order to move the application to a newer version of its definition.
@@ -153,7 +155,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
 }
 
 /** Runs a `subprocess` step: a child application with its own definition, linked to this one. */
-async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean; historyLimit?: number } = {}) {
+async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean; historyLimit?: number; lean?: boolean } = {}) {
   const childId = `${interpreter.applicationId}.${stepId}.${interpreter.state.entries[stepId]}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -166,7 +168,7 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
     interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()), detached: opts.detach ?? false }),
   );
   if (opts.detach) {
-    await startDetached(interpreter, childId, definition, hash, facts, opts.historyLimit);
+    await startDetached(interpreter, childId, definition, hash, facts, opts.historyLimit, opts.lean);
     return undefined;
   }
   const result = await executeChild(licenceProcess, {
@@ -179,13 +181,15 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
 
 const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
 const processes = proxyActivities<ProcessActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } });
+/** The same as local activities (a lean run): a marker each, the definition not recorded as a start's input. */
+const local = proxyLocalActivities<DefinitionActivities & ProcessActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
 
 /**
  * Starts a standing process beside a licence just issued: an application of its own
  * (`licence-<number>.<process>`), a workflow of its own that runs on for years.
  */
-async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number) {
-  const { definition, hash } = await definitions.resolveDefinition(processId, isoAt(now()));
+async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number, lean = false) {
+  const { definition, hash } = await (lean ? local : definitions).resolveDefinition(processId, isoAt(now()));
   const childId = `licence-${licence.number}.${processId}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -197,13 +201,13 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
   );
-  await startDetached(interpreter, childId, definition, hash, facts, historyLimit);
+  await startDetached(interpreter, childId, definition, hash, facts, historyLimit, lean);
 }
 
 /**
  * Starts a process that outlives this one and is not cancelled with it: a workflow of its own
  * rather than a child (started by an activity; a retried start is a no-op).
  */
-async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts, historyLimit?: number) {
-  await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
+async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts, historyLimit?: number, lean = false) {
+  await (lean ? local : processes).startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
 }
