@@ -36,9 +36,9 @@ const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
 
 /**
  * Since issue 15 a run keeps its history lean: timeline events are written together (timeline.ts),
- * and a process it starts detached (a licence's standing processes) is resolved and started by
- * local activities, whose input is not recorded. Decided once, at the start of each run; a run
- * recorded before replays as it ran.
+ * and a licence's standing processes are looked up and started by local activities, whose input
+ * is not recorded, given their definition's hash alone. Decided once, at the start of each run; a
+ * run recorded before replays as it ran.
  */
 const LEAN_HISTORY = 'lean-history';
 
@@ -46,8 +46,10 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   const lean = patched(LEAN_HISTORY);
   const timeline = new Timeline(lean);
   const { applicationId, definitionHash, calendar } = input;
+  // Started by its hash alone (a standing process of a lean run): looked up once, then carried on.
+  const pinned = input.definition ?? await local.pinnedDefinition(definitionHash);
   // Pinned in whatever spelling the language had when the application started; run in today's.
-  const definition = respell(input.definition).definition;
+  const definition = respell(pinned).definition;
   const resume = input.resume;
   const mailbox = new Mailbox();
   for (const d of resume?.decisions ?? []) mailbox.decisions.set(d.taskId, d);
@@ -97,7 +99,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       await condition(() => mailbox.lateQueue.length === 0);
       await timeline.written();
       await continueAsNew<typeof licenceProcess>({
-        ...input,
+        ...input, definition: pinned,
         resume: {
           at: stepId, facts: state.facts, seq: state.seq, entries: state.entries, runs, reckoning,
           decisions: [...mailbox.decisions.values()], answers: [...mailbox.answers.values()], lateInquiries: [...mailbox.late.values()],
@@ -189,7 +191,16 @@ const local = proxyLocalActivities<DefinitionActivities & ProcessActivities>({ s
  * (`licence-<number>.<process>`), a workflow of its own that runs on for years.
  */
 async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number, lean = false) {
-  const { definition, hash } = await (lean ? local : definitions).resolveDefinition(processId, isoAt(now()));
+  // A lean run records which version is in effect, not its content: the process looks that up.
+  let definition: { id: string; version: number; content?: ProcessDefinition };
+  let hash: string;
+  if (lean) {
+    ({ hash, ...definition } = await local.definitionInEffect(processId, isoAt(now())));
+  } else {
+    const resolved = await definitions.resolveDefinition(processId, isoAt(now()));
+    definition = { ...resolved.definition, content: resolved.definition };
+    hash = resolved.hash;
+  }
   const childId = `licence-${licence.number}.${processId}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -201,13 +212,13 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
   );
-  await startDetached(interpreter, childId, definition, hash, facts, historyLimit, lean);
+  await startDetached(interpreter, childId, definition.content, hash, facts, historyLimit, lean);
 }
 
 /**
  * Starts a process that outlives this one and is not cancelled with it: a workflow of its own
  * rather than a child (started by an activity; a retried start is a no-op).
  */
-async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts, historyLimit?: number, lean = false) {
-  await (lean ? local : processes).startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
+async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition | undefined, hash: string, facts: Facts, historyLimit?: number, lean = false) {
+  await (lean ? local : processes).startDetachedProcess({ applicationId: childId, ...(definition ? { definition } : {}), definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
 }
