@@ -23,6 +23,8 @@ export interface TimelineEvent {
   occurredAt: string;
   /** When set, the application's current step becomes this (null: between steps). */
   currentStep?: string | null;
+  /** Events the workflow kept since its last write, written before this one (workflows/timeline.ts). */
+  earlier?: TimelineEvent[];
 }
 
 export interface TaskToOpen {
@@ -80,15 +82,18 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
-  const appendEvent = async (e: TimelineEvent, on: Database = db) => {
-    await on.insert(applicationEvents).values({
+  /** Appends an event, after the events it carries (`earlier`): one insert, and one update of the current step. */
+  const appendEvent = async ({ earlier = [], ...last }: TimelineEvent, on: Database = db) => {
+    const events = [...earlier, last];
+    await on.insert(applicationEvents).values(events.map((e) => ({
       applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
       detail: e.detail ?? {}, occurredAt: new Date(e.occurredAt),
-    }).onConflictDoNothing();
-    if (e.currentStep !== undefined) {
+    }))).onConflictDoNothing();
+    const moved = events.filter((e) => e.currentStep !== undefined).pop();
+    if (moved) {
       await on.update(applications)
-        .set({ currentStep: e.currentStep, updatedAt: sql`now()` })
-        .where(and(eq(applications.id, e.applicationId), eq(applications.status, 'running')));
+        .set({ currentStep: moved.currentStep, updatedAt: sql`now()` })
+        .where(and(eq(applications.id, moved.applicationId), eq(applications.status, 'running')));
     }
   };
 

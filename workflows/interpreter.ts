@@ -3,19 +3,20 @@
  * Every transition is written to PostgreSQL through (local) activities; human decisions and
  * late registry answers arrive as signals held in the `Mailbox`.
  */
-import type { TimelineEvent } from '../activities/database.js';
+import type { DatabaseActivities, TimelineEvent } from '../activities/database.js';
 import type { HolidayCalendar } from '../dsl/calendar.js';
 import { refusalOf } from '../dsl/change-rules.js';
 import type { Reckoning } from '../dsl/expressions.js';
 import type { ProcessDefinition, Step } from '../dsl/schema.js';
 import { PROCESS_FAULT, type RegistryAnswer } from '../domain/workflow-interfaces/licence-process.js';
-import { db, faults } from './activity-options.js';
+import { faults } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Ending, InterpreterHooks, InterpreterState, StepContext, Transition } from './steps/context.js';
 import { ExpressionFault } from './steps/evaluation.js';
 import { runStep } from './steps/index.js';
 import { handleLateAnswer } from './steps/inquire.js';
 import { afterWaiting } from './steps/refresh.js';
+import { Timeline } from './timeline.js';
 import type { Mailbox } from './steps/mailbox.js';
 
 export type { Ending, InterpreterHooks, InterpreterState, StandingLicence } from './steps/context.js';
@@ -35,7 +36,12 @@ export class Interpreter implements StepContext {
     readonly mailbox: Mailbox,
     readonly reckoning: Reckoning,
     readonly hooks: InterpreterHooks,
+    readonly timeline: Timeline = new Timeline(false),
   ) {}
+
+  get db(): DatabaseActivities {
+    return this.timeline.db;
+  }
 
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail: Record<string, unknown> = {}, currentStep?: string | null): TimelineEvent {
@@ -50,7 +56,7 @@ export class Interpreter implements StepContext {
   async judgeChange(): Promise<Ending | undefined> {
     const failed = refusalOf(this.definition.change, this.state.facts, now(), this.reckoning);
     if (!failed) return undefined;
-    await db.recordEvent(this.event('rule-failed', CHANGE_RULES, { reason: failed.reason, message: failed.message, ...(failed.field ? { field: failed.field } : {}) }));
+    await this.db.recordEvent(this.event('rule-failed', CHANGE_RULES, { reason: failed.reason, message: failed.message, ...(failed.field ? { field: failed.field } : {}) }));
     return { outcome: 'rejected', reason: failed.reason, stepId: CHANGE_RULES };
   }
 
@@ -62,7 +68,7 @@ export class Interpreter implements StepContext {
       const step: Step = this.definition.steps[id]!;
       this.state.entries[id] = (this.state.entries[id] ?? 0) + 1;
       this.mailbox.currentSteps.add(id);
-      await db.recordEvent(this.event('step-started', id, { type: step.type, entry: this.state.entries[id] }, id));
+      await this.db.recordEvent(this.event('step-started', id, { type: step.type, entry: this.state.entries[id] }, id));
       let transition: Transition;
       try {
         transition = await runStep(this, id, step);
@@ -87,6 +93,8 @@ export class Interpreter implements StepContext {
    */
   private async fail(fault: ExpressionFault): Promise<Ending> {
     const { stepId, field, expression, problem } = fault;
+    // The fault's activity writes its own event: the ones kept before it go first.
+    await this.timeline.written();
     await faults.reportProcessFault(
       { applicationId: this.applicationId, definition: this.definition.id, version: this.definition.version, stepId, field, expression, problem },
       this.event('expression-failed', stepId, { field, expression, problem }),

@@ -4,7 +4,7 @@
  * withdrawals as signals, and continues as new when its history grows long.
  */
 import {
-  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler,
+  allHandlersFinished, CancellationScope, condition, continueAsNew, executeChild, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DefinitionActivities } from '../activities/definitions.js';
@@ -22,7 +22,8 @@ import { Migrations } from './migration.js';
 import { callVerdictSignal, type CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
 import { callIdOf, tellCall } from './steps/cohort.js';
 import { pokeOutbox } from './outbox-poke.js';
-import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
+import { DATABASE_RETRY, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
+import { Timeline } from './timeline.js';
 
 
 
@@ -33,10 +34,22 @@ import { db, DEFAULT_HISTORY_LIMIT } from './activity-options.js';
  */
 const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
 
+/**
+ * Since issue 15 a run keeps its history lean: timeline events are written together (timeline.ts),
+ * and a licence's standing processes are looked up and started by local activities, whose input
+ * is not recorded, given their definition's hash alone. Decided once, at the start of each run; a
+ * run recorded before replays as it ran.
+ */
+const LEAN_HISTORY = 'lean-history';
+
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
+  const lean = patched(LEAN_HISTORY);
+  const timeline = new Timeline(lean);
   const { applicationId, definitionHash, calendar } = input;
+  // Started by its hash alone (a standing process of a lean run): looked up once, then carried on.
+  const pinned = input.definition ?? await local.pinnedDefinition(definitionHash);
   // Pinned in whatever spelling the language had when the application started; run in today's.
-  const definition = respell(input.definition).definition;
+  const definition = respell(pinned).definition;
   const resume = input.resume;
   const mailbox = new Mailbox();
   for (const d of resume?.decisions ?? []) mailbox.decisions.set(d.taskId, d);
@@ -84,8 +97,9 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       const info = workflowInfo();
       if (info.historyLength < (input.historyLimit ?? DEFAULT_HISTORY_LIMIT) && !info.continueAsNewSuggested) return;
       await condition(() => mailbox.lateQueue.length === 0);
+      await timeline.written();
       await continueAsNew<typeof licenceProcess>({
-        ...input,
+        ...input, definition: pinned,
         resume: {
           at: stepId, facts: state.facts, seq: state.seq, entries: state.entries, runs, reckoning,
           decisions: [...mailbox.decisions.values()], answers: [...mailbox.answers.values()], lateInquiries: [...mailbox.late.values()],
@@ -93,16 +107,16 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
       });
     },
     // Processes started from this one inherit its history limit (tests lower it to exercise continue-as-new).
-    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit }),
-    startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit),
-  });
+    startChild: (stepId, childDefinition, hash, childInput, opts) => startChild(interpreter, stepId, childDefinition, hash, childInput, { ...opts, historyLimit: input.historyLimit, lean }),
+    startStanding: (processId, licence) => startStanding(interpreter, processId, licence, input.historyLimit, lean),
+  }, timeline);
 
   // A supervisor's order to move the application to a newer version of its definition.
   const migrations = new Migrations(interpreter, () => !ending && !withdrawal && !refusal, () => main.cancel());
   setHandler(migrateUpdate, (order) => migrations.order(order), { validator: (order) => migrations.validate(order) });
 
   if (!resume) {
-    await db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
+    await interpreter.db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
   }
   // Late registry answers are handled beside the main flow, whatever step it is at.
   void (async () => {
@@ -120,6 +134,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
     if (migrations.pending && !withdrawal && !refusal) {
       const migrated = await migrations.apply(input, runs);
       await condition(allHandlersFinished);
+      await timeline.written();
       await continueAsNew<typeof licenceProcess>(migrated);
     }
     // Withdrawn by the applicant, or cancelled with its parent (a subprocess of a withdrawn application).
@@ -130,7 +145,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   }
   migrations.abandon();
   const final = ending;
-  await CancellationScope.nonCancellable(() => db.finishApplication(
+  await CancellationScope.nonCancellable(() => interpreter.db.finishApplication(
     { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },
     interpreter.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
   ));
@@ -142,7 +157,7 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
 }
 
 /** Runs a `subprocess` step: a child application with its own definition, linked to this one. */
-async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean; historyLimit?: number } = {}) {
+async function startChild(interpreter: Interpreter, stepId: string, definition: ProcessDefinition, hash: string, input: Facts, opts: { applicant?: unknown; detach?: boolean; historyLimit?: number; lean?: boolean } = {}) {
   const childId = `${interpreter.applicationId}.${stepId}.${interpreter.state.entries[stepId]}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -150,31 +165,42 @@ async function startChild(interpreter: Interpreter, stepId: string, definition: 
     application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
     ...input,
   };
-  await db.registerChildApplication(
+  await interpreter.db.registerChildApplication(
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('subprocess-started', stepId, { childId, process: definition.id, version: definition.version, at: isoAt(now()), detached: opts.detach ?? false }),
   );
   if (opts.detach) {
-    await startDetached(interpreter, childId, definition, hash, facts, opts.historyLimit);
+    await startDetached(interpreter, childId, definition, hash, facts, opts.historyLimit, opts.lean);
     return undefined;
   }
   const result = await executeChild(licenceProcess, {
     workflowId: workflowIdFor(childId),
     args: [{ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, historyLimit: opts.historyLimit }],
   });
-  await db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
+  await interpreter.db.recordEvent(interpreter.event('subprocess-ended', stepId, { childId, outcome: result.outcome, reason: result.reason }));
   return result;
 }
 
 const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
 const processes = proxyActivities<ProcessActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } });
+/** The same as local activities (a lean run): a marker each, the definition not recorded as a start's input. */
+const local = proxyLocalActivities<DefinitionActivities & ProcessActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
 
 /**
  * Starts a standing process beside a licence just issued: an application of its own
  * (`licence-<number>.<process>`), a workflow of its own that runs on for years.
  */
-async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number) {
-  const { definition, hash } = await definitions.resolveDefinition(processId, isoAt(now()));
+async function startStanding(interpreter: Interpreter, processId: string, licence: StandingLicence, historyLimit?: number, lean = false) {
+  // A lean run records which version is in effect, not its content: the process looks that up.
+  let definition: { id: string; version: number; content?: ProcessDefinition };
+  let hash: string;
+  if (lean) {
+    ({ hash, ...definition } = await local.definitionInEffect(processId, isoAt(now())));
+  } else {
+    const resolved = await definitions.resolveDefinition(processId, isoAt(now()));
+    definition = { ...resolved.definition, content: resolved.definition };
+    hash = resolved.hash;
+  }
   const childId = `licence-${licence.number}.${processId}`;
   const parentFacts = interpreter.state.facts;
   const facts: Facts = {
@@ -182,17 +208,17 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
     application: { ...(parentFacts.application as object), id: childId, parentId: interpreter.applicationId, licenceType: definition.id },
     licence: { ...licence, changesInProgress: [], dependents: [] },
   };
-  await db.registerChildApplication(
+  await interpreter.db.registerChildApplication(
     { parentId: interpreter.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
     interpreter.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
   );
-  await startDetached(interpreter, childId, definition, hash, facts, historyLimit);
+  await startDetached(interpreter, childId, definition.content, hash, facts, historyLimit, lean);
 }
 
 /**
  * Starts a process that outlives this one and is not cancelled with it: a workflow of its own
  * rather than a child (started by an activity; a retried start is a no-op).
  */
-async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition, hash: string, facts: Facts, historyLimit?: number) {
-  await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
+async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition | undefined, hash: string, facts: Facts, historyLimit?: number, lean = false) {
+  await (lean ? local : processes).startDetachedProcess({ applicationId: childId, ...(definition ? { definition } : {}), definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
 }

@@ -11,7 +11,6 @@ import type { StepMove } from '../dsl/migration.js';
 import {
   MIGRATION_FAILURES, type LateInquiry, type LicenceProcessInput, type MigrationOrder, type MigrationResult,
 } from '../domain/workflow-interfaces/licence-process.js';
-import { db } from './activity-options.js';
 import { isoAt, now } from './clock.js';
 import type { Interpreter } from './interpreter.js';
 
@@ -77,7 +76,7 @@ export class Migrations {
     });
     this.accepted = { order, moves, resumeAt, cancelledTasks, reasked };
     if (cancelledTasks.length > 0) {
-      const held = await db.holdTasksForMigration({ taskIds: cancelledTasks, at: isoAt(now()) });
+      const held = await this.interpreter.db.holdTasksForMigration({ taskIds: cancelledTasks, at: isoAt(now()) });
       if (!held.held) {
         this.accepted = undefined;
         throw busy(`a decision on task ${held.taskId} is on its way to the process; try again once it has arrived`);
@@ -103,7 +102,7 @@ export class Migrations {
     const from = { version: definition.version, hash: definitionHash };
     const to = { version: target.definition.version, hash: target.hash };
     const result: MigrationResult = { applicationId, from, to, moves, resumeAt, cancelledTasks, reaskedInquiries: reasked.map((i) => i.inquiryId) };
-    await db.recordMigration(
+    await this.interpreter.db.recordMigration(
       {
         applicationId, from, moves, resumeAt, cancelledTasks, reaskedInquiries: result.reaskedInquiries,
         requestedBy: order.requestedBy, reason: order.reason, ...(order.requestKey ? { requestKey: order.requestKey } : {}),

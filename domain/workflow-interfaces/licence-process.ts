@@ -14,7 +14,8 @@ export const workflowIdFor = (applicationId: string): string => `application-${a
 
 export interface LicenceProcessInput {
   applicationId: string;
-  definition: ProcessDefinition;
+  /** Absent when a lean run started the process (a standing one): it looks the definition up by its hash. */
+  definition?: ProcessDefinition;
   definitionHash: string;
   calendar: HolidayCalendar;
   /** `applicant` and `application` as submitted. */

@@ -4,7 +4,6 @@
  */
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { factsAt } from '../../dsl/facts.js';
-import { db } from '../activity-options.js';
 import { isoAt, now, parseIso } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';
 import { licenceNumberOf, type StepRunner } from './context.js';
@@ -20,7 +19,7 @@ export const runAmend: StepRunner<'amend'> = async (ctx, id, step) => {
   }
   const change = (ctx.state.facts.change ?? {}) as Record<string, unknown>;
   const holder = step.action === 'transfer' ? newHolder(valueOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'holder', step.holder)) : undefined;
-  const result = await db.amendLicence(
+  const result = await ctx.db.amendLicence(
     {
       number: licence.number, action: step.action, validUntil, applicationId: ctx.applicationId, grounds: typeof change.grounds === 'string' ? change.grounds : undefined,
       dependents: 'dependents' in step ? step.dependents : undefined, holder,

@@ -7,7 +7,6 @@ import { patched } from '@temporalio/workflow';
 import { holds, type Facts } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { CheckRule } from '../../dsl/steps/check.js';
-import { db } from '../activity-options.js';
 import { now } from '../clock.js';
 import type { StepContext, StepRunner } from './context.js';
 import { nationalCodeOf } from './evaluation.js';
@@ -22,7 +21,7 @@ export const runCheck: StepRunner<'check'> = async (ctx, id, step) => {
     }
   }
   if (!failed) return { next: step.next };
-  await db.recordEvent(ctx.event('rule-failed', id, { reason: failed.reason, message: failed.message }));
+  await ctx.db.recordEvent(ctx.event('rule-failed', id, { reason: failed.reason, message: failed.message }));
   ctx.state.facts.lastFailure = { stepId: id, reason: failed.reason };
   if (step.otherwise) return { next: step.otherwise };
   return { end: { outcome: 'rejected', reason: failed.reason, stepId: id } };
@@ -40,12 +39,12 @@ async function passes(ctx: StepContext, id: string, rule: CheckRule, facts: Fact
     return holds(rule.expr, facts);
   }
   if (rule.when && !holds(rule.when, facts)) {
-    await db.recordEvent(ctx.event('claim-not-needed', id, { holding: rule.claim }));
+    await ctx.db.recordEvent(ctx.event('claim-not-needed', id, { holding: rule.claim }));
     return true;
   }
   const holder = nationalCodeOf(facts, id, `holder of ${rule.claim}`, rule.holder);
   // `limit` is new: a rule without it sends what it always sent, so recorded histories replay.
-  const { granted } = await db.claimHolding(
+  const { granted } = await ctx.db.claimHolding(
     { holding: rule.claim, holder, applicationId: ctx.applicationId, ...(rule.limit ? { limit: rule.limit } : {}) },
     ctx.event('holding-claimed', id, { holding: rule.claim }),
   );

@@ -9,7 +9,7 @@ import { callEntryChangedSignal, callWorkflowIdFor, type CallVerdict } from '../
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../timers.js';
 import type { StepRunner } from './context.js';
-import { db, DATABASE_RETRY } from '../activity-options.js';
+import { DATABASE_RETRY } from '../activity-options.js';
 
 const calls = proxyLocalActivities<CallActivities>({
   startToCloseTimeout: '60s',
@@ -42,7 +42,7 @@ export const runCohort: StepRunner<'cohort'> = async (ctx, id, step) => {
   let known = await ask();
   // After the interview the call is waiting for its invited applicants; before, it acts on its own dates.
   if (step.stage === 'final') await tellCall(callId);
-  await db.recordEvent(ctx.event('cohort-joined', id, { stage: step.stage, verdict: known.verdict }));
+  await ctx.db.recordEvent(ctx.event('cohort-joined', id, { stage: step.stage, verdict: known.verdict }));
   mailbox.awaitingStage = step.stage;
   let verdict: CallVerdict | undefined;
   try {
@@ -59,7 +59,7 @@ export const runCohort: StepRunner<'cohort'> = async (ctx, id, step) => {
     mailbox.awaitingStage = undefined;
   }
   if (step.saveAs) state.facts[step.saveAs] = { stage: step.stage, verdict: known.verdict, reason: known.reason ?? null, ...(known.standing as object) };
-  await db.recordEvent(ctx.event(known.verdict === 'advance' ? 'cohort-advanced' : 'cohort-refused', id, { stage: step.stage, reason: known.reason ?? null }));
+  await ctx.db.recordEvent(ctx.event(known.verdict === 'advance' ? 'cohort-advanced' : 'cohort-refused', id, { stage: step.stage, reason: known.reason ?? null }));
   if (known.verdict === 'advance') return { next: step.next };
   if (step.otherwise) return { next: step.otherwise };
   return { end: { outcome: 'rejected', reason: known.reason ?? 'REFUSED_BY_CALL', stepId: id } };

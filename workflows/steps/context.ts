@@ -3,7 +3,7 @@
  * and the hooks the workflow module supplies. `Interpreter` is one; a step module imports only
  * this file, never the interpreter.
  */
-import type { TimelineEvent } from '../../activities/database.js';
+import type { DatabaseActivities, TimelineEvent } from '../../activities/database.js';
 import type { HolidayCalendar } from '../../dsl/calendar.js';
 import type { Facts, Reckoning } from '../../dsl/expressions.js';
 import type { ProcessDefinition, Step } from '../../dsl/schema.js';
@@ -55,6 +55,8 @@ export interface StepContext {
   /** How its expressions reckon days and months: the Tehran date and Jalali months, or, started before 1405/09, as it started. */
   readonly reckoning: Reckoning;
   readonly hooks: InterpreterHooks;
+  /** The database activities, writing the timeline as this run does (`workflows/timeline.ts`). */
+  readonly db: DatabaseActivities;
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail?: Record<string, unknown>, currentStep?: string | null): TimelineEvent;
   /** This entry into a step, as an id: `<application>.<step>.<entry>` (a task's, an inquiry's). */

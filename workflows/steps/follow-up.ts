@@ -5,7 +5,6 @@
  * branch goes on to the inquiry's `next`, as if the answer had come in time.
  */
 import { patched } from '@temporalio/workflow';
-import { db } from '../activity-options.js';
 import type { StepContext, Transition } from './context.js';
 
 /** Histories recorded before a follow-up ended by itself kept the task open: they replay so. */
@@ -41,7 +40,7 @@ export function followUpOf(ctx: StepContext, stepId: string): () => AnsweredMean
 /** Ends the task answered meanwhile (its row closed, audited, on the timeline) and leads on to the inquiry's `next`. */
 export async function resolveFollowUp(ctx: StepContext, stepId: string, taskId: string, answered: AnsweredMeanwhile): Promise<Transition> {
   ctx.mailbox.lateApplied.delete(answered.inquiryStepId);
-  await db.resolveTask(
+  await ctx.db.resolveTask(
     { taskId, because: ANSWERED_MEANWHILE },
     ctx.event('task-resolved', stepId, { taskId, because: ANSWERED_MEANWHILE, inquiryId: answered.inquiryId, inquiryStepId: answered.inquiryStepId }),
   );

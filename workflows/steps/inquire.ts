@@ -8,7 +8,6 @@ import type { InquiryActivities } from '../../activities/inquiries.js';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { RegistryAnswer } from '../../domain/workflow-interfaces/licence-process.js';
-import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../timers.js';
 import type { StepContext, StepRunner } from './context.js';
@@ -56,16 +55,16 @@ export const runInquire: StepRunner<'inquire'> = async (ctx, id, step) => {
     } catch (error) {
       mailbox.settled.delete(id);
       if (!(error instanceof ActivityFailure)) throw error;
-      await db.recordEvent(ctx.event('inquiry-failed', id, { inquiryId, registry: step.registry, error: error.cause?.message ?? error.message }));
+      await ctx.db.recordEvent(ctx.event('inquiry-failed', id, { inquiryId, registry: step.registry, error: error.cause?.message ?? error.message }));
     }
     mailbox.settled.delete(id);
     if (answer) {
       ctx.state.facts[step.saveAs] = answer;
-      await db.recordEvent(ctx.event('inquiry-answered', id, { inquiryId, registry: step.registry }));
+      await ctx.db.recordEvent(ctx.event('inquiry-answered', id, { inquiryId, registry: step.registry }));
       return { next: step.next };
     }
     mailbox.late.set(inquiryId, { inquiryId, stepId: id, saveAs: step.saveAs, policy: step.lateAnswer });
-    await db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
+    await ctx.db.markInquiryTimedOut(inquiryId, ctx.event('inquiry-timed-out', id, { inquiryId, registry: step.registry, lateAnswer: step.lateAnswer }));
     return { next: step.late };
   } finally {
     mailbox.settled.delete(id);
@@ -79,7 +78,7 @@ export async function handleLateAnswer(ctx: StepContext, answer: RegistryAnswer)
   if (!late) return;
   ctx.mailbox.late.delete(answer.inquiryId);
   if (late.policy === 'apply') ctx.state.facts[late.saveAs] = answer.answer;
-  await db.recordEvent(ctx.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
+  await ctx.db.recordEvent(ctx.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
   // A task following the inquiry up has nothing left to decide (follow-up.ts).
   if (late.policy === 'apply') ctx.mailbox.lateApplied.set(late.stepId, answer.inquiryId);
 }

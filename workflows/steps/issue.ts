@@ -7,7 +7,6 @@ import { resolveDeadline } from '../../dsl/calendar.js';
 import { evaluate } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { IssuedLicence } from '../../domain/workflow-interfaces/licence-process.js';
-import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { pokeOutbox } from '../outbox-poke.js';
 import { applicationOf, type StepContext, type StepRunner } from './context.js';
@@ -22,7 +21,7 @@ export const runIssue: StepRunner<'issue'> = async (ctx, id, step) => {
   const dependsOn = step.dependsOn ? optional(ctx, step.dependsOn) : undefined;
   // Judged before the issue: a file at fault issues nothing.
   const adopted = step.adopts !== undefined && patched(ISSUE_ADOPTS) ? adoptedNumbers(ctx, id, step.adopts) : undefined;
-  const { number } = await db.issueLicence({
+  const { number } = await ctx.db.issueLicence({
     applicationId: ctx.applicationId, kind: step.licence, title: kind.title, licenceType: ctx.definition.id,
     numberPrefix: kind.numberPrefix, holderNationalCode: applicant.nationalCode ?? '', holder: applicant, county: app.county ?? '',
     province: app.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: ctx.definitionHash,
@@ -30,7 +29,7 @@ export const runIssue: StepRunner<'issue'> = async (ctx, id, step) => {
   }, ctx.event('licence-issued', id, { kind: step.licence, validUntil: isoAt(validUntil) }));
   if (step.supersedes) await pokeOutbox();
   if (adopted && adopted.length > 0) {
-    await db.adoptLicences({ number, adopt: adopted, applicationId: ctx.applicationId }, ctx.event('licences-adopted', id, { number }));
+    await ctx.db.adoptLicences({ number, adopt: adopted, applicationId: ctx.applicationId }, ctx.event('licences-adopted', id, { number }));
   }
   const licences = (ctx.state.facts.licences ?? {}) as Record<string, IssuedLicence>;
   licences[step.licence] = { number, kind: step.licence, issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil) };

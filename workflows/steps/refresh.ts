@@ -3,7 +3,6 @@
  * The same read follows every wait and task of a standing process (`afterWaiting`).
  */
 import { patched } from '@temporalio/workflow';
-import { db } from '../activity-options.js';
 import { factsAt } from '../../dsl/facts.js';
 import { now } from '../clock.js';
 import { licenceNumberOf, type StepContext, type StepRunner } from './context.js';
@@ -13,7 +12,7 @@ export const runRefresh: StepRunner<'refresh'> = async (ctx, id, step) => {
   if (step.licence !== undefined && step.saveAs) {
     // Another licence, named by an expression: its register view (not its holder's person) into saveAs.
     const number = String(valueOf(factsAt(ctx.state.facts, now(), ctx.reckoning), id, 'licence', step.licence));
-    const { holder: _holder, ...view } = await db.readLicence(number, ctx.event('licence-read', id, { number }));
+    const { holder: _holder, ...view } = await ctx.db.readLicence(number, ctx.event('licence-read', id, { number }));
     ctx.state.facts[step.saveAs] = view;
     return { next: step.next };
   }
@@ -24,7 +23,7 @@ export const runRefresh: StepRunner<'refresh'> = async (ctx, id, step) => {
 /** Reads the licence again from the register, so what follows sees changes made meanwhile. */
 export async function readLicenceAgain(ctx: StepContext, id: string, number: string): Promise<void> {
   const previous = ctx.state.facts.licence as Record<string, unknown>;
-  const { holder, ...current } = await db.readLicence(number, ctx.event('licence-read', id, { number }));
+  const { holder, ...current } = await ctx.db.readLicence(number, ctx.event('licence-read', id, { number }));
   ctx.state.facts.licence = { ...previous, ...current };
   // The licence may have passed to a successor meanwhile: the process now speaks to them.
   if (holder) ctx.state.facts.applicant = holder;

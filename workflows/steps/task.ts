@@ -8,7 +8,6 @@ import { holds } from '../../dsl/expressions.js';
 import { factsAt } from '../../dsl/facts.js';
 import type { Text } from '../../dsl/schema.js';
 import type { OpenTaskView, TaskDecision } from '../../domain/workflow-interfaces/licence-process.js';
-import { db } from '../activity-options.js';
 import { isoAt, now } from '../clock.js';
 import { conditionWithin } from '../timers.js';
 import { applicationOf, type StepContext, type StepOf, type StepRunner } from './context.js';
@@ -25,7 +24,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
   // Judged once, as the task opens; a task without `priority` opens as it always did.
   const priority = step.priority ? { priority: priorityOf(ctx, step) } : {};
   try {
-    await db.openTask(
+    await ctx.db.openTask(
       { taskId, applicationId: ctx.applicationId, stepId: id, title: step.title ?? { fa: id, en: id }, role, ...scopeOf(ctx, step.scope), outcomes, dueAt: isoAt(dueAt), ...priority },
       ctx.event('task-opened', id, { taskId, role, dueAt: isoAt(dueAt), ...priority }),
     );
@@ -47,7 +46,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
         ctx.mailbox.decisions.delete(taskId);
         // Only an outcome that declares fields records anything: other decisions are written as they always were.
         const recorded = step.outcomes[decision.outcome]!.fields ? { recorded: decision.recorded! } : {};
-        await db.closeTask(
+        await ctx.db.closeTask(
           { taskId, status: 'decided', outcome: decision.outcome, reason: decision.reason, decidedBy: decision.decidedBy, ...recorded },
           ctx.event('task-decided', id, { taskId, outcome: decision.outcome, decidedBy: decision.decidedBy, ...recorded }),
         );
@@ -60,11 +59,11 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
         role = step.escalation.role;
         dueAt = resolveDeadline(step.escalation.due, now(), ctx.calendar);
         ctx.mailbox.openTasks.set(taskId, view());
-        await db.escalateTask({ taskId, role, ...scopeOf(ctx, step.escalation.scope), dueAt: isoAt(dueAt) },
+        await ctx.db.escalateTask({ taskId, role, ...scopeOf(ctx, step.escalation.scope), dueAt: isoAt(dueAt) },
           ctx.event('task-escalated', id, { taskId, role, dueAt: isoAt(dueAt) }));
         continue;
       }
-      await db.closeTask({ taskId, status: 'expired' }, ctx.event('task-overdue', id, { taskId }));
+      await ctx.db.closeTask({ taskId, status: 'expired' }, ctx.event('task-overdue', id, { taskId }));
       closed = true;
       return { next: step.late };
     }
@@ -74,7 +73,7 @@ export const runTask: StepRunner<'task'> = async (ctx, id, step) => {
     if (!closed) {
       // The application ended elsewhere (withdrawal, a failed parallel branch): clear the inbox.
       await CancellationScope.nonCancellable(() =>
-        db.closeTask({ taskId, status: 'cancelled' }, ctx.event('task-cancelled', id, { taskId })));
+        ctx.db.closeTask({ taskId, status: 'cancelled' }, ctx.event('task-cancelled', id, { taskId })));
     }
   }
 };

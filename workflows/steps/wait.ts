@@ -2,7 +2,6 @@
 import { sleep } from '@temporalio/workflow';
 import { resolveDeadline } from '../../dsl/calendar.js';
 import { factsAt } from '../../dsl/facts.js';
-import { db } from '../activity-options.js';
 import { isoAt, now, parseIso } from '../clock.js';
 import type { StepRunner } from './context.js';
 import { ExpressionFault, kindOf, valueOf } from './evaluation.js';
@@ -16,7 +15,7 @@ export const runWait: StepRunner<'wait'> = async (ctx, id, step) => {
   } else {
     until = resolveDeadline(step.delay!, now(), ctx.calendar);
   }
-  await db.recordEvent(ctx.event('waiting', id, { until: isoAt(Math.max(until, now())) }));
+  await ctx.db.recordEvent(ctx.event('waiting', id, { until: isoAt(Math.max(until, now())) }));
   ctx.mailbox.settled.add(id);
   try {
     await sleep(Math.max(0, until - now()));
