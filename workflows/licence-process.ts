@@ -118,13 +118,17 @@ export async function licenceProcess(input: LicenceProcessInput): Promise<Proces
   if (!resume) {
     await interpreter.db.recordEvent(interpreter.event('process-started', undefined, { definition: definition.id, version: definition.version, hash: definitionHash }));
   }
-  // Late registry answers are handled beside the main flow, whatever step it is at.
+  // Late registry answers are handled beside the main flow, whatever step it is at. It waits in the
+  // workflow's own scope, so cancelling the workflow (a parent withdrawn) ends it with a
+  // cancellation; that is its end, not an unhandled rejection failing the workflow task.
   void (async () => {
     for (;;) {
       await condition(() => mailbox.lateQueue.length > 0);
       await interpreter.handleLateAnswer(mailbox.lateQueue.shift()!);
     }
-  })();
+  })().catch((error: unknown) => {
+    if (!isCancellation(error)) throw error;
+  });
 
   try {
     ending = await main.run(async () => (resume ? undefined : await interpreter.judgeChange()) ?? interpreter.runFrom(resume?.at ?? definition.start, true));
