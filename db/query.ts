@@ -37,3 +37,26 @@ export async function queryOne<T extends Row>(db: Executor, query: SQL): Promise
 export async function runStatement(db: Executor, query: SQL): Promise<void> {
   await db.execute(query);
 }
+
+/**
+ * Runs a Drizzle prepared query (`.prepare(name)`) with its placeholders' values: its rows typed
+ * and mapped by Drizzle, not raw SQL, so it lives here beside the one door only for `execute`.
+ * @example await runPrepared(queries.row, { number: 'WSC-AL-1405-000001' })
+ */
+export function runPrepared<T>(query: { execute(values: Record<string, unknown>): Promise<T> }, values: Record<string, unknown>): Promise<T> {
+  return query.execute(values);
+}
+
+/**
+ * Queries built once per database and kept with it: Drizzle builds their SQL once, and postgres.js
+ * keeps each prepared on every connection, so PostgreSQL neither parses nor plans it again.
+ * @example const queriesOf = preparedPerDatabase((db: Database) => ({ row: db.select().from(licences).where(…).prepare('licence_row') }));
+ */
+export function preparedPerDatabase<D extends object, Q>(build: (db: D) => Q): (db: D) => Q {
+  const built = new WeakMap<D, Q>();
+  return (db) => {
+    let queries = built.get(db);
+    if (!queries) built.set(db, queries = build(db));
+    return queries;
+  };
+}

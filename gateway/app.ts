@@ -28,6 +28,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
 import type { SigningKeyStore } from '../platform/signing-keys.js';
+import { signingThread } from '../platform/signing-thread.js';
 import { createConsole, type ConsoleSettings } from '../console/server/app.js';
 
 export interface GatewayOptions {
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   trustedProxies?: readonly string[];
   /** `false` serves unsigned responses: only for the benchmark's signed/unsigned comparison. */
   signing?: boolean;
+  /** `false` signs on libuv's thread pool, one job per response, instead of the batching signing thread (`platform/signing-thread.ts`). */
+  signingThread?: boolean;
   /** Seconds before an idempotency key whose request died mid-way may be taken over (default 120). */
   idempotencyLeaseSeconds?: number;
   /** How often expired idempotency keys are deleted (default 600 s); `false`: never (a test's second gateway). */
@@ -100,7 +103,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.use('*', requestId({ headerName: 'x-request-id' }));
   app.use('*', requestLogging({ logger }));
   app.use('*', httpMetrics({ registry: metrics }));
-  if (options.signing !== false) app.use('*', signResponses({ keys: options.signingKeys }));
+  const signer = options.signing !== false && options.signingThread !== false ? signingThread() : undefined;
+  if (options.signing !== false) app.use('*', signResponses({ keys: options.signingKeys, signBytes: signer?.sign }));
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', options.deps);
     c.set('gateway', services);
@@ -155,7 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       forward: (request, env) => Promise.resolve(app.fetch(request, env)),
     }));
   }
-  return Object.assign(app, { stop: async () => { clearInterval(following); await sweep?.stop(); } });
+  return Object.assign(app, { stop: async () => { clearInterval(following); await sweep?.stop(); await signer?.close(); } });
 }
 
 /** The operation's access checked before its body is read or its key claimed (the handler checks again). */

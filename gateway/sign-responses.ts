@@ -9,6 +9,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { RESPONSE_TYP, signDetachedAsync } from '../platform/jws.js';
 import type { SigningKeyStore } from '../platform/signing-keys.js';
+import type { SignBytes } from '../platform/signing-thread.js';
 
 export const SIGNATURE_HEADER = 'x-jws-signature';
 
@@ -16,6 +17,8 @@ export interface SignResponsesOptions {
   keys: Pick<SigningKeyStore, 'active'>;
   /** The context variable holding the request id (hono's `requestId` middleware sets `requestId`). */
   requestIdVar?: string;
+  /** What computes the signatures (the gateway's signing thread); default libuv's thread pool. */
+  signBytes?: SignBytes;
 }
 
 /** A response as signed: what the idempotency middleware stores to replay byte for byte. */
@@ -58,7 +61,7 @@ export function heldBytes(res: Response): Uint8Array<ArrayBuffer> | undefined {
 }
 
 /** Signs the final response of every request passing through it; the empty body signs as the empty byte string. */
-export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponsesOptions): MiddlewareHandler {
+export function signResponses({ keys, requestIdVar = 'requestId', signBytes }: SignResponsesOptions): MiddlewareHandler {
   return async function signResponse(c, next) {
     await next();
     if (c.get('idempotentReplay' as never) || c.get('signedWithin' as never)) return;
@@ -70,7 +73,7 @@ export function signResponses({ keys, requestIdVar = 'requestId' }: SignResponse
     const claims: Record<string, unknown> = { typ: RESPONSE_TYP, htm: c.req.method, htu: `${url.pathname}${url.search}`, status: res.status };
     if (requestId !== undefined) claims.rid = requestId;
     const headers = new Headers(res.headers);
-    headers.set(SIGNATURE_HEADER, await signDetachedAsync(keys.active(), body, claims));
+    headers.set(SIGNATURE_HEADER, await signDetachedAsync(keys.active(), body, claims, signBytes));
     // Cleared first: Hono would otherwise re-wrap the new response around its body *stream* to merge
     // the old one's headers (all already in `headers`), and the server would then write it by
     // reading that stream instead of sending the bytes at once.

@@ -7,6 +7,7 @@
 import { sign } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, type CompactJWSHeaderParameters, type JSONWebKeySet } from 'jose';
 import type { SigningKey } from './signing-keys.js';
+import type { SignBytes } from './signing-thread.js';
 
 /**
  * The kinds of message our key signs, as the JWS `typ` each carries: a verifier checks the kind it
@@ -33,16 +34,19 @@ export function signDetached(key: SigningKey, body: Uint8Array, claims: Record<s
 }
 
 /**
- * `signDetached`, with the ECDSA computed on libuv's thread pool instead of the calling thread:
- * the same JWS, while the event loop goes on serving other requests (the gateway signs every response).
+ * `signDetached`, with the ECDSA computed off the calling thread: on libuv's thread pool, or by
+ * `signBytes` (the gateway's batching signing thread, `signing-thread.ts`). The same JWS, while
+ * the event loop goes on serving other requests (the gateway signs every response).
  */
-export async function signDetachedAsync(key: SigningKey, body: Uint8Array, claims: Record<string, unknown> = {}): Promise<string> {
+export async function signDetachedAsync(key: SigningKey, body: Uint8Array, claims: Record<string, unknown> = {}, signBytes: SignBytes = signOnThreadPool): Promise<string> {
   const { signingInput, protectedHeader } = detachedSigningInput(key, body, claims);
-  const signature = await new Promise<Buffer>((resolve, reject) => {
-    sign('sha256', signingInput, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
+  const signature = await signBytes(key, signingInput);
   return `${protectedHeader}..${signature.toString('base64url')}`;
 }
+
+const signOnThreadPool: SignBytes = (key, input) => new Promise<Buffer>((resolve, reject) => {
+  sign('sha256', input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (error, result) => (error ? reject(error) : resolve(result)));
+});
 
 function detachedSigningInput(key: SigningKey, body: Uint8Array, claims: Record<string, unknown>): { signingInput: Buffer; protectedHeader: string } {
   for (const name of Object.keys(claims)) {

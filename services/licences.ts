@@ -7,11 +7,13 @@ import { timingSafeEqual } from 'node:crypto';
 import { formatJalali } from '../dsl/calendar.js';
 import type { Text } from '../dsl/schema.js';
 import type { Database } from '../db/client.js';
+import { preparedPerDatabase, runPrepared } from '../db/query.js';
 import { applications, licences } from '../db/schema/index.js';
 import { inScope, type ServiceContext, type ServiceDeps } from './context.js';
 import { forbidden, notFound } from './errors.js';
 import { PROVINCES, provinceOf } from './geography.js';
 import { normaliseText } from './identifiers.js';
+import { ttlCache, type TtlCache } from '../platform/ttl-cache.js';
 
 export type LicenceStatus = 'active' | 'expired' | 'suspended' | 'revoked' | 'closed';
 
@@ -112,18 +114,10 @@ function licenceQueries(db: Database) {
     dependents: db.select().from(licences).where(eq(licences.dependsOn, number)).orderBy(asc(licences.issuedAt), asc(licences.number)).prepare('licence_dependents'),
   };
 }
-const prepared = new WeakMap<Database, ReturnType<typeof licenceQueries>>();
-/** Runs a prepared Drizzle query: its rows typed and mapped by Drizzle, not raw SQL (what the lint rule on `execute` is about). */
-// eslint-disable-next-line no-restricted-syntax
-const run = <T>(query: { execute(values: Record<string, unknown>): Promise<T> }, values: Record<string, unknown>) => query.execute(values);
-function queriesOf(db: Database): ReturnType<typeof licenceQueries> {
-  let queries = prepared.get(db);
-  if (!queries) prepared.set(db, queries = licenceQueries(db));
-  return queries;
-}
+const queriesOf = preparedPerDatabase(licenceQueries);
 
 async function loadLicence(deps: ServiceDeps, licenceNumber: string) {
-  const [found] = await run(queriesOf(deps.db).withFacts, { number: normaliseLicenceNumber(licenceNumber) });
+  const [found] = await runPrepared(queriesOf(deps.db).withFacts, { number: normaliseLicenceNumber(licenceNumber) });
   if (!found) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' }, `no licence ${normaliseLicenceNumber(licenceNumber)}`);
   return found;
 }
@@ -217,8 +211,8 @@ export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; 
   const atMs = now(deps);
   const queries = queriesOf(deps.db);
   const [parents, dependents] = await Promise.all([
-    licence.dependsOn ? run(queries.row, { number: licence.dependsOn }) : Promise.resolve([]),
-    run(queries.dependents, { number: licence.number }),
+    licence.dependsOn ? runPrepared(queries.row, { number: licence.dependsOn }) : Promise.resolve([]),
+    runPrepared(queries.dependents, { number: licence.number }),
   ]);
   const parent = parents.find((row) => inScope(actor, row));
   return {
@@ -249,18 +243,48 @@ function sameCode(given: string, stored: string): boolean {
 }
 
 /**
+ * How long a public verification answer is given again without reading the register: a licence's
+ * suspension, revocation or expiry shows on every gateway replica within this time, and `checkedAt`
+ * says when the register was read. The portal's QR scans land here; most ask about the same few
+ * licences at once.
+ */
+export const VERIFICATION_TTL_MS = 5_000;
+
+interface KnownVerification { code: string; answer: LicenceVerification }
+const verifications = new WeakMap<Database, TtlCache<KnownVerification>>();
+function verificationsOf(db: Database): TtlCache<KnownVerification> {
+  let cache = verifications.get(db);
+  if (!cache) verifications.set(db, cache = ttlCache({ ttlMs: VERIFICATION_TTL_MS, maxEntries: 10_000 }));
+  return cache;
+}
+
+/**
  * Public verification: is this licence genuine and in force now? No national code, the name
  * masked. It needs the number and the verification code printed with it: a wrong or missing code
  * gets the same not-found as an unknown number, so the sequential numbers do not list the register.
+ *
+ * A licence found is remembered for `VERIFICATION_TTL_MS` (its answer as read then, and its code to
+ * compare each request's with); an unknown number is looked up every time. The answer is public
+ * and the same for every caller, so no caller's scope is involved.
  */
 export async function verifyLicence({ deps, licenceNumber, verificationCode }: { deps: ServiceDeps; licenceNumber: string; verificationCode?: string }): Promise<LicenceVerification> {
-  const found = await loadLicence(deps, licenceNumber).catch(() => undefined);
-  if (!found || verificationCode === undefined || !sameCode(verificationCode, found.licence.verificationCode)) {
+  const number = normaliseLicenceNumber(licenceNumber);
+  const atMs = now(deps);
+  const cache = verificationsOf(deps.db);
+  let known = cache.get(number, atMs);
+  if (!known) {
+    const found = await loadLicence(deps, number).catch(() => undefined);
+    if (found) cache.set(number, known = { code: found.licence.verificationCode, answer: publicAnswer(deps, found, atMs) }, atMs);
+  }
+  if (!known || verificationCode === undefined || !sameCode(verificationCode, known.code)) {
     throw notFound({ fa: 'پروانه‌ای با این شماره و کد رهگیری اصالت یافت نشد', en: 'no licence with this number and verification code' },
       verificationCode === undefined ? 'public verification needs the code printed with the number: GET /v1/licences/{number}/verification/{code}' : undefined);
   }
-  const { licence, facts } = found;
-  const atMs = now(deps);
+  return known.answer;
+}
+
+/** What the public sees of a licence, as it stands at `atMs`. */
+function publicAnswer(deps: ServiceDeps, { licence, facts }: { licence: LicenceRow; facts: unknown }, atMs: number): LicenceVerification {
   const seen = licenceView(deps, licence, facts, atMs);
   const province = provinceOf(licence.county);
   return {

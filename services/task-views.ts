@@ -61,7 +61,9 @@ export function taskView(row: TaskRow, calendar: HolidayCalendar, application: T
 
 /** Open tasks for the caller's office, filtered, and the counts of its whole inbox. */
 export async function inbox({ ctx, filter }: { ctx: ServiceContext; filter?: TaskFilter }) {
-  const [rows, counts] = await Promise.all([listTasks({ ctx, filter }), countInbox({ ctx })]);
+  const rows = await listTasks({ ctx, filter });
+  // Each row carries the whole inbox's counts; with none listed, they are counted on their own.
+  const counts = rows[0]?.counts ?? await countInbox({ ctx });
   const now = (ctx.deps.now ?? Date.now)();
   return { items: rows.map((row) => taskView(row.task, ctx.deps.calendar, row, ctx.actor, now)), counts };
 }

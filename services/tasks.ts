@@ -1,8 +1,9 @@
 /** The offices' inbox and their decisions, delivered to the waiting workflow as a signal. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, asc, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
+import { preparedPerDatabase, runPrepared } from '../db/query.js';
 import type { RecordedField } from '../dsl/schema.js';
 import { applications, documents, tasks } from '../db/schema/index.js';
 import { DOCUMENT_NAMES_FA, requiredDocumentTypes } from '../dsl/documents.js';
@@ -25,18 +26,68 @@ export interface TaskFilter {
   due?: DueFilter;
 }
 
+/** The inbox's scope shape by the caller's role: an office's own county or province, or (the portal) every open task. */
+type InboxScope = 'county' | 'province' | 'all';
+
+/** The caller's inbox scope and the value it is bounded by (its county or province). */
+function inboxScopeOf(actor: Actor): { shape: InboxScope; scope: string } {
+  if (actor.role === 'county-office') return { shape: 'county', scope: actor.county ?? '' };
+  if (actor.role === 'province-office') return { shape: 'province', scope: actor.province ?? '' };
+  if (actor.role === 'portal') return { shape: 'all', scope: '' };
+  throw forbidden('the inbox is for offices');
+}
+
 /**
  * The caller's inbox, before any filter: the open tasks of its role, in its county or province
  * (the portal's: every open task). A task whose decision is on its way to the process is no longer
  * anyone's to decide.
  */
-function inboxScope(actor: Actor): SQL[] {
+function inboxWhere(shape: InboxScope): SQL[] {
+  const scope = sql.placeholder('scope');
   const filters: SQL[] = [eq(tasks.status, 'open'), isNull(tasks.decisionDelivery)];
-  if (actor.role === 'county-office') filters.push(eq(tasks.role, 'county-office'), eq(tasks.county, actor.county ?? ''));
-  else if (actor.role === 'province-office') filters.push(eq(tasks.role, 'province-office'), eq(tasks.province, actor.province ?? ''));
-  else if (actor.role !== 'portal') throw forbidden('the inbox is for offices');
+  if (shape === 'county') filters.push(eq(tasks.role, 'county-office'), eq(tasks.county, scope));
+  else if (shape === 'province') filters.push(eq(tasks.role, 'province-office'), eq(tasks.province, scope));
   return filters;
 }
+
+/**
+ * The inbox's queries for one scope shape, prepared. The list's filters are placeholders that are
+ * null when not asked for (one statement for every combination of filters), and it carries the
+ * whole inbox's counts on each row (an uncorrelated subquery, computed once): one round trip, and
+ * the counts query alone only when the filters leave no task.
+ */
+function inboxQueriesFor(db: Database, shape: InboxScope) {
+  const value = (name: string, type: 'text' | 'timestamptz' | 'boolean') => sql`${sql.placeholder(name)}::${sql.raw(type)}`;
+  const optional = (name: string, type: 'text' | 'timestamptz' | 'boolean', test: SQL) => sql`(${value(name, type)} is null or ${test})`;
+  const now = value('now', 'timestamptz');
+  const countsQuery = () => db.select({
+    open: sql<number>`count(*)::int`.as('open'),
+    overdue: sql<number>`(count(*) filter (where ${tasks.dueAt} < ${now}))::int`.as('overdue'),
+    escalated: sql<number>`(count(*) filter (where ${tasks.escalatedAt} is not null))::int`.as('escalated'),
+    prioritised: sql<number>`(count(*) filter (where ${tasks.priority} is not null))::int`.as('prioritised'),
+  }).from(tasks).where(and(...inboxWhere(shape)));
+  // Inside the subquery, "tasks" is its own FROM's: the whole inbox, not the listed row.
+  const countsOfInbox = sql<InboxCounts>`(select row_to_json(c) from (${countsQuery()}) c)`;
+  const list = db.select({ task: tasks, licenceType: applications.licenceType, facts: applications.facts, counts: countsOfInbox }).from(tasks)
+    .innerJoin(applications, eq(applications.id, tasks.applicationId))
+    .where(and(...inboxWhere(shape),
+      optional('licenceType', 'text', sql`${applications.licenceType} = ${value('licenceType', 'text')}`),
+      optional('stepId', 'text', sql`${tasks.stepId} = ${value('stepId', 'text')}`),
+      optional('dueFrom', 'timestamptz', sql`${tasks.dueAt} >= ${value('dueFrom', 'timestamptz')}`),
+      optional('dueBefore', 'timestamptz', sql`${tasks.dueAt} < ${value('dueBefore', 'timestamptz')}`),
+      optional('escalated', 'boolean', sql`${tasks.escalatedAt} is not null`)))
+    .orderBy(sql`${tasks.priority} is null`, asc(tasks.dueAt), asc(tasks.id))
+    .prepare(`inbox_${shape}`);
+  const counts = countsQuery().prepare(`inbox_counts_${shape}`);
+  return { list, counts };
+}
+
+/** The whole open inbox counted, whatever the filters. */
+export interface InboxCounts { open: number; overdue: number; escalated: number; prioritised: number }
+
+const inboxQueriesOf = preparedPerDatabase((db: Database) => ({
+  county: inboxQueriesFor(db, 'county'), province: inboxQueriesFor(db, 'province'), all: inboxQueriesFor(db, 'all'),
+}));
 
 /**
  * The bounds of the `due` filters at `nowMs`, by the holiday calendar: `today` until the end of
@@ -50,38 +101,40 @@ export function dueBounds(nowMs: number, calendar: HolidayCalendar): { endOfToda
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The list's filter values: each null where the filter is not asked for. */
+function filterValues(filter: TaskFilter, now: Date, calendar: HolidayCalendar) {
+  let dueFrom: Date | null = null;
+  let dueBefore: Date | null = null;
+  if (filter.due === 'overdue') dueBefore = now;
+  else if (filter.due === 'today' || filter.due === 'week') {
+    const { endOfToday, endOfWeek } = dueBounds(now.getTime(), calendar);
+    dueFrom = now;
+    dueBefore = filter.due === 'today' ? endOfToday : endOfWeek;
+  }
+  return {
+    licenceType: filter.licenceType ?? null, stepId: filter.stepId ?? null,
+    dueFrom: dueFrom?.toISOString() ?? null, dueBefore: dueBefore?.toISOString() ?? null, escalated: filter.due === 'escalated' ? true : null,
+  };
+}
+
 /**
  * Open tasks for the caller's office (its role, in its county or province), filtered, with their
- * application's licence type and facts: tasks with grounds of priority first (seed 002, Art. 5(b)
+ * application's licence type and facts, and on each the counts of the whole inbox: tasks with grounds of priority first (seed 002, Art. 5(b)
  * note 1), then the soonest due. `overdue`: past due; `escalated`: moved up to this office;
  * `today` and `week`: not yet overdue, due by the end of today or of the fifth working day after it.
  */
 export async function listTasks({ ctx, filter = {} }: { ctx: ServiceContext; filter?: TaskFilter }) {
   const { deps } = ctx;
-  const where = inboxScope(ctx.actor);
-  if (filter.licenceType) where.push(eq(applications.licenceType, filter.licenceType));
-  if (filter.stepId) where.push(eq(tasks.stepId, filter.stepId));
+  const { shape, scope } = inboxScopeOf(ctx.actor);
   const now = new Date((deps.now ?? Date.now)());
-  if (filter.due === 'overdue') where.push(lt(tasks.dueAt, now));
-  else if (filter.due === 'escalated') where.push(isNotNull(tasks.escalatedAt));
-  else if (filter.due) {
-    const { endOfToday, endOfWeek } = dueBounds(now.getTime(), deps.calendar);
-    where.push(gte(tasks.dueAt, now), lt(tasks.dueAt, filter.due === 'today' ? endOfToday : endOfWeek));
-  }
-  return deps.db.select({ task: tasks, licenceType: applications.licenceType, facts: applications.facts }).from(tasks)
-    .innerJoin(applications, eq(applications.id, tasks.applicationId))
-    .where(and(...where)).orderBy(sql`${tasks.priority} is null`, asc(tasks.dueAt), asc(tasks.id));
+  return runPrepared(inboxQueriesOf(deps.db)[shape].list, { scope, now: now.toISOString(), ...filterValues(filter, now, deps.calendar) });
 }
 
 /** The caller's whole inbox counted, before any filter: open, overdue, escalated, with grounds of priority. */
-export async function countInbox({ ctx }: { ctx: ServiceContext }) {
+export async function countInbox({ ctx }: { ctx: ServiceContext }): Promise<InboxCounts> {
+  const { shape, scope } = inboxScopeOf(ctx.actor);
   const now = new Date((ctx.deps.now ?? Date.now)());
-  const [counts] = await ctx.deps.db.select({
-    open: sql<number>`count(*)::int`,
-    overdue: sql<number>`(count(*) filter (where ${tasks.dueAt} < ${now.toISOString()}))::int`,
-    escalated: sql<number>`(count(*) filter (where ${tasks.escalatedAt} is not null))::int`,
-    prioritised: sql<number>`(count(*) filter (where ${tasks.priority} is not null))::int`,
-  }).from(tasks).where(and(...inboxScope(ctx.actor)));
+  const [counts] = await runPrepared(inboxQueriesOf(ctx.deps.db)[shape].counts, { scope, now: now.toISOString() });
   return counts!;
 }
 

@@ -1325,7 +1325,10 @@ export interface components {
                 id: string;
                 title: components["schemas"]["Title"] | null;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the register was read for this answer: an answer is given again for up to 5 seconds, so a change to the licence shows within them.
+             */
             checkedAt: string;
             /** @description The Jalali (Solar Hijri) form, in Iran time: YYYY/MM/DD, with HH:mm for moments. */
             checkedAtJalali: string;

@@ -81,7 +81,7 @@ export const LicenceVerification = responseSchema('LicenceVerification', z.objec
   ...validity,
   holderName: z.string().nullable().describe('Masked: only the first letter of each name, e.g. `ع*** ر***`.'),
   county: z.object({ id: z.string(), title: Title.nullable() }),
-  checkedAt: IsoDateTime,
+  checkedAt: IsoDateTime.describe('When the register was read for this answer: an answer is given again for up to 5 seconds, so a change to the licence shows within them.'),
   checkedAtJalali: JalaliText,
 }).describe('Public verification: a positive answer is legally sufficient; no national code is shown.'));
 
