@@ -5,6 +5,7 @@
  * Several issuers may be trusted at once; each one's claims are mapped to the caller's role and
  * office by its own claim mapping (`claim-mapping.ts`).
  */
+import { LRUCache } from 'lru-cache';
 import type { MiddlewareHandler } from 'hono';
 import { createHash } from 'node:crypto';
 import {
@@ -102,13 +103,15 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
   const maxTokenAge = options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
   const tolerance = options.clockToleranceSeconds ?? 30;
   const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
-  const verified = new Map<string, VerifiedToken>();
+  // The least recently used go first (lru-cache); 0 keeps none.
+  const verified = cacheSize > 0 ? new LRUCache<string, VerifiedToken>({ max: cacheSize }) : undefined;
   const epoch = () => Math.floor((options.now ? options.now() : Date.now()) / 1000);
 
   async function remembered(hash: string): Promise<Actor | undefined> {
-    const entry = verified.get(hash);
+    const entry = verified?.get(hash);
     if (!entry) return undefined;
-    verified.delete(hash);
+    // Taken out while it is judged: kept again only if it still stands.
+    verified!.delete(hash);
     const now = epoch();
     if (now < entry.from || now > entry.until) return undefined;
     let key: unknown;
@@ -118,14 +121,12 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
       return undefined;
     }
     if (key !== entry.key) return undefined;
-    verified.set(hash, entry); // the most recently used last
+    verified!.set(hash, entry);
     return entry.actor;
   }
 
   function remember(hash: string, entry: VerifiedToken): void {
-    if (cacheSize <= 0) return;
-    verified.set(hash, entry);
-    if (verified.size > cacheSize) verified.delete(verified.keys().next().value!);
+    verified?.set(hash, entry);
   }
 
   return async (token) => {

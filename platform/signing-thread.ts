@@ -18,6 +18,8 @@ export type SignBytes = (key: { kid: string; privateKey: KeyObject }, input: Buf
 
 export interface SigningThread {
   sign: SignBytes;
+  /** Ends the current thread, refusing the signatures it holds; the next signature starts a new one. */
+  restart(): Promise<void>;
   /** Ends the thread; signatures still pending are refused. */
   close(): Promise<void>;
 }
@@ -36,56 +38,89 @@ parentPort.on('message', ({ id, jobs }) => {
   parentPort.postMessage({ id, signatures });
 });`;
 
-interface Job { kid: string; key?: KeyObject; input: Buffer; resolve(signature: Buffer): void; reject(error: Error): void }
+interface Job { kid: string; privateKey: KeyObject; input: Buffer; resolve(signature: Buffer): void; reject(error: Error): void }
 
-/** Starts the signing thread (unreferenced: it keeps no process alive). */
+/**
+ * Starts the signing thread (unreferenced: it keeps no process alive). Should the thread die, the
+ * signatures it held are refused and the next one starts a new thread.
+ */
 export function signingThread(): SigningThread {
-  const worker = new Worker(THREAD_SOURCE, { eval: true });
-  worker.unref();
+  let worker: Worker | undefined;
+  let closed = false;
+  /** The keys the current thread has, by kid. */
   const known = new Map<string, KeyObject>();
   const inFlight = new Map<number, Job[]>();
   let queued: Job[] = [];
   let nextId = 0;
-  let failure: Error | undefined;
 
-  const fail = (error: Error) => {
-    failure ??= error;
-    for (const jobs of inFlight.values()) for (const job of jobs) job.reject(error);
-    inFlight.clear();
-  };
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('the signing thread has ended')));
-  worker.on('message', ({ id, signatures }: { id: number; signatures: (Uint8Array | string)[] }) => {
-    const jobs = inFlight.get(id) ?? [];
-    inFlight.delete(id);
-    jobs.forEach((job, i) => {
-      const signature = signatures[i];
-      if (typeof signature === 'string' || signature === undefined) job.reject(new Error(`signing failed: ${signature}`));
-      else job.resolve(Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength));
+  function start(): Worker {
+    const thread = new Worker(THREAD_SOURCE, { eval: true });
+    thread.unref();
+    const lost = (error: Error) => {
+      if (worker !== thread) return;
+      worker = undefined;
+      known.clear();
+      for (const jobs of inFlight.values()) for (const job of jobs) job.reject(error);
+      inFlight.clear();
+    };
+    thread.on('error', lost);
+    thread.on('exit', () => lost(new Error('the signing thread has ended')));
+    thread.on('message', ({ id, signatures }: { id: number; signatures: (Uint8Array | string)[] }) => {
+      const jobs = inFlight.get(id) ?? [];
+      inFlight.delete(id);
+      jobs.forEach((job, i) => {
+        const signature = signatures[i];
+        if (typeof signature === 'string' || signature === undefined) job.reject(new Error(`signing failed: ${signature}`));
+        else job.resolve(Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength));
+      });
     });
-  });
+    return thread;
+  }
 
   function flush() {
     const jobs = queued;
     queued = [];
+    if (closed) {
+      for (const job of jobs) job.reject(new Error('the signing thread is closed'));
+      return;
+    }
+    const thread = worker ??= start();
     const id = nextId++;
     inFlight.set(id, jobs);
-    worker.postMessage({ id, jobs: jobs.map(({ kid, key, input }) => ({ kid, key, input })) });
+    try {
+      // A key goes to the thread once, by its kid (a rotation brings a new kid).
+      thread.postMessage({
+        id,
+        jobs: jobs.map(({ kid, privateKey, input }) => {
+          const send = known.get(kid) === privateKey ? undefined : privateKey;
+          if (send) known.set(kid, send);
+          return { kid, key: send, input };
+        }),
+      });
+    } catch (error) {
+      // Not sent (something that cannot be cloned): refused here, and the keys sent again next time.
+      inFlight.delete(id);
+      known.clear();
+      for (const job of jobs) job.reject(error as Error);
+    }
   }
 
   return {
     sign({ kid, privateKey }, input) {
-      if (failure) return Promise.reject(failure);
+      if (closed) return Promise.reject(new Error('the signing thread is closed'));
       return new Promise<Buffer>((resolve, reject) => {
-        // A key goes to the thread once, by its kid (a rotation brings a new kid).
-        const key = known.get(kid) === privateKey ? undefined : privateKey;
-        if (key) known.set(kid, key);
         if (queued.length === 0) setImmediate(flush);
-        queued.push({ kid, key, input, resolve, reject });
+        queued.push({ kid, privateKey, input, resolve, reject });
       });
     },
+    async restart() {
+      await worker?.terminate();
+    },
     async close() {
-      await worker.terminate();
+      closed = true;
+      const thread = worker;
+      worker = undefined;
+      await thread?.terminate();
     },
   };
 }

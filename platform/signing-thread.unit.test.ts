@@ -37,6 +37,19 @@ describe('signingThread', () => {
   it('refuses what it is asked once closed', async () => {
     const closing = signingThread();
     await closing.close();
-    await expect(closing.sign(keyPair('late'), Buffer.from('x'))).rejects.toThrow(/ended/);
+    await expect(closing.sign(keyPair('late'), Buffer.from('x'))).rejects.toThrow(/closed/);
+  });
+
+  it('refuses what a thread that died held, and signs the next with a new thread that is given its key again', async () => {
+    const key = keyPair('kept');
+    const input = Buffer.from('before and after');
+    expect(valid(key, input, await signer.sign(key, input))).toBe(true);
+    // A batch the thread takes a while over (answered as one message when all are signed).
+    const held = Promise.allSettled(Array.from({ length: 2_000 }, () => signer.sign(key, input)));
+    await new Promise((resolve) => setImmediate(resolve)); // sent to the thread
+    await signer.restart();
+    const settled = await held;
+    expect(settled.every((s) => s.status === 'rejected' && /ended/.test(String(s.reason)))).toBe(true);
+    expect(valid(key, input, await signer.sign(key, input))).toBe(true);
   });
 });
