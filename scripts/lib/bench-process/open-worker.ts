@@ -4,9 +4,10 @@
  * the product's workflow bundle) with the benchmark's definitions (the centre up to version 2).
  * Settings: TEMPORAL_ADDRESS, DATABASE_URL, REGISTRY_BASE_URL, TASK_QUEUE, PAYLOAD_KEYS, and
  * MAX_CACHED_WORKFLOWS (the sticky cache's size; Temporal's default when unset).
- * Prints `[worker] running` once it polls.
+ * Prints `[worker] running` once it polls, then `[worker] memory {…}` (process.memoryUsage()) every 2 s.
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../../db/client.js';
@@ -37,9 +38,12 @@ const maxCachedWorkflows = process.env.MAX_CACHED_WORKFLOWS ? Number(process.env
 const worker = await createLicenceWorker({
   connection, payloadCodec: createPayloadCodec(loadPayloadKeys()), db: database.db, calendar, catalogue: new DefinitionCatalogue(definitions, calendar),
   registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: required('TASK_QUEUE'), portal: { sign: signerFor(await createSigningKeyStore()) },
+  workflowBundle: { code: readFileSync(required('WORKFLOW_BUNDLE'), 'utf8'), sourceMap: '' },
   ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
 });
 process.on('SIGTERM', () => worker.shutdown());
+// What the parent cannot read from /proc: how much of the resident memory is V8's heap.
+setInterval(() => console.log(`[worker] memory ${JSON.stringify(process.memoryUsage())}`), 2000).unref();
 console.log('[worker] running');
 await worker.run();
 await connection.close();

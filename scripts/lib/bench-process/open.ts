@@ -23,7 +23,9 @@ export interface OpenRun {
   ctx: ServiceContext;
   people: { next(sex: 'male' | 'female'): string };
   body: (nationalCode: string) => unknown;
-  worker: { temporalAddress: string; databaseUrl: string; registryBaseUrl: string; taskQueue: string; payloadKeys: PayloadKeys };
+  /** The worker's V8 old-space limit in MiB (`--max-old-space-size`; Node's default when unset). */
+  heapMiB?: number;
+  worker: { temporalAddress: string; databaseUrl: string; registryBaseUrl: string; taskQueue: string; payloadKeys: PayloadKeys; bundlePath: string };
 }
 
 /** A /proc/<pid>/status field in bytes (VmRSS: resident now; VmHWM: the peak). */
@@ -33,11 +35,16 @@ function procKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
+/** The worker's last report of its memory (open-worker.ts prints one every 2 s). */
+let lastMemory: NodeJS.MemoryUsage | undefined;
+const heapOf = () => (lastMemory ? `, V8 heap ${mib(lastMemory.heapUsed)} used of ${mib(lastMemory.heapTotal)}, external+buffers ${mib(lastMemory.external + lastMemory.arrayBuffers)}` : '');
+
 async function startWorker(run: OpenRun): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./open-worker.ts', import.meta.url))], {
+  const heap = run.heapMiB ? [`--max-old-space-size=${run.heapMiB}`] : [];
+  const child = spawn(process.execPath, [...heap, '--import', 'tsx', fileURLToPath(new URL('./open-worker.ts', import.meta.url))], {
     env: {
       ...process.env, TEMPORAL_ADDRESS: run.worker.temporalAddress, DATABASE_URL: run.worker.databaseUrl, REGISTRY_BASE_URL: run.worker.registryBaseUrl,
-      TASK_QUEUE: run.worker.taskQueue, PAYLOAD_KEYS: JSON.stringify(run.worker.payloadKeys),
+      TASK_QUEUE: run.worker.taskQueue, PAYLOAD_KEYS: JSON.stringify(run.worker.payloadKeys), WORKFLOW_BUNDLE: run.worker.bundlePath,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -46,7 +53,10 @@ async function startWorker(run: OpenRun): Promise<ChildProcess> {
     child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('[worker] running')) ready(); });
   });
   child.removeAllListeners('exit');
-  child.stdout!.resume();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const report = /\[worker\] memory (\{.*\})/.exec(chunk.toString().split('\n').filter((l) => l.includes('[worker] memory')).at(-1) ?? '');
+    if (report) lastMemory = JSON.parse(report[1]!) as NodeJS.MemoryUsage;
+  });
   return child;
 }
 
@@ -60,7 +70,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
   const child = await startWorker(run);
   const pid = child.pid!;
   try {
-    log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the SDK default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
+    log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the SDK default'}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
     const started = performance.now();
     let next = 0;
     let failed = 0;
@@ -85,7 +95,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
       waiting = now;
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
-        log(`${waiting} waiting at a task after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${mib(procKiB(pid, 'VmRSS'))}`);
+        log(`${waiting} waiting at a task after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${mib(procKiB(pid, 'VmRSS'))}${heapOf()}`);
       }
     }
     const allS = (performance.now() - started) / 1000;
@@ -93,7 +103,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
     console.log('');
     console.log(`open applications waiting at their first task: ${waiting} of ${run.count} (all waiting ${allS.toFixed(1)} s after the first submission: ${(waiting / allS).toFixed(1)}/s)`);
     console.log(`submission rate: ${((run.count - failed) / submittedS).toFixed(1)}/s`);
-    console.log(`worker RSS: ${mib(rss)} now, ${mib(peak)} peak; ${(rss / Math.max(1, waiting) / 1024).toFixed(1)} KiB per open application; under 1 GiB: ${peak < GIB ? 'yes' : 'NO'}`);
+    console.log(`worker RSS: ${mib(rss)} now, ${mib(peak)} peak; ${(rss / Math.max(1, waiting) / 1024).toFixed(1)} KiB per open application; under 1 GiB: ${peak < GIB ? 'yes' : 'NO'}${heapOf()}`);
     return waiting === run.count && peak < GIB ? 0 : 1;
   } finally {
     const exited = new Promise((done) => child.once('exit', done));
