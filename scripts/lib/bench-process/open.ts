@@ -69,9 +69,18 @@ async function openTasks(run: OpenRun): Promise<number> {
 export async function measureOpenApplications(run: OpenRun): Promise<number> {
   const child = await startWorker(run);
   const pid = child.pid!;
+  let progress: NodeJS.Timeout | undefined;
   try {
     log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the SDK default'}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
     const started = performance.now();
+    // Progress every 15 s, submissions still going or not: a long run shows its memory as it grows.
+    let waiting = 0;
+    progress = setInterval(() => {
+      void openTasks(run).then((n) => {
+        waiting = Math.max(waiting, n);
+        log(`${n} waiting at a task after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${mib(procKiB(pid, 'VmRSS'))}${heapOf()}`);
+      }, () => undefined);
+    }, 15_000);
     let next = 0;
     let failed = 0;
     await Promise.all(Array.from({ length: Math.min(run.concurrency, run.count) }, async () => {
@@ -87,17 +96,14 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
     const submittedS = (performance.now() - started) / 1000;
     log(`${run.count - failed} submitted in ${submittedS.toFixed(1)} s (${((run.count - failed) / submittedS).toFixed(1)}/s), worker RSS ${mib(procKiB(pid, 'VmRSS'))}`);
     // Wait until every application stands at its first task (no progress for 120 s: give up).
-    let waiting = 0, lastProgress = performance.now(), lastLog = 0;
+    let lastProgress = performance.now();
     while (waiting < run.count - failed && performance.now() - lastProgress < 120_000) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = await openTasks(run);
       if (now > waiting) lastProgress = performance.now();
-      waiting = now;
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        log(`${waiting} waiting at a task after ${((performance.now() - started) / 1000).toFixed(0)} s, worker RSS ${mib(procKiB(pid, 'VmRSS'))}${heapOf()}`);
-      }
+      waiting = Math.max(waiting, now);
     }
+    clearInterval(progress);
     const allS = (performance.now() - started) / 1000;
     const rss = procKiB(pid, 'VmRSS'), peak = procKiB(pid, 'VmHWM');
     console.log('');
@@ -106,6 +112,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
     console.log(`worker RSS: ${mib(rss)} now, ${mib(peak)} peak; ${(rss / Math.max(1, waiting) / 1024).toFixed(1)} KiB per open application; under 1 GiB: ${peak < GIB ? 'yes' : 'NO'}${heapOf()}`);
     return waiting === run.count && peak < GIB ? 0 : 1;
   } finally {
+    clearInterval(progress);
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
