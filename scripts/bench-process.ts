@@ -7,21 +7,44 @@
  *
  *   tsx scripts/bench-process.ts [--applications N] [--concurrency C] [--rounds R] [--warmup W]
  *
- * Each variant's N applications run in R rounds, the variants taking turns ABBA. Throughput is
- * approved applications over the summed wall time of a variant's rounds (C in flight, closed loop).
+ * Beside them runs the ceiling: a trivial workflow (scripts/bench-process/trivial-workflow.ts)
+ * doing nothing but as many no-op activities, local activities, timers and signals as one
+ * interpreted application did in this run (counted from the warm-up's histories).
+ *
+ * Each variant's N applications run in R rounds, the variants taking turns (ABC, CBA, …).
+ * Throughput is approved applications over the summed wall time of a variant's rounds (C in
+ * flight, closed loop).
  *
  * Prints, per variant, applications per second and p50/p99 from submission to the approved
- * application (activity licence issued), and the interpreted/hand-written ratios.
+ * application (activity licence issued), history events (by kind) and protobuf bytes, database
+ * statements the worker sent, per application; the ratios to the hand-written process and to the
+ * trivial ceiling; p50/p99 of N/R interpreted applications started at half the rate the
+ * interpreted reached (open loop); and the memory of the process the worker runs in.
+ *
+ *   tsx scripts/bench-process.ts --open N [--concurrency C] [--worker-heap MiB]
+ *
+ * instead measures a worker in a process of its own holding N applications open, each waiting at
+ * its first office task (scripts/lib/bench-process/open.ts).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { desc, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from '../db/schema/index.js';
+import type { Database } from '../db/client.js';
+import { createLogger } from '../gateway/middleware/logging.js';
+import { EVENT_KINDS, measureHistories, type HistoryMeasure, type WorkCount } from './lib/bench-process/history.js';
+import { createTrivialActivities, startTrivialDriver } from './lib/bench-process/trivial-activities.js';
+import { trivialWorkflowIdFor } from './bench-process/trivial-interface.js';
+import { measureOpenApplications } from './lib/bench-process/open.js';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { applicationEvents } from '../db/schema/index.js';
@@ -37,6 +60,7 @@ import { registryKeyPairs } from '../sandbox/signing.js';
 import { submitApplication } from '../services/applications.js';
 import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
+import { freePort } from '../test/support/ports.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
 import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 import { signerFor } from '../worker/signer.js';
@@ -49,11 +73,14 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     warmup: { type: 'string' },
     rounds: { type: 'string', default: '2' },
+    open: { type: 'string' },
+    'worker-heap': { type: 'string' },
   },
 });
 const N = positive('applications', args.applications);
 const C = positive('concurrency', args.concurrency);
 const ROUNDS = Math.min(positive('rounds', args.rounds), N);
+const OPEN = args.open === undefined ? undefined : positive('open', args.open);
 const WARMUP = args.warmup === undefined ? Math.min(N, C) : Math.max(0, Math.floor(Number(args.warmup)));
 
 /** The longest one application may take before the run is declared stuck. */
@@ -74,7 +101,8 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 const databaseUrl = ensureDatabaseUrl;
 
-type Variant = 'interpreted' | 'hand-written';
+type Variant = 'interpreted' | 'hand-written' | 'trivial';
+const VARIANTS: Variant[] = ['interpreted', 'hand-written', 'trivial'];
 type Sex = 'male' | 'female';
 
 /** Fresh generated applicants (eligible everywhere), handed out so both variants get the same sex mix. */
@@ -112,55 +140,76 @@ interface RunResult {
   failures: string[];
   wallMs: number;
   latenciesMs: number[];
+  /** Workflow ids. */
   applicationIds: string[];
+  /** Statements the worker sent to the database during the run. */
+  statements: number;
 }
 
-/** N applications, at most C in flight: each submitted, then awaited to its end. */
-async function runVariant(variant: Variant, count: number, sexes: Sex[], offset: number, people: Applicants, ctx: ServiceContext): Promise<RunResult> {
+/** How one run of a variant starts: an application submitted, or a trivial workflow started. */
+function starter(variant: Variant, sexes: Sex[], offset: number, people: Applicants, ctx: ServiceContext, plan: WorkCount | undefined) {
+  const temporal = ctx.deps.temporal;
+  return async (i: number) => {
+    if (variant === 'trivial') {
+      const id = trivialWorkflowIdFor(randomUUID());
+      const handle = await temporal.workflow.start('trivialProcess', { workflowId: id, taskQueue: ctx.deps.taskQueue!, args: [plan] });
+      return { id, handle };
+    }
+    const body = applicationBody(people.next(sexes[(offset + i) % sexes.length]!));
+    // The same submission for both: only the workflow the service starts differs.
+    const { applicationId } = await submitApplication({
+      ctx: variant === 'interpreted' ? ctx : { ...ctx, deps: { ...ctx.deps, workflowType: 'welfareCentreHandwritten' } }, input: body,
+    });
+    return { id: workflowIdFor(applicationId), handle: temporal.workflow.getHandle(workflowIdFor(applicationId)) };
+  };
+}
+
+/** N runs, at most C in flight (or, given `perSecond`, started at that rate): each started, then awaited to its end. */
+async function runVariant(variant: Variant, count: number, sexes: Sex[], offset: number, people: Applicants, ctx: ServiceContext, plan?: WorkCount, perSecond?: number): Promise<RunResult> {
+  const start = starter(variant, sexes, offset, people, ctx, plan);
   const latenciesMs: number[] = [];
   const failures: string[] = [];
   const applicationIds: string[] = [];
   let next = 0;
   const started = performance.now();
   const one = async (i: number) => {
-    const body = applicationBody(people.next(sexes[(offset + i) % sexes.length]!));
     const t0 = performance.now();
-    // The same submission for both: only the workflow the service starts differs.
-    const { applicationId } = await submitApplication({
-      ctx: variant === 'interpreted' ? ctx : { ...ctx, deps: { ...ctx.deps, workflowType: 'welfareCentreHandwritten' } }, input: body,
-    });
-    applicationIds.push(applicationId);
-    const handle = ctx.deps.temporal.workflow.getHandle(workflowIdFor(applicationId));
+    const { id, handle } = await start(i);
+    applicationIds.push(id);
     const ended = handle.result() as Promise<ProcessResult>;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timed-out'>((done) => { timer = setTimeout(() => done('timed-out'), APPLICATION_TIMEOUT_MS); });
     const result = await Promise.race([ended, timedOut]).finally(() => clearTimeout(timer));
     if (result === 'timed-out') {
       // Say where it stands, then end it so that nothing is left polling.
-      const where = await stuckAt(ctx.deps, applicationId);
+      const where = variant === 'trivial' ? 'trivial workflow' : await stuckAt(ctx.deps, id);
       await handle.terminate('benchmark timeout').catch(() => undefined);
       await ended.catch(() => undefined);
-      throw new Error(`application ${applicationId} (${variant}) did not end within ${APPLICATION_TIMEOUT_MS / 1000} s: ${where}`);
+      throw new Error(`application ${id} (${variant}) did not end within ${APPLICATION_TIMEOUT_MS / 1000} s: ${where}`);
     }
     const t1 = performance.now();
-    if (result.outcome === 'approved' && result.licences['activity-licence']) latenciesMs.push(t1 - t0);
-    else failures.push(`${applicationId}: ${result.outcome} ${result.reason} at ${result.stepId}`);
+    if (result.outcome === 'approved' && (variant === 'trivial' || result.licences['activity-licence'])) latenciesMs.push(t1 - t0);
+    else failures.push(`${id}: ${result.outcome} ${result.reason} at ${result.stepId}`);
   };
-  await Promise.all(Array.from({ length: Math.min(C, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      try {
-        await one(i);
-      } catch (error) {
-        failures.push((error as Error).message);
-      }
-    }
-  }));
-  return { variant, applications: count, approved: latenciesMs.length, failures, wallMs: performance.now() - started, latenciesMs, applicationIds };
+  const attempt = (i: number) => one(i).catch((error: unknown) => { failures.push((error as Error).message); });
+  if (perSecond) {
+    // Open loop: one start every 1/perSecond s, however many are in flight.
+    await Promise.all(Array.from({ length: count }, (_, i) =>
+      new Promise((r) => setTimeout(r, Math.max(0, started + (i * 1000) / perSecond - performance.now()))).then(() => attempt(i))));
+  } else {
+    await Promise.all(Array.from({ length: Math.min(C, count) }, async () => {
+      while (next < count) await attempt(next++);
+    }));
+  }
+  return { variant, applications: count, approved: latenciesMs.length, failures, wallMs: performance.now() - started, latenciesMs, applicationIds, statements: 0 };
 }
 
+/** The application a workflow id names (`workflowIdFor`'s inverse). */
+const applicationOf = (workflowId: string) => workflowId.replace(/^application-/, '');
+
 /** Where a stuck application stands: its open tasks and pending inquiries, and its last events. */
-async function stuckAt(deps: ServiceDeps, applicationId: string): Promise<string> {
+async function stuckAt(deps: ServiceDeps, workflowId: string): Promise<string> {
+  const applicationId = applicationOf(workflowId);
   try {
     const state = await deps.temporal.workflow.getHandle(workflowIdFor(applicationId)).query(stateQuery);
     const events = await deps.db.select({ seq: applicationEvents.seq, kind: applicationEvents.kind, stepId: applicationEvents.stepId })
@@ -170,24 +219,6 @@ async function stuckAt(deps: ServiceDeps, applicationId: string): Promise<string
   } catch (error) {
     return `(state unavailable: ${(error as Error).message})`;
   }
-}
-
-/** Temporal's side of the work, over a sample of applications: mean history events and size, and workflow tasks. */
-async function historySize(deps: ServiceDeps, applicationIds: string[]) {
-  const sample = applicationIds.slice(0, 20);
-  let events = 0, bytes = 0;
-  const tasks = new Map<number, number>();
-  for (const id of sample) {
-    const history = await deps.temporal.workflow.getHandle(workflowIdFor(id)).fetchHistory();
-    const all = history.events ?? [];
-    events += all.length;
-    bytes += JSON.stringify(history).length;
-    const completed = all.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-    tasks.set(completed, (tasks.get(completed) ?? 0) + 1);
-  }
-  const n = Math.max(1, sample.length);
-  const spread = [...tasks].sort(([a], [b]) => a - b).map(([count, apps]) => `${count}×${apps}`).join(' ');
-  return `${(events / n).toFixed(0)} events, ${(bytes / n / 1024).toFixed(0)} KiB, workflow tasks ${spread}`;
 }
 
 /** Nearest-rank percentile. */
@@ -206,7 +237,7 @@ const stats = (r: RunResult) => ({
 /** The timeline each application wrote, as `kind:step` in order, grouped into distinct shapes. */
 async function timelineShapes(deps: ServiceDeps, applicationIds: string[]): Promise<Map<string, number>> {
   const shapes = new Map<string, number>();
-  for (const id of applicationIds) {
+  for (const id of applicationIds.map(applicationOf)) {
     const events = await deps.db.select({ kind: applicationEvents.kind, stepId: applicationEvents.stepId })
       .from(applicationEvents).where(eq(applicationEvents.applicationId, id)).orderBy(applicationEvents.seq);
     // The three vetting branches finish in whatever order the registries answer: compare them as a set.
@@ -244,13 +275,14 @@ async function main(): Promise<number> {
     }
   };
   try {
-    log(`${N} applications per variant in ${ROUNDS} rounds (ABBA), concurrency ${C}, warm-up ${WARMUP} per variant`);
+    if (OPEN === undefined) log(`${N} runs per variant in ${ROUNDS} rounds (ABC CBA …), concurrency ${C}, warm-up ${WARMUP} per variant`);
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./bench-process/workflows.ts', import.meta.url)),
       logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) },
     });
+    const temporalPort = await freePort();
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalPath }, ui: false, log: { format: 'pretty', level: 'error' } },
+      server: { executable: { type: 'existing-path', path: temporalPath }, ip: '127.0.0.1', port: temporalPort, ui: false, log: { format: 'pretty', level: 'error' } },
     });
     cleanups.push(() => env.teardown());
     const db = await freshDatabase();
@@ -263,16 +295,18 @@ async function main(): Promise<number> {
     const issuer = await ephemeralDevIssuer();
     const taskQueue = `bench-licence-processes-${randomUUID().slice(0, 8)}`;
     // Payloads encrypted as in production (platform/payload-codec.ts): the benchmark measures the real cost.
-    const payloadCodec = createPayloadCodec(generatePayloadKeys());
+    const payloadKeys = generatePayloadKeys();
+    const payloadCodec = createPayloadCodec(payloadKeys);
     const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: encryptingDataConverter(payloadCodec) });
     const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue };
     const ctx: ServiceContext = { deps, actor: { subject: 'portal:bench', role: 'portal' } };
 
-    // The gateway, for the signed callbacks of the asynchronous registries (as test/support/harness.ts).
+    // The gateway, for the signed callbacks of the asynchronous registries (as test/support/harness.ts),
+    // silent: a log line per request would be the benchmark's cost, not the product's.
     const registryKeys = registryKeyPairs();
     const signingKeys = await createSigningKeyStore();
     const gateway = createGateway({
-      deps, registryKeys: registryKeys.jwks, signingKeys, checkReady: db.ping,
+      deps, registryKeys: registryKeys.jwks, signingKeys, checkReady: db.ping, logger: createLogger({ level: 'silent' }),
       auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
     });
     const server: ServerType = await new Promise((done) => {
@@ -289,9 +323,24 @@ async function main(): Promise<number> {
     });
     cleanups.push(() => sandbox.close());
 
+    if (OPEN !== undefined) {
+      const bundlePath = join(mkdtempSync(join(tmpdir(), 'bench-process-')), 'workflows.js');
+      writeFileSync(bundlePath, workflowBundle.code);
+      cleanups.push(async () => rmSync(dirname(bundlePath), { recursive: true, force: true }));
+      return await measureOpenApplications({
+        count: OPEN, concurrency: C, ctx, ...(args['worker-heap'] ? { heapMiB: positive('worker-heap', args['worker-heap']) } : {}), people: new Applicants(), body: applicationBody,
+        worker: { temporalAddress: `127.0.0.1:${temporalPort}`, databaseUrl: db.url, registryBaseUrl: sandbox.url, taskQueue, payloadKeys, bundlePath },
+      });
+    }
+
+    // The worker's own database client, which counts the statements it sends.
+    let statements = 0;
+    const workerSql = postgres(db.url, { max: 10, onnotice: () => {}, debug: () => { statements += 1; } });
+    cleanups.push(() => workerSql.end({ timeout: 5 }));
+    const workerDb = drizzle(workerSql, { schema }) as unknown as Database;
     const worker = await createLicenceWorker({
-      connection: env.nativeConnection, payloadCodec, taskQueue, db: db.db, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
-      portal: { sign: signerFor(signingKeys) },
+      connection: env.nativeConnection, payloadCodec, taskQueue, db: workerDb, calendar, catalogue, registryBaseUrl: sandbox.url, workflowBundle,
+      portal: { sign: signerFor(signingKeys) }, extraActivities: createTrivialActivities(),
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -300,24 +349,37 @@ async function main(): Promise<number> {
     });
     const decider = startDecider(deps, { label: 'bench' });
     cleanups.push(() => decider.stop());
+    const trivialDriver = startTrivialDriver(client);
+    cleanups.push(() => trivialDriver.stop());
 
     const sexes = Applicants.pattern(N);
     const people = new Applicants();
-    if (WARMUP > 0) {
-      for (const variant of ['interpreted', 'hand-written'] as const) {
-        const warm = await runVariant(variant, WARMUP, sexes, 0, people, ctx);
-        if (warm.failures.length) throw new Error(`warm-up (${variant}) failed: ${warm.failures.slice(0, 3).join('; ')}`);
-      }
-      log('warm-up done');
+    // The trivial workflow's work: what one interpreted application did, counted from the warm-up
+    // (or from one calibration application when there is no warm-up).
+    const calibration = await runVariant('interpreted', Math.max(1, WARMUP), sexes, 0, people, ctx);
+    if (calibration.failures.length) throw new Error(`warm-up (interpreted) failed: ${calibration.failures.slice(0, 3).join('; ')}`);
+    const counted = (await measureHistories(client, calibration.applicationIds)).work;
+    const plan: WorkCount = {
+      activities: Math.round(counted.activities), localActivities: Math.round(counted.localActivities),
+      timers: Math.round(counted.timers), signals: Math.round(counted.signals),
+    };
+    log(`trivial plan (one interpreted application): ${plan.activities} activities, ${plan.localActivities} local activities, ${plan.timers} timers, ${plan.signals} signals`);
+    for (const variant of ['hand-written', 'trivial'] as const) {
+      if (WARMUP === 0) break;
+      const warm = await runVariant(variant, WARMUP, sexes, 0, people, ctx, plan);
+      if (warm.failures.length) throw new Error(`warm-up (${variant}) failed: ${warm.failures.slice(0, 3).join('; ')}`);
     }
-    // ABBA: the variants take turns, so that a system slowing down (or warming up) over the run
-    // weighs on both alike.
-    const chunks: Record<Variant, RunResult[]> = { interpreted: [], 'hand-written': [] };
+    log('warm-up done');
+    // The variants take turns (ABC, CBA, …), so that a system slowing down (or warming up) over
+    // the run weighs on all alike.
+    const chunks: Record<Variant, RunResult[]> = { interpreted: [], 'hand-written': [], trivial: [] };
     for (let round = 0, offset = 0; round < ROUNDS; round++) {
       const size = Math.floor(N / ROUNDS) + (round < N % ROUNDS ? 1 : 0);
-      const order: Variant[] = round % 2 === 0 ? ['interpreted', 'hand-written'] : ['hand-written', 'interpreted'];
+      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
-        const r = await runVariant(variant, size, sexes, offset, people, ctx);
+        const before = statements;
+        const r = await runVariant(variant, size, sexes, offset, people, ctx, plan);
+        r.statements = statements - before;
         chunks[variant].push(r);
         log(`round ${round + 1}/${ROUNDS} ${variant}: ${r.approved}/${r.applications} approved in ${(r.wallMs / 1000).toFixed(1)} s (${(r.approved / (r.wallMs / 1000)).toFixed(1)}/s)`);
       }
@@ -331,32 +393,55 @@ async function main(): Promise<number> {
       failures: chunks[variant].flatMap((r) => r.failures),
       latenciesMs: chunks[variant].flatMap((r) => r.latenciesMs),
       applicationIds: chunks[variant].flatMap((r) => r.applicationIds),
+      statements: chunks[variant].reduce((n, r) => n + r.statements, 0),
     });
-    const results = [merge('interpreted'), merge('hand-written')];
-    const [interpreted, handwritten] = results as [RunResult, RunResult];
+    const results = VARIANTS.map(merge);
+    const [interpreted, handwritten] = results as [RunResult, RunResult, RunResult];
+    const failuresOfPaced: string[] = [];
+    const histories = new Map<Variant, HistoryMeasure>();
+    for (const r of results) histories.set(r.variant, await measureHistories(client, r.applicationIds));
+    const memory = process.memoryUsage();
 
-    const rows = results.map((r) => ({ r, s: stats(r) }));
-    const line = (cells: string[]) => `${cells[0]!.padEnd(14)}${cells.slice(1).map((c) => c.padStart(10)).join('')}`;
+    const rows = results.map((r) => ({ r, s: stats(r), h: histories.get(r.variant)! }));
+    const line = (cells: string[]) => `${cells[0]!.padEnd(18)}${cells.slice(1).map((c) => c.padStart(13)).join('')}`;
     console.log('');
-    console.log(line(['variant', 'apps', 'approved', 'wall s', 'apps/s', 'p50 ms', 'p99 ms']));
-    for (const { r, s } of rows) {
-      console.log(line([r.variant, String(r.applications), String(r.approved), (r.wallMs / 1000).toFixed(2), s.throughput.toFixed(1), s.p50.toFixed(0), s.p99.toFixed(0)]));
+    console.log(line(['variant', 'runs', 'approved', 'wall s', 'apps/s', 'p50 ms', 'p99 ms', 'events', 'KiB', 'stmts']));
+    for (const { r, s, h } of rows) {
+      console.log(line([r.variant, String(r.applications), String(r.approved), (r.wallMs / 1000).toFixed(2), s.throughput.toFixed(2), s.p50.toFixed(0), s.p99.toFixed(0),
+        h.events.toFixed(0), (h.bytes / 1024).toFixed(1), (r.statements / Math.max(1, r.applications)).toFixed(1)]));
     }
-    const [a, b] = [rows[0]!.s, rows[1]!.s];
+    console.log('(events and KiB: mean history per run, protobuf-encoded, sample of 20; stmts: statements the worker sent per run, over its rounds)');
     console.log('');
-    console.log(`interpreted / hand-written: throughput ${(a.throughput / b.throughput).toFixed(2)}x, p50 ${(a.p50 / b.p50).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`);
+    console.log(line(['events/run', ...VARIANTS]));
+    for (const kind of EVENT_KINDS) console.log(line([kind, ...rows.map(({ h }) => h.byKind[kind].toFixed(1))]));
+    for (const { r, h } of rows) console.log(`workflow tasks completed per run (tasks×runs), ${r.variant}: ${h.taskSpread}`);
+    const [a, b, t] = rows.map(({ s }) => s) as [ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>];
+    const ratio = (x: ReturnType<typeof stats>, y: ReturnType<typeof stats>) =>
+      `throughput ${(x.throughput / y.throughput).toFixed(2)}x, p50 ${(x.p50 / y.p50).toFixed(2)}x, p99 ${(x.p99 / y.p99).toFixed(2)}x`;
+    console.log('');
+    console.log(`interpreted / hand-written: ${ratio(a, b)}   (target throughput >= 0.9x)`);
+    console.log(`interpreted / trivial:      ${ratio(a, t)}   (target throughput >= 0.5x)`);
+    console.log(`hand-written / trivial:     ${ratio(b, t)}`);
+    // The latency target is set at half the rate reached: the interpreted process, started at that pace.
+    const paced = await runVariant('interpreted', Math.max(1, Math.floor(N / ROUNDS)), sexes, 0, people, ctx, plan, a.throughput / 2);
+    const p = stats(paced);
+    console.log(`interpreted at half its reached rate (${(a.throughput / 2).toFixed(2)}/s, open loop, ${paced.approved}/${paced.applications} approved): `
+      + `p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms   (target p99 < 2000 ms)`);
+    failuresOfPaced.push(...paced.failures);
+    console.log(`memory of the process the worker runs in (with the gateway, sandbox and driver): RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, V8 heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB of ${(memory.heapTotal / 2 ** 20).toFixed(0)} MiB`);
 
     // Both variants must have written the same timelines, or the comparison means nothing.
     const [shapesA, shapesB] = await Promise.all([timelineShapes(deps, interpreted.applicationIds), timelineShapes(deps, handwritten.applicationIds)]);
     const same = shapesA.size === shapesB.size && [...shapesA.keys()].every((k) => shapesB.has(k));
     const eventsPer = [...shapesA.keys()].map((k) => k.split(' ').length).sort((x, y) => x - y);
     console.log(`timelines: ${same ? 'identical' : 'DIFFERENT'} shapes in both variants (${shapesA.size} distinct: ${eventsPer.join(' / ')} events per application)`);
-    console.log(`history per application (sample of 20): interpreted ${await historySize(deps, interpreted.applicationIds)}; `
-      + `hand-written ${await historySize(deps, handwritten.applicationIds)}`);
+    if (!same) for (const k of shapesB.keys()) if (!shapesA.has(k)) console.log(`  hand-written only: ${k}`);
+    if (!same) for (const k of shapesA.keys()) if (!shapesB.has(k)) console.log(`  interpreted only: ${k}`);
     if (slowWorkflowTasks) console.log(`workflow tasks over 5 s (TMPRL1104, the worker is saturated): ${slowWorkflowTasks}`);
     if (decider.errors) console.log(`stand-ins: ${decider.errors} decision signals failed`);
+    if (trivialDriver.errors) console.log(`trivial driver: ${trivialDriver.errors} signals failed`);
 
-    const failures = results.flatMap((r) => r.failures.map((f) => `${r.variant}: ${f}`));
+    const failures = [...results.flatMap((r) => r.failures.map((f) => `${r.variant}: ${f}`)), ...failuresOfPaced.map((f) => `paced: ${f}`)];
     for (const f of failures.slice(0, 10)) console.error(`[bench] failed: ${f}`);
     return failures.length === 0 && same ? 0 : 1;
   } finally {

@@ -42,6 +42,10 @@ export interface WorkerDependencies {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** How much the licence processes' worker takes on at once (default `DEFAULT_WORKER_SLOTS`). */
   slots?: Partial<WorkerSlots>;
+  /** Workflows the licence processes' worker keeps in its sticky cache (the SDK's default when unset, sized from the heap limit); fewer bounds its memory. */
+  maxCachedWorkflows?: number;
+  /** Activities registered beside the product's (benchmarks: the trivial workflow's no-ops). */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** Where operator alerts (a process fault) are logged; default: redacted JSON lines on stdout. */
   logger?: Logger;
   /** Where the worker's counters (`parvaneh_process_faults_total`) are registered, for whoever serves `/metrics`. */
@@ -121,6 +125,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     // Kept here too: a delivery started before it had its own queue runs here until it moves.
     ...portal,
     ...createProcessFaultActivities({ db: deps.db, logger: deps.logger ?? createRedactingLogger({ name: 'parvaneh-worker' }), metrics: deps.metrics ?? new Registry() }),
+    ...deps.extraActivities,
   };
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const slots: WorkerSlots = { ...DEFAULT_WORKER_SLOTS, ...deps.slots };
@@ -136,6 +141,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     maxConcurrentWorkflowTaskExecutions: slots.workflowTasks,
     maxConcurrentActivityTaskExecutions: slots.activities,
     maxConcurrentLocalActivityExecutions: slots.localActivities,
+    ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
   });
   const outbox = await Worker.create({
     ...common, taskQueue: outboxTaskQueueFor(taskQueue), activities: portal,
