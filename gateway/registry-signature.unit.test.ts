@@ -72,4 +72,23 @@ describe('the callbacks\' rate limit', () => {
     expect(limited.headers.get('ratelimit-policy')).toBe('"registry-callbacks";q=3;w=60');
     expect((await post('security-clearance')).status).toBe(401);
   });
+
+  it('does not count a registry\'s callbacks by address at the edge: one address may send past the edge\'s limit', async () => {
+    const calendar = loadHolidayCalendar();
+    const issuer = await ephemeralDevIssuer();
+    const app = createGateway({
+      deps: { calendar } as unknown as ServiceDeps, registryKeys: keys.jwks, signingKeys: await createSigningKeyStore(),
+      checkReady: async () => undefined, auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
+      rateLimits: { limits: { default: 2, registry: 100 }, failedAuthentications: 100, windowSeconds: 60, store: memoryRateLimitStore() },
+    });
+    const post = () => app.request('/v1/callbacks/registries/criminal-record', {
+      method: 'POST', body: body('criminal-record'), headers: { 'content-type': 'application/json', 'x-registry-signature': 'e30..c2ln' },
+    });
+    // Refused for its signature each time, never for the address's count.
+    for (let i = 0; i < 5; i += 1) expect((await post()).status).toBe(401);
+    // The edge still counts what is not a callback, by address.
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await app.request('/ready')).status);
+    expect(statuses.at(-1)).toBe(429);
+  });
 });

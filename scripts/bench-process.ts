@@ -36,7 +36,7 @@ import postgres from 'postgres';
 import * as schema from '../db/schema/index.js';
 import type { Database } from '../db/client.js';
 import { createLogger } from '../gateway/middleware/logging.js';
-import { EVENT_KINDS, measureHistories, type HistoryMeasure, type WorkCount } from './lib/bench-process/history.js';
+import { EVENT_KINDS, longestGaps, measureHistories, type HistoryMeasure, type WorkCount } from './lib/bench-process/history.js';
 import { createTrivialActivities, startTrivialDriver } from './lib/bench-process/trivial-activities.js';
 import { trivialWorkflowIdFor } from './bench-process/trivial-interface.js';
 import { measureOpenApplications } from './lib/bench-process/open.js';
@@ -144,6 +144,8 @@ interface RunResult {
   applicationIds: string[];
   /** Statements the worker sent to the database during the run. */
   statements: number;
+  /** The run that took longest, by workflow id. */
+  slowest?: { id: string; ms: number };
 }
 
 /** How one run of a variant starts: an application submitted, or a trivial workflow started. */
@@ -170,6 +172,7 @@ async function runVariant(variant: Variant, count: number, sexes: Sex[], offset:
   const latenciesMs: number[] = [];
   const failures: string[] = [];
   const applicationIds: string[] = [];
+  let slowest: RunResult['slowest'];
   let next = 0;
   const started = performance.now();
   const one = async (i: number) => {
@@ -188,8 +191,10 @@ async function runVariant(variant: Variant, count: number, sexes: Sex[], offset:
       throw new Error(`application ${id} (${variant}) did not end within ${APPLICATION_TIMEOUT_MS / 1000} s: ${where}`);
     }
     const t1 = performance.now();
-    if (result.outcome === 'approved' && (variant === 'trivial' || result.licences['activity-licence'])) latenciesMs.push(t1 - t0);
-    else failures.push(`${id}: ${result.outcome} ${result.reason} at ${result.stepId}`);
+    if (result.outcome === 'approved' && (variant === 'trivial' || result.licences['activity-licence'])) {
+      latenciesMs.push(t1 - t0);
+      if (!slowest || t1 - t0 > slowest.ms) slowest = { id, ms: t1 - t0 };
+    } else failures.push(`${id}: ${result.outcome} ${result.reason} at ${result.stepId}`);
   };
   const attempt = (i: number) => one(i).catch((error: unknown) => { failures.push((error as Error).message); });
   if (perSecond) {
@@ -201,7 +206,7 @@ async function runVariant(variant: Variant, count: number, sexes: Sex[], offset:
       while (next < count) await attempt(next++);
     }));
   }
-  return { variant, applications: count, approved: latenciesMs.length, failures, wallMs: performance.now() - started, latenciesMs, applicationIds, statements: 0 };
+  return { variant, applications: count, approved: latenciesMs.length, failures, wallMs: performance.now() - started, latenciesMs, applicationIds, statements: 0, slowest };
 }
 
 /** The application a workflow id names (`workflowIdFor`'s inverse). */
@@ -394,6 +399,7 @@ async function main(): Promise<number> {
       latenciesMs: chunks[variant].flatMap((r) => r.latenciesMs),
       applicationIds: chunks[variant].flatMap((r) => r.applicationIds),
       statements: chunks[variant].reduce((n, r) => n + r.statements, 0),
+      slowest: chunks[variant].map((r) => r.slowest).reduce((a, b) => (!a || (b && b.ms > a.ms) ? b : a), undefined),
     });
     const results = VARIANTS.map(merge);
     const [interpreted, handwritten] = results as [RunResult, RunResult, RunResult];
@@ -434,6 +440,12 @@ async function main(): Promise<number> {
     const [shapesA, shapesB] = await Promise.all([timelineShapes(deps, interpreted.applicationIds), timelineShapes(deps, handwritten.applicationIds)]);
     const same = shapesA.size === shapesB.size && [...shapesA.keys()].every((k) => shapesB.has(k));
     const eventsPer = [...shapesA.keys()].map((k) => k.split(' ').length).sort((x, y) => x - y);
+    // Where the slowest run of each variant waited: the longest gaps between its history's events.
+    for (const r of results) {
+      if (!r.slowest) continue;
+      const gaps = await longestGaps(client, r.slowest.id, 4);
+      console.log(`slowest ${r.variant} (${(r.slowest.ms / 1000).toFixed(1)} s), its longest waits: ${gaps.join('; ')}`);
+    }
     console.log(`timelines: ${same ? 'identical' : 'DIFFERENT'} shapes in both variants (${shapesA.size} distinct: ${eventsPer.join(' / ')} events per application)`);
     if (!same) for (const k of shapesB.keys()) if (!shapesA.has(k)) console.log(`  hand-written only: ${k}`);
     if (!same) for (const k of shapesA.keys()) if (!shapesB.has(k)) console.log(`  interpreted only: ${k}`);

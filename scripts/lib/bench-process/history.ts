@@ -83,3 +83,19 @@ export async function measureHistories(client: Client, workflowIds: string[], li
   const taskSpread = [...tasks].sort(([a], [b]) => a - b).map(([count, runs]) => `${count}×${runs}`).join(' ');
   return { sampled: sample.length, events: events / n, bytes: bytes / n, byKind, work, taskSpread };
 }
+
+/** Milliseconds of an event's time. */
+const eventMs = (event: proto.temporal.api.history.v1.IHistoryEvent): number => {
+  const t = event.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
+};
+
+/** The `count` longest waits between consecutive events of a workflow's history, as `after → next: ms`. */
+export async function longestGaps(client: Client, workflowId: string, count: number): Promise<string[]> {
+  const events = History.fromObject(await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const gaps = events.slice(1).map((event, i) => ({
+    ms: eventMs(event) - eventMs(events[i]!),
+    what: `${typeName(events[i]!).replace('EVENT_TYPE_', '')} → ${typeName(event).replace('EVENT_TYPE_', '')} (#${String(event.eventId)})`,
+  }));
+  return gaps.sort((a, b) => b.ms - a.ms).slice(0, count).map((g) => `${g.what}: ${Math.round(g.ms)} ms`);
+}
