@@ -54,15 +54,18 @@ describe('registry callback signatures', () => {
 });
 
 describe('the callbacks\' rate limit', () => {
-  it('limits each registry\'s callbacks on their own, before the signature is even read', async () => {
-    const calendar = loadHolidayCalendar();
+  /** A gateway with these limits and no database: a refused signature never reaches it, and the counters are kept in memory. */
+  const limitedGateway = async (rateLimits: Omit<NonNullable<Exclude<Parameters<typeof createGateway>[0]['rateLimits'], false>>, 'store'>) => {
     const issuer = await ephemeralDevIssuer();
-    // No database: a refused signature never reaches it, and the counters are kept in memory.
-    const app = createGateway({
-      deps: { calendar } as unknown as ServiceDeps, registryKeys: keys.jwks, signingKeys: await createSigningKeyStore(),
+    return createGateway({
+      deps: { calendar: loadHolidayCalendar() } as unknown as ServiceDeps, registryKeys: keys.jwks, signingKeys: await createSigningKeyStore(),
       checkReady: async () => undefined, auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
-      rateLimits: { limits: { default: 100, registry: 3 }, windowSeconds: 60, store: memoryRateLimitStore() },
+      rateLimits: { ...rateLimits, windowSeconds: 60, store: memoryRateLimitStore() },
     });
+  };
+
+  it('limits each registry\'s callbacks on their own, before the signature is even read', async () => {
+    const app = await limitedGateway({ limits: { default: 100, registry: 3 } });
     const post = (registry: string) => app.request(`/v1/callbacks/registries/${registry}`, {
       method: 'POST', body: body(registry), headers: { 'content-type': 'application/json', 'x-registry-signature': 'e30..c2ln' },
     });
@@ -74,13 +77,7 @@ describe('the callbacks\' rate limit', () => {
   });
 
   it('does not count a registry\'s callbacks by address at the edge: one address may send past the edge\'s limit', async () => {
-    const calendar = loadHolidayCalendar();
-    const issuer = await ephemeralDevIssuer();
-    const app = createGateway({
-      deps: { calendar } as unknown as ServiceDeps, registryKeys: keys.jwks, signingKeys: await createSigningKeyStore(),
-      checkReady: async () => undefined, auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }], audience: API_AUDIENCE },
-      rateLimits: { limits: { default: 2, registry: 100 }, failedAuthentications: 100, windowSeconds: 60, store: memoryRateLimitStore() },
-    });
+    const app = await limitedGateway({ limits: { default: 2, registry: 100 }, failedAuthentications: 100 });
     const post = () => app.request('/v1/callbacks/registries/criminal-record', {
       method: 'POST', body: body('criminal-record'), headers: { 'content-type': 'application/json', 'x-registry-signature': 'e30..c2ln' },
     });
