@@ -42,8 +42,6 @@ export interface WorkerDependencies {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** How much the licence processes' worker takes on at once (default `DEFAULT_WORKER_SLOTS`). */
   slots?: Partial<WorkerSlots>;
-  /** Workflows the licence processes' worker keeps in its sticky cache (the SDK's default when unset, sized from the heap limit); fewer bounds its memory. */
-  maxCachedWorkflows?: number;
   /** Activities registered beside the product's (benchmarks: the trivial workflow's no-ops). */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** Where operator alerts (a process fault) are logged; default: redacted JSON lines on stdout. */
@@ -73,11 +71,13 @@ export interface LicenceWorker {
   getState(): State;
 }
 
-/** How many tasks of each kind a worker runs at once. */
+/** How many tasks of each kind a worker runs at once, and how many workflows it keeps in memory. */
 export interface WorkerSlots {
   workflowTasks: number;
   activities: number;
   localActivities: number;
+  /** Workflows kept in the sticky cache between their tasks; one not kept is replayed from its history at its next task. */
+  cachedWorkflows: number;
 }
 
 /**
@@ -88,10 +88,16 @@ export interface WorkerSlots {
  * tasks ran 5-8 s, some timed out and were retried from the start, and the retries added load
  * (the soak's TMPRL1104 warnings). Remote activities (registries, the portal) mostly wait on the
  * network, so they get more.
+ *
+ * The cache is bounded so that a worker's memory does not grow with the applications it holds:
+ * most wait days for an office or a registry and need no place in memory meanwhile. The SDK sizes
+ * its default from the heap limit, and 1,000 applications waiting at their first task took a worker
+ * to 2.5 GiB (bench:process --open). Now that the language's schemas are not evaluated per
+ * workflow, 1,000 waiting took it to 1,049 MiB with 500 cached and to 731 MiB (peak 792) with 200.
  */
-export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 8, activities: 50, localActivities: 16 };
+export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 8, activities: 50, localActivities: 16, cachedWorkflows: 200 };
 
-/** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`); unset ones keep the default. */
+/** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`, `WORKER_CACHED_WORKFLOWS`); unset ones keep the default. */
 export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WorkerSlots> {
   const read = (name: string): number | undefined => {
     const text = env[name];
@@ -102,6 +108,7 @@ export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partia
   };
   const slots = {
     workflowTasks: read('WORKER_WORKFLOW_TASK_SLOTS'), activities: read('WORKER_ACTIVITY_SLOTS'), localActivities: read('WORKER_LOCAL_ACTIVITY_SLOTS'),
+    cachedWorkflows: read('WORKER_CACHED_WORKFLOWS'),
   };
   return Object.fromEntries(Object.entries(slots).filter(([, v]) => v !== undefined));
 }
@@ -141,7 +148,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     maxConcurrentWorkflowTaskExecutions: slots.workflowTasks,
     maxConcurrentActivityTaskExecutions: slots.activities,
     maxConcurrentLocalActivityExecutions: slots.localActivities,
-    ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: slots.cachedWorkflows,
   });
   const outbox = await Worker.create({
     ...common, taskQueue: outboxTaskQueueFor(taskQueue), activities: portal,

@@ -3,7 +3,7 @@ import { workerSlotsFromEnv } from './create-worker.js';
 
 describe('worker slots from the environment', () => {
   it('takes the whole numbers set and leaves the rest to the defaults', () => {
-    expect(workerSlotsFromEnv({ WORKER_WORKFLOW_TASK_SLOTS: '4', WORKER_ACTIVITY_SLOTS: '' })).toEqual({ workflowTasks: 4 });
+    expect(workerSlotsFromEnv({ WORKER_WORKFLOW_TASK_SLOTS: '4', WORKER_ACTIVITY_SLOTS: '', WORKER_CACHED_WORKFLOWS: '100' })).toEqual({ workflowTasks: 4, cachedWorkflows: 100 });
     expect(workerSlotsFromEnv({})).toEqual({});
   });
 

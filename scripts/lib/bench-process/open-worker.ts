@@ -3,7 +3,7 @@
  * resident memory is the worker's and nothing else's. The product's worker (createLicenceWorker,
  * the product's workflow bundle) with the benchmark's definitions (the centre up to version 2).
  * Settings: TEMPORAL_ADDRESS, DATABASE_URL, REGISTRY_BASE_URL, TASK_QUEUE, PAYLOAD_KEYS, and
- * MAX_CACHED_WORKFLOWS (the sticky cache's size; Temporal's default when unset).
+ * MAX_CACHED_WORKFLOWS (the sticky cache's size; the product's default, worker/create-worker.ts, when unset).
  * Prints `[worker] running` once it polls, then `[worker] memory {…}` (process.memoryUsage()) every 2 s.
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -39,7 +39,7 @@ const worker = await createLicenceWorker({
   connection, payloadCodec: createPayloadCodec(loadPayloadKeys()), db: database.db, calendar, catalogue: new DefinitionCatalogue(definitions, calendar),
   registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: required('TASK_QUEUE'), portal: { sign: signerFor(await createSigningKeyStore()) },
   workflowBundle: { code: readFileSync(required('WORKFLOW_BUNDLE'), 'utf8'), sourceMap: '' },
-  ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
+  ...(maxCachedWorkflows !== undefined ? { slots: { cachedWorkflows: maxCachedWorkflows } } : {}),
 });
 process.on('SIGTERM', () => worker.shutdown());
 // What the parent cannot read from /proc: how much of the resident memory is V8's heap.

@@ -71,7 +71,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
   const pid = child.pid!;
   let progress: NodeJS.Timeout | undefined;
   try {
-    log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the SDK default'}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
+    log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the product default'}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
     const started = performance.now();
     // Progress every 15 s, submissions still going or not: a long run shows its memory as it grows.
     let waiting = 0;
