@@ -81,21 +81,23 @@ export interface WorkerSlots {
 }
 
 /**
- * A worker takes only what it can finish well inside the workflow task timeout (10 s): what waits
- * beyond that waits in Temporal's queue, not half-done in the worker. A workflow task holds its
- * slot while its local activities (the database writes) run, and they share one pool of database
- * connections (10 by default); with the SDK's default of 40 workflow tasks on this 2-core machine,
- * tasks ran 5-8 s, some timed out and were retried from the start, and the retries added load
- * (the soak's TMPRL1104 warnings). Remote activities (registries, the portal) mostly wait on the
- * network, so they get more.
+ * How much a worker takes on. The task slots are the SDK's own defaults (40 workflow tasks, 100
+ * local and 100 remote activities), measured against fewer: with 8/16/50 a workflow task holds its
+ * slot while its database writes (local activities) wait on the network and the database, and a
+ * 1,000-application soak moved at about 0.6 applications a second (246 licences in 600 s) where the
+ * SDK's defaults had taken 1,000 through in 648 s; on a machine loaded by other work the SDK's
+ * defaults let tasks run past the 10 s workflow task timeout instead (docs/performance-process.md).
  *
- * The cache is bounded so that a worker's memory does not grow with the applications it holds:
- * most wait days for an office or a registry and need no place in memory meanwhile. The SDK sizes
- * its default from the heap limit, and 1,000 applications waiting at their first task took a worker
- * to 2.5 GiB (bench:process --open). Now that the language's schemas are not evaluated per
- * workflow, 1,000 waiting took it to 1,049 MiB with 500 cached and to 731 MiB (peak 792) with 200.
+ * The cache is sized deliberately, not from the heap limit as the SDK does. Too small, and every
+ * workflow task of an application in flight replays its whole history: a 1,000-application soak
+ * (8 workflow-task slots) finished 21 in its 600 s window with 200 cached, 246 with 2,500. Too large,
+ * and memory grows with the applications that merely wait: 1,000 waiting at their first office
+ * task took a worker to 731 MiB with 200 cached, 1,049 MiB with 500, 2.5 GiB with the SDK's
+ * default before the language's schemas were evaluated lazily (bench:process --open). 2,500 is
+ * above what this machine has in flight at its peak; a worker waiting for offices with many
+ * thousands open can be set lower (`WORKER_CACHED_WORKFLOWS`).
  */
-export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 8, activities: 50, localActivities: 16, cachedWorkflows: 200 };
+export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 40, activities: 100, localActivities: 100, cachedWorkflows: 2_500 };
 
 /** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`, `WORKER_CACHED_WORKFLOWS`); unset ones keep the default. */
 export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WorkerSlots> {
