@@ -310,16 +310,19 @@ describe('rate limits shared by gateway replicas', () => {
     });
   });
 
-  it('counts registry callbacks per address across replicas', async () => {
+  it('counts a registry\'s callbacks per registry across replicas, whatever address they come from, and not by address', async () => {
     await withReplicas(async (a, b) => {
+      const post = async (base: string, from: string, registry = 'criminal-record') => (await fetch(`${base}/v1/callbacks/registries/${registry}`, {
+        method: 'POST', headers: { 'x-forwarded-for': from, 'content-type': 'application/json' }, body: '{}',
+      })).status;
+      // One address past the edge's 3: a registry answers from one address.
       const statuses = [];
-      for (const base of [a, b, a, b]) {
-        statuses.push((await fetch(`${base}/v1/callbacks/registries/criminal-record`, {
-          method: 'POST', headers: { 'x-forwarded-for': '203.0.113.3', 'content-type': 'application/json' }, body: '{}',
-        })).status);
-      }
-      expect(statuses).toEqual([401, 401, 401, 429]);
-    });
+      for (const base of [a, b, a, b]) statuses.push(await post(base, '203.0.113.3'));
+      expect(statuses).toEqual([401, 401, 401, 401]);
+      // The registry's own 4 a window, shared by the replicas, from another address too.
+      expect(await post(a, '203.0.113.9')).toBe(429);
+      expect(await post(b, '203.0.113.9', 'security-clearance')).toBe(401);
+    }, { limits: { default: 3, registry: 4 }, failedAuthentications: 100 });
   });
 
   it('refuses an address with 429 after its failed authentications, on every replica, even with a good token', async () => {

@@ -62,7 +62,8 @@ describe('personal data in the Temporal history', () => {
     expect(contains(bytes, LAST_NAME), 'the last name in the raw history').toBe(false);
     const payloads = payloadsIn(history);
     const ours = payloadsWithPaths(history).filter((p) => !SDK_OWN.test(p.path));
-    expect(ours.length).toBeGreaterThan(5);
+    // The input, the result and the database writes' markers (fewer since the timeline is written in batches).
+    expect(ours.length).toBeGreaterThan(3);
     for (const p of ours) expect(Buffer.from(p.payload.metadata!.encoding!).toString(), p.path).toBe(ENCRYPTED_ENCODING);
     // The control: decoded with the keys, the same history does name the applicant.
     const clear = await h.payloadCodec.decode(payloads);
