@@ -22,11 +22,25 @@ export interface DatabaseHandle {
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Opens the database at `url` and brings its schema up to date. */
+/** The advisory lock replicas take in turn to migrate: any fixed number of our own. */
+const MIGRATION_LOCK = 7_261_950_101;
+
+/**
+ * Opens the database at `url` and brings its schema up to date. Replicas starting together (two
+ * gateways, two workers) migrate one at a time under an advisory lock: the first applies what is
+ * missing, the others then find nothing left to apply.
+ */
 export async function openDatabase(opts: { url: string; maxConnections?: number }): Promise<DatabaseHandle> {
   const client = postgres(opts.url, { max: opts.maxConnections ?? 10, onnotice: () => {} });
   const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
+    lock.release();
+  }
   return {
     db: db as unknown as Database,
     ping: async () => { await client`select 1`; },

@@ -3,7 +3,7 @@
  * routes. Every route is a described route (`openapi/route.ts`): it is mounted here and appears
  * in the OpenAPI document served at `/openapi.json`, `/openapi.yaml` and `/docs`.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
@@ -23,7 +23,7 @@ import { announceRevocations } from '../domain/signing-key-revocations.js';
 import { pokeOutbox } from '../services/outbox-poke.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
-import { limitFailedAuthentication, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+import { addressOf, limitFailedAuthentication, plainAddress, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
@@ -129,7 +129,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const registryCallback = (path: string) => path.startsWith('/v1/callbacks/registries/');
   // The console's proxy is limited inside, as the officer's /v1 call (by subject); its hashed assets not at all.
   const consoleCounted = (path: string) => !path.startsWith('/console/api/') && !path.startsWith('/console/assets/');
-  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) || registryCallback(c.req.path) || !consoleCounted(c.req.path) }));
+  // A load balancer's own health probes (/ready or /health from a trusted proxy's address with no
+  // client named behind it) are not counted: at one a second from each balancer they spent the
+  // address's 60 a minute and took every gateway out of rotation (npm run cluster). A client's
+  // /ready through the balancer still is, by the client's address.
+  const proxies = new Set((options.trustedProxies ?? []).map(plainAddress));
+  const balancerProbe = (c: Context) => (c.req.path === '/ready' || c.req.path === '/health') && !c.req.header('x-forwarded-for') && proxies.has(addressOf(c, proxies));
+  if (limits) app.use('*', rateLimit({ ...limits, policy: 'edge', skip: (c) => underApi(c.req.path) || registryCallback(c.req.path) || !consoleCounted(c.req.path) || balancerProbe(c) }));
   // The Temporal UI's CORS preflight (OPTIONS, no token) for the codec server.
   app.use('/v1/codec/*', codecPreflight());
   // Undeclared methods on known paths (HEAD too): 405 with Allow, before anything else is read.

@@ -9,12 +9,30 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 log() { printf '[install] %s\n' "$*" >&2; }
 
+# debian_package NAME PURPOSE SETTING: installs Debian's package NAME (as root, with apt), or says
+# how to provide it (SETTING names an executable elsewhere).
+debian_package() {
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    log "$2 needs $1: install Debian's $1 package (apt-get install $1) or set $3"
+    exit 1
+  fi
+  log "$1 (Debian's package, for $2)"
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine may have no package lists yet.
+  if ! apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [0-9]'; then apt-get update -q >&2; fi
+  apt-get install -y -q "$1" >&2
+}
+
 # --browser: also Debian's Chromium, which the console's browser tests drive (`npm test` asks for it;
 # `npm start` does not need it).
 browser=false
+# --cluster: also the official Temporal server and its SQL tool (built from source, pinned) and
+# Debian's HAProxy, which `npm run cluster` and the cluster's fault test run.
+cluster=false
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=true ;;
+    --cluster) cluster=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -80,18 +98,40 @@ fi
 # reach its servers here; playwright-core drives the system's executable). CHROMIUM_PATH names
 # another one.
 if [[ "$browser" == true && -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
-  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-    log "the browser tests need Chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH"
-    exit 1
-  fi
-  log "chromium (Debian's package, for the console's browser tests)"
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine may have no package lists yet.
-  if ! apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then apt-get update -q >&2; fi
-  apt-get install -y -q chromium >&2
+  debian_package chromium "the console's browser tests" CHROMIUM_PATH
 fi
 
-# 5. The officers' console (console/app → console/dist): esbuild, in a fraction of a second, and
+# 5. --cluster: the official Temporal server 1.32.2 and its SQL tool (which creates and upgrades its
+# schemas), built from the pinned source with the approved Go toolchain (both from the Go module
+# proxy; about 13 minutes the first time on 2 cores, then skipped), and the schemas of that release
+# copied beside them; HAProxy, the cluster's load balancer, from Debian.
+temporal_release="1.32.2"
+go_toolchain="go1.27.3"
+ts="$root/.tools/temporal-server"
+if [[ "$cluster" == true && "$(cat "$ts/.release" 2>/dev/null)" != "$temporal_release $go_toolchain" ]]; then
+  command -v go >/dev/null 2>&1 || { log "the cluster needs Go (any version: the pinned toolchain $go_toolchain is fetched by it) to build the Temporal server"; exit 1; }
+  log "Temporal server $temporal_release and its SQL tool, from source with $go_toolchain (the first build takes minutes)"
+  rm -rf "$ts.part"
+  mkdir -p "$ts.part/bin"
+  export GOTOOLCHAIN="$go_toolchain"
+  GOBIN="$ts.part/bin" go install "go.temporal.io/server/cmd/server@v$temporal_release" "go.temporal.io/server/cmd/tools/sql@v$temporal_release" >&2
+  mv "$ts.part/bin/server" "$ts.part/bin/temporal-server"
+  mv "$ts.part/bin/sql" "$ts.part/bin/temporal-sql-tool"
+  source_dir="$(go env GOMODCACHE)/go.temporal.io/server@v$temporal_release"
+  mkdir -p "$ts.part/schema"
+  cp -R "$source_dir/schema/postgresql" "$ts.part/schema/"
+  chmod -R u+w "$ts.part/schema"
+  unset GOTOOLCHAIN
+  "$ts.part/bin/temporal-server" --version >&2
+  echo "$temporal_release $go_toolchain" > "$ts.part/.release"
+  rm -rf "$ts"
+  mv "$ts.part" "$ts"
+fi
+if [[ "$cluster" == true && -z "${HAPROXY_PATH:-}" ]] && ! command -v haproxy >/dev/null 2>&1; then
+  debian_package haproxy "the cluster's load balancer" HAPROXY_PATH
+fi
+
+# 6. The officers' console (console/app → console/dist): esbuild, in a fraction of a second, and
 # skipped when console/dist is newer than its sources. Both npm start and npm test serve it.
 log_console="$(node --import tsx scripts/build-console.ts 2>&1)" || { printf '%s\n' "$log_console" >&2; log "the console did not build"; exit 1; }
 [[ "$log_console" == *"is current"* ]] || printf '%s\n' "$log_console" >&2

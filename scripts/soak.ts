@@ -39,6 +39,7 @@ const rows: [string, number, string][] = [
   ['duplicated inquiries', report.duplicatedInquiries, 'must be 0'],
   ['lost notifications', report.lostNotifications, 'must be 0'],
   ['notifications out of order', report.notificationsOutOfOrder, 'must be 0'],
+  ['notifications doubled', report.doubledNotifications, 'must be 0'],
   ['notifications delivered', report.notificationsDelivered, ''],
   ['repeats the portal absorbed', report.portalDuplicatesAbsorbed, ''],
   ['submission retries', report.submissionRetries, ''],
@@ -51,5 +52,5 @@ console.log(`wall time: ${report.wallSeconds} s; drained ${report.drainSeconds =
 if (report.stuck) console.log(`stuck at: ${Object.entries(report.stuckAt).map(([step, n]) => `${step} ${n}`).join(', ')}`);
 const wft = report.workflowTasks;
 console.log(`workflow tasks: ${wft.tasks}, over 1 s: ${wft.overOneSecond}, p99 ${wft.p99Ms} ms, longest ${wft.maxMs} ms`);
-const failed = report.stuck + report.duplicatedInquiries + report.lostNotifications + report.notificationsOutOfOrder + report.rejectedOtherwise;
+const failed = report.stuck + report.duplicatedInquiries + report.lostNotifications + report.notificationsOutOfOrder + report.doubledNotifications + report.rejectedOtherwise;
 process.exit(failed === 0 ? 0 : 1);

@@ -350,6 +350,18 @@ describe('rate limits shared by gateway replicas', () => {
     });
   });
 
+  it('does not count a trusted balancer\'s own health probes (/ready, /health with no client behind them); a client\'s /ready through it is counted', async () => {
+    await withReplicas(async (a, b) => {
+      const probes = [];
+      for (let i = 0; i < 8; i++) probes.push((await call(i % 2 ? b : a, 'GET', i % 4 === 3 ? '/health' : '/ready')).status);
+      expect(probes).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+      const client = { 'x-forwarded-for': '203.0.113.9' };
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(i % 2 ? b : a, 'GET', '/ready', client)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    });
+  });
+
   it('believes X-Forwarded-For only from a trusted proxy: without TRUSTED_PROXIES the socket\'s address is the client', async () => {
     await withReplicas(async (a, b) => {
       // Loopback's own counter starts afresh (an earlier test fetched the key set from loopback with no X-Forwarded-For).

@@ -121,7 +121,7 @@ export type RateLimitVariables = { actor?: Actor; requestId?: string };
 export const DEFAULT_LIMITS: RoleLimits = { default: 60, portal: 3000, 'county-office': 600, 'province-office': 600, 'national-office': 600, integrator: 300 };
 
 /** `::ffff:10.0.0.1` → `10.0.0.1`, so a proxy is recognised however the socket spells its address. */
-const plainAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+export const plainAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 
 /**
  * The client's address: the socket's, unless the socket is a trusted proxy's, then the last

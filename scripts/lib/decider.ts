@@ -17,7 +17,7 @@ const RECORDED: Record<string, Record<string, unknown>> = { visited: compliantVi
 /**
  * @example const decider = startDecider(deps, { label: 'soak' }); …; await decider.stop();
  */
-export function startDecider(deps: ServiceDeps, opts: { label?: string; pollMs?: number } = {}) {
+export function startDecider(deps: Pick<ServiceDeps, 'db' | 'temporal'>, opts: { label?: string; pollMs?: number } = {}) {
   const label = opts.label ?? 'decider';
   let stopped = false;
   const signalled = new Set<string>();

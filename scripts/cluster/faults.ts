@@ -1,0 +1,121 @@
+/**
+ * The cluster's fault run: the production-shaped cluster (scripts/cluster/cluster.ts) takes N of
+ * the soak's applications through its load balancer, so through both gateways, while one worker,
+ * one gateway and the Temporal server are each killed outright (SIGKILL) and started again. Offices
+ * are played by the decider. Then it counts what came out: completed, stuck, duplicated inquiries,
+ * lost and doubled notifications.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { join } from 'node:path';
+import { openDatabase } from '../../db/client.js';
+import { createPayloadCodec, encryptingDataConverter, payloadKeysFile } from '../../platform/payload-codec.js';
+import { startDecider } from '../lib/decider.js';
+import { countOutcome, drained, type RunOutcome } from '../soak/checks.js';
+import { submit } from '../soak/submissions.js';
+import { startCluster, type Cluster, type ClusterOptions } from './cluster.js';
+
+export interface ClusterFaultOptions extends ClusterOptions {
+  applications: number;
+  concurrency: number;
+  /** Submissions a second at most, so the faults meet submissions in flight. */
+  submitPerSecond: number;
+  /** How long to wait, once all are submitted, for the last applications and notifications. */
+  drainMs: number;
+}
+
+export interface ClusterFaultReport extends RunOutcome {
+  /** HTTP requests each gateway answered through the balancer (HAProxy's counters). */
+  answeredBy: Record<string, number>;
+  /** What was killed and when (seconds from the first submission), and how long it was down. */
+  kills: string[];
+  drainSeconds?: number;
+  wallSeconds: number;
+}
+
+/** Kills `what` outright, waits, starts it again, and records it. */
+async function killAndRestart(kills: string[], began: number, what: string, kill: () => Promise<void>, start: () => Promise<void>, downMs: number): Promise<void> {
+  const at = Math.round((Date.now() - began) / 1000);
+  await kill();
+  await new Promise((r) => setTimeout(r, downMs));
+  const restarting = Date.now();
+  await start();
+  kills.push(`${at}s ${what} killed (SIGKILL), down ${Math.round((Date.now() - restarting + downMs) / 1000)} s`);
+}
+
+export async function runClusterFaults(opts: ClusterFaultOptions): Promise<ClusterFaultReport> {
+  const log = opts.log ?? (() => {});
+  const started = Date.now();
+  const cluster: Cluster = await startCluster(opts);
+  // The run's own view: Parvaneh's database, and Temporal (with the cluster's payload keys) for the decider's signals.
+  const database = await openDatabase({ url: cluster.databaseUrl, maxConnections: 4 });
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  const codec = createPayloadCodec(payloadKeysFile(join(opts.dataDir, 'payload-keys.json')));
+  const temporal = new Client({ connection, dataConverter: encryptingDataConverter(codec) });
+  const decider = startDecider({ db: database.db, temporal }, { label: 'cluster', pollMs: 250 });
+  const kills: string[] = [];
+  try {
+    const token = await cluster.issuer.mint({ role: 'portal', sub: 'portal:cluster-faults' });
+    const retries = { count: 0 };
+    const ids: string[] = [];
+    let next = 0;
+    const began = Date.now();
+    // The faults, one after another while submissions go on: a worker, a gateway, then Temporal.
+    const faults = (async () => {
+      await new Promise((r) => setTimeout(r, 8_000));
+      await killAndRestart(kills, began, 'worker-1', () => cluster.workers[0]!.kill(), () => cluster.workers[0]!.start(), 3_000);
+      log(kills.at(-1)!);
+      await new Promise((r) => setTimeout(r, 8_000));
+      await killAndRestart(kills, began, 'gateway-2', () => cluster.gateways[1]!.kill(), () => cluster.gateways[1]!.start(), 3_000);
+      log(kills.at(-1)!);
+      await new Promise((r) => setTimeout(r, 8_000));
+      await killAndRestart(kills, began, 'Temporal server', () => cluster.temporal.kill(), () => cluster.temporal.start(), 3_000);
+      log(kills.at(-1)!);
+    })();
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.applications) }, async () => {
+      while (next < opts.applications) {
+        const seed = next++;
+        const due = began + (seed * 1000) / opts.submitPerSecond;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        ids.push(await submit(cluster.balancerUrl, token, seed, retries));
+        if (ids.length % 50 === 0) log(`${ids.length} submitted`);
+      }
+    }));
+    log(`all ${ids.length} submitted; draining`);
+    await faults;
+    const drainStarted = Date.now();
+    let drainSeconds: number | undefined;
+    for (;;) {
+      if (await drained({ db: database }, ids)) {
+        drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
+        break;
+      }
+      if (Date.now() - drainStarted > opts.drainMs) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    return {
+      ...await countOutcome({ sandboxUrl: cluster.sandboxUrl, db: database }, ids, retries.count),
+      answeredBy: await requestsPerGateway(cluster.balancerStatsUrl),
+      kills, drainSeconds,
+      wallSeconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    await decider.stop();
+    await connection.close();
+    await database.close();
+    await cluster.stop();
+  }
+}
+
+/** HTTP requests each gateway answered through the balancer, from HAProxy's own counters (a restart does not reset them). */
+async function requestsPerGateway(statsUrl: string): Promise<Record<string, number>> {
+  const csv = await (await fetch(`${statsUrl};csv`)).text();
+  const [header, ...lines] = csv.replace(/^# /, '').trim().split('\n');
+  const columns = header!.split(',');
+  const at = (name: string) => columns.indexOf(name);
+  const counts: Record<string, number> = {};
+  for (const line of lines) {
+    const cells = line.split(',');
+    if (cells[at('pxname')] === 'gateways' && cells[at('svname')]!.startsWith('gateway-')) counts[cells[at('svname')]!] = Number(cells[at('req_tot')] || cells[at('stot')]);
+  }
+  return counts;
+}
