@@ -38,10 +38,12 @@ startProcess('worker', async () => {
   const metrics = new Registry();
   const metricsServer = config.METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.METRICS_PORT, config.METRICS_HOST);
   const sign = await signerFromFile(config.SIGNING_KEYS_PATH);
+  const workflowBundle = prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE);
+  console.log(workflowBundle ? `[worker] workflow bundle: ${workflowBundle.codePath}` : '[worker] no pre-built workflow bundle: bundling the workflow code');
   const worker = await createLicenceWorker({
     connection, namespace: config.TEMPORAL_NAMESPACE, payloadCodec, db: database.db, metrics, calendar, catalogue,
     registryBaseUrl: config.REGISTRY_BASE_URL, taskQueue: config.TASK_QUEUE, portal: { baseUrl: config.PORTAL_BASE_URL, sign },
-    slots: workerSlots(config), workflowBundle: prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE),
+    slots: workerSlots(config), workflowBundle,
   });
   const stopAuditHeads = scheduleAuditHeadPublication({
     db: database.db, sign, dir: config.AUDIT_HEADS_DIR, intervalMs: config.AUDIT_HEAD_INTERVAL_MINUTES * 60_000,
