@@ -2,8 +2,9 @@
  * Every setting of the three processes (gateway, worker, sandbox), read from the environment once
  * at start and checked: a wrong or missing one stops the process with a message naming it and
  * what it takes, all problems at once (`PORT: expected a port number (0–65535), got "abc"`).
- * The table of settings in docs/operations.md is checked against these descriptions
- * (platform/config.unit.test.ts). A new setting is one entry in a group below.
+ * The table of settings in docs/operations.md is `settingsTable()`, checked by
+ * platform/config.unit.test.ts. A new setting is one entry in a group below (a group shared by the
+ * gateway and the workers is spread into both); the unit test then shows the table's new row.
  *
  * @example
  * const config = readConfig(WORKER_SETTINGS, process.env);
