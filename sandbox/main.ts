@@ -1,30 +1,28 @@
 /**
- * Runnable sandbox: `tsx sandbox/main.ts`.
- * Env: SANDBOX_PORT (default 7400), SANDBOX_HOST (default 127.0.0.1),
- * SANDBOX_CALLBACK_URL (gateway base URL for async answers),
- * PARVANEH_JWKS_URL (Parvaneh's JWKS, to verify notifications sent to the portal simulator).
+ * Runnable sandbox: `tsx sandbox/main.ts`, or compiled, `node dist/sandbox/main.js`. Its settings
+ * (SANDBOX_PORT, SANDBOX_HOST, SANDBOX_CALLBACK_URL, PARVANEH_JWKS_URL) are described, checked and
+ * documented in platform/config.ts; a wrong one stops it with exit code 1 and a message naming it.
  */
+import { readConfig, SANDBOX_CONFIG, startProcess } from '../platform/config.js';
 import { startSandbox } from './server.js';
 
-const port = Number(process.env.SANDBOX_PORT ?? 7400);
-const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-const callbackBaseUrl = process.env.SANDBOX_CALLBACK_URL || undefined;
-const parvanehJwksUrl = process.env.PARVANEH_JWKS_URL || undefined;
+startProcess('sandbox', async () => {
+  const config = readConfig(SANDBOX_CONFIG);
+  const sandbox = await startSandbox({
+    port: config.SANDBOX_PORT,
+    host: config.SANDBOX_HOST,
+    callbackBaseUrl: config.SANDBOX_CALLBACK_URL,
+    parvanehJwksUrl: config.PARVANEH_JWKS_URL,
+    log: (line) => console.log(`[sandbox] ${line}`),
+  });
 
-const sandbox = await startSandbox({
-  port,
-  host,
-  callbackBaseUrl,
-  parvanehJwksUrl,
-  log: (line) => console.log(`[sandbox] ${line}`),
+  console.log(`registry sandbox listening on ${sandbox.url}`);
+  console.log(config.PARVANEH_JWKS_URL ? `portal verifies notifications against ${config.PARVANEH_JWKS_URL}` : 'PARVANEH_JWKS_URL unset: the portal refuses every notification signature');
+  console.log(config.SANDBOX_CALLBACK_URL ? `async answers go to ${config.SANDBOX_CALLBACK_URL}` : 'SANDBOX_CALLBACK_URL unset: async answers stay pending (GET /control/inquiries)');
+
+  const shutdown = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 });
-
-console.log(`registry sandbox listening on ${sandbox.url}`);
-console.log(parvanehJwksUrl ? `portal verifies notifications against ${parvanehJwksUrl}` : 'PARVANEH_JWKS_URL unset: the portal refuses every notification signature');
-console.log(callbackBaseUrl ? `async answers go to ${callbackBaseUrl}` : 'SANDBOX_CALLBACK_URL unset: async answers stay pending (GET /control/inquiries)');
-
-const shutdown = () => {
-  void sandbox.close().then(() => process.exit(0));
-};
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);

@@ -7,8 +7,7 @@
  */
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Worker, bundleWorkflowCode, type State, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type State, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createCompetitionActivities } from '../activities/competitions.js';
@@ -25,6 +24,10 @@ import type { DefinitionCatalogue } from '../dsl/catalogue.js';
 import { TASK_QUEUE, outboxTaskQueueFor } from '../domain/workflow-interfaces/licence-process.js';
 import { createRedactingLogger } from '../platform/logger.js';
 import { encryptingDataConverter } from '../platform/payload-codec.js';
+import { readConfig, WORKER_SLOT_SETTINGS } from '../platform/config.js';
+import { bundleWorkflows } from './workflow-bundle.js';
+
+export { bundleWorkflows, workflowBundleOptions } from './workflow-bundle.js';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -38,8 +41,8 @@ export interface WorkerDependencies {
   registryBaseUrl: string;
   /** The national permits portal: its base URL (default: the registries' base URL, as in the sandbox) and our request signer. */
   portal: { baseUrl?: string; sign: RequestSigner };
-  /** A pre-built bundle (tests and benchmarks build it once). */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** A pre-built bundle: built once by tests and benchmarks, or the file `npm run build` wrote (`{ codePath }`); default: bundled now. */
+  workflowBundle?: WorkflowBundleOption;
   /** How much the licence processes' worker takes on at once (default `DEFAULT_WORKER_SLOTS`). */
   slots?: Partial<WorkerSlots>;
   /** Activities registered beside the product's (benchmarks: the trivial workflow's no-ops). */
@@ -49,18 +52,6 @@ export interface WorkerDependencies {
   /** Where the worker's counters (`parvaneh_process_faults_total`) are registered, for whoever serves `/metrics`. */
   metrics?: Registry;
 }
-
-const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
-/** Bundles the workflow code once; pass the result to several workers. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-}
-
-const quietBundlerLogger = {
-  log: () => {}, trace: () => {}, debug: () => {}, info: () => {},
-  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
-};
 
 /** The workers of one process, run and stopped together. */
 export interface LicenceWorker {
@@ -99,18 +90,16 @@ export interface WorkerSlots {
  */
 export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 40, activities: 100, localActivities: 100, cachedWorkflows: 2_500 };
 
-/** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`, `WORKER_CACHED_WORKFLOWS`); unset ones keep the default. */
+/** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`, `WORKER_CACHED_WORKFLOWS`, platform/config.ts); unset ones keep the default. */
 export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WorkerSlots> {
-  const read = (name: string): number | undefined => {
-    const text = env[name];
-    if (text === undefined || text === '') return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1 (got "${text}")`);
-    return n;
-  };
+  return workerSlots(readConfig({ settings: WORKER_SLOT_SETTINGS }, env));
+}
+
+/** The slots a worker's configuration sets; unset ones keep the default. */
+export function workerSlots(config: { [K in keyof typeof WORKER_SLOT_SETTINGS]: number | undefined }): Partial<WorkerSlots> {
   const slots = {
-    workflowTasks: read('WORKER_WORKFLOW_TASK_SLOTS'), activities: read('WORKER_ACTIVITY_SLOTS'), localActivities: read('WORKER_LOCAL_ACTIVITY_SLOTS'),
-    cachedWorkflows: read('WORKER_CACHED_WORKFLOWS'),
+    workflowTasks: config.WORKER_WORKFLOW_TASK_SLOTS, activities: config.WORKER_ACTIVITY_SLOTS, localActivities: config.WORKER_LOCAL_ACTIVITY_SLOTS,
+    cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   };
   return Object.fromEntries(Object.entries(slots).filter(([, v]) => v !== undefined));
 }

@@ -1,0 +1,47 @@
+/**
+ * The workflow code's bundle: built once by `npm run build` (scripts/build.ts) into
+ * `dist/workflows/bundle.js`, which the compiled worker loads; bundled at start when there is none
+ * (`npm start`, the tests). Both use `workflowBundleOptions()`, so the bundle a deployment runs is
+ * the bundle the tests run.
+ *
+ * @example
+ * const bundle = await bundleWorkflows();                       // at start, from the sources
+ * const prebuilt = prebuiltWorkflowBundle(process.env.WORKFLOW_BUNDLE); // { codePath } or undefined
+ */
+import { bundleWorkflowCode, type BundleOptions, type WorkflowBundlePath, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The file name of the pre-built bundle, in the compiled `workflows/` beside the compiled worker. */
+export const WORKFLOW_BUNDLE_FILE = 'bundle.js';
+
+/** The workflows' entry: the TypeScript source, or (running compiled, with no pre-built bundle) its compiled JavaScript. */
+function workflowsPath(): string {
+  const source = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(source) ? source : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+const quietBundlerLogger = {
+  log: () => {}, trace: () => {}, debug: () => {}, info: () => {},
+  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
+};
+
+/** How the workflow code is bundled: one place for the build and the start alike (interceptor modules go here). */
+export function workflowBundleOptions(): BundleOptions {
+  return { workflowsPath: workflowsPath(), logger: quietBundlerLogger };
+}
+
+/** Bundles the workflow code once; pass the result to several workers. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode(workflowBundleOptions());
+}
+
+/**
+ * The pre-built bundle to load: `path` (WORKFLOW_BUNDLE) when given, else the one `npm run build`
+ * put beside the compiled worker when it is there; undefined: bundle at start.
+ */
+export function prebuiltWorkflowBundle(path?: string): WorkflowBundlePath | undefined {
+  if (path) return { codePath: path };
+  const beside = fileURLToPath(new URL(`../workflows/${WORKFLOW_BUNDLE_FILE}`, import.meta.url));
+  return existsSync(beside) ? { codePath: beside } : undefined;
+}
