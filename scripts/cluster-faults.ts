@@ -1,14 +1,14 @@
 /**
  * `npm run cluster:faults -- [--applications N] [--per-second R] [--drain-seconds S]`: the
- * production-shaped cluster (npm run cluster's, on ports of its own and a throwaway data
- * directory) takes N applications (default 300) through its load balancer while one worker, one
- * gateway and the Temporal server are killed outright and started again; then it prints what came
- * out. Exits non-zero when anything is stuck, duplicated, lost or doubled.
+ * production-shaped cluster (npm run cluster's, on free ports and a throwaway data directory)
+ * takes N applications (default 300) through its load balancer while one worker, one gateway and
+ * the Temporal server are killed outright and started again; then it prints what came out. Exits non-zero when anything is stuck, duplicated, lost or doubled.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freeClusterPorts } from './cluster/cluster.js';
 import { runClusterFaults } from './cluster/faults.js';
 
 const { values } = parseArgs({
@@ -17,7 +17,6 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     'per-second': { type: 'string', default: '4' },
     'drain-seconds': { type: 'string', default: '600' },
-    'base-port': { type: 'string', default: '18180' },
   },
 });
 const whole = (name: string, text: string | undefined): number => {
@@ -26,14 +25,13 @@ const whole = (name: string, text: string | undefined): number => {
   return n;
 };
 
-const base = whole('base-port', values['base-port']);
 // Readable by others: the embedded PostgreSQL runs as its own user when this runs as root.
 const dataDir = mkdtempSync(join(tmpdir(), 'parvaneh-cluster-faults-'));
 chmodSync(dataDir, 0o755);
 try {
   const report = await runClusterFaults({
     dataDir, distDir: resolve(process.env.PARVANEH_DIST_DIR || 'dist'),
-    port: base, temporalPort: base - 1000 + 153, postgresPort: base - 1000 + 250, gateways: 2, workers: 2, historyShards: 16,
+    ...await freeClusterPorts(2, 2), gateways: 2, workers: 2, historyShards: 16,
     applications: whole('applications', values.applications),
     concurrency: whole('concurrency', values.concurrency),
     submitPerSecond: whole('per-second', values['per-second']),

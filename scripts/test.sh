@@ -4,7 +4,7 @@
 # `npm start` runs (or uses the server DATABASE_URL names).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh --browser
+bash scripts/install.sh --browser --cluster
 export PARVANEH_TEMPORAL_BIN="$PWD/.tools/bin"
 
 echo "== lint and types"

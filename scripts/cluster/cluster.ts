@@ -7,13 +7,14 @@
  * file, one Temporal namespace and task queue.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded.js';
 import { loadDevIssuer, type DevIssuer } from '../../gateway/dev-issuer.js';
 import { generatePayloadKeys } from '../../platform/payload-codec.js';
 import { managedProcess, type ManagedProcess } from './processes.js';
-import { ensureNamespace, prepareTemporalDatabases, startTemporalServer, type TemporalServer, type TemporalServerOptions } from './temporal-server.js';
+import { ensureNamespace, prepareTemporalDatabases, servicePorts, startTemporalServer, type TemporalServer, type TemporalServerOptions } from './temporal-server.js';
 
 export interface ClusterOptions {
   /** Everything the cluster keeps: PostgreSQL's files, keys, configuration, logs. */
@@ -218,4 +219,34 @@ async function waitForReady(url: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${url}/ready did not answer 200 within 30 s (last: ${status})`);
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/** Every port a cluster with these settings listens on (balancer, gateways, sandbox, metrics, stats; Temporal's; PostgreSQL's). */
+export function clusterPorts(opts: Pick<ClusterOptions, 'port' | 'temporalPort' | 'postgresPort' | 'gateways' | 'workers'>): number[] {
+  const t = servicePorts(opts.temporalPort);
+  return [
+    ...Array.from({ length: opts.gateways + 2 }, (_, i) => opts.port + i), ...Array.from({ length: opts.workers }, (_, i) => opts.port + 20 + i), opts.port + 30,
+    t.frontend.grpc, t.frontend.http, t.frontend.membership, t.history.grpc, t.history.membership, t.matching.grpc, t.matching.membership,
+    t.worker.grpc, t.worker.membership, t.metrics, opts.postgresPort,
+  ];
+}
+
+const portFree = (port: number) => new Promise<boolean>((resolve) => {
+  const server = createServer();
+  server.once('error', () => resolve(false));
+  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+});
+
+/**
+ * Ports for a throwaway cluster (tests, the fault run): bases below the kernel's ephemeral range
+ * (where the other tests' servers get theirs) at which every port the cluster needs is free now.
+ */
+export async function freeClusterPorts(gateways: number, workers: number): Promise<Pick<ClusterOptions, 'port' | 'temporalPort' | 'postgresPort'>> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 90) * 100;
+    const candidate = { port: base, temporalPort: base + 40, postgresPort: base + 60 };
+    const ports = clusterPorts({ ...candidate, gateways, workers });
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return candidate;
+  }
+  throw new Error('no free ports for a cluster between 20000 and 29999');
 }

@@ -32,14 +32,31 @@ export interface ClusterFaultReport extends RunOutcome {
   wallSeconds: number;
 }
 
-/** Kills `what` outright, waits, starts it again, and records it. */
-async function killAndRestart(kills: string[], began: number, what: string, kill: () => Promise<void>, start: () => Promise<void>, downMs: number): Promise<void> {
-  const at = Math.round((Date.now() - began) / 1000);
-  await kill();
+/**
+ * At `atSeconds` from `began`: kills `what` outright, waits `downMs`, and starts it again as a
+ * supervisor would (systemd's Restart=always): a start that fails, e.g. a worker whose Temporal is
+ * down too at that moment, is tried again every 2 s. Records what happened.
+ */
+async function killAndRestart(kills: { at: number; line: string }[], began: number, atSeconds: number, what: string,
+  proc: { kill(): Promise<void>; start(): Promise<void> }, downMs: number, log: (line: string) => void): Promise<void> {
+  await new Promise((r) => setTimeout(r, Math.max(0, began + atSeconds * 1000 - Date.now())));
+  const killed = Date.now();
+  await proc.kill();
   await new Promise((r) => setTimeout(r, downMs));
-  const restarting = Date.now();
-  await start();
-  kills.push(`${at}s ${what} killed (SIGKILL), down ${Math.round((Date.now() - restarting + downMs) / 1000)} s`);
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    try {
+      await proc.start();
+      break;
+    } catch (error) {
+      if (attempts >= 30) throw error;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+  const line = `${Math.round((killed - began) / 1000)}s ${what} killed (SIGKILL), back after ${Math.round((Date.now() - killed) / 1000)} s${attempts > 1 ? ` (${attempts} starts)` : ''}`;
+  kills.push({ at: killed, line });
+  log(line);
 }
 
 export async function runClusterFaults(opts: ClusterFaultOptions): Promise<ClusterFaultReport> {
@@ -52,25 +69,19 @@ export async function runClusterFaults(opts: ClusterFaultOptions): Promise<Clust
   const codec = createPayloadCodec(payloadKeysFile(join(opts.dataDir, 'payload-keys.json')));
   const temporal = new Client({ connection, dataConverter: encryptingDataConverter(codec) });
   const decider = startDecider({ db: database.db, temporal }, { label: 'cluster', pollMs: 250 });
-  const kills: string[] = [];
+  const kills: { at: number; line: string }[] = [];
   try {
     const token = await cluster.issuer.mint({ role: 'portal', sub: 'portal:cluster-faults' });
     const retries = { count: 0 };
     const ids: string[] = [];
     let next = 0;
     const began = Date.now();
-    // The faults, one after another while submissions go on: a worker, a gateway, then Temporal.
-    const faults = (async () => {
-      await new Promise((r) => setTimeout(r, 8_000));
-      await killAndRestart(kills, began, 'worker-1', () => cluster.workers[0]!.kill(), () => cluster.workers[0]!.start(), 3_000);
-      log(kills.at(-1)!);
-      await new Promise((r) => setTimeout(r, 8_000));
-      await killAndRestart(kills, began, 'gateway-2', () => cluster.gateways[1]!.kill(), () => cluster.gateways[1]!.start(), 3_000);
-      log(kills.at(-1)!);
-      await new Promise((r) => setTimeout(r, 8_000));
-      await killAndRestart(kills, began, 'Temporal server', () => cluster.temporal.kill(), () => cluster.temporal.start(), 3_000);
-      log(kills.at(-1)!);
-    })();
+    // The faults on a fixed timeline while submissions go on, each part restarted by its supervisor.
+    const faults = Promise.all([
+      killAndRestart(kills, began, 5, 'worker-1', cluster.workers[0]!, 3_000, log),
+      killAndRestart(kills, began, 20, 'gateway-2', cluster.gateways[1]!, 3_000, log),
+      killAndRestart(kills, began, 35, 'Temporal server', cluster.temporal, 3_000, log),
+    ]);
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.applications) }, async () => {
       while (next < opts.applications) {
         const seed = next++;
@@ -95,7 +106,7 @@ export async function runClusterFaults(opts: ClusterFaultOptions): Promise<Clust
     return {
       ...await countOutcome({ sandboxUrl: cluster.sandboxUrl, db: database }, ids, retries.count),
       answeredBy: await requestsPerGateway(cluster.balancerStatsUrl),
-      kills, drainSeconds,
+      kills: kills.sort((x, y) => x.at - y.at).map((k) => k.line), drainSeconds,
       wallSeconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {

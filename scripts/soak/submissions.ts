@@ -28,11 +28,18 @@ function applicationBody(seed: number) {
   };
 }
 
-/** Submits over HTTP with an idempotency key, retrying the same key through 409 in-progress, 429 and 5xx. */
-export async function submit(gatewayUrl: string, token: string, seed: number, retries: { count: number }): Promise<string> {
+/**
+ * Submits over HTTP with an idempotency key, retrying the same key through 409 in-progress, 429,
+ * 5xx and cut connections for up to `patienceMs`: a key whose first request died with its gateway
+ * stays claimed for the gateway's lease (IDEMPOTENCY_LEASE_SECONDS, 120 s by default), as a
+ * client must expect.
+ */
+export async function submit(gatewayUrl: string, token: string, seed: number, retries: { count: number }, patienceMs = 300_000): Promise<string> {
   const body = JSON.stringify(applicationBody(seed));
   const key = `soak-${seed}`;
-  for (let attempt = 0; ; attempt++) {
+  const giveUp = Date.now() + patienceMs;
+  let last = '';
+  for (;;) {
     try {
       const res = await fetch(`${gatewayUrl}/v1/applications`, {
         method: 'POST', body,
@@ -41,11 +48,13 @@ export async function submit(gatewayUrl: string, token: string, seed: number, re
       const text = await res.text();
       if (res.status === 202) return (JSON.parse(text) as { applicationId: string }).applicationId;
       if (res.status !== 409 && res.status !== 429 && res.status < 500) throw new Error(`submission ${seed} refused: ${res.status} ${text}`);
+      last = `${res.status} ${text.slice(0, 200)}`;
     } catch (error) {
       if ((error as Error).message.startsWith('submission')) throw error;
+      last = (error as Error).message;
     }
     retries.count += 1;
-    if (attempt > 60) throw new Error(`submission ${seed} kept failing`);
-    await new Promise((r) => setTimeout(r, 500));
+    if (Date.now() > giveUp) throw new Error(`submission ${seed} kept failing for ${patienceMs / 1000} s; last: ${last}`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
