@@ -25,6 +25,7 @@ import { TASK_QUEUE, outboxTaskQueueFor } from '../domain/workflow-interfaces/li
 import { createRedactingLogger } from '../platform/logger.js';
 import { encryptingDataConverter } from '../platform/payload-codec.js';
 import { readConfig, WORKER_SLOT_SETTINGS } from '../platform/config.js';
+import { tracingClientInterceptors, tracingWorkerOptions } from '../platform/tracing.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
 export { bundleWorkflows, workflowBundleOptions } from './workflow-bundle.js';
@@ -117,7 +118,9 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     ...createSmsActivities({ baseUrl: deps.registryBaseUrl }),
     ...createDefinitionActivities(deps.catalogue),
     ...createProcessActivities({
-      client: new Client({ connection: deps.connection, namespace: deps.namespace ?? 'default', dataConverter: encryptingDataConverter(deps.payloadCodec) }),
+      client: new Client({
+        connection: deps.connection, namespace: deps.namespace ?? 'default', dataConverter: encryptingDataConverter(deps.payloadCodec), interceptors: tracingClientInterceptors(),
+      }),
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
     }),
     // Kept here too: a delivery started before it had its own queue runs here until it moves.
@@ -133,6 +136,7 @@ export async function createLicenceWorker(deps: WorkerDependencies): Promise<Lic
     namespace: deps.namespace ?? 'default',
     workflowBundle,
     dataConverter: encryptingDataConverter(deps.payloadCodec),
+    ...tracingWorkerOptions(),
   };
   const processes = await Worker.create({
     ...common, taskQueue, activities,

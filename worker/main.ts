@@ -26,10 +26,13 @@ import { readConfig, startProcess, WORKER_CONFIG } from '../platform/config.js';
 import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
 import { createRedactingLogger } from '../platform/logger.js';
 import { scheduleAuditHeadPublication } from '../domain/audit-head.js';
+import { startTracing, stopTracing, tracingClientInterceptors } from '../platform/tracing.js';
 
 startProcess('worker', async () => {
   const config = readConfig(WORKER_CONFIG);
   installRedactingRuntimeLogger();
+  // OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (parvaneh-worker); before the worker, whose workflow bundle then takes the tracing interceptors.
+  const tracing = startTracing('parvaneh-worker') !== undefined;
   const payloadCodec = createPayloadCodec(loadPayloadKeys());
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions(config.PROCESSES_DIR), calendar);
@@ -38,7 +41,8 @@ startProcess('worker', async () => {
   const metrics = new Registry();
   const metricsServer = config.METRICS_PORT === undefined ? undefined : serveMetrics(metrics, config.METRICS_PORT, config.METRICS_HOST);
   const sign = await signerFromFile(config.SIGNING_KEYS_PATH);
-  const workflowBundle = prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE);
+  // The pre-built bundle has no tracing interceptors: traced, the workflow code is bundled at start with them.
+  const workflowBundle = tracing ? undefined : prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE);
   console.log(workflowBundle ? `[worker] workflow bundle: ${workflowBundle.codePath}` : '[worker] no pre-built workflow bundle: bundling the workflow code');
   const worker = await createLicenceWorker({
     connection, namespace: config.TEMPORAL_NAMESPACE, payloadCodec, db: database.db, metrics, calendar, catalogue,
@@ -54,7 +58,7 @@ startProcess('worker', async () => {
   process.on('SIGTERM', stop);
   const running = worker.run();
   // Once per deployment (an already running delivery is left alone): without it nothing tells the portal.
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(payloadCodec) });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(payloadCodec), interceptors: tracingClientInterceptors() });
   await ensureOutboxDelivery(client, config.TASK_QUEUE);
   console.log('[worker] running');
   await running;
@@ -62,5 +66,6 @@ startProcess('worker', async () => {
   metricsServer?.close();
   await connection.close();
   await database.close();
+  await stopTracing();
   console.log('[worker] stopped');
 });

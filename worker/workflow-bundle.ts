@@ -11,14 +11,15 @@
 import { bundleWorkflowCode, type BundleOptions, type WorkflowBundlePath, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { activeTracing } from '../platform/tracing.js';
 
 /** The file name of the pre-built bundle, in the compiled `workflows/` beside the compiled worker. */
 export const WORKFLOW_BUNDLE_FILE = 'bundle.js';
 
-/** The workflows' entry: the TypeScript source, or (running compiled, with no pre-built bundle) its compiled JavaScript. */
-function workflowsPath(): string {
-  const source = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-  return existsSync(source) ? source : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+/** A workflows/ module: the TypeScript source, or (running compiled, with no pre-built bundle) its compiled JavaScript. */
+function workflowsModule(name: string): string {
+  const source = fileURLToPath(new URL(`../workflows/${name}.ts`, import.meta.url));
+  return existsSync(source) ? source : fileURLToPath(new URL(`../workflows/${name}.js`, import.meta.url));
 }
 
 const quietBundlerLogger = {
@@ -28,7 +29,8 @@ const quietBundlerLogger = {
 
 /** How the workflow code is bundled: one place for the build and the start alike (interceptor modules go here). */
 export function workflowBundleOptions(): BundleOptions {
-  return { workflowsPath: workflowsPath(), logger: quietBundlerLogger };
+  // The tracing interceptors only while tracing is on (platform/tracing.ts): an untraced worker runs none.
+  return { workflowsPath: workflowsModule('index'), logger: quietBundlerLogger, workflowInterceptorModules: activeTracing() ? [workflowsModule('tracing-interceptors')] : undefined };
 }
 
 /** Bundles the workflow code once; pass the result to several workers. */
