@@ -3,6 +3,7 @@
  * routes. Every route is a described route (`openapi/route.ts`): it is mounted here and appears
  * in the OpenAPI document served at `/openapi.json`, `/openapi.yaml` and `/docs`.
  */
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
@@ -65,6 +66,8 @@ export interface GatewayOptions {
   followSigningKeysMs?: number | false;
   /** The officers' console under `/console` (sign-in at this issuer, sessions, the proxy to /v1); omitted: no console. */
   console?: ConsoleSettings;
+  /** A span per request, joined to the caller's `traceparent` (platform/tracing.ts: pass `true` once `startTracing` started it); default none. */
+  tracing?: boolean;
 }
 
 /** The gateway's app, and `stop()` for what it runs besides answering requests (the key sweep). */
@@ -100,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics: async () => ({ contentType: metrics.contentType, text: await metrics.metrics() }),
   };
 
+  if (options.tracing) app.use('*', httpInstrumentationMiddleware());
   app.use('*', requestId({ headerName: 'x-request-id' }));
   app.use('*', requestLogging({ logger }));
   app.use('*', httpMetrics({ registry: metrics }));

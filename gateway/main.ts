@@ -27,6 +27,7 @@ import { createSigningKeyStore } from '../platform/signing-keys.js';
 import { GATEWAY_CONFIG, readConfig, startProcess, type ConfigOf, type GATEWAY_SETTINGS } from '../platform/config.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
+import { startTracing, stopTracing, tracingClientInterceptors } from '../platform/tracing.js';
 
 type GatewayConfig = ConfigOf<typeof GATEWAY_SETTINGS>;
 
@@ -64,7 +65,9 @@ startProcess('gateway', async () => {
   const database = await openDatabase({ url: config.DATABASE_URL });
   await adoptPinnedDefinitions(database.db, catalogue);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(payloadCodec) });
+  // OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) turns tracing on: request spans, carried into workflow starts and signals.
+  const tracing = startTracing('parvaneh-gateway') !== undefined;
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(payloadCodec), interceptors: tracingClientInterceptors() });
 
   const gateway = createGateway({
     deps: { db: database.db, temporal, catalogue, calendar, taskQueue: config.TASK_QUEUE },
@@ -76,6 +79,7 @@ startProcess('gateway', async () => {
     idempotencyLeaseSeconds: config.IDEMPOTENCY_LEASE_SECONDS,
     idempotencySweepSeconds: config.IDEMPOTENCY_SWEEP_SECONDS,
     console: consoleSettings(config),
+    tracing,
     trustedProxies: config.TRUSTED_PROXIES,
     checkReady: async () => {
       await database.ping();
@@ -101,6 +105,7 @@ startProcess('gateway', async () => {
     await gateway.stop();
     await connection.close();
     await database.close();
+    await stopTracing();
     console.log('[gateway] stopped');
     process.exit(0);
   };

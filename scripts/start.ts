@@ -33,6 +33,7 @@ import { signerFor } from '../worker/signer.js';
 import { installRedactingRuntimeLogger } from '../worker/runtime-logging.js';
 import { adoptPinnedDefinitions } from '../services/pinned-definitions.js';
 import { createPayloadCodec, encryptingDataConverter, loadPayloadKeys } from '../platform/payload-codec.js';
+import { startTracing, stopTracing, tracingClientInterceptors } from '../platform/tracing.js';
 import { createRedactingLogger } from '../platform/logger.js';
 import { scheduleAuditHeadPublication } from '../domain/audit-head.js';
 
@@ -158,6 +159,9 @@ async function stopTemporal(child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   installRedactingRuntimeLogger();
+  // OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on for every part this process runs; stopped last, so the last spans are flushed.
+  const tracing = startTracing('parvaneh') !== undefined;
+  if (tracing) started('tracing', stopTracing);
   const calendar = loadHolidayCalendar();
   const catalogue = new DefinitionCatalogue(loadDefinitions('processes'), calendar);
   log(`licence types: ${catalogue.ids().join(', ')}`);
@@ -181,14 +185,14 @@ async function main(): Promise<void> {
   started('Temporal client', () => connection.close());
   // Every payload to Temporal is encrypted; the key file is kept beside the signing keys.
   const payloadCodec = createPayloadCodec(loadPayloadKeys(process.env, join(dataDir, 'payload-keys.json')));
-  const temporal = new Client({ connection, dataConverter: encryptingDataConverter(payloadCodec) });
+  const temporal = new Client({ connection, dataConverter: encryptingDataConverter(payloadCodec), interceptors: tracingClientInterceptors() });
   const issuer = await loadDevIssuer(join(dataDir, 'dev-issuer.jwk.json'));
   const registryKeys = sandboxKeys();
 
   const apiUrl = `http://${host}:${ports.api}`;
   const signingKeys = await createSigningKeyStore({ path: join(dataDir, 'response-signing-keys.json') });
   const sandbox = await startSandbox({ port: ports.sandbox, host, callbackBaseUrl: apiUrl, registryKeys: registryKeys.privateKeys,
-    parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json` });
+    parvanehJwksUrl: `${apiUrl}/.well-known/jwks.json`, tracing });
   started('sandbox', () => sandbox.close());
 
   const workerConnection = await NativeConnection.connect({ address: `${host}:${ports.temporal}` });
@@ -230,7 +234,7 @@ async function main(): Promise<void> {
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }, { issuer: idp.issuer }], audience: API_AUDIENCE },
     console: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, publicUrl: apiUrl, distDir: resolve('console/dist') },
     registryKeys: registryKeys.jwks,
-    signingKeys, metrics,
+    signingKeys, metrics, tracing,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     checkReady: async () => {
       await database.ping();
