@@ -76,7 +76,7 @@ export class CallbackDelivery {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, ...record.trace },
         body,
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(5_000)]),
       });

@@ -28,6 +28,8 @@ export interface InquiryRecord {
   /** Callback POSTs made so far. */
   deliveries: number;
   lastDeliveryError?: string;
+  /** The trace the inquiry came in (W3C `traceparent`/`tracestate`), carried on by its callback; absent when not traced. */
+  trace?: Record<string, string>;
 }
 
 /** Listing filter for `GET /control/inquiries`. */

@@ -2,13 +2,17 @@
  * Runnable sandbox: `tsx sandbox/main.ts`, or compiled, `node dist/sandbox/main.js`. Its settings
  * (SANDBOX_PORT, SANDBOX_HOST, SANDBOX_CALLBACK_URL, PARVANEH_JWKS_URL) are described, checked and
  * documented in platform/config.ts; a wrong one stops it with exit code 1 and a message naming it.
+ * OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (platform/tracing.ts; service name parvaneh-sandbox).
  */
 import { readConfig, SANDBOX_CONFIG, startProcess } from '../platform/config.js';
+import { startTracing, stopTracing } from '../platform/tracing.js';
 import { startSandbox } from './server.js';
 
 startProcess('sandbox', async () => {
   const config = readConfig(SANDBOX_CONFIG);
+  const tracing = startTracing('parvaneh-sandbox') !== undefined;
   const sandbox = await startSandbox({
+    tracing,
     port: config.SANDBOX_PORT,
     host: config.SANDBOX_HOST,
     callbackBaseUrl: config.SANDBOX_CALLBACK_URL,
@@ -21,7 +25,7 @@ startProcess('sandbox', async () => {
   console.log(config.SANDBOX_CALLBACK_URL ? `async answers go to ${config.SANDBOX_CALLBACK_URL}` : 'SANDBOX_CALLBACK_URL unset: async answers stay pending (GET /control/inquiries)');
 
   const shutdown = () => {
-    void sandbox.close().then(() => process.exit(0));
+    void sandbox.close().then(stopTracing).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

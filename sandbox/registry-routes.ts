@@ -12,6 +12,7 @@ import { personFor } from './persons.js';
 import { problem, sendProblem } from './problem.js';
 import { REGISTRIES, isRegistryName } from './simulated-registries.js';
 import type { SandboxState } from './state.js';
+import { traceHeaders } from '../platform/tracing.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +82,7 @@ export function registryRoutes(state: SandboxState): Hono {
     const person = nationalCode ? personFor(nationalCode, now) : undefined;
     const answer = behaviour.answer({ subject: inquiry.subject, person, nowMs: now });
     const isAsync = behaviour.mode === 'async';
+    const trace = isAsync ? traceHeaders() : {};
     const dueAt = isAsync ? now + (behaviour.delayMs?.(person, state.asyncDelayMs) ?? state.asyncDelayMs) : now;
     const record: InquiryRecord = {
       inquiryId: inquiry.inquiryId,
@@ -98,6 +100,7 @@ export function registryRoutes(state: SandboxState): Hono {
       ...(isAsync ? {} : { answeredAt: now }),
       delivered: !isAsync,
       deliveries: 0,
+      ...(Object.keys(trace).length > 0 ? { trace } : {}),
     };
     state.inquiries.add(record);
     state.log(`inquiry ${registry}/${inquiry.inquiryId} subject=${nationalCode ?? 'mobile'}`);

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { Hono } from 'hono';
 import { controlRoutes } from './control-routes.js';
 import { portalControlRoutes } from './portal/control-routes.js';
@@ -19,6 +20,7 @@ export { SandboxState, type SandboxOptions } from './state.js';
 export function createSandboxApp(opts: SandboxOptions = {}): { app: Hono; state: SandboxState } {
   const state = new SandboxState(opts);
   const app = new Hono();
+  if (opts.tracing) app.use('*', httpInstrumentationMiddleware());
   app.route('/', registryRoutes(state));
   app.route('/', controlRoutes(state));
   app.route('/', portalRoutes(state));

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   parvanehJwks?: JSONWebKeySet;
   /** Operational log lines (never contain sms message text). */
   log?: (line: string) => void;
+  /** A server span per request, joined to the caller's `traceparent`, and callbacks that carry the inquiry's trace on (platform/tracing.ts); default none. */
+  tracing?: boolean;
 }
 
 /** Real-time period of the due-answer ticker. */

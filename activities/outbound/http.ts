@@ -8,6 +8,7 @@ import { DEFAULT_BACKOFF, retryAfterMs, retryDelayMs, type BackoffPolicy } from 
 import type { InquiryEndpoint } from '../../domain/registries/endpoint.js';
 import { isRetryable, registryFailure, type RegistryFailureType } from './failures.js';
 import { readReply, type RegistryReply } from '../../domain/registries/reply.js';
+import { traceHeaders } from '../../platform/tracing.js';
 
 /** What the caller needs; tests pass the sandbox's URL and a fixed random. */
 export interface CallerConfig {
@@ -69,7 +70,8 @@ export function createEndpointCaller(options: CallerConfig) {
     try {
       res = await config.fetch(`${baseUrl}${endpoint.path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        // The activity's trace goes with the call (W3C traceparent; nothing when tracing is off).
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...traceHeaders() },
         body: JSON.stringify(body),
         signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
       });
