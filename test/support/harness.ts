@@ -31,6 +31,7 @@ import { freshDatabase } from './database.js';
 import { freePort } from './ports.js';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../../idp/provider.js';
 import { devServerTemporal, timeSkippingTemporal } from './temporal.js';
+import { activeTracing, tracingClientInterceptors } from '../../platform/tracing.js';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -76,7 +77,10 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  */
 export async function startHarness(opts: { historyLimit?: number; temporal?: 'time-skipping' | 'dev-server'; processesDir?: string; sandboxDelayMs?: number; startWorker?: boolean; outboxDelivery?: boolean; databaseUrl?: string; logger?: Logger; workerLogger?: Logger; payloadKeysPath?: string;
   /** Also start the development OpenID provider and mount the console (`distDir`: its app's files; default a folder without them). */
-  console?: boolean | { distDir?: string } } = {}): Promise<Harness> {
+  console?: boolean | { distDir?: string };
+  /** Trace the gateway, the sandbox, the worker and the client; call `startTracing` first (platform/tracing.ts). */
+  tracing?: boolean } = {}): Promise<Harness> {
+  if (opts.tracing && !activeTracing()) throw new Error('startHarness({ tracing: true }) needs startTracing() first');
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
   const calendar = loadHolidayCalendar();
@@ -94,7 +98,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const payloadKeysPath = opts.payloadKeysPath ?? join(keysDir, 'payload-keys.json');
   const payloadCodec = createPayloadCodec(payloadKeysFile(payloadKeysPath));
   const dataConverter = encryptingDataConverter(payloadCodec);
-  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter });
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter, interceptors: opts.tracing ? tracingClientInterceptors() : undefined });
   const deps: ServiceDeps = { db: db.db, temporal: client, catalogue, calendar, taskQueue, historyLimit: opts.historyLimit };
 
   // Each async registry signs with its own key: the gateway trusts each for its own callbacks only.
@@ -110,7 +114,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
     redirectUris: [`http://127.0.0.1:${gatewayPort}/console/callback`], postLogoutRedirectUris: [`http://127.0.0.1:${gatewayPort}/console/signed-out`],
   }) : undefined;
   const gateway = createGateway({
-    deps, registryKeys: registryKeys.jwks, signingKeys, metrics, checkReady: db.ping, rateLimits: false,
+    deps, registryKeys: registryKeys.jwks, signingKeys, metrics, checkReady: db.ping, rateLimits: false, tracing: opts.tracing,
     logger: opts.logger ?? createLogger({ level: 'warn' }),
     auth: { issuers: [{ issuer: issuer.issuer, jwks: issuer.jwks }, ...(idp ? [{ issuer: idp.issuer }] : [])], audience: API_AUDIENCE },
     console: idp ? {
@@ -125,7 +129,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const sandbox = await startSandbox({
     port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: opts.sandboxDelayMs ?? 500,
     parvanehJwksUrl: `${gatewayUrl}/.well-known/jwks.json`,
-    registryKeys: registryKeys.privateKeys,
+    registryKeys: registryKeys.privateKeys, tracing: opts.tracing,
   });
 
   let worker: LicenceWorker | undefined;

@@ -1,0 +1,104 @@
+/**
+ * Tracing end to end: one application is one trace, from the portal's request through the gateway,
+ * Temporal, the workflow and its activities to the registry, and back by the registry's signed
+ * callback to the signal the workflow handles; and no span says whom it is about.
+ */
+import { trace, ProxyTracerProvider } from '@opentelemetry/api';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inquiries } from '../db/schema/index.js';
+import { activeTracing, startTracing, stopTracing, tracingClientInterceptors, tracingWorkerOptions } from '../platform/tracing.js';
+import { api, decide, eventually, generatedApplication, taskInInbox } from './support/api.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { officeTokens } from './support/tokens.js';
+
+describe('tracing off', () => {
+  it('registers no tracer provider, no interceptors and no propagator when no OTLP endpoint is set', () => {
+    expect(startTracing('parvaneh-test', {})).toBeUndefined();
+    expect(activeTracing()).toBeUndefined();
+    const provider = trace.getTracerProvider() as ProxyTracerProvider;
+    expect(provider.getDelegate().constructor.name).toBe('NoopTracerProvider');
+    expect(tracingClientInterceptors()).toBeUndefined();
+    expect(tracingWorkerOptions()).toEqual({});
+  });
+});
+
+describe('tracing on', () => {
+  let receiver: OtlpReceiver;
+  let h: Harness;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    startTracing('parvaneh-test', { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    h = await startHarness({ tracing: true });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    await stopTracing();
+    await receiver?.close();
+  });
+
+  /** Flushes what is batched, until `found` finds what it looks for among the received spans. */
+  const spansUntil = <T>(found: (spans: ReceivedSpan[]) => T | undefined, what: string) => eventually(async () => {
+    await activeTracing()!.provider.forceFlush();
+    return found(receiver.spans);
+  }, what, 60_000);
+
+  it('follows an application from the portal\'s request to the registry\'s callback and the signal in one trace, with no national code on any span', async () => {
+    const tokens = await officeTokens(h);
+    const application = await generatedApplication(61_001);
+    const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: application });
+    expect(submitted.status, submitted.text).toBe(202);
+    const { applicationId } = submitted.body;
+    // The interview sends the file to vetting: the security office answers later, by callback.
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
+    await eventually(async () => {
+      const [row] = await h.db.db.select().from(inquiries).where(and(eq(inquiries.applicationId, applicationId), eq(inquiries.registry, 'security-clearance')));
+      return row?.status === 'answered' ? row : undefined;
+    }, 'the security clearance answered by callback');
+
+    const submission = await spansUntil((spans) => spans.find((s) => s.name === 'POST /v1/applications' && s.kind === 2), 'the submission\'s span');
+    const traceId = submission.traceId;
+    const ofApplication = (spans: ReceivedSpan[]) => spans.filter((s) => s.traceId === traceId);
+    const expected = [
+      'StartWorkflow:licenceProcess', // the gateway's Temporal client
+      'StartActivity:sendInquiry', // the workflow schedules the inquiry
+      'RunActivity:sendInquiry', // the worker runs it
+      'POST /registries/:registry/inquiries', // the sandbox registry receives it
+      'POST /v1/callbacks/registries/:registry', // the gateway receives the registry's callback
+      'SignalWorkflow:registryAnswer', // and signals the workflow
+      'HandleSignal:registryAnswer', // which handles the answer
+    ];
+    const traced = await spansUntil((spans) => {
+      const names = new Set(ofApplication(spans).map((s) => s.name));
+      return expected.every((name) => names.has(name)) ? ofApplication(spans) : undefined;
+    }, `${expected.join(', ')} in the application's trace`);
+
+    // Each registry's callback is the child of the registry's span for its inquiry (the trace came
+    // back with it), its signal the child of the callback, the workflow's handling the signal's.
+    const childOf = (parent: ReceivedSpan, name: string) => traced.find((s) => s.parentSpanId === parent.spanId && s.name === name);
+    const callbacks = traced.filter((s) => s.name === 'POST /v1/callbacks/registries/:registry');
+    expect(callbacks.map((s) => s.attributes.find((a) => a.key === 'url.full')?.value.stringValue?.split('/').pop()).sort()).toEqual(['criminal-record', 'security-clearance']);
+    for (const callback of callbacks) {
+      expect(traced.find((s) => s.spanId === callback.parentSpanId)?.name).toBe('POST /registries/:registry/inquiries');
+      const signal = childOf(callback, 'SignalWorkflow:registryAnswer');
+      expect(signal).toBeDefined();
+      expect(childOf(signal!, 'HandleSignal:registryAnswer')).toBeDefined();
+    }
+    // The registry's inquiry span is the child of the activity that made the inquiry.
+    const inquiry = traced.find((s) => s.spanId === callbacks[0]!.parentSpanId)!;
+    expect(traced.find((s) => s.spanId === inquiry.parentSpanId)?.name).toBe('RunActivity:sendInquiry');
+    // Workflow spans name the workflow by its ids only.
+    const inquiryStart = traced.find((s) => s.name === 'StartActivity:sendInquiry')!;
+    expect(inquiryStart.attributes.map((a) => a.key).sort()).toEqual(['run_id', 'temporalTaskQueue', 'temporalWorkflowId', 'temporalWorkflowType']);
+
+    // Nobody is named: neither the applicant nor the manager, by national code or by name.
+    const everything = receiver.bodies.join('\n');
+    const manager = application.manager?.kind === 'nominee' ? [application.manager.person as typeof application.applicant] : [];
+    for (const person of [application.applicant, ...manager]) {
+      for (const personal of [person.nationalCode, person.firstName, person.lastName]) expect(everything).not.toContain(personal);
+    }
+    expect(everything).not.toContain('Bearer ');
+  });
+});
