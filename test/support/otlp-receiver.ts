@@ -3,7 +3,7 @@
  * posts to `/v1/traces`. The exporter (0.57) posts JSON, ids in hex, optionally gzipped; the body's
  * shape is the exporter's own (`@opentelemetry/otlp-transformer`'s request types).
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { IExportTraceServiceRequest, ISpan } from '@opentelemetry/otlp-transformer/build/src/trace/internal-types.js';
@@ -23,25 +23,24 @@ export interface OtlpReceiver {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
-  const server = createServer((req, res) => {
+  const receive = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
+      res.writeHead(415).end();
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !String(req.headers['content-type']).startsWith('application/json')) {
-        res.writeHead(415).end();
-        return;
-      }
-      const raw = Buffer.concat(chunks);
-      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      bodies.push(text);
-      const request = JSON.parse(text) as IExportTraceServiceRequest;
-      for (const resourceSpans of request.resourceSpans ?? []) {
-        const service = resourceSpans.resource?.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const scope of resourceSpans.scopeSpans) for (const span of scope.spans ?? []) spans.push({ ...span, service });
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+    bodies.push(text);
+    const request = JSON.parse(text) as IExportTraceServiceRequest;
+    for (const resourceSpans of request.resourceSpans ?? []) {
+      const service = resourceSpans.resource?.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+      for (const scope of resourceSpans.scopeSpans) for (const span of scope.spans ?? []) spans.push({ ...span, service });
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  };
+  const server = createServer((req, res) => void receive(req, res));
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
   return {
