@@ -10,7 +10,7 @@
  * const client = new Client({ connection, interceptors: tracingClientInterceptors() });
  * await stopTracing(); // flushes what is still batched
  */
-import { context, propagation, trace, type Context } from '@opentelemetry/api';
+import { context, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource, envDetectorSync } from '@opentelemetry/resources';
@@ -24,6 +24,7 @@ import {
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { InjectedSink, WorkerOptions } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
+import { redactText } from './redact.js';
 
 /** A started tracer provider and what the worker's workflow span sink needs of it. */
 export interface Tracing {
@@ -124,8 +125,16 @@ export function traceHeaders(of: Context = context.active()): Record<string, str
  * Wraps a processor so that no span leaves with a query string in its URL (`url.full`): a query
  * may hold personal data or a secret (the console's sign-in `code`, the sandbox's `nationalCode`
  * filter). Everything else on our spans is set by our own code or the interceptors, which record
- * ids, never payloads (docs/operations.md, Tracing).
+ * ids, never payloads (docs/operations.md, Tracing); what a failure's message may quote (an
+ * exception recorded on a span, its status) is redacted as a log line is (platform/redact.ts).
  */
+/** Redacts the string values of an ended span's (or event's) attributes in place. */
+function redactStrings(attributes: Attributes | undefined): void {
+  if (!attributes) return;
+  const writable = attributes as Record<string, unknown>;
+  for (const [key, value] of Object.entries(writable)) if (typeof value === 'string') writable[key] = redactText(value);
+}
+
 function redacting(next: SpanProcessor): SpanProcessor {
   return {
     onStart(span: Span, parent: Context) {
@@ -133,7 +142,12 @@ function redacting(next: SpanProcessor): SpanProcessor {
       if (typeof url === 'string' && url.includes('?')) span.setAttribute(ATTR_URL_FULL, url.slice(0, url.indexOf('?')));
       next.onStart(span, parent);
     },
-    onEnd: (span: ReadableSpan) => next.onEnd(span),
+    onEnd(span: ReadableSpan) {
+      redactStrings(span.attributes);
+      for (const event of span.events) redactStrings(event.attributes);
+      if (span.status.message) (span.status as { message?: string }).message = redactText(span.status.message);
+      next.onEnd(span);
+    },
     forceFlush: () => next.forceFlush(),
     shutdown: () => next.shutdown(),
   };
