@@ -43,7 +43,7 @@ startProcess('worker', async () => {
   const sign = await signerFromFile(config.SIGNING_KEYS_PATH);
   // The pre-built bundle has no tracing interceptors: traced, the workflow code is bundled at start with them.
   const workflowBundle = tracing ? undefined : prebuiltWorkflowBundle(config.WORKFLOW_BUNDLE);
-  console.log(workflowBundle ? `[worker] workflow bundle: ${workflowBundle.codePath}` : '[worker] no pre-built workflow bundle: bundling the workflow code');
+  console.log(workflowBundle ? `[worker] workflow bundle: ${workflowBundle.codePath}` : `[worker] ${tracing ? 'tracing' : 'no pre-built workflow bundle'}: bundling the workflow code`);
   const worker = await createLicenceWorker({
     connection, namespace: config.TEMPORAL_NAMESPACE, payloadCodec, db: database.db, metrics, calendar, catalogue,
     registryBaseUrl: config.REGISTRY_BASE_URL, taskQueue: config.TASK_QUEUE, portal: { baseUrl: config.PORTAL_BASE_URL, sign },
