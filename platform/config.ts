@@ -191,6 +191,13 @@ const SHARED_SETTINGS = {
   PROCESSES_DIR: withDefault(kinds.directory, 'the licence process definitions', 'processes'),
 };
 
+/** Tracing (platform/tracing.ts): off unless an endpoint is set; the standard OpenTelemetry names. */
+const TRACING_SETTINGS = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(kinds.httpUrl, 'where spans go over OTLP/HTTP (`<url>/v1/traces`); unset, with the next one unset too: no tracing'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(kinds.httpUrl, 'the traces endpoint itself, in place of the one above'),
+  OTEL_SERVICE_NAME: optional(kinds.text, 'the service name on this process\'s spans (default parvaneh-gateway, parvaneh-worker, parvaneh-sandbox)'),
+};
+
 const payloadKeysGiven: Rule<typeof SHARED_SETTINGS> = (_values, env) =>
   env.PAYLOAD_KEYS || env.PAYLOAD_KEYS_PATH ? [] : ['PAYLOAD_KEYS or PAYLOAD_KEYS_PATH: required, expected the keys Temporal payloads are encrypted with (JSON, or a file holding it)'];
 
@@ -208,6 +215,7 @@ export const GATEWAY_SETTINGS = {
   PORT: withDefault(kinds.port, 'the port the API listens on', '8080'),
   HOST: withDefault(kinds.host, 'the address the API listens on', '127.0.0.1'),
   ...SHARED_SETTINGS,
+  ...TRACING_SETTINGS,
   AUTH_ISSUER: optional(kinds.text, 'the token issuer trusted for bearer tokens (this or AUTH_ISSUERS is required)'),
   AUTH_JWKS: optional(kind('a JWKS as JSON, or the https:// URL of one (http:// on loopback)', z.string().pipe(z.union([
     z.string().refine(looksLikeUrl).pipe(kinds.secureUrl.schema),
@@ -279,6 +287,7 @@ export const WORKER_SLOT_SETTINGS = {
 /** The standalone worker's settings (worker/main.ts). */
 export const WORKER_SETTINGS = {
   ...SHARED_SETTINGS,
+  ...TRACING_SETTINGS,
   REGISTRY_BASE_URL: required(kinds.httpUrl, 'the registries (the sandbox\'s URL in development)'),
   PORTAL_BASE_URL: optional(kinds.httpUrl, 'the national permits portal', { defaultText: 'REGISTRY_BASE_URL' }),
   METRICS_PORT: optional(kinds.port, 'where the worker serves its counters on GET /metrics; unset: not served'),
@@ -298,6 +307,7 @@ export const SANDBOX_SETTINGS = {
   SANDBOX_HOST: withDefault(kinds.host, 'the address they listen on', '127.0.0.1'),
   SANDBOX_CALLBACK_URL: optional(kinds.httpUrl, 'the gateway the async registries send their answers to; unset: answers stay pending'),
   PARVANEH_JWKS_URL: optional(kinds.httpUrl, 'Parvaneh\'s JWKS, which the portal simulator verifies notifications with; unset: it refuses them all'),
+  ...TRACING_SETTINGS,
 };
 
 /** The registry sandbox: its settings. */

@@ -10,6 +10,7 @@
  *   DATABASE_URL            a PostgreSQL server instead of the embedded one
  *   CLUSTER_GATEWAYS, CLUSTER_WORKERS   replicas of each (default 2 and 2)
  *   TEMPORAL_HISTORY_SHARDS the history shards, fixed when the store is first set up (default 16)
+ *   PARVANEH_DIST_DIR       the compiled build to run (default dist, what npm run build writes)
  *
  * Ctrl-C (or SIGTERM) stops it in order; the next start finds every application where it left it.
  */
@@ -29,7 +30,7 @@ function whole(name: string, fallback: number, min: number, max: number): number
 
 const dataDir = resolve(process.env.CLUSTER_DATA_DIR || '.data/cluster');
 const options = {
-  dataDir, distDir: resolve('dist'), databaseUrl: process.env.DATABASE_URL || undefined,
+  dataDir, distDir: resolve(process.env.PARVANEH_DIST_DIR || 'dist'), databaseUrl: process.env.DATABASE_URL || undefined,
   port: whole('CLUSTER_PORT', DEFAULT_CLUSTER.port, 1024, 65000),
   temporalPort: whole('TEMPORAL_PORT', DEFAULT_CLUSTER.temporalPort, 1024, 64000),
   postgresPort: whole('POSTGRES_PORT', DEFAULT_CLUSTER.postgresPort, 1024, 65535),

@@ -19,3 +19,9 @@ echo "== the law: every rule of the sources cited, carried out and tested (docs/
 npx tsx dsl/cli/rules.ts --check
 echo "== tests"
 npx vitest run "$@"
+# A traced worker bundles the workflow code with tracing's interceptors: it too must replay every
+# release's histories (the full run only).
+if [[ $# -eq 0 ]]; then
+  echo "== the release histories, replayed with tracing on"
+  npx vitest run --config test/support/vitest-tracing.config.ts test/replay-releases.test.ts
+fi
