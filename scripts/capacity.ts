@@ -160,7 +160,7 @@ async function measureUnitCosts(): Promise<UnitCosts> {
     const ids = await stack.submitAll(seeds, C);
     await stack.settle(ids);
     const s1 = await snap(stack);
-    log(`${elapsed()}: ${N} decided (${stack.retries.count} submissions retried); ${licences} licences held: ${HELD_MONTHS} months`);
+    log(`${elapsed()}: ${N} decided (${await stack.outcomes(ids)}; ${stack.retries.count} submissions retried); ${licences} licences held: ${HELD_MONTHS} months`);
     await stack.skipMonths(HELD_MONTHS, async (m) => { if (m % 12 === 0) log(`${elapsed()}: month ${m}`); });
     const s2 = await snap(stack);
     log(`${elapsed()}: ${RENEWAL_MONTHS} months more, across expiry`);
@@ -184,13 +184,20 @@ async function simulateCounty(costs: UnitCosts) {
     + `${load.applications} applications, ${load.licenceYears.toFixed(1)} licence-years, ${load.renewals} renewals predicted`);
   const measured = await withStack(async (stack) => {
     const s0 = await snap(stack);
-    await stack.settle(await stack.submitAll(cohortSeeds, C));
+    const ids = await stack.submitAll(cohortSeeds, C);
+    await stack.settle(ids);
     await stack.skipMonths(months, async (m) => {
       const due = arrivals.filter((a) => a.month === m).map((a) => a.seed);
-      if (due.length) await stack.settle(await stack.submitAll(due, C));
+      if (due.length) {
+        const arrived = await stack.submitAll(due, C);
+        ids.push(...arrived);
+        await stack.settle(arrived);
+      }
       if (m % 12 === 0) log(`${elapsed()}: month ${m}`);
     });
-    return costBetween(s0, await snap(stack), 1);
+    const end = await snap(stack);
+    log(`${elapsed()}: the county's applications: ${await stack.outcomes(ids)}`);
+    return costBetween(s0, end, 1);
   });
   printSimulation(predicted, measured, `${load.applications} applications (${cohort} at month 0, one every ${every} months), ${load.licenceYears.toFixed(1)} licence-years, ${load.renewals} renewals over ${months} months`);
 }

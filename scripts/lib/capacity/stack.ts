@@ -31,6 +31,8 @@ export interface Stack {
   submitAll(seeds: number[], concurrency: number): Promise<string[]>;
   /** Waits until the given applications are decided and nothing has moved for a while. */
   settle(applicationIds?: string[]): Promise<void>;
+  /** The applications' outcomes, as `approved 9, rejected 1`. */
+  outcomes(applicationIds: string[]): Promise<string>;
   /** Moves process time on by `months`, one month at a time, settling after each; `each` runs after every month. */
   skipMonths(months: number, each?: (month: number) => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +78,23 @@ export async function startStack(opts: { log: (line: string) => void }): Promise
   const pids = { worker: worker.pid, gateway: gateway.child.pid, temporal: childNamed('temporal'), harness: process.pid };
   opts.log(`stack: worker pid ${pids.worker}, gateway pid ${pids.gateway}, time-skipping server pid ${pids.temporal ?? 'not found'}`);
 
+  // How far process time is ahead of the wall clock (the sandbox's and the in-process gateway's offset).
+  let offsetMs = 0;
+  /**
+   * Starts `start` with Date.now() at process time: the soak's `submit` builds its body (the
+   * applicant as the civil registry will describe them that day) before its first await, so a
+   * later month's applicant matches the sandbox's registry, which follows process time.
+   */
+  const atProcessTime = <T>(start: () => Promise<T>): Promise<T> => {
+    const wallNow = Date.now;
+    Date.now = () => wallNow() + offsetMs;
+    try {
+      return start();
+    } finally {
+      Date.now = wallNow;
+    }
+  };
+
   const stack: Stack = {
     h, gateway, worker, pids, submitted: 0, retries: { count: 0 },
     async submitAll(seeds, concurrency) {
@@ -84,7 +103,7 @@ export async function startStack(opts: { log: (line: string) => void }): Promise
       await Promise.all(Array.from({ length: Math.min(concurrency, seeds.length) }, async () => {
         while (next < seeds.length) {
           const seed = seeds[next++]!;
-          ids.push(await submit(gateway.url, token, seed, stack.retries));
+          ids.push(await atProcessTime(() => submit(gateway.url, token, seed, stack.retries)));
           stack.submitted += 1;
         }
       }));
@@ -104,10 +123,15 @@ export async function startStack(opts: { log: (line: string) => void }): Promise
         if (Date.now() - started > 600_000) throw new Error(`not settled after 600 s (${undecided} applications undecided, ${now})`);
       }
     },
+    async outcomes(applicationIds) {
+      const rows = await sql<{ status: string; n: string }[]>`
+        select status, count(*)::text as n from applications where id in ${sql(applicationIds)} group by status order by status`;
+      return rows.map((r) => `${r.status} ${r.n}`).join(', ');
+    },
     async skipMonths(months, each) {
       for (let m = 1; m <= months; m++) {
         const target = (await h.env.currentTimeMs()) + MONTH_MS;
-        const offsetMs = target - Date.now();
+        offsetMs = target - Date.now();
         const res = await fetch(`${h.sandboxUrl}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs }) });
         if (res.status !== 200) throw new Error(`the sandbox's clock: ${res.status}`);
         h.deps.now = () => Date.now() + offsetMs;
