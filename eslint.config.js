@@ -62,7 +62,7 @@ const activitiesAsTypes = { group: ['**/activities/**', '../activities/*', '../a
 const noIo = { group: ['**/db/**', '**/gateway/**', '**/sandbox/**'], message: 'Workflows do no I/O.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'api-spec/generated/**', 'console/dist/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'db/migrations/**', 'api-spec/generated/**', 'console/dist/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
