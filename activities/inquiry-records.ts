@@ -6,6 +6,7 @@ import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { inquiries } from '../db/schema/index.js';
 import type { Text } from '../dsl/schema.js';
+import { traceHeaders } from '../platform/tracing.js';
 
 /** The facts of an inquiry, as first recorded. */
 export interface InquiryRecord {
@@ -26,6 +27,8 @@ export async function recordAttempt(db: Database, inquiry: InquiryRecord): Promi
     id: inquiry.inquiryId, applicationId: inquiry.applicationId, stepId: inquiry.stepId,
     registry: inquiry.registry, subjectNationalCode: inquiry.nationalCode, purpose: inquiry.purpose ?? null,
     requestedBy: inquiry.requestedBy, status: 'sent', deadlineAt: new Date(inquiry.deadlineAt), attempts: 1,
+    // The sending activity's trace (tracing on), for a callback that brings none back.
+    traceParent: traceHeaders().traceparent ?? null,
   }).onConflictDoUpdate({ target: inquiries.id, set: { attempts: sql`${inquiries.attempts} + 1` } });
 }
 

@@ -10,7 +10,7 @@
  * const client = new Client({ connection, interceptors: tracingClientInterceptors() });
  * await stopTracing(); // flushes what is still batched
  */
-import { context, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, propagation, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource, envDetectorSync } from '@opentelemetry/resources';
@@ -119,6 +119,20 @@ export function traceHeaders(of: Context = context.active()): Record<string, str
   const headers: Record<string, string> = {};
   propagation.inject(of, headers);
   return headers;
+}
+
+/**
+ * Links the span in progress (a registry's callback) to the trace `traceparent` names (the
+ * activity that sent the inquiry), when that span belongs to another trace: a callback from a
+ * registry that carries no trace context of its own starts a new trace, and the link joins it to
+ * the application's. Nothing when tracing is off or there is nothing to link.
+ */
+export function linkToTrace(traceparent: string | null | undefined): void {
+  const span = trace.getActiveSpan();
+  if (!traceparent || !span) return;
+  const linked = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent }));
+  if (!linked || linked.traceId === span.spanContext().traceId) return;
+  span.addLink({ context: linked });
 }
 
 /**

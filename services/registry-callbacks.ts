@@ -11,6 +11,7 @@ import { checkAnswer } from '../domain/registries/index.js';
 import { applications, inquiries, registryCallbackIds } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../domain/workflow-interfaces/licence-process.js';
 import { appendAudit } from '../domain/audit.js';
+import { linkToTrace } from '../platform/tracing.js';
 import type { ServiceDeps } from './context.js';
 import { conflict, firstIssueProblem, invalid, notFound } from './errors.js';
 
@@ -67,6 +68,7 @@ async function recordAndDeliver(deps: ServiceDeps, registry: string, callback: C
   for (let attempt = 0; attempt < 3 && !outcome; attempt += 1) {
     [inquiry] = await deps.db.select().from(inquiries).where(eq(inquiries.id, callback.inquiryId));
     if (!inquiry || inquiry.registry !== registry) throw notFound({ fa: 'استعلام یافت نشد', en: 'inquiry not found' });
+    if (attempt === 0) linkToTrace(inquiry.traceParent);
     if (inquiry.status === 'answered' || inquiry.status === 'late-answered') {
       outcome = 'duplicate';
       break;

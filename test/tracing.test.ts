@@ -101,3 +101,57 @@ describe('tracing on', () => {
     expect(everything).not.toContain('Bearer ');
   });
 });
+
+describe('tracing on, with registries that bring no trace back (as real ones do not)', () => {
+  let receiver: OtlpReceiver;
+  let h: Harness;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    startTracing('parvaneh-test', { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    h = await startHarness({ tracing: true, untracedSandbox: true });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    await stopTracing();
+    await receiver?.close();
+  });
+
+  it('links each registry\'s callback, a trace of its own, to the activity that sent the inquiry in the application\'s trace', async () => {
+    const tokens = await officeTokens(h);
+    const submitted = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: tokens.portal, body: await generatedApplication(61_002) });
+    expect(submitted.status, submitted.text).toBe(202);
+    const { applicationId } = submitted.body;
+    await decide(h, tokens.ahvaz, (await taskInInbox(h, tokens.ahvaz, applicationId, 'initial-interview')).id, 'accept');
+    const rows = await eventually(async () => {
+      const found = await h.db.db.select().from(inquiries).where(eq(inquiries.applicationId, applicationId));
+      const late = found.filter((r) => r.registry === 'security-clearance' || r.registry === 'criminal-record');
+      return late.length === 2 && late.every((r) => r.status === 'answered') ? late : undefined;
+    }, 'both late registries answered by callback');
+
+    const flushed = <T>(found: (spans: ReceivedSpan[]) => T | undefined, what: string) => eventually(async () => {
+      await activeTracing()!.provider.forceFlush();
+      return found(receiver.spans);
+    }, what, 60_000);
+    const submission = await flushed((spans) => spans.find((s) => s.name === 'POST /v1/applications' && s.kind === 2), 'the submission\'s span');
+    // Each inquiry recorded the trace of the activity that sent it: the application's.
+    for (const row of rows) expect(row.traceParent?.split('-')[1]).toBe(submission.traceId);
+    const senders = (spans: ReceivedSpan[]) => spans.filter((s) => s.traceId === submission.traceId && s.name === 'RunActivity:sendInquiry');
+    const callbacks = await flushed((spans) => {
+      const found = spans.filter((s) => s.name === 'POST /v1/callbacks/registries/:registry');
+      const handled = found.filter((c) => {
+        const signal = spans.find((s) => s.parentSpanId === c.spanId && s.name === 'SignalWorkflow:registryAnswer');
+        return signal && spans.some((s) => s.parentSpanId === signal.spanId && s.name === 'HandleSignal:registryAnswer');
+      });
+      return handled.length === 2 ? handled : undefined;
+    }, 'both callbacks, each signalled and handled');
+    const sent = senders(receiver.spans).map((s) => s.spanId);
+    for (const callback of callbacks) {
+      // A trace of its own (no traceparent came with it), linked to the span of the inquiry's activity.
+      expect(callback.traceId).not.toBe(submission.traceId);
+      expect(callback.parentSpanId ?? '').toBe('');
+      expect(callback.links?.map((l) => l.traceId)).toEqual([submission.traceId]);
+      expect(sent).toContain(callback.links![0]!.spanId);
+    }
+  });
+});

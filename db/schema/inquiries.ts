@@ -22,4 +22,9 @@ export const inquiries = pgTable('inquiries', {
   attempts: integer('attempts').notNull().default(0),
   /** Why the last call failed, in words an operator can act on. */
   lastError: text('last_error'),
+  /**
+   * The W3C `traceparent` of the activity that sent it, when tracing is on: a registry's callback
+   * that carries no trace of its own (no real registry does) is linked to it (platform/tracing.ts).
+   */
+  traceParent: text('trace_parent'),
 }, (t) => [index('inquiries_application_idx').on(t.applicationId)]);

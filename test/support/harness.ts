@@ -79,7 +79,9 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   /** Also start the development OpenID provider and mount the console (`distDir`: its app's files; default a folder without them). */
   console?: boolean | { distDir?: string };
   /** Trace the gateway, the sandbox, the worker and the client; call `startTracing` first (platform/tracing.ts). */
-  tracing?: boolean } = {}): Promise<Harness> {
+  tracing?: boolean;
+  /** With `tracing`: the sandbox registries as real ones are, neither joining the trace nor carrying it back on their callbacks. */
+  untracedSandbox?: boolean } = {}): Promise<Harness> {
   if (opts.tracing && !activeTracing()) throw new Error('startHarness({ tracing: true }) needs startTracing() first');
   bundle ??= bundleWorkflows();
   // Definitions first: a broken one fails here, before any server is started that would be left running.
@@ -129,7 +131,7 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
   const sandbox = await startSandbox({
     port: 0, callbackBaseUrl: gatewayUrl, asyncDelayMs: opts.sandboxDelayMs ?? 500,
     parvanehJwksUrl: `${gatewayUrl}/.well-known/jwks.json`,
-    registryKeys: registryKeys.privateKeys, tracing: opts.tracing,
+    registryKeys: registryKeys.privateKeys, tracing: opts.tracing && !opts.untracedSandbox,
   });
 
   let worker: LicenceWorker | undefined;
