@@ -17,8 +17,6 @@ export interface ManagedProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
-  /** How many times it was started. */
-  starts(): number;
 }
 
 export interface ProcessSpec {
@@ -29,25 +27,23 @@ export interface ProcessSpec {
   /** Printed on stdout or stderr once it serves. */
   ready: RegExp;
   logDir: string;
-  /** How long to wait for the ready line. */
-  startTimeoutMs?: number;
 }
+
+/** How long a start may take to print its ready line. */
+const START_TIMEOUT_MS = 120_000;
 
 export function managedProcess(spec: ProcessSpec): ManagedProcess {
   let child: ChildProcess | undefined;
-  let count = 0;
   const logFile = join(spec.logDir, `${spec.name}.log`);
   const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null
     ? Promise.resolve() : new Promise<void>((done) => c.once('exit', () => done()));
   return {
     name: spec.name,
     pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
-    starts: () => count,
     async start() {
       const log = createWriteStream(logFile, { flags: 'a' });
       const c = spawn(spec.command, spec.args, { env: spec.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
-      count += 1;
       let recent = '';
       await new Promise<void>((ready, fail) => {
         let done = false;
@@ -55,8 +51,8 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
           if (done) return;
           done = true;
           c.kill('SIGKILL');
-          fail(new Error(`${spec.name} printed no ready line within ${(spec.startTimeoutMs ?? 120_000) / 1000} s (log: ${logFile}):\n${recent}`));
-        }, spec.startTimeoutMs ?? 120_000);
+          fail(new Error(`${spec.name} printed no ready line within ${START_TIMEOUT_MS / 1000} s (log: ${logFile}):\n${recent}`));
+        }, START_TIMEOUT_MS);
         const watch = (chunk: Buffer) => {
           log.write(chunk);
           if (done) return;
