@@ -82,19 +82,25 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
-  /** Appends an event, after the events it carries (`earlier`): one insert, and one update of the current step. */
+  /**
+   * Appends an event, after the events it carries (`earlier`), and moves the current step when one
+   * of them says so: one statement (the insert as a common table expression of the update).
+   */
   const appendEvent = async ({ earlier = [], ...last }: TimelineEvent, on: Database = db) => {
     const events = [...earlier, last];
-    await on.insert(applicationEvents).values(events.map((e) => ({
+    const insert = on.insert(applicationEvents).values(events.map((e) => ({
       applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
       detail: e.detail ?? {}, occurredAt: new Date(e.occurredAt),
     }))).onConflictDoNothing();
     const moved = events.filter((e) => e.currentStep !== undefined).pop();
-    if (moved) {
-      await on.update(applications)
-        .set({ currentStep: moved.currentStep, updatedAt: sql`now()` })
-        .where(and(eq(applications.id, moved.applicationId), eq(applications.status, 'running')));
+    if (!moved) {
+      await insert;
+      return;
     }
+    const timeline = on.$with('timeline').as(insert.returning({ seq: applicationEvents.seq }));
+    await on.with(timeline).update(applications)
+      .set({ currentStep: moved.currentStep, updatedAt: sql`now()` })
+      .where(and(eq(applications.id, moved.applicationId), eq(applications.status, 'running')));
   };
 
   /** Issues a licence once per application and kind; a retry returns the same number. */

@@ -9,7 +9,7 @@
  * audited write. `verifyAuditChain` walks every chain; its `head` (a hash over the chains' heads)
  * is signed and published (domain/audit-head.ts) so a rewrite of the whole table shows.
  */
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
@@ -114,10 +114,11 @@ export async function appendAudit(db: Database, input: AuditEntryInput): Promise
   const chain = chainOf(input.subjectType, input.subjectId);
   return db.transaction(async (tx) => {
     await runStatement(tx, sql`select pg_advisory_xact_lock(${AUDIT_LOCK_CLASS}, ${chain})`);
-    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.chain, chain)).orderBy(desc(auditLog.id)).limit(1);
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    // The id is taken under the chain's lock, so a chain's ids rise in its order; it is hashed too.
-    const { id } = await queryOne<{ id: string }>(tx, sql`select nextval(pg_get_serial_sequence('audit_log', 'id')) as id`);
+    // The chain's last hash and the new entry's id in one statement, both under the chain's lock (so a
+    // chain's ids rise in its order; the id is hashed too).
+    const { id, last } = await queryOne<{ id: string; last: string | null }>(tx, sql`select nextval(pg_get_serial_sequence('audit_log', 'id')) as id,
+      (select ${auditLog.hash} from ${auditLog} where ${auditLog.chain} = ${chain} order by ${auditLog.id} desc limit 1) as last`);
+    const prevHash = last ?? GENESIS_HASH;
     // Millisecond precision, set here rather than by the database, so the hashed `at` is the stored one.
     const at = new Date();
     const content = { id: Number(id), chain, at, actor: input.actor, action: input.action, subjectType: input.subjectType, subjectId: input.subjectId, detail };

@@ -4,7 +4,7 @@
  * exists) numbers its notifications 1, 2, 3… under a lock on the subject, so two processes
  * changing one licence at once still give the portal a gapless order.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import { runStatement } from '../db/query.js';
@@ -28,10 +28,11 @@ const OUTBOX_LOCK_CLASS = 7401;
 export async function enqueueNotification(db: Database, notification: Notification): Promise<void> {
   await db.transaction(async (tx) => {
     await runStatement(tx, sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext(${notification.subject}))`);
-    const [known] = await tx.select({ id: outbox.id }).from(outbox).where(eq(outbox.dedupeKey, notification.dedupeKey));
-    if (known) return;
-    const [last] = await tx.select({ sequence: sql<number>`coalesce(max(${outbox.sequence}), 0)::int` })
-      .from(outbox).where(eq(outbox.subject, notification.subject));
-    await tx.insert(outbox).values({ ...notification, sequence: (last?.sequence ?? 0) + 1 });
+    // Under the subject's lock, one statement: the next sequence, and nothing when the key is known
+    // (the dedupe key is unique; a known one takes no sequence number).
+    await runStatement(tx, sql`insert into ${outbox} (${sql.identifier(outbox.dedupeKey.name)}, ${sql.identifier(outbox.subject.name)}, ${sql.identifier(outbox.sequence.name)}, ${sql.identifier(outbox.event.name)}, ${sql.identifier(outbox.payload.name)})
+      select ${notification.dedupeKey}, ${notification.subject}, coalesce(max(${outbox.sequence}), 0) + 1, ${notification.event}, ${JSON.stringify(notification.payload)}::jsonb
+      from ${outbox} where ${outbox.subject} = ${notification.subject}
+      on conflict (${sql.identifier(outbox.dedupeKey.name)}) do nothing`);
   });
 }

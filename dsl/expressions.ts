@@ -53,17 +53,26 @@ function environment(variables: readonly string[], reckoning: Reckoning = 'tehra
   return env;
 }
 
+/**
+ * Environments by reckoning and fact names. A worker evaluates this module once for all its
+ * workflows (worker/workflow-bundle.ts shares it), so they share these; an environment gives the
+ * same answers whoever built it. Bounded: the least recently used goes past MAX_EVALUATORS.
+ */
 const evaluators = new Map<string, Environment>();
+const MAX_EVALUATORS = 500;
 
 function envFor(facts: Facts): Environment {
   const names = Object.keys(facts).sort();
   const reckoning = (facts as { [RECKONING]?: Reckoning })[RECKONING] ?? 'tehran-jalali';
   const key = `${reckoning}:${names.join(',')}`;
   let env = evaluators.get(key);
-  if (!env) {
+  if (env) {
+    evaluators.delete(key);
+  } else {
     env = environment(names, reckoning);
-    evaluators.set(key, env);
+    if (evaluators.size >= MAX_EVALUATORS) evaluators.delete(evaluators.keys().next().value!);
   }
+  evaluators.set(key, env);
   return env;
 }
 

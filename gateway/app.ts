@@ -8,7 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ServiceDeps } from '../services/context.js';
 import { DomainError } from '../services/errors.js';
-import { authenticate, createTokenVerifier, type AuthOptions } from './auth.js';
+import { authenticate, bearerToken, createTokenVerifier, type AuthOptions } from './auth.js';
 import type { GatewayEnv, GatewayServices } from './context.js';
 import { limitBody, mountRoutes } from './openapi/mount.js';
 import { authorise, type DescribedRoute } from './openapi/route.js';
@@ -150,11 +150,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const publicBodyBytes = options.publicBodyBytes ?? 64 * 1024;
   const limit = (_route: DescribedRoute, maxBytes: number) => bodyLimitByCaller(publicBodyBytes, maxBytes);
   // A registry's bad signature and a bad token are failed authentications alike: 429 past the limit.
-  if (limits) app.use('/v1/*', limitFailedAuthentication({ ...limits, limit: limits.failedAuthentications }));
+  const verifyToken = createTokenVerifier(options.auth);
+  // A remembered token costs no signature to check: its address's failed authentications are then
+  // looked up with the caller's count, after authentication, in one statement (only where that
+  // count is kept: the API, not the registries' callbacks).
+  const remembered = (c: Context) => {
+    const token = underApi(c.req.path) ? bearerToken(c.req.header('authorization')) : undefined;
+    return token !== undefined && verifyToken.remembers(token);
+  };
+  if (limits) app.use('/v1/*', limitFailedAuthentication({ ...limits, limit: limits.failedAuthentications, remembered }));
   // Each registry's callbacks are limited on their own too (a registry gone wrong, a captured callback sent in a loop).
   if (limits) app.use(CALLBACK_PATH, rateLimit(registryCallbackLimits(limits)));
   mountRoutes(app, registryRoutes, { maxBodyBytes, limit });
-  const verifyToken = createTokenVerifier(options.auth);
   app.use('/v1/*', authenticate(verifyToken));
   if (limits) app.use('/v1/*', rateLimit({ ...limits, skip: (c) => !underApi(c.req.path) }));
   // Per operation: who may call (401/403), then its body limit, then its Idempotency-Key, so

@@ -87,6 +87,9 @@ interface VerifiedToken {
   until: number;
 }
 
+/** Verifies a bearer token; `remembers` says, without verifying, whether it is one verified before and remembered. */
+export type TokenVerifier = ((token: string) => Promise<Actor>) & { remembers(token: string): boolean };
+
 /**
  * Verifies a bearer token and returns the actor it names.
  *
@@ -97,8 +100,9 @@ interface VerifiedToken {
  * (the local key set, or the remote one with its reloads and staleness limit) still answers with
  * the very key that verified it, so a rotated or withdrawn key of the issuer ends it when the key
  * set is reloaded, as it would without the cache. Otherwise it is verified in full again.
+ * `remembers(token)` tells the rate limits whether a token's check will be that cheap one.
  */
-export function createTokenVerifier(options: AuthOptions): (token: string) => Promise<Actor> {
+export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   const issuers = new Map(options.issuers.map((trusted) => [trusted.issuer, { trusted, getKey: issuerKeyLookup(trusted, options) }]));
   const maxTokenAge = options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
   const tolerance = options.clockToleranceSeconds ?? 30;
@@ -110,27 +114,31 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
   async function remembered(hash: string): Promise<Actor | undefined> {
     const entry = verified?.get(hash);
     if (!entry) return undefined;
-    // Taken out while it is judged: kept again only if it still stands.
+    if (await stillStands(entry)) return entry.actor;
+    // Dropped only when it no longer stands. (Taking it out to judge it and putting it back emptied
+    // the cache whenever it held one token, the portal's usual case, and lru-cache then cleared its
+    // whole 10,000-slot index: 8–9 % of a GET's busy time.)
     verified!.delete(hash);
+    return undefined;
+  }
+
+  async function stillStands(entry: VerifiedToken): Promise<boolean> {
     const now = epoch();
-    if (now < entry.from || now > entry.until) return undefined;
-    let key: unknown;
+    if (now < entry.from || now > entry.until) return false;
     try {
-      key = await entry.getKey(entry.header, entry.input);
+      return (await entry.getKey(entry.header, entry.input)) === entry.key;
     } catch {
-      return undefined;
+      return false;
     }
-    if (key !== entry.key) return undefined;
-    verified!.set(hash, entry);
-    return entry.actor;
   }
 
   function remember(hash: string, entry: VerifiedToken): void {
     verified?.set(hash, entry);
   }
 
-  return async (token) => {
-    const hash = createHash('sha256').update(token).digest('base64url');
+  const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+  const verify = async (token: string): Promise<Actor> => {
+    const hash = hashOf(token);
     const known = await remembered(hash);
     if (known) return known;
     let issuer: unknown;
@@ -176,6 +184,12 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
     if (used) remember(hash, { actor: mapped.actor, getKey: trusted.getKey, header, input: used.input, key: used.key, from, until });
     return mapped.actor;
   };
+  return Object.assign(verify, { remembers: (token: string) => verified?.has(hashOf(token)) ?? false });
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header or none. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }
 
 /** Sets `actor` from the bearer token; without a token the caller is the public. */
@@ -186,9 +200,9 @@ export function authenticate(verify: (token: string) => Promise<Actor>): Middlew
       c.set('actor', { subject: 'public', role: 'public' });
       return next();
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthenticated('use "Authorization: Bearer <token>"');
-    c.set('actor', await verify(match[1]!));
+    const token = bearerToken(header);
+    if (!token) throw unauthenticated('use "Authorization: Bearer <token>"');
+    c.set('actor', await verify(token));
     return next();
   };
 }

@@ -40,6 +40,9 @@ export type SigningVariables = {
 /** Statuses whose responses cannot carry a body (Fetch "null body status"). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+/** The symbol under which node-server's light `Response` holds what it was made from, once seen. */
+let cacheSymbol: symbol | undefined;
+
 /**
  * The body bytes of a response made by @hono/node-server's light `Response` (what `c.json()` and
  * `c.body()` make under `serve()`) from a string or bytes, read from what it holds, without
@@ -50,8 +53,12 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * bytes received.
  */
 export function heldBytes(res: Response): Uint8Array<ArrayBuffer> | undefined {
-  const held = Object.getOwnPropertySymbols(res).find((symbol) => symbol.description === 'cache');
-  const cache = held ? (res as unknown as Record<symbol, unknown>)[held] : undefined;
+  if (cacheSymbol === undefined || !(cacheSymbol in res)) {
+    const found = Object.getOwnPropertySymbols(res).find((symbol) => symbol.description === 'cache');
+    if (!found) return undefined;
+    cacheSymbol = found;
+  }
+  const cache = (res as unknown as Record<symbol, unknown>)[cacheSymbol];
   if (!Array.isArray(cache) || cache.length !== 3 || cache[0] !== res.status) return undefined;
   const body: unknown = cache[1];
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
@@ -66,21 +73,30 @@ export function signResponses({ keys, requestIdVar = 'requestId', signBytes }: S
     await next();
     if (c.get('idempotentReplay' as never) || c.get('signedWithin' as never)) return;
     const res = c.res;
-    // The response is replaced below, so it is read directly rather than cloned (no tee, one copy).
-    const body = heldBytes(res) ?? new Uint8Array(await res.arrayBuffer());
+    const held = heldBytes(res);
+    // Otherwise the response is replaced below, so it is read directly rather than cloned (no tee, one copy).
+    const body = held ?? new Uint8Array(await res.arrayBuffer());
     const url = new URL(c.req.url);
     const requestId = c.get(requestIdVar as never) as string | undefined;
     const claims: Record<string, unknown> = { typ: RESPONSE_TYP, htm: c.req.method, htu: `${url.pathname}${url.search}`, status: res.status };
     if (requestId !== undefined) claims.rid = requestId;
-    const headers = new Headers(res.headers);
-    headers.set(SIGNATURE_HEADER, await signDetachedAsync(keys.active(), body, claims, signBytes));
-    // Cleared first: Hono would otherwise re-wrap the new response around its body *stream* to merge
-    // the old one's headers (all already in `headers`), and the server would then write it by
-    // reading that stream instead of sending the bytes at once.
-    c.res = undefined;
-    c.res = new Response(NULL_BODY.has(res.status) || body.byteLength === 0 ? null : body, {
-      status: res.status, statusText: res.statusText, headers,
-    });
+    const signature = await signDetachedAsync(keys.active(), body, claims, signBytes);
+    if (held) {
+      // The light response keeps its bytes and status, and now this header: the server sends what
+      // it holds. Nothing else of it is read (its statusText or body would build an undici Response
+      // and a web stream for each request, a tenth of a signed GET's time).
+      res.headers.set(SIGNATURE_HEADER, signature);
+    } else {
+      const headers = new Headers(res.headers);
+      headers.set(SIGNATURE_HEADER, signature);
+      // Cleared first: Hono would otherwise re-wrap the new response around its body *stream* to merge
+      // the old one's headers (all already in `headers`), and the server would then write it by
+      // reading that stream instead of sending the bytes at once.
+      c.res = undefined;
+      c.res = new Response(NULL_BODY.has(res.status) || body.byteLength === 0 ? null : body, {
+        status: res.status, statusText: res.statusText, headers,
+      });
+    }
     const onSigned = c.get('onSigned' as never) as SigningVariables['onSigned'];
     if (onSigned) await onSigned({ status: c.res.status, headers: c.res.headers, body });
   };

@@ -278,7 +278,7 @@ export const GATEWAY_CONFIG: ProcessSettings<typeof GATEWAY_SETTINGS> = { settin
 
 /** How much a worker takes on (worker/create-worker.ts, `DEFAULT_WORKER_SLOTS`). */
 export const WORKER_SLOT_SETTINGS = {
-  WORKER_WORKFLOW_TASK_SLOTS: optional(kinds.wholeNumber, 'workflow tasks a worker runs at once', { defaultText: '40' }),
+  WORKER_WORKFLOW_TASK_SLOTS: optional(kinds.wholeNumber, 'workflow tasks a worker runs at once', { defaultText: '16' }),
   WORKER_ACTIVITY_SLOTS: optional(kinds.wholeNumber, 'activities a worker runs at once', { defaultText: '100' }),
   WORKER_LOCAL_ACTIVITY_SLOTS: optional(kinds.wholeNumber, 'local activities (database writes) a worker runs at once', { defaultText: '100' }),
   WORKER_CACHED_WORKFLOWS: optional(kinds.wholeNumber, 'workflows a worker keeps in memory between their tasks', { defaultText: '2500' }),

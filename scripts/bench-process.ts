@@ -62,6 +62,7 @@ import type { ServiceContext, ServiceDeps } from '../services/context.js';
 import { ensureDatabaseUrl, freshDatabase } from '../test/support/database.js';
 import { freePort } from '../test/support/ports.js';
 import { createLicenceWorker } from '../worker/create-worker.js';
+import { workflowBundleOptions } from '../worker/workflow-bundle.js';
 import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 import { signerFor } from '../worker/signer.js';
 import { startDecider } from './lib/decider.js';
@@ -75,6 +76,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     open: { type: 'string' },
     'worker-heap': { type: 'string' },
+    statements: { type: 'boolean', default: false },
   },
 });
 const N = positive('applications', args.applications);
@@ -281,9 +283,10 @@ async function main(): Promise<number> {
   };
   try {
     if (OPEN === undefined) log(`${N} runs per variant in ${ROUNDS} rounds (ABC CBA …), concurrency ${C}, warm-up ${WARMUP} per variant`);
+    // The product's bundle options (shared modules included), with the benchmark's workflows beside the product's.
     const workflowBundle = await bundleWorkflowCode({
+      ...workflowBundleOptions(),
       workflowsPath: fileURLToPath(new URL('./bench-process/workflows.ts', import.meta.url)),
-      logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) },
     });
     const temporalPort = await freePort();
     const env = await TestWorkflowEnvironment.createLocal({
@@ -339,8 +342,17 @@ async function main(): Promise<number> {
     }
 
     // The worker's own database client, which counts the statements it sends.
+    // With --statements, also by text (whitespace folded), per variant: what the 'stmts' column is made of.
     let statements = 0;
-    const workerSql = postgres(db.url, { max: 10, onnotice: () => {}, debug: () => { statements += 1; } });
+    let byText: Map<string, number> | undefined;
+    const workerSql = postgres(db.url, {
+      max: 10, onnotice: () => {},
+      debug: (_connection: number, query: string) => {
+        statements += 1;
+        if (byText) { const key = query.replace(/\s+/g, ' ').trim(); byText.set(key, (byText.get(key) ?? 0) + 1); }
+      },
+    });
+    const textsByVariant = new Map<Variant, Map<string, number>>();
     cleanups.push(() => workerSql.end({ timeout: 5 }));
     const workerDb = drizzle(workerSql, { schema }) as unknown as Database;
     const worker = await createLicenceWorker({
@@ -383,7 +395,9 @@ async function main(): Promise<number> {
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
         const before = statements;
+        if (args.statements) byText = textsByVariant.get(variant) ?? textsByVariant.set(variant, new Map()).get(variant);
         const r = await runVariant(variant, size, sexes, offset, people, ctx, plan);
+        byText = undefined;
         r.statements = statements - before;
         chunks[variant].push(r);
         log(`round ${round + 1}/${ROUNDS} ${variant}: ${r.approved}/${r.applications} approved in ${(r.wallMs / 1000).toFixed(1)} s (${(r.approved / (r.wallMs / 1000)).toFixed(1)}/s)`);
@@ -421,6 +435,12 @@ async function main(): Promise<number> {
     console.log(line(['events/run', ...VARIANTS]));
     for (const kind of EVENT_KINDS) console.log(line([kind, ...rows.map(({ h }) => h.byKind[kind].toFixed(1))]));
     for (const { r, h } of rows) console.log(`workflow tasks completed per run (tasks×runs), ${r.variant}: ${h.taskSpread}`);
+    for (const [variant, texts] of textsByVariant) {
+      const runs = Math.max(1, results.find((r) => r.variant === variant)!.applications);
+      console.log('');
+      console.log(`statements per run by text, ${variant} (--statements):`);
+      for (const [text, n] of [...texts].sort((x, y) => y[1] - x[1])) console.log(`${(n / runs).toFixed(2).padStart(8)}  ${text.slice(0, 160)}`);
+    }
     const [a, b, t] = rows.map(({ s }) => s) as [ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>];
     const ratio = (x: ReturnType<typeof stats>, y: ReturnType<typeof stats>) =>
       `throughput ${(x.throughput / y.throughput).toFixed(2)}x, p50 ${(x.p50 / y.p50).toFixed(2)}x, p99 ${(x.p99 / y.p99).toFixed(2)}x`;

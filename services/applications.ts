@@ -2,7 +2,7 @@
  * Application verbs: submit, read, list, withdraw. Each checks the caller's scope, writes what
  * it changes, and talks to the application's workflow.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicationEvents, applications, inquiries, licences, tasks } from '../db/schema/index.js';
 import { withdrawSignal, type LicenceProcessInput } from '../domain/workflow-interfaces/licence-process.js';
@@ -58,11 +58,8 @@ export async function submitApplication({ ctx, input, idempotencyKey }: { ctx: S
     throw new DomainError('refused', 'application-refused', direct.message,
       `${application.licenceType} is started by another process, which hands it ${loaded.definition.inputs.join(', ')}: ${direct.reason}`, 'licenceType', direct.reason);
   }
-  if (idempotencyKey) {
-    const [earlier] = await deps.db.select().from(applications)
-      .where(and(eq(applications.submittedBy, actor.subject), eq(applications.idempotencyKey, idempotencyKey)));
-    if (earlier) return resumeSubmission(ctx, earlier);
-  }
+  // A repeat of a recorded submission is found by its key when its row is inserted (`twin` below):
+  // nothing is written for it, and its process is made sure to run.
   const applicationId = randomUUID();
   const trackingCode = newTrackingCode();
   const province = provinceOf(application.county)!;

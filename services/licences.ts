@@ -2,7 +2,8 @@
  * Issued licences: the offices' and the portal's view (in scope), and the public verification
  * anyone can run by licence number, around the clock, without personal data.
  */
-import { and, asc, desc, eq, gt, like, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, like, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { timingSafeEqual } from 'node:crypto';
 import { formatJalali } from '../dsl/calendar.js';
 import type { Text } from '../dsl/schema.js';
@@ -110,16 +111,40 @@ function licenceQueries(db: Database) {
   return {
     withFacts: db.select({ licence: licences, facts: applications.facts }).from(licences)
       .innerJoin(applications, eq(applications.id, licences.applicationId)).where(eq(licences.number, number)).prepare('licence_with_facts'),
-    row: db.select().from(licences).where(eq(licences.number, number)).prepare('licence_row'),
-    dependents: db.select().from(licences).where(eq(licences.dependsOn, number)).orderBy(asc(licences.issuedAt), asc(licences.number)).prepare('licence_dependents'),
+    withKin: licenceWithKin(db, number),
   };
+}
+
+/**
+ * `GET /v1/licences/{n}` in one statement (one round trip instead of two in a row): the licence
+ * with its application's facts (`kin` 0), the licence it stands on (1) and those that stand on it
+ * (2, oldest first), as rows of one shape.
+ */
+function licenceWithKin(db: Database, number: Placeholder) {
+  const kin = (n: number) => sql<number>`${sql.raw(String(n))}::int`.as('kin');
+  const self = alias(licences, 'self');
+  const parentOf = db.select({ dependsOn: self.dependsOn }).from(self).where(eq(self.number, number));
+  return db.select({ kin: kin(0), licence: licences, facts: applications.facts }).from(licences)
+    .innerJoin(applications, eq(applications.id, licences.applicationId)).where(eq(licences.number, number))
+    .unionAll(db.select({ kin: kin(1), licence: licences, facts: sql<unknown>`null::jsonb`.as('facts') }).from(licences).where(eq(licences.number, sql`(${parentOf})`)))
+    .unionAll(db.select({ kin: kin(2), licence: licences, facts: sql<unknown>`null::jsonb`.as('facts') }).from(licences).where(eq(licences.dependsOn, number)))
+    .orderBy(sql`1`, asc(licences.issuedAt), asc(licences.number))
+    .prepare('licence_with_kin');
 }
 const queriesOf = preparedPerDatabase(licenceQueries);
 
 async function loadLicence(deps: ServiceDeps, licenceNumber: string) {
-  const [found] = await runPrepared(queriesOf(deps.db).withFacts, { number: normaliseLicenceNumber(licenceNumber) });
-  if (!found) throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' }, `no licence ${normaliseLicenceNumber(licenceNumber)}`);
-  return found;
+  const number = normaliseLicenceNumber(licenceNumber);
+  const [found] = await runPrepared(queriesOf(deps.db).withFacts, { number });
+  return found ?? refuseMissing(number);
+}
+
+function refuseMissing(number: string): never {
+  throw notFound({ fa: 'پروانه یافت نشد', en: 'licence not found' }, `no licence ${number}`);
+}
+
+function refuseOutOfScope(ctx: ServiceContext, licence: LicenceRow): void {
+  if (!inScope(ctx.actor, licence)) throw forbidden(`licence ${licence.number} is outside your scope`);
 }
 
 /**
@@ -128,7 +153,7 @@ async function loadLicence(deps: ServiceDeps, licenceNumber: string) {
  */
 export async function licenceInScope(ctx: ServiceContext, licenceNumber: string) {
   const found = await loadLicence(ctx.deps, licenceNumber);
-  if (!inScope(ctx.actor, found.licence)) throw forbidden(`licence ${found.licence.number} is outside your scope`);
+  refuseOutOfScope(ctx, found.licence);
   return found;
 }
 
@@ -207,14 +232,13 @@ function licenceRef(deps: ServiceDeps, row: LicenceRow, atMs: number): LicenceRe
  */
 export async function getLicence({ ctx, licenceNumber }: { ctx: ServiceContext; licenceNumber: string }): Promise<LicenceView & { parent: LicenceRef | null; dependents: LicenceRef[] }> {
   const { actor, deps } = ctx;
-  const { licence, facts } = await licenceInScope(ctx, licenceNumber);
+  const number = normaliseLicenceNumber(licenceNumber);
+  const rows = await runPrepared(queriesOf(deps.db).withKin, { number });
+  const { licence, facts } = rows.find((row) => row.kin === 0) ?? refuseMissing(number);
+  refuseOutOfScope(ctx, licence);
   const atMs = now(deps);
-  const queries = queriesOf(deps.db);
-  const [parents, dependents] = await Promise.all([
-    licence.dependsOn ? runPrepared(queries.row, { number: licence.dependsOn }) : Promise.resolve([]),
-    runPrepared(queries.dependents, { number: licence.number }),
-  ]);
-  const parent = parents.find((row) => inScope(actor, row));
+  const parent = rows.find((row) => row.kin === 1 && inScope(actor, row.licence))?.licence;
+  const dependents = rows.filter((row) => row.kin === 2).map((row) => row.licence);
   return {
     ...withCode(actor, licence, licenceView(deps, licence, facts, atMs)),
     parent: parent ? licenceRef(deps, parent, atMs) : null,

@@ -51,6 +51,18 @@ export interface OpeningAudit {
   failedDetail?: Record<string, unknown>;
 }
 
+/**
+ * The definitions this process has seen committed to each database's `definitions` table: an
+ * application on one of them does not send its source again (tens of kilobytes of YAML per
+ * submission, for an insert that would do nothing).
+ */
+const recordedByDatabase = new WeakMap<Database, Set<string>>();
+function recordedDefinitions(db: Database): Set<string> {
+  let known = recordedByDatabase.get(db);
+  if (!known) recordedByDatabase.set(db, known = new Set());
+  return known;
+}
+
 type ApplicationRow = Omit<typeof applications.$inferInsert, 'workflowId' | 'definitionVersion' | 'definitionHash'>;
 
 /**
@@ -69,11 +81,14 @@ export async function openApplication({ ctx, loaded, application, audit, alongsi
 }): Promise<{ twin?: typeof applications.$inferSelect }> {
   const { deps, actor } = ctx;
   const workflowId = workflowIdFor(application.id);
+  const known = recordedDefinitions(deps.db);
   const opened = await deps.db.transaction(async (transaction) => {
     const tx = transaction as unknown as Database;
-    await tx.insert(definitions).values({
-      hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
-    }).onConflictDoNothing();
+    if (!known.has(loaded.hash)) {
+      await tx.insert(definitions).values({
+        hash: loaded.hash, id: loaded.definition.id, version: loaded.definition.version, effectiveFrom: loaded.definition.effectiveFrom, source: loaded.source,
+      }).onConflictDoNothing();
+    }
     const recorded = await tx.insert(applications).values({ ...application, workflowId, definitionVersion: loaded.definition.version, definitionHash: loaded.hash })
       .onConflictDoNothing({ target: [applications.submittedBy, applications.idempotencyKey] }).returning({ id: applications.id });
     if (recorded.length === 0) return false;
@@ -81,6 +96,8 @@ export async function openApplication({ ctx, loaded, application, audit, alongsi
     await appendAudit(tx, { actor: actor.subject, action: audit.action, subjectType: audit.subjectType, subjectId: audit.subjectId, detail: audit.detail });
     return true;
   });
+  // Committed: its definition is in the table for good (a definition row is never changed or removed).
+  known.add(loaded.hash);
   if (!opened) {
     const [twin] = await deps.db.select().from(applications)
       .where(and(eq(applications.submittedBy, application.submittedBy), eq(applications.idempotencyKey, application.idempotencyKey!)));

@@ -68,7 +68,10 @@ function inboxQueriesFor(db: Database, shape: InboxScope) {
   }).from(tasks).where(and(...inboxWhere(shape)));
   // Inside the subquery, "tasks" is its own FROM's: the whole inbox, not the listed row.
   const countsOfInbox = sql<InboxCounts>`(select row_to_json(c) from (${countsQuery()}) c)`;
-  const list = db.select({ task: tasks, licenceType: applications.licenceType, facts: applications.facts, counts: countsOfInbox }).from(tasks)
+  // Of the application's facts, an inbox row shows only the applicant's name (task-views.ts):
+  // that is all it reads, not the whole facts document of every listed application.
+  const names = sql<unknown>`jsonb_build_object('applicant', jsonb_build_object('firstName', ${applications.facts}->'applicant'->'firstName', 'lastName', ${applications.facts}->'applicant'->'lastName'))`.as('facts');
+  const list = db.select({ task: tasks, licenceType: applications.licenceType, facts: names, counts: countsOfInbox }).from(tasks)
     .innerJoin(applications, eq(applications.id, tasks.applicationId))
     .where(and(...inboxWhere(shape),
       optional('licenceType', 'text', sql`${applications.licenceType} = ${value('licenceType', 'text')}`),
@@ -119,7 +122,7 @@ function filterValues(filter: TaskFilter, now: Date, calendar: HolidayCalendar) 
 
 /**
  * Open tasks for the caller's office (its role, in its county or province), filtered, with their
- * application's licence type and facts, and on each the counts of the whole inbox: tasks with grounds of priority first (seed 002, Art. 5(b)
+ * application's licence type and its applicant's name (`facts.applicant`'s first and last name only), and on each the counts of the whole inbox: tasks with grounds of priority first (seed 002, Art. 5(b)
  * note 1), then the soonest due. `overdue`: past due; `escalated`: moved up to this office;
  * `today` and `week`: not yet overdue, due by the end of today or of the fifth working day after it.
  */

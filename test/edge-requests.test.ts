@@ -292,6 +292,11 @@ describe('rate limits shared by gateway replicas', () => {
   }
   const call = (base: string, method: string, path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method, headers });
 
+  it('keeps the counters in an unlogged table: no WAL and no flush for the write every /v1 request makes', async () => {
+    const { persistence } = await queryOne<{ persistence: string }>(h.db.db, sql`select relpersistence as persistence from pg_class where oid = 'rate_limit_counters'::regclass`);
+    expect(persistence).toBe('u');
+  });
+
   it('counts /ready and /metrics per client address across replicas: the 4th in the window is a signed 429', async () => {
     await withReplicas(async (a, b) => {
       const from = { 'x-forwarded-for': '203.0.113.1' };
@@ -336,6 +341,12 @@ describe('rate limits shared by gateway replicas', () => {
       expect(blocked.status).toBe(429);
       expect(await blocked.json()).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', detail: expect.stringContaining('failed authentications') });
       expect((await call(b, 'GET', '/v1/applications', { 'x-forwarded-for': '203.0.113.5', authorization: `Bearer ${tokens.portal}` })).status).toBe(200);
+      // b remembers that token now: its address's failures are looked up with the caller's count,
+      // after authentication, in one statement. Another address goes on; the blocked one is still refused.
+      expect((await call(b, 'GET', '/v1/applications', { 'x-forwarded-for': '203.0.113.5', authorization: `Bearer ${tokens.portal}` })).status).toBe(200);
+      const still = await call(b, 'GET', '/v1/applications', { ...from, authorization: `Bearer ${tokens.portal}` });
+      expect(still.status).toBe(429);
+      expect(await still.json()).toMatchObject({ type: 'https://parvaneh.example/problems/rate-limited', detail: expect.stringContaining('failed authentications') });
     }, strict);
   });
 

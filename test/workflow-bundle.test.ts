@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../worker/create-worker.js';
+import { SHARED_WORKFLOW_MODULES } from '../worker/workflow-bundle.js';
 
 interface Module {
   /** What it requires when it is evaluated. */
@@ -34,7 +35,40 @@ function modulesOf(code: string): Map<string, Module> {
   return modules;
 }
 
+/** Every module `from` brings in when it is evaluated, itself included. */
+function eagerClosure(modules: Map<string, Module>, from: string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...from];
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (seen.has(m)) continue;
+    seen.add(m);
+    stack.push(...(modules.get(m)?.eager ?? []));
+  }
+  return seen;
+}
+
 describe('the workflow bundle', () => {
+  it('shares across workflows only pure modules: none of the SDK\'s workflow API, of workflows/ or of anything holding a workflow\'s state', async () => {
+    const { code } = await bundleWorkflows();
+    const modules = modulesOf(code);
+    // The SDK evaluates these once, before any workflow exists (preloadModules), under the very
+    // module ids the workflow code requires, so the workflows get the shared instances.
+    const preload = /preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    const preloaded = [...preload.matchAll(/__webpack_require__\([^)]*"([^"]+)"\)/g)].map((m) => m[1]);
+    const roots = SHARED_WORKFLOW_MODULES.map((m) => `./${m}.ts`);
+    expect(preloaded).toEqual(roots);
+    for (const root of roots) expect(modules.has(root), root).toBe(true);
+    expect(modules.get('./workflows/licence-process.ts')?.eager.has('./dsl/respell.ts')).toBe(true);
+    const shared = [...eagerClosure(modules, roots)];
+    // What they bring with them: our pure DSL and date modules, CEL and the Jalali calendar's library.
+    const allowed = /^\.\/(dsl\/[a-z-]+\.ts|platform\/dates\/[a-z-]+\.ts|node_modules\/(@marcbachmann\/cel-js|jalaali-js)\/)/;
+    expect(shared.filter((m) => !allowed.test(m))).toEqual([]);
+    expect(shared.filter((m) => m.includes('@temporalio/') || m.startsWith('./workflows/') || m.includes('/steps/'))).toEqual([]);
+    // The rules' evaluator is among them: its environments are built once per worker, not per workflow.
+    expect(shared).toContain('./node_modules/@marcbachmann/cel-js/lib/index.js');
+  }, 120_000);
+
   it('evaluates no zod module at a workflow\'s start; the migration planner that needs them is loaded on first use', async () => {
     const { code } = await bundleWorkflows();
     const modules = modulesOf(code);

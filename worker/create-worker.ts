@@ -73,23 +73,23 @@ export interface WorkerSlots {
 }
 
 /**
- * How much a worker takes on. The task slots are the SDK's own defaults (40 workflow tasks, 100
- * local and 100 remote activities), measured against fewer: with 8/16/50 a workflow task holds its
- * slot while its database writes (local activities) wait on the network and the database, and a
- * 1,000-application soak moved at about 0.6 applications a second (246 licences in 600 s) where the
- * SDK's defaults had taken 1,000 through in 648 s; on a machine loaded by other work the SDK's
- * defaults let tasks run past the 10 s workflow task timeout instead (docs/performance-process.md).
+ * How much a worker takes on. 16 workflow tasks at once, 100 local and 100 remote activities. A
+ * workflow task holds its slot while its database writes (local activities) wait on the network
+ * and the database, so too few slots throttle a burst: with 8 a 1,000-application soak took 246
+ * through its 600 s window. Too many, and on a machine whose cores are shared with Temporal and
+ * PostgreSQL each task waits for the CPU: with the SDK's 40, 8,332 of 25,007 tasks in the soak were
+ * held over 1 s (p99 4.3 s) and 936 applications ended in the window; with 16, 1,066 (p99 1.4 s)
+ * and 991 (soaks s9 and s10, docs/performance-process.md).
  *
  * The cache is sized deliberately, not from the heap limit as the SDK does. Too small, and every
  * workflow task of an application in flight replays its whole history: a 1,000-application soak
  * (8 workflow-task slots) finished 21 in its 600 s window with 200 cached, 246 with 2,500. Too large,
- * and memory grows with the applications that merely wait: 1,000 waiting at their first office
- * task took a worker to 731 MiB with 200 cached, 1,049 MiB with 500, 2.5 GiB with the SDK's
- * default before the language's schemas were evaluated lazily (bench:process --open). 2,500 is
- * above what this machine has in flight at its peak; a worker waiting for offices with many
- * thousands open can be set lower (`WORKER_CACHED_WORKFLOWS`).
+ * and memory grows with the applications that merely wait: each cached one costs the worker some
+ * 0.3–0.5 MiB (bench:process --open). 2,500 is above what this machine has in flight at its peak; a
+ * worker holding many thousands of long waits is set lower (`WORKER_CACHED_WORKFLOWS`: with 1,000,
+ * 10,000 waiting applications took 896 MiB at rest).
  */
-export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 40, activities: 100, localActivities: 100, cachedWorkflows: 2_500 };
+export const DEFAULT_WORKER_SLOTS: WorkerSlots = { workflowTasks: 16, activities: 100, localActivities: 100, cachedWorkflows: 2_500 };
 
 /** Slots from the environment (`WORKER_WORKFLOW_TASK_SLOTS`, `WORKER_ACTIVITY_SLOTS`, `WORKER_LOCAL_ACTIVITY_SLOTS`, `WORKER_CACHED_WORKFLOWS`, platform/config.ts); unset ones keep the default. */
 export function workerSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WorkerSlots> {

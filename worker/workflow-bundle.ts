@@ -27,10 +27,31 @@ const quietBundlerLogger = {
   warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
 };
 
+/** A module of the repository's own, by its path from the root (TypeScript source, or compiled beside it). */
+function ownModule(path: string): string {
+  const source = fileURLToPath(new URL(`../${path}.ts`, import.meta.url));
+  return existsSync(source) ? source : fileURLToPath(new URL(`../${path}.js`, import.meta.url));
+}
+
+/**
+ * Modules evaluated once per worker and shared by every workflow it runs, instead of once per
+ * workflow (the SDK's `preloadModules`; the SDK deep-freezes what they export). Only pure modules
+ * with no per-workflow state belong here, and everything they import is shared with them: the
+ * rules' evaluator (dsl/expressions.ts: CEL, the calendar functions, the name comparison), whose
+ * environments, built per set of fact names, were otherwise built and kept by each workflow; the
+ * facts, the change rules, the holiday calendar and the respelling of names.
+ * test/workflow-bundle.test.ts checks what this brings in.
+ */
+export const SHARED_WORKFLOW_MODULES = ['dsl/expressions', 'dsl/facts', 'dsl/change-rules', 'dsl/calendar', 'dsl/respell'] as const;
+
 /** How the workflow code is bundled: one place for the build and the start alike (interceptor modules go here). */
 export function workflowBundleOptions(): BundleOptions {
   // The tracing interceptors only while tracing is on (platform/tracing.ts): an untraced worker runs none.
-  return { workflowsPath: workflowsModule('index'), logger: quietBundlerLogger, workflowInterceptorModules: activeTracing() ? [workflowsModule('tracing-interceptors')] : undefined };
+  return {
+    workflowsPath: workflowsModule('index'), logger: quietBundlerLogger,
+    workflowInterceptorModules: activeTracing() ? [workflowsModule('tracing-interceptors')] : undefined,
+    preloadModules: SHARED_WORKFLOW_MODULES.map(ownModule),
+  };
 }
 
 /** Bundles the workflow code once; pass the result to several workers. */

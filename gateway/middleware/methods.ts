@@ -33,11 +33,24 @@ export function declaredMethods(routes: readonly DescribedRoute[]): (path: strin
     const key = keyOf(segments, !/\{/.test(`${segments[1]}/${segments[2]}`));
     buckets.set(key, [...(buckets.get(key) ?? []), entry]);
   }
+  // Each path's methods sorted once: the common request (one path matches) builds no list.
+  const sorted = new Map([...byPath.values()].map((entry) => [entry, [...entry.methods].sort()]));
   return (path) => {
     const segments = path.split('/');
-    const candidates = [...(buckets.get(keyOf(segments)) ?? []), ...(buckets.get(keyOf(segments, false)) ?? [])];
-    const methods = new Set(candidates.filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
-    return methods.size ? [...methods].sort() : undefined;
+    let first: string[] | undefined;
+    let more: Set<string> | undefined;
+    for (const bucket of [buckets.get(keyOf(segments)), buckets.get(keyOf(segments, false))]) {
+      for (const entry of bucket ?? []) {
+        if (!entry.pattern.test(path)) continue;
+        if (!first) {
+          first = sorted.get(entry);
+          continue;
+        }
+        more ??= new Set(first);
+        for (const method of entry.methods) more.add(method);
+      }
+    }
+    return more ? [...more].sort() : first;
   };
 }
 

@@ -16,11 +16,14 @@
  * (`onStoreError`): a limiter that took the gateway down with the database would be worse.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { lt, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.js';
+import { runPrepared } from '../../db/query.js';
 import { rateLimitCounters } from '../../db/schema/index.js';
 import type { Actor, Role } from '../../services/context.js';
+import { bearerToken } from '../auth.js';
 import { problemType, type Problem } from '../problem.js';
 
 /** A client's window: when it began (ms) and the requests counted in it. */
@@ -32,6 +35,8 @@ export interface RateLimitStore {
   hit(bucket: string, at: number, windowMs: number): Promise<RateWindow>;
   /** The bucket's current window without counting (count 0 when it has none). */
   peek(bucket: string, at: number, windowMs: number): Promise<RateWindow>;
+  /** `hit` of one bucket and `peek` of another, at once (PostgreSQL: one statement, one round trip). */
+  hitAndPeek(bucket: string, at: number, windowMs: number, peekBucket: string, peekWindowMs: number): Promise<{ hit: RateWindow; peeked: RateWindow }>;
 }
 
 /** Counters in this process's memory (a lone gateway, a test): not shared between replicas. */
@@ -56,6 +61,10 @@ export function memoryRateLimitStore(): RateLimitStore {
     async peek(bucket, at, windowMs) {
       return { ...(current(bucket, at, windowMs) ?? { start: at, count: 0 }) };
     },
+    async hitAndPeek(bucket, at, windowMs, peekBucket, peekWindowMs) {
+      const peeked = await this.peek(peekBucket, at, peekWindowMs);
+      return { hit: await this.hit(bucket, at, windowMs), peeked };
+    },
   };
 }
 
@@ -71,26 +80,59 @@ export function postgresRateLimitStore(db: Database): RateLimitStore {
     lastSweep = at;
     await db.delete(rateLimitCounters).where(lt(rateLimitCounters.windowStart, new Date(at - windowMs)));
   };
+  // Built once, on first use, and prepared (this runs twice on every /v1 request): PostgreSQL
+  // neither parses nor plans them again, and Drizzle builds no SQL per request.
+  let prepared: ReturnType<typeof counterStatements> | undefined;
+  const statements = () => (prepared ??= counterStatements(db));
   return {
-    async hit(bucket, at, windowMs) {
+    async hit(name, at, windowMs) {
       await sweep(at, windowMs);
-      // `excluded` is the row this request would have inserted: its window starts now.
-      const passed = sql`excluded.window_start - ${rateLimitCounters.windowStart} >= ${`${windowMs} milliseconds`}::interval`;
-      const [row] = await db.insert(rateLimitCounters).values({ bucket, windowStart: new Date(at), count: 1 })
-        .onConflictDoUpdate({
-          target: rateLimitCounters.bucket,
-          set: {
-            windowStart: sql`case when ${passed} then excluded.window_start else ${rateLimitCounters.windowStart} end`,
-            count: sql`case when ${passed} then 1 else ${rateLimitCounters.count} + 1 end`,
-          },
-        })
-        .returning({ start: rateLimitCounters.windowStart, count: rateLimitCounters.count });
+      const [row] = await runPrepared(statements().hit, { bucket: name, windowStart: new Date(at), window: `${windowMs} milliseconds` });
       return { start: row!.start.getTime(), count: row!.count };
     },
-    async peek(bucket, at, windowMs) {
-      const [row] = await db.select().from(rateLimitCounters).where(sql`${rateLimitCounters.bucket} = ${bucket}`);
-      return row && at - row.windowStart.getTime() < windowMs ? { start: row.windowStart.getTime(), count: row.count } : { start: at, count: 0 };
+    async peek(name, at, windowMs) {
+      const [row] = await runPrepared(statements().peek, { bucket: name });
+      return windowOf(row && { start: row.windowStart, count: row.count }, at, windowMs);
     },
+    async hitAndPeek(name, at, windowMs, peekName, peekWindowMs) {
+      await sweep(at, windowMs);
+      const [row] = await runPrepared(statements().hitAndPeek, { bucket: name, windowStart: new Date(at), window: `${windowMs} milliseconds`, peekBucket: peekName });
+      return {
+        hit: { start: row!.start.getTime(), count: row!.count },
+        peeked: windowOf(row!.peekedStart ? { start: row!.peekedStart, count: row!.peekedCount! } : undefined, at, peekWindowMs),
+      };
+    },
+  };
+}
+
+/** A window read from the table: the one it holds if it has not passed, else an empty one starting now. */
+function windowOf(row: { start: Date; count: number } | undefined, at: number, windowMs: number): RateWindow {
+  return row && at - row.start.getTime() < windowMs ? { start: row.start.getTime(), count: row.count } : { start: at, count: 0 };
+}
+
+/** The counter's upsert and look-up, with placeholders for the bucket, the window's start and its length. */
+function counterStatements(db: Database) {
+  const bucket = sql.placeholder('bucket');
+  // `excluded` is the row this request would have inserted: its window starts now.
+  const passed = sql`excluded.window_start - ${rateLimitCounters.windowStart} >= ${sql.placeholder('window')}::interval`;
+  const upsert = () => db.insert(rateLimitCounters).values({ bucket, windowStart: sql.placeholder('windowStart'), count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimitCounters.bucket,
+      set: {
+        windowStart: sql`case when ${passed} then excluded.window_start else ${rateLimitCounters.windowStart} end`,
+        count: sql`case when ${passed} then 1 else ${rateLimitCounters.count} + 1 end`,
+      },
+    })
+    .returning({ start: rateLimitCounters.windowStart, count: rateLimitCounters.count });
+  // The upsert as a common table expression, and the other bucket's row beside what it returns
+  // (read as it was when the statement began: another bucket, so no matter).
+  const hit = db.$with('hit').as(upsert());
+  const peeked = alias(rateLimitCounters, 'peeked');
+  return {
+    hit: upsert().prepare('rate_limit_hit'),
+    peek: db.select().from(rateLimitCounters).where(eq(rateLimitCounters.bucket, bucket)).prepare('rate_limit_peek'),
+    hitAndPeek: db.with(hit).select({ start: hit.start, count: hit.count, peekedStart: peeked.windowStart, peekedCount: peeked.count })
+      .from(hit).leftJoin(peeked, eq(peeked.bucket, sql.placeholder('peekBucket'))).prepare('rate_limit_hit_and_peek'),
   };
 }
 
@@ -150,7 +192,7 @@ export function addressOf(c: Context, trusted: ReadonlySet<string>): string {
 
 /** The verified token's issuer (authenticate has checked it), so two issuers' equal subjects are two clients. */
 function issuerOf(c: Context): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  const token = bearerToken(c.req.header('authorization'));
   try {
     const iss = (JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown }).iss;
     return typeof iss === 'string' ? iss : '';
@@ -196,9 +238,17 @@ export function rateLimit({
     if (skip?.(c)) return next();
     const at = now();
     const limit = limits[c.get('actor')?.role ?? 'public'] ?? limits.default;
+    // The failed authentications `limitFailedAuthentication` left to be looked up here, with the count.
+    const failures = c.get('failedAuthentications' as never) as DeferredFailures | undefined;
     let w: RateWindow;
     try {
-      w = await store.hit(`${policy}:${client(c)}`, at, windowMs);
+      if (failures) {
+        const { hit, peeked } = await store.hitAndPeek(`${policy}:${client(c)}`, at, windowMs, failures.bucket, failures.windowMs);
+        if (peeked.count >= failures.limit) return failures.refuse(peeked, at);
+        w = hit;
+      } else {
+        w = await store.hit(`${policy}:${client(c)}`, at, windowMs);
+      }
     } catch (error) {
       onStoreError(error);
       return next();
@@ -211,26 +261,53 @@ export function rateLimit({
   };
 }
 
+/** An address's failed authentications, to be looked up by the caller's `rateLimit` with its own count. */
+interface DeferredFailures { bucket: string; windowMs: number; limit: number; refuse(w: RateWindow, at: number): Response }
+
 /**
  * Failed authentications (answers 401) per client address: past `limit` in a window, the address
  * gets 429 before its token is even looked at, so a stolen-token guesser or a broken client
  * cannot hammer the verifier. Mount it before `authenticate`.
+ *
+ * `remembered(c)`: the request's token is one the verifier has remembered, whose check costs no
+ * signature. The look-up is then left to the `rateLimit` after `authenticate`, which makes it in
+ * the statement that counts the caller (one round trip instead of two): the address past its limit
+ * still gets the same 429, a good token or not, and one whose remembered token fails after all
+ * (expired meanwhile) too, in place of the 401.
  */
 export function limitFailedAuthentication({
-  limit = 20, windowSeconds = 60, store = memoryRateLimitStore(), trustedProxies = [], onStoreError = () => {}, now = Date.now,
-}: { limit?: number; windowSeconds?: number; store?: RateLimitStore; trustedProxies?: readonly string[]; onStoreError?: (error: unknown) => void; now?: () => number } = {}): MiddlewareHandler {
+  limit = 20, windowSeconds = 60, store = memoryRateLimitStore(), trustedProxies = [], onStoreError = () => {}, now = Date.now, remembered,
+}: {
+  limit?: number; windowSeconds?: number; store?: RateLimitStore; trustedProxies?: readonly string[]; onStoreError?: (error: unknown) => void; now?: () => number;
+  remembered?: (c: Context) => boolean;
+} = {}): MiddlewareHandler {
   const windowMs = windowSeconds * 1000;
   const trusted = new Set(trustedProxies.map(plainAddress));
   return async function limitAuthFailures(c, next) {
     const bucket = `auth-failures:address:${addressOf(c, trusted)}`;
     const at = now();
+    const refuse = (w: RateWindow, when: number) => tooMany(c, limit, windowSeconds, Math.max(1, Math.ceil((w.start + windowMs - when) / 1000)), 'failed authentications');
+    const deferred = remembered?.(c) ?? false;
+    if (deferred) {
+      c.set('failedAuthentications' as never, { bucket, windowMs, limit, refuse } satisfies DeferredFailures as never);
+    } else {
+      try {
+        const w = await store.peek(bucket, at, windowMs);
+        if (w.count >= limit) return refuse(w, at);
+      } catch (error) {
+        onStoreError(error);
+      }
+    }
+    await next();
+    if (c.res.status !== 401) return;
     try {
-      const w = await store.peek(bucket, at, windowMs);
-      if (w.count >= limit) return tooMany(c, limit, windowSeconds, Math.max(1, Math.ceil((w.start + windowMs - at) / 1000)), 'failed authentications');
+      const w = await store.hit(bucket, at, windowMs);
+      // Left to the caller's count, which never came: the remembered token failed after all (it
+      // expired, its issuer's key was withdrawn). An address already past its limit is refused
+      // as it would have been before its token was looked at.
+      if (deferred && w.count > limit) c.res = refuse(w, at);
     } catch (error) {
       onStoreError(error);
     }
-    await next();
-    if (c.res.status === 401) await store.hit(bucket, at, windowMs).catch(onStoreError);
   };
 }

@@ -8,7 +8,7 @@ import { verifyDetached } from '../../platform/jws.js';
 import { problemResponse } from '../problem.js';
 import { signResponses } from '../sign-responses.js';
 import { createSigningKeyStore, type SigningKeyStore } from '../../platform/signing-keys.js';
-import { clientAddress, rateLimit } from './rate-limit.js';
+import { clientAddress, limitFailedAuthentication, memoryRateLimitStore, rateLimit, type RateLimitStore } from './rate-limit.js';
 
 let served: Served;
 let keys: SigningKeyStore;
@@ -86,5 +86,62 @@ describe('the client\'s address', () => {
     expect(clientAddress('192.0.2.9', '203.0.113.7', proxies)).toBe('192.0.2.9');
     expect(clientAddress('10.0.0.5', undefined, proxies)).toBe('10.0.0.5');
     expect(clientAddress('10.0.0.5', '203.0.113.7', new Set())).toBe('10.0.0.5');
+  });
+});
+
+/**
+ * An app as the gateway mounts them: failed authentications limited to 2 (`remembered` the one
+ * token the verifier remembers), an authentication that lets through what `accepts` says, the
+ * caller's limit. Returns a caller of GET /v1/x with an Authorization header.
+ */
+function limitedApp(store: RateLimitStore, remembered: string, accepts: (authorization: string | undefined) => boolean) {
+  const app = new Hono<{ Variables: { actor: Actor } }>();
+  app.use('*', limitFailedAuthentication({ limit: 2, store, remembered: (c) => c.req.header('authorization') === remembered }));
+  app.use('*', async function fakeAuthenticate(c, next) {
+    if (!accepts(c.req.header('authorization'))) return c.json({ refused: true }, 401);
+    c.set('actor', { subject: 'portal', role: 'portal' });
+    await next();
+  });
+  app.use('*', rateLimit({ limits: { default: 100 }, store }));
+  app.get('/v1/x', (c) => c.json({ ok: true }));
+  return (authorization: string) => app.request('/v1/x', { headers: { authorization } });
+}
+
+describe('failed authentications of an address whose token is remembered', () => {
+  it('are looked up with the caller\'s count after authentication, not before it; past the limit the address is refused all the same', async () => {
+    const inner = memoryRateLimitStore();
+    const calls: string[] = [];
+    const store: RateLimitStore = {
+      peek: (...args) => { calls.push('peek'); return inner.peek(...args); },
+      hit: (...args) => { calls.push(`hit ${args[0]}`); return inner.hit(...args); },
+      hitAndPeek: (...args) => { calls.push('hitAndPeek'); return inner.hitAndPeek(...args); },
+    };
+    const call = limitedApp(store, 'Bearer remembered', (authorization) => authorization !== 'Bearer bad');
+
+    expect((await call('Bearer remembered')).status).toBe(200);
+    expect(calls).toEqual(['hitAndPeek']);
+    calls.length = 0;
+    expect((await call('Bearer fresh')).status).toBe(200);
+    expect(calls).toEqual(['peek', 'hit default:subject:|portal']);
+    for (let i = 0; i < 2; i++) expect((await call('Bearer bad')).status).toBe(401);
+    const refused = await call('Bearer remembered');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ detail: expect.stringContaining('failed authentications') });
+    expect((await call('Bearer fresh')).status).toBe(429);
+  });
+
+  it('refuses a blocked address whose remembered token fails after all (expired meanwhile) with 429, not 401', async () => {
+    const store = memoryRateLimitStore();
+    // `expired`: remembered by the verifier, but refused once judged (its exp passed since).
+    const call = limitedApp(store, 'Bearer expired', (authorization) => authorization === 'Bearer good');
+
+    // Under the limit the failure is a 401 like any other, and counted.
+    expect((await call('Bearer expired')).status).toBe(401);
+    expect((await call('Bearer bad')).status).toBe(401);
+    const refused = await call('Bearer expired');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ detail: expect.stringContaining('failed authentications') });
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect((await call('Bearer bad')).status).toBe(429);
   });
 });

@@ -190,7 +190,7 @@ export function describeRoute<
     const query = parseRequest(request.query ?? NO_QUERY, c.req.query(), 'query');
     const parsedBody = body ? parseRequest(body.schema, parseJsonBytes(c, bytes!), 'body', body.problems) : {};
     const reply = await handler({
-      c, ctx: { deps: c.var.deps, actor }, params: params as Out<P>, query: query as Out<Q>, body: parsedBody as Out<B>,
+      c, ctx: { deps: c.get('deps'), actor }, params: params as Out<P>, query: query as Out<Q>, body: parsedBody as Out<B>,
     }) as { status: number; body: unknown; headers?: Record<string, string> };
     const declared = responses[reply.status as SuccessStatus];
     if (!declared) throw new Error(`${operationId} answered ${reply.status}, which it does not declare`);

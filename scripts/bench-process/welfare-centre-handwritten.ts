@@ -5,7 +5,10 @@
  * does for that definition, so `npm run bench:process` can print what interpreting costs: the
  * one-centre claim, the standing processes started beside each licence issued (interpreted, as the
  * product starts them), the outbox pokes, deadlines as never-cancelled timers (workflows/timers.ts)
- * and the inquiries' retry policy. What it does not do is in docs/performance-process.md.
+ * and the inquiries' retry policy. It writes its timeline as a lean run of the interpreter does,
+ * with the same library (workflows/timeline.ts: an event with no write of its own goes with the
+ * next write), and starts the standing processes as a lean run does (local activities, the
+ * definition's hash alone). What it does not do is in docs/performance-process.md.
  *
  * Not part of the product: it lives beside the benchmark, and only scripts/bench-process/workflows.ts
  * bundles it. It is workflow code all the same, linted as workflows/ is. Kept in step with v2.yaml
@@ -14,7 +17,7 @@
 import {
   ActivityFailure, CancellationScope, condition, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
 } from '@temporalio/workflow';
-import type { DatabaseActivities, TimelineEvent } from '../../activities/database.js';
+import type { TimelineEvent } from '../../activities/database.js';
 import type { DefinitionActivities } from '../../activities/definitions.js';
 import type { ProcessActivities } from '../../activities/processes.js';
 import type { InquiryActivities } from '../../activities/inquiries.js';
@@ -23,8 +26,10 @@ import { resolveDeadline, type Deadline, type HolidayCalendar } from '../../dsl/
 import { ageOn } from '../../dsl/facts.js';
 import { sameName } from '../../dsl/person-names.js';
 import type { Text } from '../../dsl/schema.js';
+import { DATABASE_RETRY } from '../../workflows/activity-options.js';
 import { isoAt, now } from '../../workflows/clock.js';
 import { pokeOutbox } from '../../workflows/outbox-poke.js';
+import { Timeline } from '../../workflows/timeline.js';
 import { conditionWithin } from '../../workflows/timers.js';
 import {
   decisionSignal, registryAnswerSignal, stateQuery, withdrawSignal,
@@ -32,13 +37,9 @@ import {
   type ProcessResult, type ProcessState, type RegistryAnswer, type TaskDecision, type Withdrawal,
 } from '../../domain/workflow-interfaces/licence-process.js';
 
-const db = proxyLocalActivities<DatabaseActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
 const sms = proxyActivities<SmsActivities>({ startToCloseTimeout: '15s', retry: { maximumAttempts: 5, initialInterval: '2s' } });
-const definitions = proxyActivities<DefinitionActivities>({ startToCloseTimeout: '30s' });
-const processes = proxyActivities<ProcessActivities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } });
+/** Standing processes are looked up and started as local activities, by their definition's hash alone. */
+const local = proxyLocalActivities<DefinitionActivities & ProcessActivities>({ startToCloseTimeout: '30s', retry: DATABASE_RETRY });
 
 const PROCESS = {
   id: 'welfare-services-centre',
@@ -139,6 +140,12 @@ class WelfareCentre {
   readonly applicant: Record<string, unknown>;
   readonly application: Record<string, string>;
   readonly calendar: HolidayCalendar;
+  /**
+   * The database activities, writing the timeline as the product's library does: an event with no
+   * write of its own waits for the next write, or for the workflow's next wait (workflows/timeline.ts).
+   */
+  readonly timeline = new Timeline(true);
+  readonly db = this.timeline.db;
 
   constructor(readonly applicationId: string, readonly input: LicenceProcessInput) {
     this.applicant = (input.facts.applicant ?? {}) as Record<string, unknown>;
@@ -164,7 +171,7 @@ class WelfareCentre {
     this.entries[stepId] = (this.entries[stepId] ?? 0) + 1;
     this.currentSteps.add(stepId);
     try {
-      await db.recordEvent(this.event('step-started', stepId, { type, entry: this.entries[stepId] }, stepId));
+      await this.db.recordEvent(this.event('step-started', stepId, { type, entry: this.entries[stepId] }, stepId));
       return await body();
     } finally {
       this.currentSteps.delete(stepId);
@@ -181,7 +188,7 @@ class WelfareCentre {
       const failed = rules.find(([fails]) => fails());
       if (!failed) return undefined;
       const [, reason, message] = failed;
-      await db.recordEvent(this.event('rule-failed', stepId, { reason, message }));
+      await this.db.recordEvent(this.event('rule-failed', stepId, { reason, message }));
       return { outcome: 'rejected' as const, reason, stepId };
     });
   }
@@ -212,16 +219,16 @@ class WelfareCentre {
           }
         } catch (error) {
           if (!(error instanceof ActivityFailure)) throw error;
-          await db.recordEvent(this.event('inquiry-failed', stepId, { inquiryId, registry, error: error.cause?.message ?? error.message }));
+          await this.db.recordEvent(this.event('inquiry-failed', stepId, { inquiryId, registry, error: error.cause?.message ?? error.message }));
         }
         if (answer) {
           this.answers[opts.saveAs] = answer;
-          await db.recordEvent(this.event('inquiry-answered', stepId, { inquiryId, registry }));
+          await this.db.recordEvent(this.event('inquiry-answered', stepId, { inquiryId, registry }));
           return true;
         }
         const lateAnswer = opts.lateAnswer ?? 'record';
         this.late.set(inquiryId, { stepId, saveAs: opts.saveAs, policy: lateAnswer });
-        await db.markInquiryTimedOut(inquiryId, this.event('inquiry-timed-out', stepId, { inquiryId, registry, lateAnswer }));
+        await this.db.markInquiryTimedOut(inquiryId, this.event('inquiry-timed-out', stepId, { inquiryId, registry, lateAnswer }));
         return false;
       } finally {
         this.pendingInquiries.delete(inquiryId);
@@ -239,7 +246,7 @@ class WelfareCentre {
     if (!late) return;
     this.late.delete(answer.inquiryId);
     if (late.policy === 'apply') this.answers[late.saveAs] = answer.answer;
-    await db.recordEvent(this.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
+    await this.db.recordEvent(this.event(late.policy === 'apply' ? 'late-answer-applied' : 'late-answer-recorded', late.stepId, { inquiryId: answer.inquiryId }));
   }
 
   private scopeOf(scope: Scope): { county: string | null; province: string | null } {
@@ -265,7 +272,7 @@ class WelfareCentre {
       const taskId = this.entryKey(stepId);
       let role = spec.role;
       let dueAt = resolveDeadline(spec.due, now(), this.calendar);
-      await db.openTask(
+      await this.db.openTask(
         { taskId, applicationId: this.applicationId, stepId, title: spec.title, role, ...this.scopeOf(spec.scope), outcomes: spec.outcomes, dueAt: isoAt(dueAt) },
         this.event('task-opened', stepId, { taskId, role, dueAt: isoAt(dueAt) }),
       );
@@ -278,7 +285,7 @@ class WelfareCentre {
           if (await conditionWithin(() => this.validDecision(taskId, spec.outcomes) !== undefined, dueAt - now())) {
             const decision = this.validDecision(taskId, spec.outcomes)!;
             this.decisions.delete(taskId);
-            await db.closeTask(
+            await this.db.closeTask(
               { taskId, status: 'decided', outcome: decision.outcome, reason: decision.reason, decidedBy: decision.decidedBy },
               this.event('task-decided', stepId, { taskId, outcome: decision.outcome, decidedBy: decision.decidedBy }),
             );
@@ -290,11 +297,11 @@ class WelfareCentre {
             role = spec.escalation.role;
             dueAt = resolveDeadline(spec.escalation.due, now(), this.calendar);
             this.openTasks.set(taskId, view());
-            await db.escalateTask({ taskId, role, ...this.scopeOf(spec.escalation.scope), dueAt: isoAt(dueAt) },
+            await this.db.escalateTask({ taskId, role, ...this.scopeOf(spec.escalation.scope), dueAt: isoAt(dueAt) },
               this.event('task-escalated', stepId, { taskId, role, dueAt: isoAt(dueAt) }));
             continue;
           }
-          await db.closeTask({ taskId, status: 'expired' }, this.event('task-overdue', stepId, { taskId }));
+          await this.db.closeTask({ taskId, status: 'expired' }, this.event('task-overdue', stepId, { taskId }));
           closed = true;
           return undefined;
         }
@@ -302,7 +309,7 @@ class WelfareCentre {
         this.openTasks.delete(taskId);
         if (!closed) {
           await CancellationScope.nonCancellable(() =>
-            db.closeTask({ taskId, status: 'cancelled' }, this.event('task-cancelled', stepId, { taskId })));
+            this.db.closeTask({ taskId, status: 'cancelled' }, this.event('task-cancelled', stepId, { taskId })));
         }
       }
     });
@@ -313,7 +320,7 @@ class WelfareCentre {
       const licence = LICENCES[kind];
       const issuedAt = now();
       const validUntil = resolveDeadline(licence.validity, issuedAt, this.calendar);
-      const { number } = await db.issueLicence({
+      const { number } = await this.db.issueLicence({
         applicationId: this.applicationId, kind, title: licence.title, licenceType: PROCESS.id,
         numberPrefix: licence.numberPrefix, holderNationalCode: this.nationalCode, holder: this.applicant, county: this.application.county ?? '',
         province: this.application.province ?? '', issuedAt: isoAt(issuedAt), validUntil: isoAt(validUntil), definitionHash: this.input.definitionHash,
@@ -323,9 +330,13 @@ class WelfareCentre {
     });
   }
 
-  /** A standing process beside a licence just issued: its application row, then its workflow (as licence-process.ts). */
+  /**
+   * A standing process beside a licence just issued: its application row, then its workflow (as
+   * licence-process.ts). Which version is in effect is looked up, not its content; the process
+   * looks its definition up by the hash.
+   */
   private async startStanding(processId: string, licence: IssuedLicence): Promise<void> {
-    const { definition, hash } = await definitions.resolveDefinition(processId, isoAt(now()));
+    const { hash, ...definition } = await local.definitionInEffect(processId, isoAt(now()));
     const childId = `licence-${licence.number}.${processId}`;
     const facts = {
       applicant: this.input.facts.applicant,
@@ -335,11 +346,11 @@ class WelfareCentre {
         changesInProgress: [], dependents: [],
       },
     };
-    await db.registerChildApplication(
+    await this.db.registerChildApplication(
       { parentId: this.applicationId, childId, licenceType: definition.id, definitionVersion: definition.version, definitionHash: hash, facts },
       this.event('standing-process-started', undefined, { childId, process: definition.id, version: definition.version, licence: licence.number }),
     );
-    await processes.startDetachedProcess({ applicationId: childId, definition, definitionHash: hash, calendar: this.calendar, facts });
+    await local.startDetachedProcess({ applicationId: childId, definitionHash: hash, calendar: this.calendar, facts });
   }
 
   /** `one-centre-per-person`: a natural person's claim on the one centre licence they may hold. */
@@ -347,10 +358,10 @@ class WelfareCentre {
     const stepId = 'one-centre-per-person';
     return this.step(stepId, 'check', async () => {
       if (this.application.holderType === 'legal') {
-        await db.recordEvent(this.event('claim-not-needed', stepId, { holding: PROCESS.id }));
+        await this.db.recordEvent(this.event('claim-not-needed', stepId, { holding: PROCESS.id }));
         return undefined;
       }
-      const { granted } = await db.claimHolding(
+      const { granted } = await this.db.claimHolding(
         { holding: PROCESS.id, holder: this.nationalCode, applicationId: this.applicationId },
         this.event('holding-claimed', stepId, { holding: PROCESS.id }),
       );
@@ -360,7 +371,7 @@ class WelfareCentre {
         fa: 'شخص حقیقی فقط می‌تواند دارنده یک پروانه مرکز باشد و درخواست یا پروانه دیگری دارد',
         en: 'a natural person may hold only one centre licence, and this one already has an application or licence',
       };
-      await db.recordEvent(this.event('rule-failed', stepId, { reason, message }));
+      await this.db.recordEvent(this.event('rule-failed', stepId, { reason, message }));
       return { outcome: 'rejected' as const, reason, stepId };
     });
   }
@@ -368,7 +379,7 @@ class WelfareCentre {
   private portal(stepId: string, event: string): Promise<void> {
     return this.step(stepId, 'notify', async () => {
       const latest = Object.values(this.licences).at(-1);
-      await db.enqueueNotification({
+      await this.db.enqueueNotification({
         dedupeKey: this.entryKey(stepId), subject: latest?.number ?? this.applicationId, event,
         payload: { applicationId: this.applicationId, licenceType: PROCESS.id, event, licence: latest ?? null, licenceNumber: latest?.number ?? null, occurredAt: isoAt(now()) },
       }, this.event('portal-notified', stepId, { event }));
@@ -380,10 +391,10 @@ class WelfareCentre {
     return this.step(stepId, 'notify', async () => {
       try {
         await sms.sendSms({ messageId: this.entryKey(stepId), nationalCode: this.nationalCode, message: SMS[event] });
-        await db.recordEvent(this.event('sms-sent', stepId, { event }));
+        await this.db.recordEvent(this.event('sms-sent', stepId, { event }));
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
-        await db.recordEvent(this.event('sms-failed', stepId, { event, error: error.cause?.message ?? error.message }));
+        await this.db.recordEvent(this.event('sms-failed', stepId, { event, error: error.cause?.message ?? error.message }));
       }
     });
   }
@@ -461,7 +472,7 @@ class WelfareCentre {
 
     const male = await this.step('military-route', 'switch', async () => {
       const isMale = this.field('civil', 'sex') === 'male';
-      await db.recordEvent(this.event('route-chosen', 'military-route', isMale
+      await this.db.recordEvent(this.event('route-chosen', 'military-route', isMale
         ? { next: 'military-service', matched: 'civil.sex == "male"' }
         : { next: 'higher-education', matched: null }));
       return isMale;
@@ -545,7 +556,7 @@ export async function welfareCentreHandwritten(input: LicenceProcessInput): Prom
     runs: 1,
   }));
 
-  await db.recordEvent(run.event('process-started', undefined, { definition: PROCESS.id, version: PROCESS.version, hash: definitionHash }));
+  await run.db.recordEvent(run.event('process-started', undefined, { definition: PROCESS.id, version: PROCESS.version, hash: definitionHash }));
   void (async () => {
     for (;;) {
       await condition(() => run.lateQueue.length > 0);
@@ -560,7 +571,7 @@ export async function welfareCentreHandwritten(input: LicenceProcessInput): Prom
     ending = { outcome: 'withdrawn', reason: 'WITHDRAWN_BY_APPLICANT', stepId: [...run.currentSteps][0] ?? 'unknown' };
   }
   const final = ending;
-  await CancellationScope.nonCancellable(() => db.finishApplication(
+  await CancellationScope.nonCancellable(() => run.db.finishApplication(
     { applicationId, outcome: final.outcome, reason: final.reason, stepId: final.stepId },
     run.event(`application-${final.outcome}`, final.stepId, { reason: final.reason, ...(withdrawal ? { requestedBy: withdrawal.requestedBy, note: withdrawal.reason } : {}) }, final.stepId),
   ));

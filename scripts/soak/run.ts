@@ -5,6 +5,7 @@
  * Every tenth applicant states an age under 25, so some applications are rejected by rule.
  */
 import { startHarness } from '../../test/support/harness.js';
+import { DEFAULT_WORKER_SLOTS, workerSlotsFromEnv } from '../../worker/create-worker.js';
 import { startDecider } from '../lib/decider.js';
 import { injectFaults, type FaultLog } from './faults.js';
 import { countOutcome, drained, workflowTaskTimes, type RunOutcome } from './checks.js';
@@ -35,6 +36,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const log = opts.log ?? (() => {});
   const started = Date.now();
   const h = await startHarness({ temporal: 'dev-server', sandboxDelayMs: 300 });
+  // The worker's settings, as WORKER_* in the environment set them (worker/create-worker.ts).
+  const slots = { ...DEFAULT_WORKER_SLOTS, ...workerSlotsFromEnv() };
+  log(`worker: ${slots.workflowTasks} workflow-task slots, ${slots.localActivities} local and ${slots.activities} remote activity slots, ${slots.cachedWorkflows} cached workflows`);
   const decider = startDecider(h.deps, { label: 'soak', pollMs: 200 });
   try {
     const token = await h.issuer.mint({ role: 'portal', sub: 'portal:soak' });

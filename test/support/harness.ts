@@ -21,7 +21,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { startSandbox } from '../../sandbox/server.js';
 import { registryKeyPairs, type RegistryKeyPairs } from '../../sandbox/signing.js';
 import type { ServiceDeps } from '../../services/context.js';
-import { createLicenceWorker, bundleWorkflows, type LicenceWorker } from '../../worker/create-worker.js';
+import { createLicenceWorker, bundleWorkflows, workerSlotsFromEnv, type LicenceWorker } from '../../worker/create-worker.js';
 import { ensureOutboxDelivery } from '../../worker/outbox-delivery.js';
 import { signerFor } from '../../worker/signer.js';
 import { mkdtempSync } from 'node:fs';
@@ -148,6 +148,8 @@ export async function startHarness(opts: { historyLimit?: number; temporal?: 'ti
         connection: env.nativeConnection, payloadCodec, taskQueue, db: db.db, calendar, catalogue: deps.catalogue,
         registryBaseUrl: sandbox.url, workflowBundle: await bundle, portal: { sign: signerFor(signingKeys) },
         metrics, logger: opts.workerLogger ?? createLogger({ name: 'parvaneh-worker', level: 'warn' }),
+        // The product's worker settings (WORKER_WORKFLOW_TASK_SLOTS, WORKER_CACHED_WORKFLOWS, …) as a deployment reads them: the soak is run with them.
+        slots: workerSlotsFromEnv(),
       });
       running = worker.run();
       if (opts.outboxDelivery !== false && !harness.outboxWorkflowId) harness.outboxWorkflowId = await ensureOutboxDelivery(client, taskQueue);

@@ -4,11 +4,15 @@
  * the product's workflow bundle) with the benchmark's definitions (the centre up to version 2).
  * Settings: TEMPORAL_ADDRESS, DATABASE_URL, REGISTRY_BASE_URL, TASK_QUEUE, PAYLOAD_KEYS, and
  * MAX_CACHED_WORKFLOWS (the sticky cache's size; the product's default, worker/create-worker.ts, when unset).
- * Prints `[worker] running` once it polls, then `[worker] memory {…}` (process.memoryUsage()) every 2 s.
+ * Prints `[worker] running` once it polls, then `[worker] memory {…}` (process.memoryUsage()) every 2 s,
+ * and, for each line `settle` on its standard input, `[worker] settled {…}`: the same after a full
+ * collection of the main thread's heap (run with --expose-gc; the workflows run in the SDK's workflow
+ * thread, whose heap this neither collects nor counts).
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../../db/client.js';
 import { loadHolidayCalendar } from '../../../dsl/calendar-load.js';
@@ -44,6 +48,12 @@ const worker = await createLicenceWorker({
 process.on('SIGTERM', () => worker.shutdown());
 // What the parent cannot read from /proc: how much of the resident memory is V8's heap.
 setInterval(() => console.log(`[worker] memory ${JSON.stringify(process.memoryUsage())}`), 2000).unref();
+// What is live, garbage set aside: asked for by the parent once every application waits.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'settle') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  console.log(`[worker] settled ${JSON.stringify(process.memoryUsage())}`);
+});
 console.log('[worker] running');
 await worker.run();
 await connection.close();
