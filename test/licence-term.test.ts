@@ -280,6 +280,9 @@ describe('the term of an activity licence', () => {
     const lapsing = await licenceRow(number);
     const renewal = (await renewalsOf(number)).at(-1)!;
     const renewedBefore = (await outboxOf(number, 'licence-renewed')).length;
+    // The renewal's registries have answered before the month is skipped: otherwise its 20-day
+    // deadlines could pass first and end it unanswered, a different story from this one.
+    await eventually(async () => ((await eventsOf(renewal.id, 'inquiry-answered')).length === 3 ? true : undefined), 'the renewal\'s three inquiries answered');
     await skipTo(lapsing.validUntil.getTime() + 3_600_000);
     await eventually(async () => ((await licenceRow(number)).status === 'expired' ? true : undefined), 'the licence to expire');
 

@@ -95,11 +95,15 @@ export class Interpreter implements StepContext {
     const { stepId, field, expression, problem } = fault;
     // The fault's activity writes its own event: the ones kept before it go first.
     await this.timeline.written();
-    await faults.reportProcessFault(
+    await this.timeline.run(() => faults.reportProcessFault(
       { applicationId: this.applicationId, definition: this.definition.id, version: this.definition.version, stepId, field, expression, problem },
       this.event('expression-failed', stepId, { field, expression, problem }),
-    );
+    ));
     return { outcome: 'failed', reason: PROCESS_FAULT, stepId };
+  }
+
+  local<T>(call: () => Promise<T>): Promise<T> {
+    return this.timeline.run(call);
   }
 
   entryKey(stepId: string): string {

@@ -42,9 +42,16 @@ const TEHRAN_JALALI_RECKONING = 'tehran-jalali-reckoning';
  */
 const LEAN_HISTORY = 'lean-history';
 
+/**
+ * Since 1405/09 a database write is never cancelled while it runs (timeline.ts, `whole`): a branch
+ * cancelled meanwhile stops right after it. Decided once, at the start of each run; a run recorded
+ * before replays as it ran.
+ */
+const WHOLE_WRITES = 'whole-writes';
+
 export async function licenceProcess(input: LicenceProcessInput): Promise<ProcessResult> {
   const lean = patched(LEAN_HISTORY);
-  const timeline = new Timeline(lean);
+  const timeline = new Timeline(lean, patched(WHOLE_WRITES));
   const { applicationId, definitionHash, calendar } = input;
   // Started by its hash alone (a standing process of a lean run): looked up once, then carried on.
   const pinned = input.definition ?? await local.pinnedDefinition(definitionHash);
@@ -199,7 +206,7 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
   let definition: { id: string; version: number; content?: ProcessDefinition };
   let hash: string;
   if (lean) {
-    ({ hash, ...definition } = await local.definitionInEffect(processId, isoAt(now())));
+    ({ hash, ...definition } = await interpreter.timeline.run(() => local.definitionInEffect(processId, isoAt(now()))));
   } else {
     const resolved = await definitions.resolveDefinition(processId, isoAt(now()));
     definition = { ...resolved.definition, content: resolved.definition };
@@ -224,5 +231,6 @@ async function startStanding(interpreter: Interpreter, processId: string, licenc
  * rather than a child (started by an activity; a retried start is a no-op).
  */
 async function startDetached(interpreter: Interpreter, childId: string, definition: ProcessDefinition | undefined, hash: string, facts: Facts, historyLimit?: number, lean = false) {
-  await (lean ? local : processes).startDetachedProcess({ applicationId: childId, ...(definition ? { definition } : {}), definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) });
+  const start = { applicationId: childId, ...(definition ? { definition } : {}), definitionHash: hash, calendar: interpreter.calendar, facts, ...(historyLimit ? { historyLimit } : {}) };
+  await (lean ? interpreter.timeline.run(() => local.startDetachedProcess(start)) : processes.startDetachedProcess(start));
 }

@@ -7,9 +7,35 @@
  * written on their own first, before the workflow task ends. Either way the rows are the same, in
  * the same order. A run recorded before writes each event by itself, as it did.
  */
-import { CancellationScope, condition } from '@temporalio/workflow';
+import { CancellationScope, CancelledFailure, condition } from '@temporalio/workflow';
 import type { DatabaseActivities, TimelineEvent } from '../activities/database.js';
 import { db } from './activity-options.js';
+
+/**
+ * Runs a local activity whole: a cancellation that arrives while it runs (a parallel step's other
+ * branch ended, a withdrawal) takes effect once it has finished, as a `CancelledFailure` thrown
+ * where it was awaited. The SDK would otherwise ask the worker to cancel it, and when the activity
+ * finished in the same moment the worker's own bookkeeping refuses that request and fails the
+ * workflow task ("Invalid transition in state machine"), again on every retry that meets the same
+ * race. In a scope already cancelled it is refused at once, as before, and never started.
+ */
+export async function whole<T>(call: () => Promise<T>): Promise<T> {
+  const scope = CancellationScope.current();
+  if (scope.consideredCancelled) return call();
+  const result = await CancellationScope.nonCancellable(call);
+  if (scope.consideredCancelled) throw new CancelledFailure('cancelled while a database write ran');
+  return result;
+}
+
+/** Every method of `activities` run `whole`. */
+function wholly<T extends object>(activities: T): T {
+  return new Proxy(activities, {
+    get: (target, name) => {
+      const call = target[name as keyof T] as (...args: unknown[]) => Promise<unknown>;
+      return (...args: unknown[]) => whole(() => call(...args));
+    },
+  });
+}
 
 const isEvent = (value: unknown): value is TimelineEvent =>
   typeof value === 'object' && value !== null && 'seq' in value && 'kind' in value && 'occurredAt' in value;
@@ -25,20 +51,30 @@ export class Timeline {
    */
   readonly db: DatabaseActivities;
 
-  constructor(together: boolean) {
+  /**
+   * `together`: a lean run's events kept and written with the next write. `entire`: each write run
+   * `whole` (never cancelled while it runs); a run recorded before either replays as it ran.
+   */
+  constructor(together: boolean, readonly entire = false) {
     if (!together) {
-      this.db = db;
+      this.db = entire ? wholly(db) : db;
       return;
     }
     this.db = new Proxy(db, {
       get: (target, name) => {
         if (name === 'recordEvent') return (event: TimelineEvent) => this.keep(event);
         const write = target[name as keyof DatabaseActivities] as (...args: unknown[]) => Promise<unknown>;
-        return (...args: unknown[]) => this.writeWith(args, (carried) => write(...carried));
+        // Whole with the kept events it carries: written, they are not kept again.
+        return (...args: unknown[]) => this.run(() => this.writeWith(args, (carried) => write(...carried)));
       },
     });
     // Not cancelled with the workflow: what it keeps is written whatever ends the run.
     void CancellationScope.nonCancellable(() => this.writeWhenIdle());
+  }
+
+  /** Runs another local activity (an operators' alert) as this run's writes run: `whole` or as it comes. */
+  run<T>(call: () => Promise<T>): Promise<T> {
+    return this.entire ? whole(call) : call();
   }
 
   /** Resolves once every event built so far is written (before continue-as-new, or a write of its own kind). */

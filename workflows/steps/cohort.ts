@@ -36,9 +36,9 @@ export const runCohort: StepRunner<'cohort'> = async (ctx, id, step) => {
   const { mailbox, state, definition } = ctx;
   const callId = callIdOf(state.facts);
   if (!callId) throw new Error(`step ${id}: the application stands in no call`);
-  const ask = () => calls.joinCohort({
+  const ask = () => ctx.local(() => calls.joinCohort({
     applicationId: ctx.applicationId, stage: step.stage, facts: state.facts, at: isoAt(now()), interviews: Boolean(definition.call?.interview),
-  });
+  }));
   let known = await ask();
   // After the interview the call is waiting for its invited applicants; before, it acts on its own dates.
   if (step.stage === 'final') await tellCall(callId);

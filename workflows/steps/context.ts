@@ -57,6 +57,8 @@ export interface StepContext {
   readonly hooks: InterpreterHooks;
   /** The database activities, writing the timeline as this run does (`workflows/timeline.ts`). */
   readonly db: DatabaseActivities;
+  /** Runs a local activity of a step's own (a call's cohort) as this run runs its writes: whole, or as recorded before (`workflows/timeline.ts`). */
+  local<T>(call: () => Promise<T>): Promise<T>;
   /** Builds a timeline event with the next sequence number. */
   event(kind: string, stepId: string | undefined, detail?: Record<string, unknown>, currentStep?: string | null): TimelineEvent;
   /** This entry into a step, as an id: `<application>.<step>.<entry>` (a task's, an inquiry's). */
