@@ -14,7 +14,7 @@ import { auditLog } from '../db/schema/index.js';
 import { api, eventually, generatedApplication, taskInInbox } from './support/api.js';
 import { axe, desktopPage, launchBrowser, phonePage, screenshot } from './support/browser.js';
 import { registrationFor } from './support/competitions.js';
-import { CONSOLE_CSP, decide, openInbox, openTask, settled, startConsole, startConsoleHarness, type ConsoleUnderTest } from './support/console.js';
+import { CONSOLE_CSP, decide, inLanguage, openInbox, openTask, settled, startConsole, startConsoleHarness, type ConsoleUnderTest } from './support/console.js';
 import type { Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { officeTokens, type OfficeTokens } from './support/tokens.js';
@@ -225,13 +225,15 @@ describe('the officers\' console in Chromium', () => {
   it('switches to English, left to right, and keeps the choice', async () => {
     await openInbox(page, consoleApp.url);
     await page.click('header .actions button[lang="en"]');
-    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    // The page applies the language after it renders (an effect): wait for it, then read it.
+    await inLanguage(page, 'en', 'ltr');
     await page.reload();
     await settled(page);
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await inLanguage(page, 'en', 'ltr');
     expect(await page.textContent('main h1')).toBe('Inbox');
     await accessible(page);
     await page.click('header .actions button[lang="fa"]');
+    await inLanguage(page, 'fa', 'rtl');
   });
 
   it('signs out with the header\'s button: the session ends, and the next visit to /console/ asks to sign in again', async () => {

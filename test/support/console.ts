@@ -69,6 +69,19 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'), undefined, { timeout: 30_000 });
 }
 
+/**
+ * Waits until the document is in `lang`, written `dir` (the console sets both in an effect, after it
+ * renders), and fails naming what it found if that does not happen within 10 s.
+ */
+export async function inLanguage(page: Page, lang: 'fa' | 'en', dir: 'rtl' | 'ltr'): Promise<void> {
+  try {
+    await page.waitForSelector(`html[lang="${lang}"][dir="${dir}"]`, { state: 'attached', timeout: 10_000 });
+  } catch {
+    const found = await page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`);
+    throw new Error(`expected the page in ${lang} ${dir}, found ${found}`);
+  }
+}
+
 /** The inbox, with `filters` (licenceType, stepId, due) as the form would put them in the URL. */
 export async function openInbox(page: Page, base: string, filters: Record<string, string> = {}): Promise<void> {
   const query = new URLSearchParams(filters).toString();
