@@ -157,7 +157,12 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-export type RateLimitVariables = { actor?: Actor; requestId?: string };
+export type RateLimitVariables = {
+  actor?: Actor;
+  requestId?: string;
+  /** The failed authentications `limitFailedAuthentication` left to be looked up by `rateLimit`, with the caller's count. */
+  failedAuthentications?: DeferredFailures;
+};
 
 /** Per minute by default: the portal speaks for every citizen; an office's staff share its subject. */
 export const DEFAULT_LIMITS: RoleLimits = { default: 60, portal: 3000, 'county-office': 600, 'province-office': 600, 'national-office': 600, integrator: 300 };
@@ -239,7 +244,7 @@ export function rateLimit({
     const at = now();
     const limit = limits[c.get('actor')?.role ?? 'public'] ?? limits.default;
     // The failed authentications `limitFailedAuthentication` left to be looked up here, with the count.
-    const failures = c.get('failedAuthentications' as never) as DeferredFailures | undefined;
+    const failures = c.get('failedAuthentications');
     let w: RateWindow;
     try {
       if (failures) {
@@ -280,7 +285,7 @@ export function limitFailedAuthentication({
 }: {
   limit?: number; windowSeconds?: number; store?: RateLimitStore; trustedProxies?: readonly string[]; onStoreError?: (error: unknown) => void; now?: () => number;
   remembered?: (c: Context) => boolean;
-} = {}): MiddlewareHandler {
+} = {}): MiddlewareHandler<{ Variables: RateLimitVariables }> {
   const windowMs = windowSeconds * 1000;
   const trusted = new Set(trustedProxies.map(plainAddress));
   return async function limitAuthFailures(c, next) {
@@ -289,7 +294,7 @@ export function limitFailedAuthentication({
     const refuse = (w: RateWindow, when: number) => tooMany(c, limit, windowSeconds, Math.max(1, Math.ceil((w.start + windowMs - when) / 1000)), 'failed authentications');
     const deferred = remembered?.(c) ?? false;
     if (deferred) {
-      c.set('failedAuthentications' as never, { bucket, windowMs, limit, refuse } satisfies DeferredFailures as never);
+      c.set('failedAuthentications', { bucket, windowMs, limit, refuse });
     } else {
       try {
         const w = await store.peek(bucket, at, windowMs);
