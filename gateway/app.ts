@@ -24,7 +24,7 @@ import { announceRevocations } from '../domain/signing-key-revocations.js';
 import { pokeOutbox } from '../services/outbox-poke.js';
 import { createMetricsRegistry, httpMetrics } from './middleware/metrics.js';
 import { registerIntegrationMetrics } from './integration-gauges.js';
-import { addressOf, limitFailedAuthentication, plainAddress, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
+import { DEFAULT_BATCH_SHARE, addressOf, limitFailedAuthentication, plainAddress, postgresRateLimitStore, rateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { signResponses } from './sign-responses.js';
@@ -121,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // What is served without a token (/ready, /metrics, callbacks, unknown paths) is limited by
   // address here; /v1 after authentication, by issuer and subject. Counters live in PostgreSQL.
   const limits = options.rateLimits === false ? undefined : {
-    store: postgresRateLimitStore(options.deps.db), trustedProxies: options.trustedProxies ?? [],
+    store: postgresRateLimitStore(options.deps.db), trustedProxies: options.trustedProxies ?? [], batchShare: DEFAULT_BATCH_SHARE,
     onStoreError: (error: unknown) => logger.warn({ err: error }, 'rate limit store failed; request let through'),
     ...options.rateLimits,
   };

@@ -94,7 +94,7 @@ describe('the client\'s address', () => {
  * token the verifier remembers), an authentication that lets through what `accepts` says, the
  * caller's limit. Returns a caller of GET /v1/x with an Authorization header.
  */
-function limitedApp(store: RateLimitStore, remembered: string, accepts: (authorization: string | undefined) => boolean) {
+function limitedApp(store: RateLimitStore, remembered: string, accepts: (authorization: string | undefined) => boolean, batchShare = 0) {
   const app = new Hono<{ Variables: { actor: Actor } }>();
   app.use('*', limitFailedAuthentication({ limit: 2, store, remembered: (c) => c.req.header('authorization') === remembered }));
   app.use('*', async function fakeAuthenticate(c, next) {
@@ -102,7 +102,7 @@ function limitedApp(store: RateLimitStore, remembered: string, accepts: (authori
     c.set('actor', { subject: 'portal', role: 'portal' });
     await next();
   });
-  app.use('*', rateLimit({ limits: { default: 100 }, store }));
+  app.use('*', rateLimit({ limits: { default: batchShare ? 500 : 100 }, store, batchShare }));
   app.get('/v1/x', (c) => c.json({ ok: true }));
   return (authorization: string) => app.request('/v1/x', { headers: { authorization } });
 }
@@ -143,5 +143,85 @@ describe('failed authentications of an address whose token is remembered', () =>
     expect(await refused.json()).toMatchObject({ detail: expect.stringContaining('failed authentications') });
     expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect((await call('Bearer bad')).status).toBe(429);
+  });
+});
+
+describe('counting in batches (batchShare)', () => {
+  /** A store that counts the statements a PostgreSQL store would send (hit and hitAndPeek). */
+  function countingStore() {
+    const inner = memoryRateLimitStore();
+    const sent = { statements: 0 };
+    const store: RateLimitStore = {
+      peek: (...args) => { sent.statements += 1; return inner.peek(...args); },
+      hit: (...args) => { sent.statements += 1; return inner.hit(...args); },
+      hitAndPeek: (...args) => { sent.statements += 1; return inner.hitAndPeek(...args); },
+    };
+    return { store, sent, inner };
+  }
+  /** A replica: an app whose caller is the portal, limited to `limit` a window, counted `batchShare` at a time. */
+  function replica(store: RateLimitStore, limit: number, at: () => number) {
+    const app = new Hono<{ Variables: { actor: Actor } }>();
+    app.use('*', async function portal(c, next) {
+      c.set('actor', { subject: 'portal', role: 'portal' });
+      await next();
+    });
+    app.use('*', rateLimit({ limits: { default: limit }, store, batchShare: 0.02, now: at }));
+    app.get('/v1/x', (c) => c.json({ ok: true }));
+    return async () => (await app.request('/v1/x')).status;
+  }
+  const at = () => 1_700_000_000_000;
+
+  it('alone, refuses exactly the request over the limit, with a statement for a batch of requests rather than each', async () => {
+    const { store, sent, inner } = countingStore();
+    const call = replica(store, 500, at);
+    const statuses: number[] = [];
+    for (let i = 0; i < 502; i++) statuses.push(await call());
+    expect(statuses.slice(0, 500).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(500)).toEqual([429, 429]);
+    // Batches of 10 up to 10 under the limit (49), then each request (12): 61 statements, not 502.
+    expect(sent.statements).toBeLessThan(70);
+    // Every request is in the store's count, the batched ones too.
+    expect((await inner.peek('default:subject:|portal', at(), 60_000)).count).toBe(502);
+  });
+
+  it('refuses an address blocked meanwhile from the next batch on, even with a remembered token', async () => {
+    const { store, sent } = countingStore();
+    const call = limitedApp(store, 'Bearer remembered', (authorization) => authorization !== 'Bearer bad', 0.02);
+    for (let i = 0; i < 5; i++) expect((await call('Bearer remembered')).status).toBe(200);
+    expect(sent.statements).toBe(1);
+    // Two failures from the address (each a peek before the token and a hit after): blocked.
+    for (let i = 0; i < 2; i++) expect((await call('Bearer bad')).status).toBe(401);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await call('Bearer remembered')).status);
+    // The batch held in memory runs out (up to 9 requests between statements, 4 used before), then
+    // the statement's answer says the address is blocked.
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429, 429, 429]);
+  });
+
+  it('with two replicas, lets a caller past its limit by fewer than two batches, and counts request by request under a limit of 100', async () => {
+    const { store } = countingStore();
+    const replicas = [replica(store, 500, at), replica(store, 500, at)];
+    let accepted = 0;
+    for (let i = 0; i < 600; i++) if ((await replicas[i % 2]!()) === 200) accepted += 1;
+    expect(accepted).toBeGreaterThanOrEqual(500);
+    expect(accepted).toBeLessThan(500 + 2 * 10);
+
+    const small = countingStore();
+    const tight = [replica(small.store, 99, at), replica(small.store, 99, at)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push(await tight[i % 2]!());
+    expect(statuses.filter((s) => s === 200)).toHaveLength(99);
+    expect(small.sent.statements).toBe(100);
+  });
+
+  it('starts a new window when the old one has passed, without carrying what it held in memory', async () => {
+    const { store, inner } = countingStore();
+    let clock = 1_700_000_000_000;
+    const call = replica(store, 500, () => clock);
+    for (let i = 0; i < 25; i++) expect(await call()).toBe(200);
+    clock += 60_000;
+    expect(await call()).toBe(200);
+    expect((await inner.peek('default:subject:|portal', clock, 60_000)).count).toBe(1);
   });
 });
