@@ -157,24 +157,21 @@ export interface RateLimitOptions {
   onStoreError?: (error: unknown) => void;
   now?: () => number;
   /**
-   * The share of a caller's limit this replica may count in its own memory before it adds those
-   * requests to the store in one statement (0, the default: every request is a statement). See
-   * "Counting in batches" below.
+   * The share of a caller's limit this replica may reserve in the store at once and then let
+   * through on its own count, with no statement (0, the default: every request is a statement).
+   * See "Counting in batches" below.
    */
   batchShare?: number;
 }
 
-/**
- * A caller's window as this replica knows it: the store's last answer, and the requests let
- * through since on this replica's own count.
- */
-interface LocalWindow {
+/** A caller's window as this replica knows it: the store's last answer, and what it holds reserved. */
+interface Reserved {
   /** The window's start, as the store last said. */
   start: number;
-  /** The count the store last gave (every replica's requests it had been told of). */
+  /** The count the store last gave: every replica's requests and reservations it had been told of. */
   known: number;
-  /** Requests this replica has let through since, not yet added to the store. */
-  pending: number;
+  /** Requests counted in the store for this replica and not yet used: let through with no statement. */
+  left: number;
   /** The failed authentications of the caller's address, read with the store's last answer. */
   failures?: { bucket: string; window: RateWindow };
 }
@@ -187,7 +184,7 @@ export type RateLimitVariables = {
 };
 
 /**
- * The share of a caller's limit a gateway counts in memory between statements (`batchShare`): the
+ * The share of a caller's limit a gateway reserves in the store at once (`batchShare`): the
  * portal's 3,000 a minute is counted 60 at a time, an office's 600 12 at a time; limits under 100
  * are counted request by request.
  */
@@ -267,26 +264,25 @@ export function rateLimit({
 }: RateLimitOptions = {}): MiddlewareHandler<{ Variables: RateLimitVariables }> {
   const windowMs = windowSeconds * 1000;
   const client = clientOf ?? callerOf(new Set(trustedProxies.map(plainAddress)));
-  const local = new Map<string, LocalWindow>();
+  const reserved = new Map<string, Reserved>();
+  /** Reservations on their way to the store, by caller: requests with nothing left wait for them rather than send their own. */
+  const reserving = new Map<string, Promise<unknown>>();
   let lastSweep = 0;
 
-  // Counting in batches. A caller far from its limit is counted in this replica's memory, and its
-  // requests are added to the store `batch` at a time, in the statement of the request that fills
-  // the batch (with the store's count, every replica's, coming back). Near the limit (within one
-  // batch of it), and whenever this replica's view is missing or from a passed window, every
-  // request is a statement, as without batches. One replica alone therefore refuses exactly the
-  // request over the limit (its view is the whole count); with R replicas a caller can pass its
-  // limit by what the replicas hold uncounted, fewer than R × batch requests. A replica that
-  // stops loses fewer than `batch` requests of each caller's count. The failed authentications of
-  // the caller's address (`limitFailedAuthentication`, left to this statement) are read with each
-  // batch: an address blocked meanwhile is refused from the next batch on, with a token the
-  // gateway has already verified (a token not yet verified is never let past a blocked address).
+  // Counting in batches. A caller far from its limit has requests reserved for it in the store a
+  // batch at a time (the store's count goes up by the batch, every replica sees it), and this
+  // replica lets them through from its reservation with no statement. Within two batches of the
+  // limit, and under a limit of 100, a request reserves only itself, as without batches. The
+  // store's count therefore never falls behind what was let through, and no replica lets a caller
+  // past its limit: a reservation that meets the limit keeps only what is left under it. The
+  // price is the other way: what another replica holds reserved and unused (under a batch each,
+  // lost with a replica that stops) is refused here. Requests that find nothing left while a
+  // reservation is on its way wait for it, so concurrent requests send one statement, not one
+  // each. The failed authentications of the caller's address (`limitFailedAuthentication`, left
+  // to this statement) are read with each reservation: an address blocked meanwhile is refused
+  // from the next statement on, with a token the gateway has already verified (a token not yet
+  // verified is never let past a blocked address).
   const batchOf = (limit: number) => Math.floor(limit * batchShare);
-  const inMemory = (mine: LocalWindow, at: number, limit: number, failures: DeferredFailures | undefined) => {
-    const batch = batchOf(limit);
-    return batch >= 2 && at - mine.start < windowMs && mine.pending + 1 < batch && mine.known + mine.pending + 1 + batch <= limit
-      && (!failures || (mine.failures?.bucket === failures.bucket && at - mine.failures.window.start < failures.windowMs));
-  };
 
   return async function limitRate(c, next) {
     if (skip?.(c)) return next();
@@ -295,54 +291,77 @@ export function rateLimit({
     // The failed authentications `limitFailedAuthentication` left to be looked up here, with the count.
     const failures = c.get('failedAuthentications');
     const key = `${policy}:${client(c)}`;
+    const batch = batchOf(limit);
     if (at - lastSweep >= windowMs) {
-      for (const [bucket, w] of local) if (at - w.start >= windowMs) local.delete(bucket);
+      for (const [bucket, r] of reserved) if (at - r.start >= windowMs) reserved.delete(bucket);
       lastSweep = at;
     }
-    let mine = local.get(key);
-    if (mine && at - mine.start >= windowMs) {
-      local.delete(key);
-      mine = undefined;
+    const current = () => {
+      const r = reserved.get(key);
+      return r && at - r.start < windowMs ? r : undefined;
+    };
+    const failuresKnown = (r: Reserved) => !failures || (r.failures?.bucket === failures.bucket && at - r.failures.window.start < failures.windowMs);
+
+    let w: RateWindow | undefined;
+    let allowed = false;
+    // From this replica's reservation; or, once, after the reservation on its way.
+    for (let waited = false; batch >= 2; waited = true) {
+      const r = current();
+      if (r && r.left > 0 && failuresKnown(r)) {
+        if (failures && r.failures!.window.count >= failures.limit) return failures.refuse(r.failures!.window, at);
+        r.left -= 1;
+        w = { start: r.start, count: r.known - r.left };
+        allowed = true;
+        break;
+      }
+      const coming = reserving.get(key);
+      if (waited || !coming) break;
+      await coming.catch(() => undefined);
     }
-    let w: RateWindow;
-    if (mine && inMemory(mine, at, limit, failures)) {
-      if (failures && mine.failures!.window.count >= failures.limit) return failures.refuse(mine.failures!.window, at);
-      mine.pending += 1;
-      w = { start: mine.start, count: mine.known + mine.pending };
-    } else {
-      // This request and the ones held in memory go to the store; those let through while it
-      // answers are held for the next batch.
-      const carried = mine?.pending ?? 0;
-      if (mine) mine.pending = 0;
+    if (!allowed) {
+      // A statement: this request, and a batch reserved with it when the caller is far from its limit.
+      const r = current();
+      const by = batch >= 2 && !reserving.has(key) && (r ? r.known : 0) + 2 * batch <= limit ? batch : 1;
       let peeked: RateWindow | undefined;
+      const asked = failures
+        ? store.hitAndPeek(key, at, windowMs, failures.bucket, failures.windowMs, by).then((a) => { peeked = a.peeked; return a.hit; })
+        : store.hit(key, at, windowMs, by);
+      if (by > 1) {
+        reserving.set(key, asked);
+        void asked.catch(() => undefined).finally(() => { if (reserving.get(key) === asked) reserving.delete(key); });
+      }
       try {
-        if (failures) ({ hit: w, peeked } = await store.hitAndPeek(key, at, windowMs, failures.bucket, failures.windowMs, carried + 1));
-        else w = await store.hit(key, at, windowMs, carried + 1);
+        w = await asked;
       } catch (error) {
-        if (mine) mine.pending += carried;
         onStoreError(error);
         return next();
       }
-      if (batchOf(limit) >= 2) learn(key, w, failures && peeked && { bucket: failures.bucket, window: peeked });
-      if (failures && peeked!.count >= failures.limit) return failures.refuse(peeked!, at);
+      // What of the statement's `by` falls under the limit: this request first, the rest reserved.
+      const usable = Math.max(0, Math.min(by, limit - (w.count - by)));
+      const blocked = failures !== undefined && peeked!.count >= failures.limit;
+      if (batch >= 2) learn(key, w, usable - (usable > 0 && !blocked ? 1 : 0), failures && { bucket: failures.bucket, window: peeked! });
+      if (blocked) return failures!.refuse(peeked!, at);
+      allowed = usable > 0;
+      if (allowed) w = { start: w.start, count: w.count - (usable - 1) };
     }
-    const reset = Math.max(1, Math.ceil((w.start + windowMs - at) / 1000));
+    const reset = Math.max(1, Math.ceil((w!.start + windowMs - at) / 1000));
     c.header('RateLimit-Policy', `"${policy}";q=${limit};w=${windowSeconds}`);
-    c.header('RateLimit', `"${policy}";r=${Math.max(0, limit - w.count)};t=${reset}`);
-    if (w.count <= limit) return next();
+    c.header('RateLimit', `"${policy}";r=${Math.max(0, limit - w!.count)};t=${reset}`);
+    if (allowed) return next();
     return tooMany(c, limit, windowSeconds, reset);
   };
 
-  /** Takes the store's answer as this replica's view; answers that overtook each other keep the highest count. */
-  function learn(key: string, w: RateWindow, failures: LocalWindow['failures']) {
-    const mine = local.get(key);
-    if (!mine || w.start > mine.start) {
-      local.set(key, { start: w.start, known: w.count, pending: mine?.pending ?? 0, ...(failures ? { failures } : {}) });
+  /** Takes the store's answer: its count, and `kept` more requests reserved for this replica. */
+  function learn(key: string, w: RateWindow, kept: number, failures: Reserved['failures']) {
+    const r = reserved.get(key);
+    if (!r || w.start > r.start) {
+      reserved.set(key, { start: w.start, known: w.count, left: kept, ...(failures ? { failures } : {}) });
       return;
     }
-    if (w.start < mine.start) return;
-    mine.known = Math.max(mine.known, w.count);
-    if (failures) mine.failures = failures;
+    if (w.start < r.start) return;
+    r.known = Math.max(r.known, w.count);
+    r.left += kept;
+    if (failures) r.failures = failures;
   }
 }
 
