@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './callback-receiver.js';
-import { control, inquire, json } from './sandbox-client.js';
+import { control, inquire, json, listedWhen } from './sandbox-client.js';
 import { startSandbox, type RunningSandbox } from './server.js';
 
 const DELAY_MS = 60_000;
@@ -42,7 +42,7 @@ describe('callback faults', () => {
     expect(copy!.headers['x-registry-signature']).toBe(first!.headers['x-registry-signature']);
     await sleep(100);
     expect(receiver.received).toHaveLength(2);
-    const [listed] = json(await control(url, 'GET', '/control/inquiries?registry=criminal-record'));
+    const listed = await listedWhen(url, 'criminal-record', 'dup-1', (i: { delivered: boolean; deliveries: number }) => i.delivered && i.deliveries >= 2);
     expect(listed).toMatchObject({ inquiryId: 'dup-1', delivered: true, deliveries: 2 });
   });
 

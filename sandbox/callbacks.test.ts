@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './callback-receiver.js';
-import { control, inquire, json } from './sandbox-client.js';
+import { control, inquire, json, listedWhen } from './sandbox-client.js';
 import { startSandbox, type RunningSandbox } from './server.js';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +82,7 @@ describe('async answers', () => {
     expect(receiver.received.some(forInquiry('sc-10d'))).toBe(false);
 
     await control(url, 'POST', '/control/clock', { advanceMs: DAY_MS });
-    const cb = await receiver.waitFor(forInquiry('sc-10d'), 1000);
+    const cb = await receiver.waitFor(forInquiry('sc-10d'), 5000);
     expect(JSON.parse(cb.rawBody).answer).toEqual({ status: 'clear' });
   });
 
@@ -95,8 +95,7 @@ describe('async answers', () => {
     receiver.script.push(503, 500);
     await inquire(url, 'criminal-record', 'cr-retry', '0012345679');
     await receiver.waitFor(() => receiver.received.filter(forInquiry('cr-retry')).length >= 3, 4000);
-    await new Promise((r) => setTimeout(r, 50));
-    const [listed] = json(await control(url, 'GET', '/control/inquiries?registry=criminal-record'));
+    const listed = await listedWhen(url, 'criminal-record', 'cr-retry', (i: { delivered: boolean }) => i.delivered);
     expect(listed).toMatchObject({ inquiryId: 'cr-retry', delivered: true, deliveries: 3 });
   });
 

@@ -51,3 +51,19 @@ export function control(baseUrl: string, method: string, path: string, body?: un
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/**
+ * The sandbox's listing of `inquiryId` (GET /control/inquiries), once `ready` accepts it: the
+ * sandbox records a delivery only after it has read the receiver's answer, a moment after the
+ * receiver has seen the callback. Fails after `timeoutMs` with the last listing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: callers name the shape they expect
+export async function listedWhen<T = any>(baseUrl: string, registry: string, inquiryId: string, ready: (listed: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const listed = json<(T & { inquiryId: string })[]>(await control(baseUrl, 'GET', `/control/inquiries?registry=${encodeURIComponent(registry)}`)).find((i) => i.inquiryId === inquiryId);
+    if (listed && ready(listed)) return listed;
+    if (Date.now() > deadline) throw new Error(`inquiry ${inquiryId} not as expected after ${timeoutMs} ms: ${JSON.stringify(listed)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

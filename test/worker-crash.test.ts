@@ -58,8 +58,9 @@ describe('a worker killed mid-process', () => {
     await fetch(`${h.sandboxUrl}/control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ registry: 'addiction', latencyMs: 2000 }) });
     for (const task of interviews) await decide(h, ahvaz, task.id, 'accept');
     await eventually(async () => {
-      const sent = await h.db.db.select().from(inquiries).where(inArray(inquiries.applicationId, ids));
-      return sent.filter((i) => i.registry === 'addiction').length >= 5 ? true : undefined;
+      const sent = (await h.db.db.select().from(inquiries).where(inArray(inquiries.applicationId, ids))).filter((i) => i.registry === 'addiction');
+      // Five asked, and one still unanswered (a call in flight) when the kill comes.
+      return sent.length >= 5 && sent.some((i) => i.status === 'sent') ? true : undefined;
     }, 'addiction inquiries in flight');
 
     worker.kill('SIGKILL');
