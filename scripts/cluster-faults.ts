@@ -1,5 +1,5 @@
 /**
- * `npm run cluster:faults -- [--applications N] [--per-second R] [--drain-seconds S]`: the
+ * `npm run cluster:faults -- [--applications N] [--per-second R] [--drain-seconds S] [--stall-seconds T]`: the
  * production-shaped cluster (npm run cluster's, on free ports and a throwaway data directory)
  * takes N applications (default 300) through its load balancer while one worker, one gateway and
  * the Temporal server are killed outright and started again; then it prints what came out. Exits non-zero when anything is stuck, duplicated, lost or doubled.
@@ -16,7 +16,8 @@ const { values } = parseArgs({
     applications: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '20' },
     'per-second': { type: 'string', default: '4' },
-    'drain-seconds': { type: 'string', default: '600' },
+    'drain-seconds': { type: 'string', default: '1800' },
+    'stall-seconds': { type: 'string', default: '300' },
   },
 });
 const whole = (name: string, text: string | undefined): number => {
@@ -36,6 +37,7 @@ try {
     concurrency: whole('concurrency', values.concurrency),
     submitPerSecond: whole('per-second', values['per-second']),
     drainMs: whole('drain-seconds', values['drain-seconds']) * 1000,
+    stallMs: whole('stall-seconds', values['stall-seconds']) * 1000,
     log: (line) => console.log(`[cluster-faults] ${line}`),
   });
   const rows: [string, number, string][] = [
@@ -55,7 +57,8 @@ try {
   for (const [name, count, note] of rows) console.log(`| ${name} | ${count} | ${note} |`);
   console.log(`\nkilled: ${report.kills.join('; ')}`);
   console.log(`requests answered through the balancer: ${Object.entries(report.answeredBy).map(([gateway, n]) => `${gateway} ${n}`).join(', ')}`);
-  console.log(`wall time: ${report.wallSeconds} s; drained ${report.drainSeconds === undefined ? 'NOT within the window' : `in ${report.drainSeconds} s after the last submission and fault`}`);
+  console.log(`wall time: ${report.wallSeconds} s; drained ${report.drainSeconds === undefined ? `NOT: nothing had moved for ${report.stalledSeconds} s when the wait ended` : `in ${report.drainSeconds} s after the last submission and fault`}`);
+  if (report.undrained) console.log(`undelivered notifications by last error: ${JSON.stringify(report.undrained.undeliveredByError)}; the delivery workflow: ${report.undrained.delivery}`);
   const failed = report.stuck + report.duplicatedInquiries + report.lostNotifications + report.doubledNotifications + report.notificationsOutOfOrder + report.rejectedOtherwise;
   process.exitCode = failed === 0 && report.submitted > 0 ? 0 : 1;
 } finally {

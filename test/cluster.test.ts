@@ -110,12 +110,17 @@ describe('the cluster under faults', () => {
   it('takes 300 applications through two gateways while a worker, a gateway and Temporal are killed: none stuck, duplicated, lost or doubled', async () => {
     const report = await runClusterFaults({
       dataDir: dataDir(), distDir: outDir, ...await freeClusterPorts(2, 2), gateways: 2, workers: 2, historyShards: 4,
-      applications: 300, concurrency: 20, submitPerSecond: 4, drainMs: 900_000,
+      applications: 300, concurrency: 20, submitPerSecond: 4,
+      // Drained alone here in about 500 s; beside other tests on a slow day it has needed more than
+      // 900 s. What fails the run is a stall (5 minutes with no process ended and no notification
+      // delivered) or 30 minutes in all, not a slow machine.
+      drainMs: 1_800_000, stallMs: 300_000,
       log: (line) => console.log(`[cluster-faults] ${line}`),
     });
     console.log(`[cluster-faults] ${JSON.stringify(report)}`);
     expect(report.kills.map((k) => k.split(' ')[1])).toEqual(['worker-1', 'gateway-2', 'Temporal']);
-    expect(report).toMatchObject({
+    const where = JSON.stringify({ stuckAt: report.stuckAt, drainSeconds: report.drainSeconds, stalledSeconds: report.stalledSeconds, undrained: report.undrained });
+    expect(report, where).toMatchObject({
       submitted: 300, stuck: 0, rejectedOtherwise: 0, duplicatedInquiries: 0,
       lostNotifications: 0, doubledNotifications: 0, notificationsOutOfOrder: 0,
     });
@@ -126,5 +131,5 @@ describe('the cluster under faults', () => {
     // Both gateways answered through the balancer.
     expect(report.answeredBy['gateway-1']).toBeGreaterThan(50);
     expect(report.answeredBy['gateway-2']).toBeGreaterThan(50);
-  }, 1_800_000);
+  }, 2_700_000);
 });

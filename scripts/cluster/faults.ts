@@ -7,10 +7,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
-import { openDatabase } from '../../db/client.js';
+import { count, isNull } from 'drizzle-orm';
+import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import { outbox } from '../../db/schema/index.js';
+import { TASK_QUEUE, outboxWorkflowIdFor } from '../../domain/workflow-interfaces/licence-process.js';
 import { createPayloadCodec, encryptingDataConverter, payloadKeysFile } from '../../platform/payload-codec.js';
 import { startDecider } from '../lib/decider.js';
-import { countOutcome, drained, type RunOutcome } from '../soak/checks.js';
+import { countOutcome, drained, progress, type RunOutcome } from '../soak/checks.js';
 import { submit } from '../soak/submissions.js';
 import { startCluster, type Cluster, type ClusterOptions } from './cluster.js';
 
@@ -19,8 +22,16 @@ export interface ClusterFaultOptions extends ClusterOptions {
   concurrency: number;
   /** Submissions a second at most, so the faults meet submissions in flight. */
   submitPerSecond: number;
-  /** How long to wait, once all are submitted, for the last applications and notifications. */
+  /**
+   * The longest to wait, once all are submitted, for the last applications and notifications;
+   * the wait ends sooner when nothing has moved for `stallMs`.
+   */
   drainMs: number;
+  /**
+   * How long the run may go without a process ending or a notification being delivered before what
+   * is left counts as stuck (default 300 s). A slow machine drains slowly; a stuck cluster stalls.
+   */
+  stallMs?: number;
 }
 
 export interface ClusterFaultReport extends RunOutcome {
@@ -28,7 +39,13 @@ export interface ClusterFaultReport extends RunOutcome {
   answeredBy: Record<string, number>;
   /** What was killed and when (seconds from the first submission), and how long it was down. */
   kills: string[];
+  /** Where the applications still running stand: step → count. */
+  stuckAt: Record<string, number>;
   drainSeconds?: number;
+  /** When the drain ended without draining: seconds it had gone without a process ending or a notification delivered. */
+  stalledSeconds?: number;
+  /** When it did not drain, what the undelivered notifications and the delivery workflow were waiting on. */
+  undrained?: { undeliveredByError: Record<string, number>; delivery: string };
   wallSeconds: number;
 }
 
@@ -94,19 +111,34 @@ export async function runClusterFaults(opts: ClusterFaultOptions): Promise<Clust
     log(`all ${ids.length} submitted; draining`);
     await faults;
     const drainStarted = Date.now();
+    const stallMs = opts.stallMs ?? 300_000;
     let drainSeconds: number | undefined;
+    let stalledSeconds: number | undefined;
+    let moved = { figure: -1, at: Date.now() };
+    let logged = Date.now();
     for (;;) {
       if (await drained({ db: database }, ids)) {
         drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
         break;
       }
-      if (Date.now() - drainStarted > opts.drainMs) break;
+      const figure = await progress({ db: database });
+      if (figure > moved.figure) moved = { figure, at: Date.now() };
+      if (Date.now() - moved.at > stallMs || Date.now() - drainStarted > opts.drainMs) {
+        stalledSeconds = Math.round((Date.now() - moved.at) / 1000);
+        log(`not drained after ${Math.round((Date.now() - drainStarted) / 1000)} s; the last process ended or notification was delivered ${stalledSeconds} s before`);
+        break;
+      }
+      if (Date.now() - logged >= 60_000) {
+        logged = Date.now();
+        log(`draining for ${Math.round((logged - drainStarted) / 1000)} s: ${figure} processes ended and notifications delivered so far`);
+      }
       await new Promise((r) => setTimeout(r, 2_000));
     }
     return {
       ...await countOutcome({ sandboxUrl: cluster.sandboxUrl, db: database }, ids, retries.count),
       answeredBy: await requestsPerGateway(cluster.balancerStatsUrl),
-      kills: kills.sort((x, y) => x.at - y.at).map((k) => k.line), drainSeconds,
+      kills: kills.sort((x, y) => x.at - y.at).map((k) => k.line), drainSeconds, stalledSeconds,
+      ...drainSeconds === undefined ? { undrained: await whyUndrained(database, temporal) } : {},
       wallSeconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
@@ -115,6 +147,29 @@ export async function runClusterFaults(opts: ClusterFaultOptions): Promise<Clust
     await database.close();
     await cluster.stop();
   }
+}
+
+/**
+ * What an undrained run's notifications wait on: the undelivered rows by their last error, and
+ * the delivery workflow's pending activity or last event (a backoff timer, say).
+ */
+async function whyUndrained(database: DatabaseHandle, temporal: Client): Promise<NonNullable<ClusterFaultReport['undrained']>> {
+  const rows = await database.db.select({ error: outbox.lastError, n: count() }).from(outbox)
+    .where(isNull(outbox.deliveredAt)).groupBy(outbox.lastError);
+  const undeliveredByError = Object.fromEntries(rows.map((r) => [r.error ?? 'never tried', r.n]));
+  let delivery: string;
+  try {
+    const handle = temporal.workflow.getHandle(outboxWorkflowIdFor(TASK_QUEUE));
+    const described = await handle.describe();
+    const pending = described.raw.pendingActivities?.[0];
+    const history = await handle.fetchHistory();
+    const last = history.events?.at(-1);
+    const lastType = last ? Object.keys(last).find((k) => k.endsWith('EventAttributes') && (last as Record<string, unknown>)[k]) : undefined;
+    delivery = `${described.status.name}; ${pending ? `activity attempt ${pending.attempt}${pending.lastFailure?.message ? ` (last failure: ${pending.lastFailure.message})` : ''}` : 'no activity pending'}; last event ${lastType ?? '?'}`;
+  } catch (error) {
+    delivery = `not described: ${(error as Error).message}`;
+  }
+  return { undeliveredByError, delivery };
 }
 
 /** HTTP requests each gateway answered through the balancer, from HAProxy's own counters (a restart does not reset them). */

@@ -3,7 +3,7 @@
  * notifications the portal never acknowledged, got out of order, or was sent twice, and how long
  * the worker held its workflow tasks.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import { applications, outbox } from '../../db/schema/index.js';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/client.js';
@@ -118,6 +118,17 @@ export async function drained(h: Pick<SoakTarget, 'db'>, ids: string[]): Promise
     .where(and(inArray(applications.id, ids), eq(applications.status, 'running'))).limit(1);
   const [pending] = await h.db.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.deliveredAt)).limit(1);
   return !running && !pending;
+}
+
+/**
+ * A figure that only grows while the run moves forward: processes ended (every process, the
+ * children the applications started too) plus notifications delivered. When it stops growing,
+ * nothing is moving.
+ */
+export async function progress(h: Pick<SoakTarget, 'db'>): Promise<number> {
+  const [ended] = await h.db.db.select({ n: count() }).from(applications).where(ne(applications.status, 'running'));
+  const [delivered] = await h.db.db.select({ n: count() }).from(outbox).where(isNotNull(outbox.deliveredAt));
+  return (ended?.n ?? 0) + (delivered?.n ?? 0);
 }
 
 /** Counts what came of the applications `ids`: their ends, the registries' inquiries, the portal's notifications. */
