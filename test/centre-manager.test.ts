@@ -17,9 +17,12 @@ import type { Actor } from '../services/context.js';
 import { maskName } from '../services/licences.js';
 import { openApplication } from '../services/start-process.js';
 import { api, applicationFor, decide, eventually, generatedApplication, processEnded, sandboxInquiries, taskInInbox, verificationPath } from './support/api.js';
+import { advance } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence } from './support/journeys.js';
 import { officeTokens, type OfficeTokens } from './support/tokens.js';
+
+const DAY_MS = 86_400_000;
 
 let h: Harness;
 let tokens: OfficeTokens;
@@ -352,7 +355,7 @@ describe('a centre passed to a successor (seed 002, Art. 5 and 8(4); successor-n
     expect(row!.facts).toMatchObject({ centreLicence: number, nominatedBy: successor.nationalCode });
     await passManagerInterviewAndCertificate(h, tokens, managerProcess);
     expect(await ended(appointment)).toMatchObject({ outcome: 'approved', reason: 'MANAGER_APPOINTED' });
-    await h.env.sleep('95 days');
+    await advance(h, 95 * DAY_MS);
     expect(await ended(nominated)).toMatchObject({ outcome: 'approved', reason: 'SUCCESSOR_APPROVED_MANAGER_REPLACED' });
     expect(await tasksOf(nominated).then((all) => all.map((t) => t.stepId).sort())).toEqual(['province-decision', 'record-substitute']);
   });
@@ -364,7 +367,7 @@ describe('a centre passed to a successor (seed 002, Art. 5 and 8(4); successor-n
     const nominated = await succeeded(number, { successor, manager: await fixture('0231000014'), managerEmployedDuringCentreShift: false }, 'recorded');
     expect(await ended(`${nominated}.new-manager.1`)).toMatchObject({ outcome: 'rejected', reason: 'DEGREE_FIELD_NOT_LISTED' });
     await stepReached(nominated, 'until-manager-due');
-    await h.env.sleep('95 days');
+    await advance(h, 95 * DAY_MS);
     const overdue = await taskInInbox(h, tokens.ahvaz, nominated, 'manager-overdue');
     expect(overdue.outcomes.map((o) => o.name)).toEqual(['report-violation', 'extend']);
     await decide(h, tokens.ahvaz, overdue.id, 'report-violation', 'no manager nominated since the transfer');

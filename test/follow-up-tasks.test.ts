@@ -13,6 +13,7 @@ import { applicationEvents, auditLog, tasks } from '../db/schema/index.js';
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { bundleWorkflows } from '../worker/create-worker.js';
 import { api, applicationFor, decide, eventually, personNamed, sandboxInquiries, taskInInbox } from './support/api.js';
+import { advance } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { officeTokens } from './support/tokens.js';
@@ -47,7 +48,7 @@ describe('a task that follows up a late inquiry', () => {
     }, 'the criminal-record and addiction answers');
 
     // Its 20 days pass: the province is asked to follow it up.
-    await h.env.sleep('21 days');
+    await advance(h, 21 * DAY_MS);
     const followUp = await taskInInbox(h, tokens.khuzestan, applicationId, 'security-clearance-overdue');
 
     // The clearance arrives late, and is applied: nothing is left for the province to decide.

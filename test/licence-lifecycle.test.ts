@@ -13,9 +13,12 @@ import { startLicenceChange } from '../services/licence-changes.js';
 import { addDays, addMonths, tehranDay } from '../platform/dates/time-functions.js';
 import { standingRulesChecked } from './support/checklist.js';
 import { api, applicationFor, decide, eventually, generatedApplication, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
+import { advance } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { passManagerInterviewAndCertificate, throughToActivityLicence, type Applicant } from './support/journeys.js';
 import { officeTokens, tokenFor, type OfficeTokens } from './support/tokens.js';
+
+const DAY_MS = 86_400_000;
 
 let h: Harness;
 let tokens: OfficeTokens;
@@ -111,7 +114,7 @@ describe('licence lifecycle', () => {
       return row?.currentStep === 'until-effective' ? true : undefined;
     }, 'the closure to wait for its date');
     expect((await licenceRow(number)).status).toBe('active');
-    await h.env.sleep('95 days');
+    await advance(h, 95 * DAY_MS);
     expect(await ended(enough.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_CLOSED' });
     expect((await licenceRow(number)).status).toBe('closed');
   });
@@ -130,7 +133,7 @@ describe('licence lifecycle', () => {
       return row?.currentStep === 'response-period' ? true : undefined;
     }, 'the response period');
     expect((await licenceRow(number)).status).toBe('active');
-    await h.env.sleep('10 days');
+    await advance(h, 10 * DAY_MS);
     const decision = await taskInInbox(h, tokens.khuzestan, started.applicationId, 'decision');
     await decide(h, tokens.khuzestan, decision.id, 'confirm', 'no evidence of insurance was sent');
     expect(await ended(started.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_SUSPENDED' });
@@ -148,7 +151,7 @@ describe('licence lifecycle', () => {
       const [row] = await h.db.db.select().from(applications).where(eq(applications.id, revocation.applicationId));
       return row?.currentStep === 'response-period' ? true : undefined;
     }, 'the response period');
-    await h.env.sleep('10 days');
+    await advance(h, 10 * DAY_MS);
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, revocation.applicationId, 'decision')).id, 'confirm', 'violations confirmed');
     expect(await ended(revocation.applicationId)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     await expect(startLicenceChange({ ctx: ctx(ahvazOffice), licenceNumber: number, change: 'renewal', input: {} }))
@@ -172,7 +175,7 @@ describe('licence lifecycle', () => {
     expect(notices.map((e) => e.stepId)).toEqual(['notice']);
     expect(await told(number, 'licence-revocation-started')).toHaveLength(1);
     expect((await licenceRow(number)).status).toBe('active');
-    await h.env.sleep('10 days');
+    await advance(h, 10 * DAY_MS);
     await decide(h, tokens.khuzestan, (await taskInInbox(h, tokens.khuzestan, id, 'decision')).id, 'confirm', 'violations confirmed after the holder\'s answer');
     expect(await ended(id)).toMatchObject({ outcome: 'approved', reason: 'LICENCE_REVOKED' });
     expect((await licenceRow(number)).status).toBe('revoked');

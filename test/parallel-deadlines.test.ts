@@ -17,7 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents } from '../db/schema/index.js';
 import { workflowIdFor } from '../domain/workflow-interfaces/licence-process.js';
 import { api, applicationFor, processEnded } from './support/api.js';
+import { advance } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
+
+const DAY_MS = 86_400_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'parvaneh-processes-'));
 let h: Harness;
@@ -39,7 +42,7 @@ describe('parallel inquiries whose deadlines pass together', () => {
       const res = await api<{ applicationId: string }>(h, 'POST', '/v1/applications', { token: portal, body: await applicationFor(h, '0012345679', 'test-silent-registries') });
       expect(res.status, res.text).toBe(202);
       const { applicationId } = res.body;
-      await h.env.sleep('21 days');
+      await advance(h, 21 * DAY_MS);
       expect(await processEnded(h, applicationId)).toMatchObject({ outcome: 'rejected', reason: 'INQUIRY_NOT_ANSWERED', stepId: 'no-answer' });
       const timedOut = await h.db.db.select().from(applicationEvents)
         .where(and(eq(applicationEvents.applicationId, applicationId), eq(applicationEvents.kind, 'inquiry-timed-out')));

@@ -6,9 +6,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationEvents, applications, licences, tasks } from '../db/schema/index.js';
 import { api, applicationFor, decide, eventually, generatedApplication, personNamed, sandboxInquiries, taskInInbox, processEnded } from './support/api.js';
+import { advance } from './support/clock.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { throughToActivityLicence } from './support/journeys.js';
 import { tokensFor } from './support/tokens.js';
+
+const DAY_MS = 86_400_000;
 
 let h: Harness;
 let tokens: Record<'portal' | 'ahvaz' | 'dezful' | 'khuzestan', string>;
@@ -178,7 +181,7 @@ describe('Welfare Services Centre licence', () => {
       const mine = await sandboxInquiries(h, '0045678911');
       return mine.find((i) => i.registry === 'security-clearance');
     }, 'the security-clearance inquiry');
-    await h.env.sleep('10 days');
+    await advance(h, 10 * DAY_MS);
     await fetch(`${h.sandboxUrl}/control/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 10 * 24 * 3600 * 1000 }) });
     const { result: ending } = await throughToActivityLicence(h, { tokens, applicationId, from: 'province-decision' });
     expect(ending).toMatchObject({ outcome: 'approved' });

@@ -3,7 +3,8 @@
  * resident memory is the worker's and nothing else's. The product's worker (createLicenceWorker,
  * the product's workflow bundle) with the benchmark's definitions (the centre up to version 2).
  * Settings: TEMPORAL_ADDRESS, DATABASE_URL, REGISTRY_BASE_URL, TASK_QUEUE, PAYLOAD_KEYS, and
- * MAX_CACHED_WORKFLOWS (the sticky cache's size; the product's default, worker/create-worker.ts, when unset).
+ * the product's own worker settings (`WORKER_CACHED_WORKFLOWS`, the sticky cache's size, and the other
+ * `WORKER_*_SLOTS`; worker/create-worker.ts's defaults when unset).
  * Prints `[worker] running` once it polls, then `[worker] memory {…}` (process.memoryUsage()) every 2 s,
  * and, for each line `settle` on its standard input, `[worker] settled {…}`: the same after a full
  * collection of the main thread's heap (run with --expose-gc; the workflows run in the SDK's workflow
@@ -20,7 +21,7 @@ import { DefinitionCatalogue } from '../../../dsl/catalogue.js';
 import { loadDefinitions } from '../../../dsl/load.js';
 import { createPayloadCodec, loadPayloadKeys } from '../../../platform/payload-codec.js';
 import { createSigningKeyStore } from '../../../platform/signing-keys.js';
-import { createLicenceWorker } from '../../../worker/create-worker.js';
+import { createLicenceWorker, workerSlotsFromEnv } from '../../../worker/create-worker.js';
 import { signerFor } from '../../../worker/signer.js';
 
 const required = (name: string): string => {
@@ -38,12 +39,11 @@ const processes = fileURLToPath(new URL('../../../processes', import.meta.url));
 const definitions = loadDefinitions(resolve(processes)).filter((l) => l.definition.id !== 'welfare-services-centre' || l.definition.version <= 2);
 const database = await openDatabase({ url: required('DATABASE_URL') });
 const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
-const maxCachedWorkflows = process.env.MAX_CACHED_WORKFLOWS ? Number(process.env.MAX_CACHED_WORKFLOWS) : undefined;
 const worker = await createLicenceWorker({
   connection, payloadCodec: createPayloadCodec(loadPayloadKeys()), db: database.db, calendar, catalogue: new DefinitionCatalogue(definitions, calendar),
   registryBaseUrl: required('REGISTRY_BASE_URL'), taskQueue: required('TASK_QUEUE'), portal: { sign: signerFor(await createSigningKeyStore()) },
   workflowBundle: { code: readFileSync(required('WORKFLOW_BUNDLE'), 'utf8'), sourceMap: '' },
-  ...(maxCachedWorkflows !== undefined ? { slots: { cachedWorkflows: maxCachedWorkflows } } : {}),
+  slots: workerSlotsFromEnv(),
 });
 process.on('SIGTERM', () => worker.shutdown());
 // What the parent cannot read from /proc: how much of the resident memory is V8's heap.

@@ -12,6 +12,7 @@ import { count, eq } from 'drizzle-orm';
 import { tasks } from '../../../db/schema/index.js';
 import type { PayloadKeys } from '../../../platform/payload-codec.js';
 import { submitApplication } from '../../../services/applications.js';
+import { DEFAULT_WORKER_SLOTS } from '../../../worker/create-worker.js';
 import type { ServiceContext } from '../../../services/context.js';
 
 const GIB = 2 ** 30;
@@ -89,7 +90,7 @@ export async function measureOpenApplications(run: OpenRun): Promise<number> {
   let progress: NodeJS.Timeout | undefined;
   try {
     const idle = await settle(child);
-    log(`worker pid ${pid} (MAX_CACHED_WORKFLOWS ${process.env.MAX_CACHED_WORKFLOWS || 'unset: the product default'}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
+    log(`worker pid ${pid} (WORKER_CACHED_WORKFLOWS ${process.env.WORKER_CACHED_WORKFLOWS || `unset: the product's ${DEFAULT_WORKER_SLOTS.cachedWorkflows}`}, heap limit ${run.heapMiB ? `${run.heapMiB} MiB` : 'Node default'}), idle RSS ${mib(procKiB(pid, 'VmRSS'))}; submitting ${run.count}, ${run.concurrency} at a time`);
     const started = performance.now();
     // Progress every 15 s, submissions still going or not: a long run shows its memory as it grows.
     let waiting = 0;
