@@ -156,7 +156,7 @@ export async function runClusterFaults(opts: ClusterFaultOptions): Promise<Clust
 async function whyUndrained(database: DatabaseHandle, temporal: Client): Promise<NonNullable<ClusterFaultReport['undrained']>> {
   const rows = await database.db.select({ error: outbox.lastError, n: count() }).from(outbox)
     .where(isNull(outbox.deliveredAt)).groupBy(outbox.lastError);
-  const undeliveredByError = Object.fromEntries(rows.map((r) => [r.error ?? 'never tried', r.n]));
+  const undeliveredByError = Object.fromEntries(rows.map((r) => [r.error ?? 'no error recorded', r.n]));
   let delivery: string;
   try {
     const handle = temporal.workflow.getHandle(outboxWorkflowIdFor(TASK_QUEUE));
