@@ -82,6 +82,9 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
+  /** Runs `write` in one transaction: a row and the event that tells of it are seen together or not at all. */
+  const atomically = <T>(write: (tx: Database) => Promise<T>): Promise<T> =>
+    db.transaction((transaction) => write(transaction as unknown as Database));
   /**
    * Appends an event, after the events it carries (`earlier`), and moves the current step when one
    * of them says so: one statement (the insert as a common table expression of the update).
@@ -113,20 +116,20 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     const number = `${licence.numberPrefix}-${year}-${String(serial).padStart(6, '0')}`;
     // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.
     const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
-    const [inserted] = await db.insert(licences).values({
-      number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
-      applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holder: licence.holder ?? null,
-      county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
-      validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
-    }).onConflictDoNothing().returning({ number: licences.number });
-    await appendEvent({ ...event, detail: { ...event.detail, number: inserted?.number ?? number } });
-    if (inserted) {
-      await appendAudit(db, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind, dependsOn: stands?.number ?? null } });
-      return inserted;
-    }
-    const [raced] = await db.select({ number: licences.number }).from(licences)
-      .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
-    return raced!;
+    // The licence, its timeline event and its audit row are written together; a racing retry records the number that won.
+    return atomically(async (tx) => {
+      const [inserted] = await tx.insert(licences).values({
+        number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
+        applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holder: licence.holder ?? null,
+        county: licence.county, province: licence.province, issuedAt: new Date(licence.issuedAt),
+        validUntil: new Date(licence.validUntil), definitionHash: licence.definitionHash, dependsOn: stands?.number ?? null,
+      }).onConflictDoNothing().returning({ number: licences.number });
+      const [issued] = inserted ? [inserted] : await tx.select({ number: licences.number }).from(licences)
+        .where(and(eq(licences.applicationId, licence.applicationId), eq(licences.kind, licence.kind)));
+      await appendEvent({ ...event, detail: { ...event.detail, number: issued!.number } }, tx);
+      if (inserted) await appendAudit(tx, { actor: 'workflow', action: 'licence.issued', subjectType: 'licence', subjectId: inserted.number, detail: { applicationId: licence.applicationId, kind: licence.kind, dependsOn: stands?.number ?? null } });
+      return issued!;
+    });
   };
 
   return {
@@ -137,31 +140,37 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Puts a task in the office's inbox. */
     async openTask(task: TaskToOpen, event: TimelineEvent): Promise<void> {
-      await db.insert(tasks).values({
-        id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
-        role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
-        dueAt: new Date(task.dueAt), ...(task.priority?.length ? { priority: task.priority } : {}),
-      }).onConflictDoNothing();
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await tx.insert(tasks).values({
+          id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
+          role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
+          dueAt: new Date(task.dueAt), ...(task.priority?.length ? { priority: task.priority } : {}),
+        }).onConflictDoNothing();
+        await appendEvent(event, tx);
+      });
     },
 
     /** Moves an overdue task up to another office, with a new deadline. */
     async escalateTask(change: { taskId: string; role: string; county: string | null; province: string | null; dueAt: string }, event: TimelineEvent): Promise<void> {
-      await db.update(tasks).set({
-        role: change.role, county: change.county, province: change.province,
-        dueAt: new Date(change.dueAt), escalatedAt: new Date(event.occurredAt),
-      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await tx.update(tasks).set({
+          role: change.role, county: change.county, province: change.province,
+          dueAt: new Date(change.dueAt), escalatedAt: new Date(event.occurredAt),
+        }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
+        await appendEvent(event, tx);
+      });
     },
 
     /** Closes a task: decided, expired, or cancelled because the application ended. */
     async closeTask(change: { taskId: string; status: 'decided' | 'expired' | 'cancelled'; outcome?: string; reason?: string; decidedBy?: string; recorded?: Record<string, unknown> }, event: TimelineEvent): Promise<void> {
-      await db.update(tasks).set({
-        status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
-        decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
-        ...(change.recorded ? { recorded: change.recorded } : {}),
-      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await tx.update(tasks).set({
+          status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
+          decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
+          ...(change.recorded ? { recorded: change.recorded } : {}),
+        }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
+        await appendEvent(event, tx);
+      });
     },
 
     /**
@@ -183,9 +192,11 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Notes that an inquiry's deadline passed without an answer. */
     async markInquiryTimedOut(inquiryId: string, event: TimelineEvent): Promise<void> {
-      await db.update(inquiries).set({ status: 'timed-out' })
-        .where(and(eq(inquiries.id, inquiryId), inArray(inquiries.status, ['sent', 'accepted'])));
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await tx.update(inquiries).set({ status: 'timed-out' })
+          .where(and(eq(inquiries.id, inquiryId), inArray(inquiries.status, ['sent', 'accepted'])));
+        await appendEvent(event, tx);
+      });
     },
 
     /** Issues a licence once per application and kind (a retry returns the same number); with `supersedes`, ends the ones it replaces. */
@@ -208,8 +219,10 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
-      await enqueueNotification(db, notification);
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await enqueueNotification(tx, notification);
+        await appendEvent(event, tx);
+      });
     },
 
     /** Registers the application a `subprocess` step starts, linked to its parent. */
