@@ -212,9 +212,11 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * onto its activity licence), and records on the timeline which moved and which could not.
      */
     async adoptLicences(change: { number: string; adopt: string[]; applicationId: string }, event: TimelineEvent) {
-      const result = await adoptLicences(db, change);
-      await appendEvent({ ...event, detail: { ...event.detail, ...result } });
-      return result;
+      return atomically(async (tx) => {
+        const result = await adoptLicences(tx, change);
+        await appendEvent({ ...event, detail: { ...event.detail, ...result } }, tx);
+        return result;
+      });
     },
 
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
@@ -231,14 +233,16 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       if (!parent) throw new Error(`parent application ${child.parentId} is not recorded`);
       // A child may name its own applicant (a centre's new manager); otherwise it is the parent's.
       const applicant = (child.facts.applicant ?? {}) as { nationalCode?: unknown };
-      await db.insert(applications).values({
-        id: child.childId, trackingCode: child.childId, workflowId: `application-${child.childId}`,
-        licenceType: child.licenceType, definitionVersion: child.definitionVersion, definitionHash: child.definitionHash,
-        applicantNationalCode: typeof applicant.nationalCode === 'string' ? applicant.nationalCode : parent.applicantNationalCode,
-        county: parent.county, province: parent.province,
-        facts: child.facts, submittedBy: `subprocess of ${child.parentId}`, parentApplicationId: child.parentId,
-      }).onConflictDoNothing();
-      await appendEvent(event);
+      await atomically(async (tx) => {
+        await tx.insert(applications).values({
+          id: child.childId, trackingCode: child.childId, workflowId: `application-${child.childId}`,
+          licenceType: child.licenceType, definitionVersion: child.definitionVersion, definitionHash: child.definitionHash,
+          applicantNationalCode: typeof applicant.nationalCode === 'string' ? applicant.nationalCode : parent.applicantNationalCode,
+          county: parent.county, province: parent.province,
+          facts: child.facts, submittedBy: `subprocess of ${child.parentId}`, parentApplicationId: child.parentId,
+        }).onConflictDoNothing();
+        await appendEvent(event, tx);
+      });
     },
 
     /**
@@ -246,10 +250,13 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * to the licences that depend on it with `dependents`; queues the portal's notifications.
      */
     async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew' | 'transfer'>; holder?: NewHolder }, event: TimelineEvent) {
-      const result = await register.amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
-      if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } });
-      else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status, ...(result.refusal ? { refusal: result.refusal } : {}) } });
-      return result;
+      // The change, its notifications and audit rows, and the timeline event that tells of it: one transaction.
+      return atomically(async (tx) => {
+        const result = await createLicenceRegister(tx).amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
+        if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } }, tx);
+        else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status, ...(result.refusal ? { refusal: result.refusal } : {}) } }, tx);
+        return result;
+      });
     },
 
     /** Re-reads the licence a lifecycle or standing process is about. */
@@ -261,11 +268,13 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Claims a holding ("one centre licence per person") for the application. */
     async claimHolding(claim: { holding: string; holder: string; applicationId: string; limit?: number }, event: TimelineEvent): Promise<{ granted: boolean }> {
-      const result = await register.claimHolding(claim);
-      // Of a limited holding, the place taken is what a later renewal takes back (its name is in the event).
-      const detail = claim.limit ? { ...event.detail, holding: result.holding, of: claim.holding, limit: claim.limit } : event.detail;
-      await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused', detail });
-      return { granted: result.granted };
+      return atomically(async (tx) => {
+        const result = await createLicenceRegister(tx).claimHolding(claim);
+        // Of a limited holding, the place taken is what a later renewal takes back (its name is in the event).
+        const detail = claim.limit ? { ...event.detail, holding: result.holding, of: claim.holding, limit: claim.limit } : event.detail;
+        await appendEvent({ ...event, kind: result.granted ? 'holding-claimed' : 'holding-refused', detail }, tx);
+        return { granted: result.granted };
+      });
     },
 
     /**
