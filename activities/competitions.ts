@@ -13,7 +13,7 @@ import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
 import type { CallStage, CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
-import { enqueueNotification } from '../domain/outbox.js';
+import { enqueueInTransaction } from '../domain/outbox.js';
 
 type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -239,27 +239,31 @@ export function createCompetitionActivities(db: Database) {
 
     /** Runs one transition of the call; returns the verdicts to signal and how many applicants it still waits for. */
     async advanceCall(input: { callId: string; transition: CallTransition; call: CallSection }): Promise<{ verdicts: CallVerdict[]; pending: number }> {
+      // The stage, the published ranking's notice and the audit entry together: a retry after a
+      // crash finds the stage moved and would otherwise never tell the portal or the trail.
       const result = await db.transaction(async (tx) => {
         const call = await lockCall(tx, input.callId);
         const entries = await loadEntries(tx, input.callId);
         const outcome = await transitions[input.transition](tx, input.callId, input.call, entries, call.stage);
         const moved = outcome.stage && call.stage !== outcome.stage && call.stage !== 'closed';
         if (moved) await setStage(tx, input.callId, outcome.stage!);
-        return { ...outcome, moved };
+        const advanced = outcome.verdicts.filter((v) => v.verdict === 'advance').length;
+        if (moved && (input.transition === 'shortlist' || input.transition === 'final')) {
+          // A call without interviews publishes its final ranking at the exam results.
+          const published = input.transition === 'shortlist' && input.call.interview ? 'shortlist' : 'final';
+          // The outbox's subject lock before the trail's, as every other writer takes them.
+          await enqueueInTransaction(tx as unknown as Database, {
+            dedupeKey: `${input.callId}:${input.transition}`, subject: input.callId,
+            event: published === 'shortlist' ? 'call-shortlist-published' : 'call-final-ranking-published',
+            payload: { callId: input.callId, stage: published, advanced },
+          });
+        }
+        if (moved || outcome.verdicts.length > 0) {
+          const counts = { advanced, refused: outcome.verdicts.filter((v) => v.verdict === 'refuse').length };
+          await appendAudit(tx as unknown as Database, { actor: 'workflow', action: `call.${input.transition}`, subjectType: 'call', subjectId: input.callId, detail: counts });
+        }
+        return outcome;
       });
-      if (result.moved || result.verdicts.length > 0) {
-        const counts = { advanced: result.verdicts.filter((v) => v.verdict === 'advance').length, refused: result.verdicts.filter((v) => v.verdict === 'refuse').length };
-        await appendAudit(db, { actor: 'workflow', action: `call.${input.transition}`, subjectType: 'call', subjectId: input.callId, detail: counts });
-      }
-      if (result.moved && (input.transition === 'shortlist' || input.transition === 'final')) {
-        // A call without interviews publishes its final ranking at the exam results.
-        const published = input.transition === 'shortlist' && input.call.interview ? 'shortlist' : 'final';
-        await enqueueNotification(db, {
-          dedupeKey: `${input.callId}:${input.transition}`, subject: input.callId,
-          event: published === 'shortlist' ? 'call-shortlist-published' : 'call-final-ranking-published',
-          payload: { callId: input.callId, stage: published, advanced: result.verdicts.filter((v) => v.verdict === 'advance').length },
-        });
-      }
       return { verdicts: result.verdicts, pending: result.pending };
     },
   };

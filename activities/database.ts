@@ -3,13 +3,13 @@
  * always says where each application stands. Each write is idempotent (keyed by the workflow's
  * sequence numbers and ids), because Temporal may run an activity more than once.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type WithSubquery } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { adoptLicences, createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
-import { enqueueNotification, type Notification } from '../domain/outbox.js';
+import { enqueueInTransaction, enqueueNotification, type Notification } from '../domain/outbox.js';
 import type { RecordedField, Text } from '../dsl/schema.js';
 import type { ProcessOutcome } from '../domain/workflow-interfaces/licence-process.js';
 import { queryOne } from '../db/query.js';
@@ -87,24 +87,28 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     db.transaction((transaction) => write(transaction as unknown as Database));
   /**
    * Appends an event, after the events it carries (`earlier`), and moves the current step when one
-   * of them says so: one statement (the insert as a common table expression of the update).
+   * of them says so: one statement (the insert as a common table expression of the update). The
+   * writes in `alongside` (common table expressions of their own) go in the same statement, so the
+   * change and the event that tells of it are seen together or not at all, in one round trip.
    */
-  const appendEvent = async ({ earlier = [], ...last }: TimelineEvent, on: Database = db) => {
+  const appendEvent = async ({ earlier = [], ...last }: TimelineEvent, on: Database = db, alongside: WithSubquery[] = []) => {
     const events = [...earlier, last];
-    const insert = on.insert(applicationEvents).values(events.map((e) => ({
+    const rows = events.map((e) => ({
       applicationId: e.applicationId, seq: e.seq, kind: e.kind, stepId: e.stepId ?? null,
       detail: e.detail ?? {}, occurredAt: new Date(e.occurredAt),
-    }))).onConflictDoNothing();
+    }));
     const moved = events.filter((e) => e.currentStep !== undefined).pop();
     if (!moved) {
-      await insert;
+      await (alongside.length ? on.with(...alongside) : on).insert(applicationEvents).values(rows).onConflictDoNothing();
       return;
     }
-    const timeline = on.$with('timeline').as(insert.returning({ seq: applicationEvents.seq }));
-    await on.with(timeline).update(applications)
+    const timeline = on.$with('timeline').as(on.insert(applicationEvents).values(rows).onConflictDoNothing().returning({ seq: applicationEvents.seq }));
+    await on.with(...alongside, timeline).update(applications)
       .set({ currentStep: moved.currentStep, updatedAt: sql`now()` })
       .where(and(eq(applications.id, moved.applicationId), eq(applications.status, 'running')));
   };
+  /** A task's write as a common table expression, to go with its event in one statement. */
+  const taskWrite = db.$with('task_write');
 
   /** Issues a licence once per application and kind; a retry returns the same number. */
   const issueOnce = async (licence: LicenceToIssue, event: TimelineEvent): Promise<{ number: string }> => {
@@ -140,37 +144,28 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Puts a task in the office's inbox. */
     async openTask(task: TaskToOpen, event: TimelineEvent): Promise<void> {
-      await atomically(async (tx) => {
-        await tx.insert(tasks).values({
-          id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
-          role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
-          dueAt: new Date(task.dueAt), ...(task.priority?.length ? { priority: task.priority } : {}),
-        }).onConflictDoNothing();
-        await appendEvent(event, tx);
-      });
+      await appendEvent(event, db, [taskWrite.as(db.insert(tasks).values({
+        id: task.taskId, applicationId: task.applicationId, stepId: task.stepId, title: task.title,
+        role: task.role, county: task.county, province: task.province, outcomes: task.outcomes,
+        dueAt: new Date(task.dueAt), ...(task.priority?.length ? { priority: task.priority } : {}),
+      }).onConflictDoNothing().returning({ id: tasks.id }))]);
     },
 
     /** Moves an overdue task up to another office, with a new deadline. */
     async escalateTask(change: { taskId: string; role: string; county: string | null; province: string | null; dueAt: string }, event: TimelineEvent): Promise<void> {
-      await atomically(async (tx) => {
-        await tx.update(tasks).set({
-          role: change.role, county: change.county, province: change.province,
-          dueAt: new Date(change.dueAt), escalatedAt: new Date(event.occurredAt),
-        }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
-        await appendEvent(event, tx);
-      });
+      await appendEvent(event, db, [taskWrite.as(db.update(tasks).set({
+        role: change.role, county: change.county, province: change.province,
+        dueAt: new Date(change.dueAt), escalatedAt: new Date(event.occurredAt),
+      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open'))).returning({ id: tasks.id }))]);
     },
 
     /** Closes a task: decided, expired, or cancelled because the application ended. */
     async closeTask(change: { taskId: string; status: 'decided' | 'expired' | 'cancelled'; outcome?: string; reason?: string; decidedBy?: string; recorded?: Record<string, unknown> }, event: TimelineEvent): Promise<void> {
-      await atomically(async (tx) => {
-        await tx.update(tasks).set({
-          status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
-          decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
-          ...(change.recorded ? { recorded: change.recorded } : {}),
-        }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open')));
-        await appendEvent(event, tx);
-      });
+      await appendEvent(event, db, [taskWrite.as(db.update(tasks).set({
+        status: change.status, outcome: change.outcome ?? null, reason: change.reason ?? null,
+        decidedBy: change.decidedBy ?? null, decidedAt: new Date(event.occurredAt),
+        ...(change.recorded ? { recorded: change.recorded } : {}),
+      }).where(and(eq(tasks.id, change.taskId), eq(tasks.status, 'open'))).returning({ id: tasks.id }))]);
     },
 
     /**
@@ -192,11 +187,9 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Notes that an inquiry's deadline passed without an answer. */
     async markInquiryTimedOut(inquiryId: string, event: TimelineEvent): Promise<void> {
-      await atomically(async (tx) => {
-        await tx.update(inquiries).set({ status: 'timed-out' })
-          .where(and(eq(inquiries.id, inquiryId), inArray(inquiries.status, ['sent', 'accepted'])));
-        await appendEvent(event, tx);
-      });
+      const timedOut = db.$with('inquiry_write').as(db.update(inquiries).set({ status: 'timed-out' })
+        .where(and(eq(inquiries.id, inquiryId), inArray(inquiries.status, ['sent', 'accepted']))).returning({ id: inquiries.id }));
+      await appendEvent(event, db, [timedOut]);
     },
 
     /** Issues a licence once per application and kind (a retry returns the same number); with `supersedes`, ends the ones it replaces. */
@@ -222,7 +215,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
       await atomically(async (tx) => {
-        await enqueueNotification(tx, notification);
+        await enqueueInTransaction(tx, notification);
         await appendEvent(event, tx);
       });
     },
@@ -338,7 +331,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
         // An application that ended with no licence in force lets go of what it claimed.
         await releaseHoldings(tx, end.applicationId);
         // The outbox's subject lock before the trail's, as every other writer takes them.
-        await enqueueNotification(tx, {
+        await enqueueInTransaction(tx, {
           dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
           event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
         });
