@@ -13,7 +13,7 @@ import { allocate, rank, round2, type Ranked } from '../dsl/ranking.js';
 import type { CallSection } from '../dsl/schema.js';
 import { appendAudit } from '../domain/audit.js';
 import type { CallStage, CallVerdict } from '../domain/workflow-interfaces/competition-process.js';
-import { enqueueInTransaction } from '../domain/outbox.js';
+import { enqueueNotification } from '../domain/outbox.js';
 
 type Entry = typeof competitionEntries.$inferSelect & { applicationStatus: string };
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -252,7 +252,7 @@ export function createCompetitionActivities(db: Database) {
           // A call without interviews publishes its final ranking at the exam results.
           const published = input.transition === 'shortlist' && input.call.interview ? 'shortlist' : 'final';
           // The outbox's subject lock before the trail's, as every other writer takes them.
-          await enqueueInTransaction(tx as unknown as Database, {
+          await enqueueNotification(tx as unknown as Database, {
             dedupeKey: `${input.callId}:${input.transition}`, subject: input.callId,
             event: published === 'shortlist' ? 'call-shortlist-published' : 'call-final-ranking-published',
             payload: { callId: input.callId, stage: published, advanced },

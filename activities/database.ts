@@ -4,12 +4,12 @@
  * sequence numbers and ids), because Temporal may run an activity more than once.
  */
 import { and, eq, inArray, sql, type WithSubquery } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { inTransaction, type Database } from '../db/client.js';
 import { applicationEvents, applications, definitions, inquiries, licences, tasks } from '../db/schema/index.js';
 import { formatJalali, type HolidayCalendar } from '../dsl/calendar.js';
 import { appendAudit } from '../domain/audit.js';
 import { adoptLicences, createLicenceRegister, releaseHoldings, type AmendAction, type LicenceFacts, type NewHolder } from './licence-register.js';
-import { enqueueInTransaction, enqueueNotification, type Notification } from '../domain/outbox.js';
+import { enqueueNotification, type Notification } from '../domain/outbox.js';
 import type { RecordedField, Text } from '../dsl/schema.js';
 import type { ProcessOutcome } from '../domain/workflow-interfaces/licence-process.js';
 import { queryOne } from '../db/query.js';
@@ -83,8 +83,7 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
   /** Runs `write` in one transaction: a row and the event that tells of it are seen together or not at all. */
-  const atomically = <T>(write: (tx: Database) => Promise<T>): Promise<T> =>
-    db.transaction((transaction) => write(transaction as unknown as Database));
+  const atomically = <T>(write: (tx: Database) => Promise<T>): Promise<T> => inTransaction(db, write);
   /**
    * Appends an event, after the events it carries (`earlier`), and moves the current step when one
    * of them says so: one statement (the insert as a common table expression of the update). The
@@ -215,7 +214,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
       await atomically(async (tx) => {
-        await enqueueInTransaction(tx, notification);
+        await enqueueNotification(tx, notification);
         await appendEvent(event, tx);
       });
     },
@@ -331,7 +330,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
         // An application that ended with no licence in force lets go of what it claimed.
         await releaseHoldings(tx, end.applicationId);
         // The outbox's subject lock before the trail's, as every other writer takes them.
-        await enqueueInTransaction(tx, {
+        await enqueueNotification(tx, {
           dedupeKey: `${end.applicationId}:${end.outcome}`, subject: end.applicationId,
           event: `application-${end.outcome}`, payload: { applicationId: end.applicationId, reason: end.reason, at: event.occurredAt },
         });

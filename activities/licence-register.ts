@@ -7,7 +7,7 @@ import { and, eq, inArray, isNotNull, lte, ne, notExists, or, sql } from 'drizzl
 import type { Database } from '../db/client.js';
 import { applicationEvents, applications, licenceHoldings, licences, outbox } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
-import { enqueueInTransaction } from '../domain/outbox.js';
+import { enqueueNotification } from '../domain/outbox.js';
 
 export type AmendAction = 'renew' | 'suspend' | 'reinstate' | 'revoke' | 'close' | 'expire' | 'transfer';
 /** The actions that change a licence's status (all but `transfer`, which changes its holder). */
@@ -253,7 +253,7 @@ async function transfer(tx: Tx, change: {
   const dependents = moved.filter((m) => m.number !== change.number);
   for (const licence of [{ number: change.number, status: current.status }, ...dependents]) {
     const cause = licence.number === change.number ? undefined : change.number;
-    await enqueueInTransaction(tx as unknown as Database, {
+    await enqueueNotification(tx as unknown as Database, {
       dedupeKey: cause ? `${change.dedupeKey}:${licence.number}` : change.dedupeKey, subject: licence.number, event: 'licence-holder-transferred',
       payload: {
         licenceNumber: licence.number, status: licence.status, holderNationalCode: holder, applicationId: change.applicationId,
@@ -363,7 +363,7 @@ async function applyOne(tx: Tx, change: { number: string; action: StatusAction; 
     .where(and(...guards)).returning({ validUntil: licences.validUntil, applicationId: licences.applicationId });
   if (!updated) return undefined;
   const event = PORTAL_EVENT[change.action];
-  await enqueueInTransaction(tx as unknown as Database, {
+  await enqueueNotification(tx as unknown as Database, {
     dedupeKey: change.dedupeKey, subject: change.number, event,
     payload: {
       licenceNumber: change.number, status, validUntil: updated.validUntil.toISOString(), applicationId: change.applicationId,

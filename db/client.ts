@@ -3,7 +3,7 @@
  * own (`db/embedded.ts`) unless `DATABASE_URL` names one; the tests and benchmarks do the same,
  * so every path runs on one engine and one driver, migrated by the same generated migrations.
  */
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgTransaction, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,15 @@ import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/**
+ * Runs `write` in the caller's transaction when `db` is one, otherwise in a transaction of its
+ * own. Inside a caller's transaction no savepoint is taken: nothing here rolls back to one, and
+ * each costs a statement.
+ */
+export function inTransaction<T>(db: Database, write: (tx: Database) => Promise<T>): Promise<T> {
+  return (db as unknown) instanceof PgTransaction ? write(db) : db.transaction((tx) => write(tx as unknown as Database));
+}
 
 export interface DatabaseHandle {
   db: Database;

@@ -11,7 +11,7 @@
  */
 import { asc, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import type { Database } from '../db/client.js';
+import { inTransaction, type Database } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 import { queryOne, runStatement } from '../db/query.js';
 
@@ -112,7 +112,7 @@ export async function appendAudit(db: Database, input: AuditEntryInput): Promise
   // What is stored is exactly what was hashed: the canonical form, read back the same from jsonb.
   const detail = JSON.parse(canonicalJson(input.detail ?? {})) as Json;
   const chain = chainOf(input.subjectType, input.subjectId);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await runStatement(tx, sql`select pg_advisory_xact_lock(${AUDIT_LOCK_CLASS}, ${chain})`);
     // The chain's last hash and the new entry's id in one statement, both under the chain's lock (so a
     // chain's ids rise in its order; the id is hashed too).

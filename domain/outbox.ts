@@ -5,7 +5,7 @@
  * changing one licence at once still give the portal a gapless order.
  */
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { inTransaction, type Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import { runStatement } from '../db/query.js';
 
@@ -21,24 +21,18 @@ export interface Notification {
 const OUTBOX_LOCK_CLASS = 7401;
 
 /**
- * Inserts `notification` with the subject's next sequence number, in a transaction of its own (a
- * savepoint of the caller's when given one).
+ * Inserts `notification` with the subject's next sequence number, inside the caller's transaction
+ * when one is given (the subject's lock is then held until it ends).
  * @example await enqueueNotification(tx, { dedupeKey: 'app-1:approved', subject: 'app-1', event: 'application-approved', payload: {} })
  */
 export async function enqueueNotification(db: Database, notification: Notification): Promise<void> {
-  await db.transaction((tx) => enqueueInTransaction(tx as unknown as Database, notification));
-}
-
-/**
- * Inserts `notification` as `enqueueNotification` does, in the caller's open transaction `tx`
- * (the subject's lock is held until it ends): no savepoint of its own.
- */
-export async function enqueueInTransaction(tx: Database, notification: Notification): Promise<void> {
-  await runStatement(tx, sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext(${notification.subject}))`);
-  // Under the subject's lock, one statement: the next sequence, and nothing when the key is known
-  // (the dedupe key is unique; a known one takes no sequence number).
-  await runStatement(tx, sql`insert into ${outbox} (${sql.identifier(outbox.dedupeKey.name)}, ${sql.identifier(outbox.subject.name)}, ${sql.identifier(outbox.sequence.name)}, ${sql.identifier(outbox.event.name)}, ${sql.identifier(outbox.payload.name)})
-    select ${notification.dedupeKey}, ${notification.subject}, coalesce(max(${outbox.sequence}), 0) + 1, ${notification.event}, ${JSON.stringify(notification.payload)}::jsonb
-    from ${outbox} where ${outbox.subject} = ${notification.subject}
-    on conflict (${sql.identifier(outbox.dedupeKey.name)}) do nothing`);
+  await inTransaction(db, async (tx) => {
+    await runStatement(tx, sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}, hashtext(${notification.subject}))`);
+    // Under the subject's lock, one statement: the next sequence, and nothing when the key is known
+    // (the dedupe key is unique; a known one takes no sequence number).
+    await runStatement(tx, sql`insert into ${outbox} (${sql.identifier(outbox.dedupeKey.name)}, ${sql.identifier(outbox.subject.name)}, ${sql.identifier(outbox.sequence.name)}, ${sql.identifier(outbox.event.name)}, ${sql.identifier(outbox.payload.name)})
+      select ${notification.dedupeKey}, ${notification.subject}, coalesce(max(${outbox.sequence}), 0) + 1, ${notification.event}, ${JSON.stringify(notification.payload)}::jsonb
+      from ${outbox} where ${outbox.subject} = ${notification.subject}
+      on conflict (${sql.identifier(outbox.dedupeKey.name)}) do nothing`);
+  });
 }

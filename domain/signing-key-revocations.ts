@@ -10,7 +10,7 @@ import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import type { RevokedKey } from '../platform/signing-keys.js';
 import { appendAudit } from './audit.js';
-import { enqueueInTransaction } from './outbox.js';
+import { enqueueNotification } from './outbox.js';
 
 /** The portal's subject for notices about our keys (one sequence for all of them). */
 export const SIGNING_KEYS_SUBJECT = 'signing-keys';
@@ -25,7 +25,7 @@ export async function announceRevocations(db: Database, revoked: readonly Revoke
     await db.transaction(async (tx) => {
       const inTx = tx as unknown as Database;
       await appendAudit(inTx, { actor: 'operator', action: 'signing-key.revoked', subjectType: 'signing-key', subjectId: key.kid, detail: { revokedAt: key.revokedAt, reason: key.reason } });
-      await enqueueInTransaction(inTx, { dedupeKey, subject: SIGNING_KEYS_SUBJECT, event: 'signing-key-revoked', payload: { kid: key.kid, revokedAt: key.revokedAt, reason: key.reason } });
+      await enqueueNotification(inTx, { dedupeKey, subject: SIGNING_KEYS_SUBJECT, event: 'signing-key-revoked', payload: { kid: key.kid, revokedAt: key.revokedAt, reason: key.reason } });
     });
     announced.push(key);
   }
