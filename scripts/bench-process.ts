@@ -17,7 +17,8 @@
  *
  * Prints, per variant, applications per second and p50/p99 from submission to the approved
  * application (activity licence issued), history events (by kind) and protobuf bytes, database
- * statements the worker sent, per application; the ratios to the hand-written process and to the
+ * statements the worker sent, and CPU time by part (the worker's process, the Temporal server,
+ * PostgreSQL, from /proc), per application; the ratios to the hand-written process and to the
  * trivial ceiling; p50/p99 of N/R interpreted applications started at half the rate the
  * interpreted reached (open loop); and the memory of the process the worker runs in.
  *
@@ -42,7 +43,7 @@ import { trivialWorkflowIdFor } from './bench-process/trivial-interface.js';
 import { measureOpenApplications } from './lib/bench-process/open.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,7 @@ import { workflowBundleOptions } from '../worker/workflow-bundle.js';
 import { createPayloadCodec, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 import { signerFor } from '../worker/signer.js';
 import { startDecider } from './lib/decider.js';
+import { CPU_PARTS, cpuSpent, cpuTimes, type CpuTimes } from './lib/bench-process/cpu.js';
 import { stateQuery, workflowIdFor, type ProcessResult } from '../domain/workflow-interfaces/licence-process.js';
 
 const { values: args } = parseArgs({
@@ -390,13 +392,18 @@ async function main(): Promise<number> {
     // The variants take turns (ABC, CBA, …), so that a system slowing down (or warming up) over
     // the run weighs on all alike.
     const chunks: Record<Variant, RunResult[]> = { interpreted: [], 'hand-written': [], trivial: [] };
+    const noCpu = (): CpuTimes => ({ 'worker process': 0, temporal: 0, postgres: 0 });
+    const cpuByVariant: Record<Variant, CpuTimes> = { interpreted: noCpu(), 'hand-written': noCpu(), trivial: noCpu() };
     for (let round = 0, offset = 0; round < ROUNDS; round++) {
       const size = Math.floor(N / ROUNDS) + (round < N % ROUNDS ? 1 : 0);
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
         const before = statements;
         if (args.statements) byText = textsByVariant.get(variant) ?? textsByVariant.set(variant, new Map()).get(variant);
+        const cpuBefore = cpuTimes();
         const r = await runVariant(variant, size, sexes, offset, people, ctx, plan);
+        const spent = cpuSpent(cpuBefore, cpuTimes());
+        for (const part of CPU_PARTS) cpuByVariant[variant][part] += spent[part];
         byText = undefined;
         r.statements = statements - before;
         chunks[variant].push(r);
@@ -431,6 +438,16 @@ async function main(): Promise<number> {
         h.events.toFixed(0), (h.bytes / 1024).toFixed(1), (r.statements / Math.max(1, r.applications)).toFixed(1)]));
     }
     console.log('(events and KiB: mean history per run, protobuf-encoded, sample of 20; stmts: statements the worker sent per run, over its rounds)');
+    // Where an application's cost lands: CPU time per run by part, over the variant's rounds.
+    console.log('');
+    console.log(line(['CPU ms/run', ...CPU_PARTS.map((part) => part.replace(' process', '')), 'total', 'busy']));
+    for (const r of results) {
+      const cpu = cpuByVariant[r.variant];
+      const total = CPU_PARTS.reduce((sum, part) => sum + cpu[part], 0);
+      const runs = Math.max(1, r.applications);
+      console.log(line([r.variant, ...CPU_PARTS.map((part) => (cpu[part] / runs).toFixed(0)), (total / runs).toFixed(0), `${((100 * total) / (r.wallMs * availableParallelism())).toFixed(0)} %`]));
+    }
+    console.log(`(from /proc: the worker's process (with the gateway, sandbox and decider), the Temporal server, PostgreSQL; busy: their CPU over the variant's wall time × ${availableParallelism()} cores)`);
     console.log('');
     console.log(line(['events/run', ...VARIANTS]));
     for (const kind of EVENT_KINDS) console.log(line([kind, ...rows.map(({ h }) => h.byKind[kind].toFixed(1))]));
