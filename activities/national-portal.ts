@@ -6,7 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { inTransaction, type Database } from '../db/client.js';
 import { appendAudit } from '../domain/audit.js';
 import { outbox } from '../db/schema/index.js';
 import { NOTIFICATION_TYP, PORTAL_AUDIENCE } from '../platform/jws.js';
@@ -100,11 +100,13 @@ export function createPortalActivities(config: PortalConfig) {
       if (attempt.permanent) {
         // A dead letter: operators see it (GET /v1/portal-notifications/dead-letters, the gauge) and
         // retry it after a fix; the delivery does not back off for it, so other licences flow on.
-        await config.db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastAttemptAt: sql`now()`, lastError: attempt.error, deadLetteredAt: sql`now()` })
-          .where(eq(outbox.id, row.id));
-        await appendAudit(config.db, {
-          actor: 'system:outbox-delivery', action: 'portal-notification.dead-lettered', subjectType: 'portal-notification', subjectId: String(row.id),
-          detail: { subject: row.subject, sequence: row.sequence, event: row.event, error: attempt.error },
+        await inTransaction(config.db, async (tx) => {
+          await tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastAttemptAt: sql`now()`, lastError: attempt.error, deadLetteredAt: sql`now()` })
+            .where(eq(outbox.id, row.id));
+          await appendAudit(tx, {
+            actor: 'system:outbox-delivery', action: 'portal-notification.dead-lettered', subjectType: 'portal-notification', subjectId: String(row.id),
+            detail: { subject: row.subject, sequence: row.sequence, event: row.event, error: attempt.error },
+          });
         });
         run.deadLettered = (run.deadLettered ?? 0) + 1;
         return;

@@ -6,6 +6,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
+import { inTransaction } from '../db/client.js';
 import { competitionEntriesWithStatus } from './competition-views.js';
 import { applications, competitionEntries, competitions } from '../db/schema/index.js';
 import { formatJalali, parseJalali, resolveDeadline } from '../dsl/calendar.js';
@@ -49,11 +50,14 @@ async function ensureCall(deps: ServiceDeps, loaded: LoadedDefinition): Promise<
   const { definition, hash } = loaded;
   const call = definition.call!;
   const closes = parseJalali(call.registration.closes, deps.calendar);
-  const inserted = await deps.db.insert(competitions).values({
-    id: definition.id, definitionVersion: definition.version, definitionHash: hash, workflowId: callWorkflowIdFor(definition.id),
-    registrationClosesAt: new Date(closes), documentsDueAt: new Date(resolveDeadline(call.lateDocuments.after, closes, deps.calendar)),
-  }).onConflictDoNothing().returning({ id: competitions.id });
-  if (inserted.length > 0) await appendAudit(deps.db, { actor: 'gateway', action: 'call.opened', subjectType: 'call', subjectId: definition.id, detail: { version: definition.version, hash } });
+  // Recorded and audited together: a retry finds the call recorded and would not audit it again.
+  await inTransaction(deps.db, async (tx) => {
+    const inserted = await tx.insert(competitions).values({
+      id: definition.id, definitionVersion: definition.version, definitionHash: hash, workflowId: callWorkflowIdFor(definition.id),
+      registrationClosesAt: new Date(closes), documentsDueAt: new Date(resolveDeadline(call.lateDocuments.after, closes, deps.calendar)),
+    }).onConflictDoNothing().returning({ id: competitions.id });
+    if (inserted.length > 0) await appendAudit(tx, { actor: 'gateway', action: 'call.opened', subjectType: 'call', subjectId: definition.id, detail: { version: definition.version, hash } });
+  });
   const input: CallProcessInput = { callId: definition.id, definition, definitionHash: hash, calendar: deps.calendar, historyLimit: deps.historyLimit };
   try {
     await deps.temporal.workflow.start('callProcess', { taskQueue: deps.taskQueue ?? TASK_QUEUE, workflowId: callWorkflowIdFor(definition.id), args: [input] });
@@ -157,11 +161,11 @@ export async function recordExamResults({ ctx, callId, input }: { ctx: ServiceCo
     .where(and(eq(competitionEntries.callId, callId), inArray(competitionEntries.applicationId, results.map((r) => r.applicationId))));
   const strangers = results.filter((r) => !known.some((k) => k.id === r.applicationId));
   if (strangers.length > 0) throw invalid('unknown-applicant', 'results', { fa: 'متقاضی در فراخوان نیست', en: 'not an applicant of this call' }, strangers.map((s) => s.applicationId).slice(0, 5).join(', '));
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     for (const r of results) await tx.update(competitionEntries).set({ examScore: r.score }).where(eq(competitionEntries.applicationId, r.applicationId));
     await tx.update(competitions).set({ examRecordedAt: new Date() }).where(eq(competitions.id, callId));
+    await appendAudit(tx, { actor: actor.subject, action: 'call.exam-recorded', subjectType: 'call', subjectId: callId, detail: { results: results.length } });
   });
-  await appendAudit(deps.db, { actor: actor.subject, action: 'call.exam-recorded', subjectType: 'call', subjectId: callId, detail: { results: results.length } });
   await deps.temporal.workflow.getHandle(call.workflowId).signal(examResultsSignal);
   return { callId, recorded: results.length };
 }

@@ -3,7 +3,7 @@
  * activities/national-portal.ts): the national office lists them and, after a fix, sends one again.
  */
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { inTransaction, type Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import { appendAudit } from '../domain/audit.js';
 import { outboxChangedSignal, outboxWorkflowIdFor, TASK_QUEUE } from '../domain/workflow-interfaces/licence-process.js';
@@ -32,12 +32,16 @@ export async function listDeadLetters({ ctx }: { ctx: ServiceContext }) {
 export async function retryDeadLetter({ ctx, id }: { ctx: ServiceContext; id: string }) {
   const missing = () => notFound({ fa: 'اعلان ردشده‌ای با این شناسه نیست', en: 'no dead-lettered notification with this id' }, `no dead letter ${id}`);
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw missing();
-  const [row] = await ctx.deps.db.update(outbox).set({ deadLetteredAt: null, lastError: null })
-    .where(and(eq(outbox.id, Number(id)), deadLetter)).returning({ id: outbox.id, subject: outbox.subject, sequence: outbox.sequence });
-  if (!row) throw missing();
-  await appendAudit(ctx.deps.db, {
-    actor: ctx.actor.subject, action: 'portal-notification.retried', subjectType: 'portal-notification', subjectId: id,
-    detail: { subject: row.subject, sequence: row.sequence },
+  // Requeued and audited together, or neither.
+  const row = await inTransaction(ctx.deps.db, async (tx) => {
+    const [requeued] = await tx.update(outbox).set({ deadLetteredAt: null, lastError: null })
+      .where(and(eq(outbox.id, Number(id)), deadLetter)).returning({ id: outbox.id, subject: outbox.subject, sequence: outbox.sequence });
+    if (!requeued) throw missing();
+    await appendAudit(tx, {
+      actor: ctx.actor.subject, action: 'portal-notification.retried', subjectType: 'portal-notification', subjectId: id,
+      detail: { subject: requeued.subject, sequence: requeued.sequence },
+    });
+    return requeued;
   });
   try {
     await ctx.deps.temporal.workflow.getHandle(outboxWorkflowIdFor(ctx.deps.taskQueue ?? TASK_QUEUE)).signal(outboxChangedSignal);

@@ -7,6 +7,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
+import { inTransaction } from '../db/client.js';
 import { checkAnswer } from '../domain/registries/index.js';
 import { applications, inquiries, registryCallbackIds } from '../db/schema/index.js';
 import { registryAnswerSignal } from '../domain/workflow-interfaces/licence-process.js';
@@ -74,17 +75,23 @@ async function recordAndDeliver(deps: ServiceDeps, registry: string, callback: C
       break;
     }
     const late = inquiry.status === 'timed-out';
-    const updated = await deps.db.update(inquiries).set({
-      status: late ? 'late-answered' : 'answered', late, answer, answeredAt: new Date(),
-    }).where(and(eq(inquiries.id, inquiry.id), inArray(inquiries.status, late ? ['timed-out'] : ['sent', 'accepted'])))
-      .returning({ id: inquiries.id });
-    if (updated.length === 0) continue;
-    outcome = late ? 'late' : 'delivered';
-    // The answer itself is about a person: the trail names the inquiry, not what the registry said.
-    await appendAudit(deps.db, {
-      actor: `registry:${registry}`, action: late ? 'inquiry.answered-late' : 'inquiry.answered', subjectType: 'inquiry', subjectId: inquiry.id,
-      detail: { registry, applicationId: inquiry.applicationId },
+    // The answer and its audit entry together: a retry after a crash between them would find the
+    // answer recorded (a duplicate) and never audit it.
+    const answered = await inTransaction(deps.db, async (tx) => {
+      const updated = await tx.update(inquiries).set({
+        status: late ? 'late-answered' : 'answered', late, answer, answeredAt: new Date(),
+      }).where(and(eq(inquiries.id, inquiry!.id), inArray(inquiries.status, late ? ['timed-out'] : ['sent', 'accepted'])))
+        .returning({ id: inquiries.id });
+      if (updated.length === 0) return false;
+      // The answer itself is about a person: the trail names the inquiry, not what the registry said.
+      await appendAudit(tx, {
+        actor: `registry:${registry}`, action: late ? 'inquiry.answered-late' : 'inquiry.answered', subjectType: 'inquiry', subjectId: inquiry!.id,
+        detail: { registry, applicationId: inquiry!.applicationId },
+      });
+      return true;
     });
+    if (!answered) continue;
+    outcome = late ? 'late' : 'delivered';
   }
   if (!outcome || !inquiry) throw conflict('inquiry-busy', { fa: 'استعلام در حال تغییر است', en: 'the inquiry is changing; retry' });
   // Delivery to the workflow is repeated for a duplicate too: if an earlier delivery recorded the

@@ -2,10 +2,11 @@
  * Registry answers arriving by callback, whatever state their inquiry is in: accepted or still
  * marked sent (the answer overtook the registry's own acknowledgement), timed out, or answered.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applications, inquiries, registryCallbackIds } from '../db/schema/index.js';
+import { runStatement } from '../db/query.js';
+import { applications, auditLog, inquiries, registryCallbackIds } from '../db/schema/index.js';
 import { receiveRegistryAnswer } from '../services/registry-callbacks.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -54,6 +55,24 @@ describe('registry callbacks', () => {
     expect(await deliver(id)).toEqual({ inquiryId: id, status: 'late' });
     const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
     expect(row).toMatchObject({ status: 'late-answered', late: true });
+  });
+
+  it('records no answer its audit entry could not go with; the registry\'s retry records and audits it once', async () => {
+    const id = await inquiryIn('accepted');
+    // The trail refuses this inquiry's entry, as a write that fails halfway would.
+    await runStatement(h.db.db, sql.raw(`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit refused by the test'; end $$;
+      create trigger refuse_audit before insert on audit_log for each row when (new.subject_id = '${id}') execute function refuse_audit();`));
+    try {
+      await expect(deliver(id)).rejects.toThrow();
+      const [row] = await h.db.db.select().from(inquiries).where(eq(inquiries.id, id));
+      expect(row).toMatchObject({ status: 'accepted', answer: null });
+    } finally {
+      await runStatement(h.db.db, sql.raw('drop trigger refuse_audit on audit_log; drop function refuse_audit();'));
+    }
+    expect(await deliver(id)).toEqual({ inquiryId: id, status: 'delivered' });
+    expect(await deliver(id)).toEqual({ inquiryId: id, status: 'duplicate' });
+    const audited = await h.db.db.select().from(auditLog).where(and(eq(auditLog.subjectId, id), eq(auditLog.action, 'inquiry.answered')));
+    expect(audited).toHaveLength(1);
   });
 
   it('changes nothing on a duplicate answer, even one that says something else', async () => {
