@@ -82,8 +82,6 @@ export type { AmendAction, LicenceFacts, NewHolder } from './licence-register.js
 /** Builds the database activities around a connection (tests pass their own). */
 export function createDatabaseActivities(db: Database, calendar: HolidayCalendar) {
   const register = createLicenceRegister(db);
-  /** Runs `write` in one transaction: a row and the event that tells of it are seen together or not at all. */
-  const atomically = <T>(write: (tx: Database) => Promise<T>): Promise<T> => inTransaction(db, write);
   /**
    * Appends an event, after the events it carries (`earlier`), and moves the current step when one
    * of them says so: one statement (the insert as a common table expression of the update). The
@@ -120,7 +118,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
     // A dependency names a licence that must exist: a wrong number is recorded as none, not retried forever.
     const [stands] = licence.dependsOn ? await db.select({ number: licences.number }).from(licences).where(eq(licences.number, licence.dependsOn)) : [];
     // The licence, its timeline event and its audit row are written together; a racing retry records the number that won.
-    return atomically(async (tx) => {
+    return inTransaction(db, async (tx) => {
       const [inserted] = await tx.insert(licences).values({
         number, kind: licence.kind, title: licence.title, licenceType: licence.licenceType,
         applicationId: licence.applicationId, holderNationalCode: licence.holderNationalCode, holder: licence.holder ?? null,
@@ -204,7 +202,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      * onto its activity licence), and records on the timeline which moved and which could not.
      */
     async adoptLicences(change: { number: string; adopt: string[]; applicationId: string }, event: TimelineEvent) {
-      return atomically(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const result = await adoptLicences(tx, change);
         await appendEvent({ ...event, detail: { ...event.detail, ...result } }, tx);
         return result;
@@ -213,7 +211,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Queues a notification for the national permits portal; the outbox delivery workflow sends it. */
     async enqueueNotification(notification: Notification, event: TimelineEvent): Promise<void> {
-      await atomically(async (tx) => {
+      await inTransaction(db, async (tx) => {
         await enqueueNotification(tx, notification);
         await appendEvent(event, tx);
       });
@@ -225,7 +223,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
       if (!parent) throw new Error(`parent application ${child.parentId} is not recorded`);
       // A child may name its own applicant (a centre's new manager); otherwise it is the parent's.
       const applicant = (child.facts.applicant ?? {}) as { nationalCode?: unknown };
-      await atomically(async (tx) => {
+      await inTransaction(db, async (tx) => {
         await tx.insert(applications).values({
           id: child.childId, trackingCode: child.childId, workflowId: `application-${child.childId}`,
           licenceType: child.licenceType, definitionVersion: child.definitionVersion, definitionHash: child.definitionHash,
@@ -243,7 +241,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
      */
     async amendLicence(change: { number: string; action: AmendAction; validUntil?: string; applicationId: string; grounds?: string; dependents?: Exclude<AmendAction, 'renew' | 'transfer'>; holder?: NewHolder }, event: TimelineEvent) {
       // The change, its notifications and audit rows, and the timeline event that tells of it: one transaction.
-      return atomically(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const result = await createLicenceRegister(tx).amendLicence({ ...change, seq: event.seq, at: event.occurredAt });
         if (result.applied) await appendEvent({ ...event, detail: { ...event.detail, dependents: result.dependents } }, tx);
         else await appendEvent({ ...event, kind: 'licence-amend-refused', detail: { ...event.detail, currentStatus: result.status, ...(result.refusal ? { refusal: result.refusal } : {}) } }, tx);
@@ -260,7 +258,7 @@ export function createDatabaseActivities(db: Database, calendar: HolidayCalendar
 
     /** Claims a holding ("one centre licence per person") for the application. */
     async claimHolding(claim: { holding: string; holder: string; applicationId: string; limit?: number }, event: TimelineEvent): Promise<{ granted: boolean }> {
-      return atomically(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const result = await createLicenceRegister(tx).claimHolding(claim);
         // Of a limited holding, the place taken is what a later renewal takes back (its name is in the event).
         const detail = claim.limit ? { ...event.detail, holding: result.holding, of: claim.holding, limit: claim.limit } : event.detail;
