@@ -86,17 +86,19 @@ describe('a registry down for ten minutes', () => {
 
     // The county office ends every application at its interview, the first step after the registries.
     const county = await h.issuer.mint({ role: 'county-office', county: 'ahvaz' });
+    // A hundred processes take their answers at once, beside the rest of the suite on two cores:
+    // the waits below end when everything is there, and are long only for a loaded machine.
     const interviews = await eventually(async () => {
       const open = (await h.db.db.select().from(tasks).where(inArray(tasks.applicationId, ids))).filter((t) => t.stepId === 'initial-interview' && t.status === 'open');
       return open.length === APPLICATIONS ? open : undefined;
-    }, 'every application at its interview', 60_000);
+    }, 'every application at its interview', 300_000);
     for (let i = 0; i < interviews.length; i += 10) {
       await Promise.all(interviews.slice(i, i + 10).map((t) => decide(h, county, t.id, 'reject', 'needs assessment: the county has enough centres')));
     }
     const ended = await eventually(async () => {
       const rows = await h.db.db.select().from(applications).where(inArray(applications.id, ids));
       return rows.every((r) => r.status !== 'running') ? rows : undefined;
-    }, 'every application ended', 60_000);
+    }, 'every application ended', 300_000);
     expect(ended.filter((r) => r.status === 'rejected' && r.outcomeReason === 'REJECTED_AT_INTERVIEW')).toHaveLength(APPLICATIONS);
 
     // Exactly one inquiry per application reached the registry, and one is recorded for each.
@@ -112,5 +114,5 @@ describe('a registry down for ten minutes', () => {
     console.log(`[registry-outage] ${APPLICATIONS} applications: submitted in ${submittedAt - started} ms, `
       + `most attempts during the outage ${mostAttempts}, process time skipped ${skippedMs / 60_000} min, `
       + `registry back to all answered in ${returnedAt - submittedAt} ms real, ended ${Date.now() - started} ms after the start`);
-  }, 180_000);
+  }, 900_000);
 });
