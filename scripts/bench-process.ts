@@ -451,6 +451,9 @@ async function main(): Promise<number> {
     console.log('');
     console.log(line(['events/run', ...VARIANTS]));
     for (const kind of EVENT_KINDS) console.log(line([kind, ...rows.map(({ h }) => h.byKind[kind].toFixed(1))]));
+    console.log('');
+    console.log(line(['KiB/run', ...VARIANTS]));
+    for (const kind of EVENT_KINDS) console.log(line([kind, ...rows.map(({ h }) => (h.bytesByKind[kind] / 1024).toFixed(1))]));
     for (const { r, h } of rows) console.log(`workflow tasks completed per run (tasks×runs), ${r.variant}: ${h.taskSpread}`);
     for (const [variant, texts] of textsByVariant) {
       const runs = Math.max(1, results.find((r) => r.variant === variant)!.applications);

@@ -40,6 +40,15 @@ describe('bench:process', () => {
       if (variant !== 'trivial') expect(postgres, `${variant}: PostgreSQL's CPU`).toBeGreaterThan(0);
       expect(total).toBeCloseTo(worker! + temporal! + postgres!, -1);
     }
+    // The history's bytes by kind of event add up to the whole history (less protobuf's few bytes of framing per event).
+    const kinds = ['workflow tasks', 'local activities', 'activity tasks', 'timers', 'signals in', 'signals out', 'children', 'patch markers', 'other'];
+    const byKind = kinds.map((kind) => row(lines, 'KiB/run', kind));
+    ['interpreted', 'hand-written', 'trivial'].forEach((variant, column) => {
+      const whole = row(lines, 'variant ', variant)[7]!;
+      const summed = byKind.reduce((sum, cells) => sum + cells[column]!, 0);
+      expect(summed, `${variant}: KiB by kind against the history's ${whole} KiB`).toBeGreaterThan(whole * 0.9);
+      expect(summed).toBeLessThanOrEqual(whole + 0.1 * kinds.length);
+    });
     expect(stdout).toMatch(/^interpreted \/ trivial: +throughput \d+\.\d+x/m);
     expect(stdout).toMatch(/^interpreted \/ hand-written: throughput \d+\.\d+x/m);
     expect(stdout).toMatch(/^interpreted at half its reached rate .* p99 \d+ ms/m);

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
-const { History } = proto.temporal.api.history.v1;
+const { History, HistoryEvent: HistoryEventMessage } = proto.temporal.api.history.v1;
 const { EventType } = proto.temporal.api.enums.v1;
 
 /** The kinds events are counted by, in the order they are printed. */
@@ -41,10 +41,11 @@ export interface WorkCount {
 export interface HistoryMeasure {
   /** Workflows sampled. */
   sampled: number;
-  /** Mean events, mean protobuf bytes, mean events of each kind. */
+  /** Mean events, mean protobuf bytes, mean events and mean bytes of each kind. */
   events: number;
   bytes: number;
   byKind: Record<EventKind, number>;
+  bytesByKind: Record<EventKind, number>;
   /** Mean work (scheduled activities, local activity markers, timers started, signals received). */
   work: WorkCount;
   /** Workflow task completions: how many tasks × how many workflows. */
@@ -57,6 +58,7 @@ const typeName = (event: HistoryEvent) => (typeof event.eventType === 'number' ?
 export async function measureHistories(client: Client, workflowIds: string[], limit = 20): Promise<HistoryMeasure> {
   const sample = workflowIds.slice(0, limit);
   const byKind = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
+  const bytesByKind = Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
   const work: WorkCount = { activities: 0, localActivities: 0, timers: 0, signals: 0 };
   const tasks = new Map<number, number>();
   let events = 0, bytes = 0;
@@ -68,6 +70,7 @@ export async function measureHistories(client: Client, workflowIds: string[], li
     let completed = 0;
     for (const event of all) {
       byKind[kindOf(event)] += 1;
+      bytesByKind[kindOf(event)] += HistoryEventMessage.encode(event).finish().length;
       const type = typeName(event);
       if (type === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') work.activities += 1;
       else if (type === 'EVENT_TYPE_TIMER_STARTED') work.timers += 1;
@@ -78,10 +81,13 @@ export async function measureHistories(client: Client, workflowIds: string[], li
     tasks.set(completed, (tasks.get(completed) ?? 0) + 1);
   }
   const n = Math.max(1, sample.length);
-  for (const k of EVENT_KINDS) byKind[k] /= n;
+  for (const k of EVENT_KINDS) {
+    byKind[k] /= n;
+    bytesByKind[k] /= n;
+  }
   for (const k of Object.keys(work) as (keyof WorkCount)[]) work[k] /= n;
   const taskSpread = [...tasks].sort(([a], [b]) => a - b).map(([count, runs]) => `${count}×${runs}`).join(' ');
-  return { sampled: sample.length, events: events / n, bytes: bytes / n, byKind, work, taskSpread };
+  return { sampled: sample.length, events: events / n, bytes: bytes / n, byKind, bytesByKind, work, taskSpread };
 }
 
 /** Milliseconds of an event's time. */
