@@ -6,6 +6,7 @@
 import type { Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { like } from 'drizzle-orm';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPRESSED_ENCODING, createPayloadCodec, ENCRYPTED_ENCODING, encryptingDataConverter, generatePayloadKeys } from '../platform/payload-codec.js';
 import { idempotencyKeys } from '../db/schema/index.js';
@@ -112,6 +113,19 @@ describe('personal data in the Temporal history', () => {
     const refused = await api<{ field?: string }>(h, 'POST', '/v1/codec/decode', { token, body: { payloads: [wire] }, headers: { 'idempotency-key': '' } });
     expect(refused.status, refused.text).toBe(400);
     expect(refused.text).toContain('payloads');
+
+    // A large payload is compressed inside its encryption, and comes back whole; one that would inflate past 4 MiB is refused, not a 5xx.
+    const large = JSON.stringify({ steps: Array.from({ length: 200 }, (_, i) => ({ id: `step-${i}`, type: 'task', role: 'county-office' })) });
+    const wireClear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(large).toString('base64') };
+    const sealed = await api<{ payloads: { metadata: Record<string, string>; data: string }[] }>(h, 'POST', '/v1/codec/encode', { token, body: { payloads: [wireClear] }, headers: { 'idempotency-key': '' } });
+    expect(sealed.status, sealed.text).toBe(200);
+    expect(Buffer.from(sealed.body.payloads[0]!.data, 'base64').length).toBeLessThan(large.length / 3);
+    const opened = await api<{ payloads: { data: string }[] }>(h, 'POST', '/v1/codec/decode', { token, body: sealed.body, headers: { 'idempotency-key': '' } });
+    expect(Buffer.from(opened.body.payloads[0]!.data, 'base64').toString()).toBe(large);
+    const bomb = { metadata: { encoding: Buffer.from(COMPRESSED_ENCODING).toString('base64') }, data: deflateSync(Buffer.alloc(8 * 1024 * 1024)).toString('base64') };
+    const tooLarge = await api(h, 'POST', '/v1/codec/decode', { token, body: { payloads: [bomb] }, headers: { 'idempotency-key': '' } });
+    expect(tooLarge.status, tooLarge.text).toBe(400);
+    expect(tooLarge.text).toContain('payloads');
   });
 
   it('answers the Temporal UI\'s CORS preflight from the configured origin only', async () => {

@@ -619,7 +619,7 @@ export interface paths {
         put?: never;
         /**
          * Decrypt Temporal payloads (codec server)
-         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.
+         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal, those of 256 bytes or more compressed first (zlib, `binary/zlib`) when that makes them smaller; decoding undoes both. For the national office only; every call is audited. Payloads that are neither come back unchanged; one that inflates beyond 4 MiB is refused.
          */
         post: operations["decodeTemporalPayloads"];
         delete?: never;
@@ -639,7 +639,7 @@ export interface paths {
         put?: never;
         /**
          * Encrypt Temporal payloads (codec server)
-         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.
+         * @description The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they reach Temporal, those of 256 bytes or more compressed first (zlib, `binary/zlib`) when that makes them smaller; decoding undoes both. For the national office only; every call is audited. Payloads that are neither come back unchanged; one that inflates beyond 4 MiB is refused.
          */
         post: operations["encodeTemporalPayloads"];
         delete?: never;

@@ -77,7 +77,8 @@ export const codecRoutes = (['decode', 'encode'] as const).map((direction) => de
   summary: direction === 'decode' ? 'Decrypt Temporal payloads (codec server)' : 'Encrypt Temporal payloads (codec server)',
   summaryFa: direction === 'decode' ? 'رمزگشایی محموله‌های Temporal' : 'رمزنگاری محموله‌های Temporal',
   description: 'The codec server the Temporal UI and CLI call to read a history: payloads are encrypted with AES-256-GCM before they '
-    + 'reach Temporal. For the national office only; every call is audited. Payloads that are not encrypted come back unchanged.',
+    + 'reach Temporal, those of 256 bytes or more compressed first (zlib, `binary/zlib`) when that makes them smaller; decoding undoes both. '
+    + 'For the national office only; every call is audited. Payloads that are neither come back unchanged; one that inflates beyond 4 MiB is refused.',
   access: ['national-office'],
   idempotency: false,
   request: { body: { schema: CodecRequest, example: () => example, maxBytes: 8 * 1024 * 1024 } },
