@@ -16,7 +16,7 @@
  * flight, closed loop).
  *
  * Prints, per variant, applications per second and p50/p99 from submission to the approved
- * application (activity licence issued), history events (by kind) and protobuf bytes, database
+ * application (activity licence issued), history events and protobuf bytes (each by kind of event), database
  * statements the worker sent, and CPU time by part (the worker's process, the Temporal server,
  * PostgreSQL, from /proc), per application; the ratios to the hand-written process and to the
  * trivial ceiling; p50/p99 of N/R interpreted applications started at half the rate the
